@@ -1,0 +1,97 @@
+"""One error hierarchy for the whole bot.
+
+Every error a user can cause is a :class:`UserFacingError`: it carries a catalogue key and the values
+to fill it with, so the edge (console, Slack, Teams, CLI) can turn it into a friendly reply without a
+traceback ever reaching a chat.  Anything else that escapes is a bug and is answered with the generic
+``error.internal`` message while the details go to the log.
+
+    MentorbotError
+    ├── UserFacingError            shown to the person who caused it
+    │   ├── InvalidInput           a value the person typed is wrong (too long, in the past, ...)
+    │   ├── UnknownCommand         the text matched no command (carries a suggestion)
+    │   ├── NotPermitted           the person may not do this (not a member, not a coordinator)
+    │   ├── NotFound               the thing asked for does not exist (or is not theirs to see)
+    │   └── StaleAction            a button or form that is no longer current
+    ├── ConfigError                the programme YAML is invalid (carries every problem with its path)
+    ├── ImportRejected             a CSV import found bad rows (carries every problem with file:line)
+    └── Unavailable                a dependency (database, platform) is down; try again shortly
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+class MentorbotError(Exception):
+    """Base of every error the project raises on purpose."""
+
+
+class UserFacingError(MentorbotError):
+    """An error whose message is meant for the person who caused it.
+
+    ``key`` names a message in the content catalogue; ``values`` fill its placeholders.
+    """
+
+    key = "error.generic"
+
+    def __init__(self, key: str | None = None, /, **values: object) -> None:
+        self.key = key or type(self).key
+        self.values: dict[str, object] = dict(values)
+        super().__init__(f"{self.key} {self.values}" if self.values else self.key)
+
+
+class InvalidInput(UserFacingError):
+    key = "error.invalid_input"
+
+
+class UnknownCommand(UserFacingError):
+    key = "error.unknown_command"
+
+
+class NotPermitted(UserFacingError):
+    key = "error.not_permitted"
+
+
+class NotFound(UserFacingError):
+    key = "error.not_found"
+
+
+class StaleAction(UserFacingError):
+    key = "error.stale_action"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file: where it is and what is wrong."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+class ProblemsError(MentorbotError):
+    """An error that lists every problem found, not just the first."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ConfigError(ProblemsError):
+    """The programme configuration is invalid."""
+
+
+class ImportRejected(ProblemsError):
+    """A CSV import was rejected; nothing was written."""
+
+
+class Unavailable(MentorbotError):
+    """A dependency is down. The reply is 'try again shortly'; the work is not lost."""
+
+    def __init__(self, what: str, detail: Mapping[str, object] | None = None) -> None:
+        self.what = what
+        self.detail = dict(detail or {})
+        super().__init__(what)

@@ -1,0 +1,179 @@
+"""The neutral message model: what the bot hears and what it says, not how a platform draws it.
+
+Channel handlers translate both ways: a Slack event, a Teams activity or a console line becomes an
+:class:`Inbound`; a :class:`Reply` becomes Block Kit, an Adaptive Card or terminal text.
+
+Text in :class:`Text`, :class:`Section` and field values is plain text written by the bot or by users;
+renderers escape it for their platform (so nobody can inject ``<!channel>`` or a fake link).  Simple
+emphasis is expressed with ``*bold*`` in catalogue texts only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent an inbound message, as the platform knows them."""
+
+    platform: str
+    external_id: str
+    email: str | None = None
+    workspace: str = ""
+    display_name: str = ""
+    timezone: str | None = None  # IANA name when the platform tells us (Slack users.info)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A typed message (``text``) or a pressed button / submitted form (``action`` + ``values``)."""
+
+    sender: Sender
+    text: str | None = None
+    action: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_action(self) -> bool:
+        return self.action is not None
+
+
+class ButtonStyle(StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+    values: dict[str, str] = field(default_factory=dict)
+    style: ButtonStyle = ButtonStyle.DEFAULT
+
+
+class InputKind(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    DATE = "date"  # YYYY-MM-DD
+    TIME = "time"  # HH:MM
+    DATETIME = "datetime"  # YYYY-MM-DD HH:MM in the person's time zone
+    NUMBER = "number"
+    CHOICE = "choice"  # one of options
+    MULTI_CHOICE = "multi_choice"  # several of options, comma-separated in values
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Input:
+    name: str
+    label: str
+    kind: InputKind = InputKind.TEXT
+    required: bool = True
+    value: str = ""  # pre-filled
+    options: tuple[Option, ...] = ()
+    max_length: int | None = None
+    hint: str = ""
+    error: str = ""  # a validation message from the last submission
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class Fields:
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Buttons:
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True)
+class Divider:
+    pass
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form: a modal on Slack, an Adaptive Card with inputs on Teams, prompts on the console.
+
+    ``hidden`` values travel with the submission (e.g. the conversation version); workflows never trust
+    them for identity: the actor is always the sender.
+    """
+
+    form_id: str
+    title: str
+    inputs: tuple[Input, ...]
+    submit_action: str
+    submit_label: str = "Submit"
+    hidden: dict[str, str] = field(default_factory=dict)
+    intro: str = ""
+
+
+Block = Text | Section | Fields | Buttons | Divider | Form
+
+
+@dataclass(frozen=True)
+class Message:
+    blocks: tuple[Block, ...]
+    # a short plain-text summary for notifications and for platforms that need one
+    summary: str = ""
+
+    @property
+    def form(self) -> Form | None:
+        for b in self.blocks:
+            if isinstance(b, Form):
+                return b
+        return None
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """A message addressed to one person (for workflows that notify the other members)."""
+
+    person_id: int
+    message: Message
+    kind: str = "notice"
+    key: str = ""  # dedupe key suffix, so a retried action never notifies twice
+
+
+@dataclass
+class Reply:
+    """What a workflow answers: messages to the sender now, and notices to others via the outbox.
+
+    ``replace`` asks the channel to update the message whose button was pressed, so a stale button
+    cannot be pressed twice.
+    """
+
+    messages: list[Message] = field(default_factory=list)
+    notices: list[Outbound] = field(default_factory=list)
+    replace: bool = False
+
+    def say(self, *blocks: Block, summary: str = "") -> Reply:
+        self.messages.append(Message(tuple(blocks), summary=summary))
+        return self
+
+    def notify(self, person_id: int, *blocks: Block, kind: str = "notice", key: str = "") -> Reply:
+        self.notices.append(Outbound(person_id, Message(tuple(blocks)), kind=kind, key=key))
+        return self
+
+
+def text_message(text: str) -> Message:
+    return Message((Text(text),), summary=text[:150])

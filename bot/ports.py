@@ -1,0 +1,166 @@
+"""What the bot needs from storage, as protocols. ``storage`` implements them; ``bot`` only uses them.
+
+Privacy is enforced here, by shape: content that members of a relationship write (ground rules,
+agenda, actions, notes, check-ins) is reachable only through :class:`ContentAccess`, which is opened for
+one viewer and refuses any relationship the viewer is not a current member of.  Coordinators get
+:class:`ActivityReader`, which answers counts and dates, never text.  The scheduler, which writes to
+members on their behalf, opens content with ``system_content(purpose)``; every such use is named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Protocol, Self
+
+from bot.model import (
+    ActionItem,
+    AgendaItem,
+    AuditEvent,
+    CheckIn,
+    Conversation,
+    Delivery,
+    GroundRules,
+    Meeting,
+    NetworkAsk,
+    NetworkEntry,
+    Note,
+    Person,
+    Programme,
+    Relationship,
+)
+
+
+class ProgrammeRepository(Protocol):
+    def get_or_create(self, slug: str, name: str) -> Programme: ...
+
+
+class PersonRepository(Protocol):
+    def add(self, person: Person) -> None: ...
+    def get(self, person_id: int) -> Person | None: ...
+    def by_email(self, email: str) -> Person | None: ...
+    def by_emails(self, emails: Iterable[str]) -> dict[str, Person]: ...
+    def by_identity(self, platform: str, external_id: str) -> Person | None: ...
+    def all(self, *, include_inactive: bool = False) -> list[Person]: ...
+
+
+class RelationshipRepository(Protocol):
+    """Relationships as structure: kind, format, members, phase, dates. No content."""
+
+    def add(self, relationship: Relationship) -> None: ...
+    def get(self, relationship_id: int) -> Relationship | None: ...
+    def by_external_ref(self, ref: str) -> Relationship | None: ...
+    def of_person(self, person_id: int, *, include_ended: bool = False) -> list[Relationship]: ...
+    def all(self, *, include_ended: bool = False) -> list[Relationship]: ...
+    def learner_counts(self) -> dict[int, int]:
+        """Current learners per guide person id, over relationships not ended."""
+        ...
+
+
+class ContentAccess(Protocol):
+    """Content of relationships, for one viewer. Every method checks membership first.
+
+    Methods taking a relationship id raise ``NotPermitted`` when the viewer is not a current member;
+    methods taking an item id raise ``NotFound`` when the item does not exist or belongs to a
+    relationship the viewer is not in (the two are indistinguishable on purpose).
+    """
+
+    viewer_id: int
+
+    def relationship(self, relationship_id: int) -> Relationship: ...
+    def relationships(self) -> list[Relationship]: ...
+
+    def ground_rules(self, relationship_id: int) -> list[GroundRules]:
+        """All versions, oldest first."""
+        ...
+
+    def add_ground_rules(self, rules: GroundRules) -> None: ...
+
+    def meetings(self, relationship_id: int) -> list[Meeting]: ...
+    def meeting(self, meeting_id: int) -> Meeting: ...
+    def add_meeting(self, meeting: Meeting) -> None: ...
+
+    def agenda(self, relationship_id: int) -> list[AgendaItem]: ...
+    def agenda_item(self, item_id: int) -> AgendaItem: ...
+    def add_agenda_item(self, item: AgendaItem) -> None: ...
+
+    def actions(self, relationship_id: int) -> list[ActionItem]: ...
+    def action(self, action_id: int) -> ActionItem: ...
+    def add_action(self, item: ActionItem) -> None: ...
+
+    def notes(self, relationship_id: int) -> list[Note]: ...
+    def add_note(self, note: Note) -> None: ...
+
+    def checkins(self, relationship_id: int) -> list[CheckIn]:
+        """The viewer's own check-ins, and others' only where they chose to share them."""
+        ...
+
+    def add_checkin(self, checkin: CheckIn) -> None: ...
+
+    def network(self) -> list[NetworkEntry]:
+        """The viewer's own mentoring network (nobody else's)."""
+        ...
+
+    def add_network_entry(self, entry: NetworkEntry) -> None: ...
+    def remove_network_entry(self, entry_id: int) -> None: ...
+    def network_asks(self) -> list[NetworkAsk]: ...
+    def add_network_ask(self, ask: NetworkAsk) -> None: ...
+
+
+class DeliveryRepository(Protocol):
+    def enqueue(self, delivery: Delivery) -> bool:
+        """Add to the outbox unless a delivery with the same dedupe key exists. True if added."""
+        ...
+
+    def for_person(self, person_id: int) -> list[Delivery]: ...
+
+
+class AuditLog(Protocol):
+    def record(self, event: AuditEvent) -> None: ...
+    def events(self, *, limit: int = 100) -> list[AuditEvent]: ...
+
+
+class ConversationStore(Protocol):
+    def get(self, person_id: int) -> Conversation | None: ...
+    def save(self, conversation: Conversation) -> None: ...
+    def clear(self, person_id: int) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Use as a context manager; nothing is written unless ``commit`` is called."""
+
+    programmes: ProgrammeRepository
+    people: PersonRepository
+    relationships: RelationshipRepository
+    deliveries: DeliveryRepository
+    audit: AuditLog
+    conversations: ConversationStore
+
+    def content(self, viewer: Person) -> ContentAccess: ...
+    def system_content(self, purpose: str) -> SystemContent: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class SystemContent(Protocol):
+    """Content access for the bot itself (planner, data export), opened with a named purpose.
+
+    It reads content only to send it to members of the same relationship, or to hand a person their
+    own data; it has no method that lists content across relationships in bulk for display.
+    """
+
+    purpose: str
+
+    def as_member(self, person_id: int) -> ContentAccess: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
