@@ -1,0 +1,179 @@
+"""Membership-checked access to what members of a relationship write.
+
+This module is the one place where agenda items, action items, notes, check-ins, ground rules and
+meetings are read or added. Every query is filtered by a relationship the viewer is a current member
+of; nothing here can list content of a relationship the viewer is not in.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.errors import NotFound, NotPermitted
+from bot.model import (
+    ActionItem,
+    AgendaItem,
+    CheckIn,
+    GroundRules,
+    Meeting,
+    Membership,
+    NetworkAsk,
+    NetworkEntry,
+    Note,
+    Relationship,
+)
+from storage import tables
+
+T = TypeVar("T")
+
+
+class SqlContentAccess:
+    def __init__(self, session: Session, viewer_id: int) -> None:
+        self.session = session
+        self.viewer_id = viewer_id
+
+    # -- membership ---------------------------------------------------------------------------
+    def _member_relationship_ids(self) -> Any:
+        m = tables.memberships
+        return select(m.c.relationship_id).where(m.c.person_id == self.viewer_id, m.c.left_at.is_(None))
+
+    def relationship(self, relationship_id: int) -> Relationship:
+        rel = self.session.get(Relationship, relationship_id)
+        if rel is None or not rel.is_member(self.viewer_id):
+            raise NotPermitted("error.not_member")
+        return rel
+
+    def relationships(self) -> list[Relationship]:
+        m = tables.memberships
+        stmt = (
+            select(Relationship)
+            .join(Membership, m.c.relationship_id == tables.relationships.c.id)
+            .where(m.c.person_id == self.viewer_id, m.c.left_at.is_(None))
+            .order_by(tables.relationships.c.id)
+        )
+        return list(self.session.scalars(stmt).unique())
+
+    def _list(self, cls: type[T], table: Any, relationship_id: int, *order: Any) -> list[T]:
+        self.relationship(relationship_id)
+        stmt = select(cls).where(table.c.relationship_id == relationship_id).order_by(*order, table.c.id)
+        return list(self.session.scalars(stmt))
+
+    def _one(self, cls: type[T], table: Any, item_id: int) -> T:
+        stmt = select(cls).where(
+            table.c.id == item_id, table.c.relationship_id.in_(self._member_relationship_ids())
+        )
+        item = self.session.scalars(stmt).first()
+        if item is None:
+            raise NotFound("error.not_found")
+        return item
+
+    def _add(self, item: Any) -> None:
+        self.relationship(item.relationship_id)
+        self.session.add(item)
+        self.session.flush()
+
+    # -- ground rules ---------------------------------------------------------------------------
+    def ground_rules(self, relationship_id: int) -> list[GroundRules]:
+        return self._list(GroundRules, tables.ground_rules, relationship_id, tables.ground_rules.c.version)
+
+    def add_ground_rules(self, rules: GroundRules) -> None:
+        self._add(rules)
+
+    # -- meetings -------------------------------------------------------------------------------
+    def meetings(self, relationship_id: int) -> list[Meeting]:
+        return self._list(Meeting, tables.meetings, relationship_id, tables.meetings.c.created_at)
+
+    def meeting(self, meeting_id: int) -> Meeting:
+        return self._one(Meeting, tables.meetings, meeting_id)
+
+    def add_meeting(self, meeting: Meeting) -> None:
+        self._add(meeting)
+
+    # -- agenda ---------------------------------------------------------------------------------
+    def agenda(self, relationship_id: int) -> list[AgendaItem]:
+        return self._list(AgendaItem, tables.agenda_items, relationship_id, tables.agenda_items.c.position)
+
+    def agenda_item(self, item_id: int) -> AgendaItem:
+        return self._one(AgendaItem, tables.agenda_items, item_id)
+
+    def add_agenda_item(self, item: AgendaItem) -> None:
+        self._add(item)
+
+    # -- actions --------------------------------------------------------------------------------
+    def actions(self, relationship_id: int) -> list[ActionItem]:
+        return self._list(ActionItem, tables.action_items, relationship_id, tables.action_items.c.created_at)
+
+    def action(self, action_id: int) -> ActionItem:
+        return self._one(ActionItem, tables.action_items, action_id)
+
+    def add_action(self, item: ActionItem) -> None:
+        self._add(item)
+
+    # -- notes ----------------------------------------------------------------------------------
+    def notes(self, relationship_id: int) -> list[Note]:
+        return self._list(Note, tables.notes, relationship_id, tables.notes.c.created_at)
+
+    def add_note(self, note: Note) -> None:
+        self._add(note)
+
+    # -- check-ins: own, or shared by another member --------------------------------------------
+    def checkins(self, relationship_id: int) -> list[CheckIn]:
+        self.relationship(relationship_id)
+        c = tables.checkins
+        stmt = (
+            select(CheckIn)
+            .where(c.c.relationship_id == relationship_id)
+            .where(or_(c.c.person_id == self.viewer_id, c.c.shared.is_(True)))
+            .order_by(c.c.at, c.c.id)
+        )
+        return list(self.session.scalars(stmt))
+
+    def add_checkin(self, checkin: CheckIn) -> None:
+        if checkin.person_id != self.viewer_id:
+            raise NotPermitted("error.not_permitted")
+        self._add(checkin)
+
+    # -- the viewer's own mentoring network -----------------------------------------------------
+    def network(self) -> list[NetworkEntry]:
+        n = tables.network_entries
+        stmt = select(NetworkEntry).where(n.c.person_id == self.viewer_id).order_by(n.c.id)
+        return list(self.session.scalars(stmt))
+
+    def add_network_entry(self, entry: NetworkEntry) -> None:
+        if entry.person_id != self.viewer_id:
+            raise NotPermitted("error.not_permitted")
+        self.session.add(entry)
+        self.session.flush()
+
+    def remove_network_entry(self, entry_id: int) -> None:
+        n = tables.network_entries
+        stmt = select(NetworkEntry).where(n.c.id == entry_id, n.c.person_id == self.viewer_id)
+        entry = self.session.scalars(stmt).first()
+        if entry is None:
+            raise NotFound("error.not_found")
+        self.session.delete(entry)
+
+    def network_asks(self) -> list[NetworkAsk]:
+        a = tables.network_asks
+        stmt = select(NetworkAsk).where(a.c.person_id == self.viewer_id).order_by(a.c.id)
+        return list(self.session.scalars(stmt))
+
+    def add_network_ask(self, ask: NetworkAsk) -> None:
+        if ask.person_id != self.viewer_id:
+            raise NotPermitted("error.not_permitted")
+        self.session.add(ask)
+        self.session.flush()
+
+
+class SqlSystemContent:
+    """The bot acting on behalf of a member (nudges to that member, their own data export)."""
+
+    def __init__(self, session: Session, purpose: str) -> None:
+        self.session = session
+        self.purpose = purpose
+
+    def as_member(self, person_id: int) -> SqlContentAccess:
+        return SqlContentAccess(self.session, person_id)

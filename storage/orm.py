@@ -1,0 +1,77 @@
+"""Imperative mapping of the domain classes in ``bot.model`` onto ``storage.tables``.
+
+Content classes (agenda, actions, notes, check-ins) are mapped without any relationship() from
+Relationship, so loading a relationship never drags its content along.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import registry, relationship
+
+from bot import model
+from storage import tables
+
+mapper_registry = registry(metadata=tables.metadata)
+_started = False
+
+
+def start_mappers() -> None:
+    """Map the domain classes once per process (idempotent)."""
+    global _started
+    if _started:
+        return
+    _started = True
+    r = mapper_registry
+    r.map_imperatively(model.Programme, tables.programmes)
+    r.map_imperatively(model.ChatIdentity, tables.chat_identities)
+    r.map_imperatively(
+        model.Person,
+        tables.people,
+        properties={
+            "identities": relationship(
+                model.ChatIdentity, cascade="all, delete-orphan", lazy="selectin", order_by=tables.chat_identities.c.id
+            ),
+        },
+    )
+    r.map_imperatively(
+        model.Membership,
+        tables.memberships,
+        properties={"person": relationship(model.Person, lazy="joined", innerjoin=True)},
+    )
+    r.map_imperatively(model.PhaseChange, tables.phase_changes)
+    r.map_imperatively(
+        model.Relationship,
+        tables.relationships,
+        properties={
+            "members": relationship(
+                model.Membership, cascade="all, delete-orphan", lazy="selectin", order_by=tables.memberships.c.id
+            ),
+            "phase_history": relationship(
+                model.PhaseChange, cascade="all, delete-orphan", lazy="select", order_by=tables.phase_changes.c.id
+            ),
+        },
+    )
+    r.map_imperatively(model.GroundRuleConfirmation, tables.ground_rule_confirmations)
+    r.map_imperatively(
+        model.GroundRules,
+        tables.ground_rules,
+        properties={
+            "confirmations": relationship(
+                model.GroundRuleConfirmation,
+                cascade="all, delete-orphan",
+                lazy="selectin",
+                order_by=tables.ground_rule_confirmations.c.id,
+            )
+        },
+    )
+    r.map_imperatively(model.Meeting, tables.meetings)
+    r.map_imperatively(model.AgendaItem, tables.agenda_items)
+    r.map_imperatively(model.ActionItem, tables.action_items)
+    r.map_imperatively(model.Note, tables.notes)
+    r.map_imperatively(model.CheckIn, tables.checkins)
+    r.map_imperatively(model.NetworkEntry, tables.network_entries)
+    r.map_imperatively(model.NetworkAsk, tables.network_asks)
+    r.map_imperatively(model.Announcement, tables.announcements)
+    r.map_imperatively(model.Delivery, tables.deliveries)
+    r.map_imperatively(model.AuditEvent, tables.audit_events)
+    r.map_imperatively(model.Conversation, tables.conversations)

@@ -1,0 +1,191 @@
+"""Repositories over one SQLAlchemy session: structure (people, relationships) and plumbing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.model import (
+    AuditEvent,
+    ChatIdentity,
+    Conversation,
+    Delivery,
+    Membership,
+    Person,
+    Programme,
+    Relationship,
+    RelationshipStatus,
+    Side,
+)
+from storage import tables
+
+
+class SqlProgrammes:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_or_create(self, slug: str, name: str) -> Programme:
+        found = self.session.scalars(select(Programme).where(tables.programmes.c.slug == slug)).first()
+        if found is not None:
+            if found.name != name:
+                found.name = name
+            return found
+        programme = Programme(slug=slug, name=name)
+        self.session.add(programme)
+        self.session.flush()
+        return programme
+
+
+class SqlPeople:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, person: Person) -> None:
+        self.session.add(person)
+
+    def get(self, person_id: int) -> Person | None:
+        return self.session.get(Person, person_id)
+
+    def by_email(self, email: str) -> Person | None:
+        stmt = select(Person).where(func.lower(tables.people.c.email) == email.strip().lower())
+        return self.session.scalars(stmt).first()
+
+    def by_emails(self, emails: Iterable[str]) -> dict[str, Person]:
+        wanted = {e.strip().lower() for e in emails}
+        if not wanted:
+            return {}
+        found: dict[str, Person] = {}
+        chunk: list[str] = []
+        for email in sorted(wanted):
+            chunk.append(email)
+            if len(chunk) == 500:
+                found |= self._by_email_chunk(chunk)
+                chunk = []
+        if chunk:
+            found |= self._by_email_chunk(chunk)
+        return found
+
+    def _by_email_chunk(self, emails: list[str]) -> dict[str, Person]:
+        stmt = select(Person).where(func.lower(tables.people.c.email).in_(emails))
+        return {p.email.lower(): p for p in self.session.scalars(stmt)}
+
+    def by_identity(self, platform: str, external_id: str) -> Person | None:
+        stmt = (
+            select(Person)
+            .join(ChatIdentity, tables.chat_identities.c.person_id == tables.people.c.id)
+            .where(tables.chat_identities.c.platform == platform)
+            .where(tables.chat_identities.c.external_id == external_id)
+        )
+        return self.session.scalars(stmt).first()
+
+    def all(self, *, include_inactive: bool = False) -> list[Person]:
+        stmt = select(Person).order_by(tables.people.c.id)
+        if not include_inactive:
+            stmt = stmt.where(tables.people.c.active.is_(True))
+        return list(self.session.scalars(stmt))
+
+
+class SqlRelationships:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, relationship: Relationship) -> None:
+        self.session.add(relationship)
+
+    def get(self, relationship_id: int) -> Relationship | None:
+        return self.session.get(Relationship, relationship_id)
+
+    def by_external_ref(self, ref: str) -> Relationship | None:
+        stmt = select(Relationship).where(tables.relationships.c.external_ref == ref)
+        return self.session.scalars(stmt).first()
+
+    def of_person(self, person_id: int, *, include_ended: bool = False) -> list[Relationship]:
+        m = tables.memberships
+        stmt = (
+            select(Relationship)
+            .join(Membership, m.c.relationship_id == tables.relationships.c.id)
+            .where(m.c.person_id == person_id, m.c.left_at.is_(None))
+            .order_by(tables.relationships.c.id)
+        )
+        if not include_ended:
+            stmt = stmt.where(tables.relationships.c.status != RelationshipStatus.ENDED)
+        return list(self.session.scalars(stmt).unique())
+
+    def all(self, *, include_ended: bool = False) -> list[Relationship]:
+        stmt = select(Relationship).order_by(tables.relationships.c.id)
+        if not include_ended:
+            stmt = stmt.where(tables.relationships.c.status != RelationshipStatus.ENDED)
+        return list(self.session.scalars(stmt))
+
+    def learner_counts(self) -> dict[int, int]:
+        guide = tables.memberships.alias("guide")
+        learner = tables.memberships.alias("learner")
+        r = tables.relationships
+        stmt = (
+            select(guide.c.person_id, func.count(learner.c.id))
+            .select_from(guide)
+            .join(r, r.c.id == guide.c.relationship_id)
+            .join(learner, learner.c.relationship_id == guide.c.relationship_id)
+            .where(
+                guide.c.side == Side.GUIDE,
+                learner.c.side == Side.LEARNER,
+                guide.c.left_at.is_(None),
+                learner.c.left_at.is_(None),
+                r.c.status != RelationshipStatus.ENDED,
+            )
+            .group_by(guide.c.person_id)
+        )
+        return {int(pid): int(n) for pid, n in self.session.execute(stmt)}
+
+
+class SqlDeliveries:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def enqueue(self, delivery: Delivery) -> bool:
+        """Insert unless the dedupe key exists (ON CONFLICT DO NOTHING on both databases)."""
+        values = {
+            c.name: getattr(delivery, c.name)
+            for c in tables.deliveries.columns
+            if c.name != "id" and hasattr(delivery, c.name)
+        }
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(tables.deliveries).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        result = self.session.execute(stmt)
+        return bool(result.rowcount)
+
+    def for_person(self, person_id: int) -> list[Delivery]:
+        stmt = select(Delivery).where(tables.deliveries.c.person_id == person_id).order_by(tables.deliveries.c.id)
+        return list(self.session.scalars(stmt))
+
+
+class SqlAudit:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, event: AuditEvent) -> None:
+        self.session.add(event)
+
+    def events(self, *, limit: int = 100) -> list[AuditEvent]:
+        stmt = select(AuditEvent).order_by(tables.audit_events.c.id.desc()).limit(limit)
+        return list(self.session.scalars(stmt))
+
+
+class SqlConversations:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, person_id: int) -> Conversation | None:
+        stmt = select(Conversation).where(tables.conversations.c.person_id == person_id)
+        return self.session.scalars(stmt).first()
+
+    def save(self, conversation: Conversation) -> None:
+        self.session.add(conversation)
+
+    def clear(self, person_id: int) -> None:
+        self.session.execute(delete(tables.conversations).where(tables.conversations.c.person_id == person_id))

@@ -1,0 +1,74 @@
+"""The unit of work: one session, one transaction, the repositories over it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.errors import NotPermitted
+from bot.model import Person
+from storage.content import SqlContentAccess, SqlSystemContent
+from storage.database import make_session_factory
+from storage.repositories import (
+    SqlAudit,
+    SqlConversations,
+    SqlDeliveries,
+    SqlPeople,
+    SqlProgrammes,
+    SqlRelationships,
+)
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+        self.session: Session
+
+    def __enter__(self) -> Self:
+        self.session = self._session_factory()
+        self.programmes = SqlProgrammes(self.session)
+        self.people = SqlPeople(self.session)
+        self.relationships = SqlRelationships(self.session)
+        self.deliveries = SqlDeliveries(self.session)
+        self.audit = SqlAudit(self.session)
+        self.conversations = SqlConversations(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()  # a no-op after commit; undoes anything uncommitted
+        finally:
+            self.session.close()
+
+    def content(self, viewer: Person) -> SqlContentAccess:
+        if viewer.id is None:
+            raise NotPermitted("error.not_permitted")
+        return SqlContentAccess(self.session, viewer.id)
+
+    def system_content(self, purpose: str) -> SqlSystemContent:
+        return SqlSystemContent(self.session, purpose)
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+class SqlUnitOfWorkFactory:
+    """Creates units of work on one engine; what the composition root hands to the bot."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.session_factory = make_session_factory(engine)
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.session_factory)

@@ -1,0 +1,96 @@
+"""Shared fixtures: a real database (SQLite, and PostgreSQL when reachable), a clock, a programme.
+
+PostgreSQL tests run against ``MENTORBOT_TEST_POSTGRES_URL`` (default: the local server) in a schema of
+their own, so parallel runs do not collide. They are skipped when no server answers, unless
+``MENTORBOT_REQUIRE_POSTGRES=1`` (CI), where an unreachable server is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, text
+
+from bot.clock import FixedClock
+from storage.database import make_engine
+from storage.migrate import upgrade
+from storage.tables import metadata
+from storage.uow import SqlUnitOfWorkFactory
+
+PG_URL = os.environ.get("MENTORBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REQUIRE_PG = os.environ.get("MENTORBOT_REQUIRE_POSTGRES") == "1"
+
+
+def _postgres_schema_engine() -> Iterator[Engine]:
+    admin = make_engine(PG_URL)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:
+        admin.dispose()
+        if REQUIRE_PG:
+            raise RuntimeError(f"PostgreSQL is required but unreachable at {PG_URL}: {exc}") from exc
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    schema = f"mb_test_{uuid.uuid4().hex[:10]}"
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def migrated_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """One migrated database per backend per test session."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+    else:
+        gen = _postgres_schema_engine()
+        engine = next(gen)
+        upgrade(engine)
+        yield engine
+        try:
+            next(gen)
+        except StopIteration:
+            pass
+
+
+def _truncate(engine: Engine) -> None:
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def engine(migrated_engine: Engine) -> Iterator[Engine]:
+    """A clean, migrated database for one test (all tables emptied before it runs)."""
+    _truncate(migrated_engine)
+    yield migrated_engine
+
+
+@pytest.fixture
+def uow_factory(engine: Engine) -> SqlUnitOfWorkFactory:
+    return SqlUnitOfWorkFactory(engine)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """Monday 2026-03-02 09:00 UTC unless a test moves it."""
+    return FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
