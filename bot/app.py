@@ -1,0 +1,146 @@
+"""The bot: one entry point for every channel.
+
+``MentorBot.handle`` takes a neutral :class:`~bot.messages.Inbound`, finds the person, routes to the
+workflow, commits, and returns neutral messages. Every error becomes a friendly reply here; a traceback
+never reaches a chat. Channels (console, Slack, Teams) only translate to and from this.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.context import Context
+from bot.errors import NotPermitted, Unavailable, UserFacingError
+from bot.messages import Inbound, Message, Reply, Sender, Text
+from bot.model import ChatIdentity, Delivery, Person
+from bot.ports import UnitOfWork, UnitOfWorkFactory
+from bot.programme import ProgrammeConfig
+from bot.routing import Router
+from bot.serialize import message_to_dict
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Handled:
+    """The answer to one inbound message."""
+
+    messages: list[Message]
+    replace: bool = False
+    person_id: int | None = None
+
+
+class MentorBot:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        programme: ProgrammeConfig,
+        clock: Clock,
+        router: Router | None = None,
+    ) -> None:
+        from bot.workflows import build_router
+
+        self.uow_factory = uow_factory
+        self.programme = programme
+        self.clock = clock
+        self.router = router or build_router()
+
+    # -- the one entry point -------------------------------------------------------------------
+    def handle(self, inbound: Inbound) -> Handled:
+        try:
+            with self.uow_factory() as uow:
+                person = self._identify(uow, inbound.sender)
+                if person is None:
+                    return Handled([self._say("error.not_in_programme")])
+                ctx = Context(uow, person, self.programme, self.clock, inbound)
+                try:
+                    reply = self._route(ctx)
+                except UserFacingError:
+                    uow.rollback()
+                    raise
+                self._enqueue_notices(uow, reply)
+                uow.commit()
+                return Handled(reply.messages, reply.replace, person.id)
+        except UserFacingError as err:
+            return Handled([self._error(err)])
+        except Unavailable:
+            return Handled([self._say("error.unavailable")])
+        except Exception:
+            log.exception("unhandled error while handling a message", extra={"platform": inbound.sender.platform})
+            return Handled([self._say("error.internal")])
+
+    # -- steps -----------------------------------------------------------------------------------
+    def _identify(self, uow: UnitOfWork, sender: Sender) -> Person | None:
+        person = uow.people.by_identity(sender.platform, sender.external_id)
+        if person is None and sender.email:
+            person = uow.people.by_email(sender.email)
+            if person is not None and person.active:
+                self._link(uow, person, sender)
+        if person is None or not person.active or person.erased_at is not None:
+            return None
+        return person
+
+    def _link(self, uow: UnitOfWork, person: Person, sender: Sender) -> None:
+        """First contact from a platform: remember how to reach this person there."""
+        existing = person.identity(sender.platform)
+        now = self.clock.now()
+        if existing is None:
+            person.identities.append(
+                ChatIdentity(platform=sender.platform, external_id=sender.external_id,
+                             workspace=sender.workspace, updated_at=now)
+            )
+        else:
+            existing.external_id, existing.workspace, existing.updated_at = (
+                sender.external_id, sender.workspace, now,
+            )
+        if sender.timezone and person.timezone == "UTC":
+            person.timezone = sender.timezone
+        uow.commit()
+
+    def _route(self, ctx: Context) -> Reply:
+        inbound = ctx.inbound
+        if inbound.action:
+            action = self.router.find_action(inbound.action, ctx.roles)
+            return action.handler(ctx, dict(inbound.values))
+        text = (inbound.text or "").strip()
+        if not text:
+            text = "help"
+        if len(text) > 4 * self.programme.max_text_length:
+            raise UserFacingError("error.too_long", field="message", limit=self.programme.max_text_length)
+        command, rest = self.router.find_command(text, ctx.roles)
+        return command.handler(ctx, rest)
+
+    def _enqueue_notices(self, uow: UnitOfWork, reply: Reply) -> None:
+        now = self.clock.now()
+        for notice in reply.notices:
+            key = notice.key or uuid.uuid4().hex
+            uow.deliveries.enqueue(
+                Delivery(
+                    person_id=notice.person_id,
+                    kind=notice.kind,
+                    dedupe_key=f"{notice.kind}:{notice.person_id}:{key}",
+                    payload={"message": message_to_dict(notice.message)},
+                    due_at=now,
+                    priority=20,
+                    created_at=now,
+                )
+            )
+
+    # -- replies ----------------------------------------------------------------------------------
+    def _say(self, key: str, **values: object) -> Message:
+        text = self.programme.text(key, **values)
+        return Message((Text(text),), summary=text[:150])
+
+    def _error(self, err: UserFacingError) -> Message:
+        key = err.key if self.programme.catalogue.has(err.key) else type(err).key
+        if isinstance(err, NotPermitted) and not self.programme.catalogue.has(key):
+            key = "error.not_permitted"
+        return self._say(key, **err.values)
+
+
+def roles_summary(roles: Iterable[str]) -> str:
+    return ", ".join(sorted(roles)) or "member"

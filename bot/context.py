@@ -1,0 +1,117 @@
+"""What a workflow handler gets: the person, their transaction, the programme, the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.errors import InvalidInput, NotPermitted, StaleAction
+from bot.messages import Inbound
+from bot.model import AuditEvent, Conversation, Person, Relationship
+from bot.ports import ContentAccess, UnitOfWork
+from bot.programme import ProgrammeConfig
+
+
+@dataclass
+class Context:
+    uow: UnitOfWork
+    person: Person
+    programme: ProgrammeConfig
+    clock: Clock
+    inbound: Inbound
+
+    # -- people and time ---------------------------------------------------------------------
+    @property
+    def person_id(self) -> int:
+        assert self.person.id is not None
+        return self.person.id
+
+    @property
+    def roles(self) -> list[str]:
+        return list(self.person.roles)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def tz(self, person: Person | None = None) -> ZoneInfo:
+        return ZoneInfo((person or self.person).timezone)
+
+    def today(self, person: Person | None = None) -> date:
+        return self.now().astimezone(self.tz(person)).date()
+
+    def text(self, key: str, **values: object) -> str:
+        return self.programme.text(key, **values)
+
+    # -- data access -------------------------------------------------------------------------
+    def content(self) -> ContentAccess:
+        """Content of the person's own relationships; anything else is refused by storage."""
+        return self.uow.content(self.person)
+
+    def my_relationship(self, relationship_id: str | int | None) -> Relationship:
+        """The relationship named in a command or form, which must be one of the person's.
+
+        With no id given and exactly one active relationship, that one is meant.
+        """
+        if relationship_id in (None, ""):
+            mine = self.content().relationships()
+            active = [r for r in mine if r.status != "ended"]
+            if len(active) == 1:
+                return active[0]
+            if not active:
+                raise NotPermitted("error.no_relationship")
+            raise InvalidInput("error.which_relationship", choices=", ".join(f"#{r.id}" for r in active))
+        try:
+            rid = int(str(relationship_id).lstrip("#"))
+        except ValueError:
+            raise InvalidInput("error.invalid_input", reason=f"“{relationship_id}” is not a relationship number")
+        return self.content().relationship(rid)
+
+    def audit(self, action: str, target: str = "", *, outcome: str = "ok", **detail: Any) -> None:
+        self.uow.audit.record(
+            AuditEvent(at=self.now(), action=action, actor_id=self.person.id, target=target, outcome=outcome,
+                       detail=dict(detail))
+        )
+
+    # -- multi-step conversations ------------------------------------------------------------
+    def conversation(self, flow: str) -> Conversation | None:
+        conv = self.uow.conversations.get(self.person_id)
+        return conv if conv is not None and conv.flow == flow else None
+
+    def start(self, flow: str, step: str, **data: Any) -> Conversation:
+        conv = self.uow.conversations.get(self.person_id)
+        if conv is None:
+            conv = Conversation(person_id=self.person_id, flow=flow, step=step, data=dict(data), version=1,
+                                updated_at=self.now())
+        else:
+            conv.flow, conv.step, conv.data = flow, step, dict(data)
+            conv.version += 1
+            conv.updated_at = self.now()
+        self.uow.conversations.save(conv)
+        return conv
+
+    def advance(self, conv: Conversation, step: str, **data: Any) -> Conversation:
+        conv.step = step
+        conv.data = {**conv.data, **data}
+        conv.version += 1
+        conv.updated_at = self.now()
+        self.uow.conversations.save(conv)
+        return conv
+
+    def expect(self, flow: str, values: dict[str, str], *steps: str) -> Conversation:
+        """The person's conversation in ``flow``, checked against the version a form or button carries.
+
+        Raises :class:`StaleAction` for a form from an earlier step, a finished flow, or a form sent
+        again after it was already handled.
+        """
+        conv = self.conversation(flow)
+        if conv is None or (steps and conv.step not in steps):
+            raise StaleAction()
+        if values.get("v") != str(conv.version):
+            raise StaleAction()
+        return conv
+
+    def finish(self) -> None:
+        self.uow.conversations.clear(self.person_id)

@@ -1,0 +1,61 @@
+"""``mentorbot`` — the command line. Each sub-command lives in ``mentorbot/commands/<name>.py``.
+
+A command module has ``add_parser(subparsers)`` which registers its parser and sets ``func`` to a
+callable taking the parsed arguments and returning an exit code. Errors the user can fix (bad files,
+unknown emails) print a specific message and exit with 2; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from bot.errors import ProblemsError, UserFacingError
+from mentorbot import commands
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mentorbot",
+        description="A mentoring-programme bot for Slack and Microsoft Teams.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        code = args.func(args)
+    except ProblemsError as err:
+        print(f"mentorbot {args.command}: {type(err).__doc__ or 'rejected'}".strip(), file=sys.stderr)
+        for problem in err.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UserFacingError as err:
+        print(f"mentorbot {args.command}: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return int(code or EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

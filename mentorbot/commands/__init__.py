@@ -1,0 +1,1 @@
+"""Sub-commands of the ``mentorbot`` CLI; one module each, picked up automatically."""

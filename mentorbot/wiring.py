@@ -1,0 +1,73 @@
+"""The composition root: the one place that knows every package and puts them together."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bot.app import MentorBot
+from bot.clock import Clock, SystemClock
+from bot.programme import ProgrammeConfig, load_programme
+from mentorbot.settings import Settings
+from storage.database import make_engine
+from storage.migrate import is_up_to_date, upgrade
+from storage.uow import SqlUnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    uow_factory: SqlUnitOfWorkFactory
+    programme: ProgrammeConfig
+    clock: Clock
+    bot: MentorBot
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    migrate: bool | None = None,
+) -> Runtime:
+    """Load the programme, open the database and build the bot.
+
+    ``migrate`` defaults to True for the embedded SQLite database (so ``make run`` just works) and
+    False for anything else, where ``mentorbot db upgrade`` is an explicit operations step.
+    """
+    programme = load_programme(settings.programme_path)
+    engine = make_engine(settings.database_url)
+    if migrate is None:
+        migrate = settings.is_embedded_database
+    if migrate:
+        upgrade(engine)
+    elif not is_up_to_date(engine):
+        raise SystemExit(
+            "The database schema is not up to date. Run `mentorbot db upgrade` (after a backup) and start again."
+        )
+    uow_factory = SqlUnitOfWorkFactory(engine)
+    clock = clock or SystemClock()
+    with uow_factory() as uow:
+        uow.programmes.get_or_create(programme.slug, programme.name)
+        uow.commit()
+    bot = MentorBot(uow_factory, programme, clock)
+    return Runtime(settings, engine, uow_factory, programme, clock, bot)
+
+
+def seed_example_if_empty(runtime: Runtime) -> None:
+    """On the embedded default with no people yet, load the example roster shipped with the package,
+    so ``make run`` followed by ``mentorbot chat --as EMAIL`` has someone to be."""
+    from bot.roster import example_paths, import_roster
+
+    if not runtime.settings.is_embedded_database:
+        return
+    with runtime.uow_factory() as uow:
+        if uow.people.all(include_inactive=True):
+            return
+    people, matches = example_paths()
+    summary = import_roster(runtime.uow_factory, runtime.programme, runtime.clock, people, matches)
+    log.info("loaded the example programme: %s", summary)
