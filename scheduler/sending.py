@@ -1,0 +1,59 @@
+"""The contract between the outbox dispatcher and the chat channels that deliver its messages.
+
+Each channel (Slack, Teams, console/log) provides a :class:`ChannelSender`. The dispatcher picks the
+sender from the person's identities, paces calls with the sender's :class:`RateLimit`, and maps the
+exceptions below onto delivery states (retry with backoff, dead letter, unreachable).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.messages import Message
+from bot.model import ChatIdentity, Person
+
+
+class SendError(Exception):
+    """Base of what a sender may raise."""
+
+
+class RetryLater(SendError):
+    """A temporary failure (HTTP 429 or 5xx, a timeout). ``retry_after`` seconds when the platform
+    said so (Retry-After), else None and the dispatcher backs off exponentially."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class PermanentFailure(SendError):
+    """The platform refused for good (e.g. invalid payload); no retry."""
+
+
+class NotReachable(SendError):
+    """The person cannot be reached on this channel (no identity, no Teams conversation reference,
+    app uninstalled). Shown to coordinators; never skipped silently."""
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``per_second`` sends per key (a Slack channel, a Teams conversation), and at most
+    ``global_per_second`` across the platform (workspace / tenant)."""
+
+    per_second: float
+    global_per_second: float
+
+
+class ChannelSender(Protocol):
+    platform: str
+    rate_limit: RateLimit
+
+    def rate_key(self, identity: ChatIdentity) -> str:
+        """The key a platform limits on (Slack: the DM channel or user; Teams: the conversation)."""
+        ...
+
+    async def send(self, person: Person, identity: ChatIdentity, message: Message) -> None:
+        """Deliver ``message``. Raises RetryLater, PermanentFailure or NotReachable."""
+        ...
