@@ -10,6 +10,8 @@ GROUP_ORDER = ("general", "relationships", "meetings", "growth", "settings", "co
 
 
 def register(router: Router) -> None:
+    register_command_action(router)
+
     @router.command("help", "help.help", aliases=("?", "menu", "commands"))
     def show_help(ctx: Context, rest: str) -> Reply:
         commands = router.visible_commands(ctx.roles)
@@ -24,3 +26,13 @@ def register(router: Router) -> None:
         ]
         reply.say(*blocks)
         return reply
+
+
+def register_command_action(router: Router) -> None:
+    """A button that runs a typed command (``values["text"]``), so nudges can offer one-click shortcuts
+    without knowing a workflow's internals. Roles are checked as for the typed command."""
+
+    @router.action("command")
+    def run_command(ctx: Context, values: dict[str, str]) -> Reply:
+        command, rest = router.find_command(values.get("text", "help"), ctx.roles)
+        return command.handler(ctx, rest)
