@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -14,6 +15,9 @@ from mentorbot.settings import Settings
 from storage.database import make_engine
 from storage.migrate import is_up_to_date, upgrade
 from storage.uow import SqlUnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from scheduler.sending import ChannelSender
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +30,8 @@ class Runtime:
     programme: ProgrammeConfig
     clock: Clock
     bot: MentorBot
+    # platform name -> sender; each channel's mount function registers its own (Slack, Teams)
+    senders: dict[str, ChannelSender] = field(default_factory=dict)
 
 
 def build_runtime(
