@@ -271,6 +271,10 @@ class Meeting:
     cancel_reason: str = ""
     location: str = ""
     updated_at: datetime | None = None
+    # each member's answer to the proposal: str(person id) -> an ISO option they accept, or "declined".
+    # Replace the dict (never mutate it in place) so the change is saved.
+    responses: dict[str, str] = field(default_factory=dict)
+    sequence: int = 0  # the calendar invite's SEQUENCE: grows each time the confirmed time changes
     id: int | None = None
 
 

@@ -154,6 +154,8 @@ meetings = Table(
     Column("cancel_reason", Text, nullable=False, default=""),
     Column("location", String(500), nullable=False, default=""),
     Column("updated_at", UTCDateTime, nullable=True),
+    Column("responses", JSONValue, nullable=False, server_default="{}"),
+    Column("sequence", Integer, nullable=False, default=0, server_default="0"),
     Index("ix_meetings_relationship_starts", "relationship_id", "starts_at"),
     Index("ix_meetings_status_starts", "status", "starts_at"),
 )
