@@ -76,7 +76,7 @@ def test_unreadable_times_get_an_example_of_the_expected_format(typed: str) -> N
     assert "2026-03-05 14:30" in message(caught.value)
 
 
-def test_a_typed_time_may_use_a_T_or_short_numbers() -> None:
+def test_a_typed_time_may_use_a_t_or_short_numbers() -> None:
     assert parse_local_datetime("2026-3-5T9:05", "UTC").at == datetime(2026, 3, 5, 9, 5, tzinfo=UTC)
 
 
