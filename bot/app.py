@@ -70,7 +70,9 @@ class MentorBot:
         except Unavailable:
             return Handled([self._say("error.unavailable")])
         except Exception:
-            log.exception("unhandled error while handling a message", extra={"platform": inbound.sender.platform})
+            log.exception(
+                "unhandled error while handling a message", extra={"platform": inbound.sender.platform}
+            )
             return Handled([self._say("error.internal")])
 
     # -- steps -----------------------------------------------------------------------------------
@@ -90,12 +92,18 @@ class MentorBot:
         now = self.clock.now()
         if existing is None:
             person.identities.append(
-                ChatIdentity(platform=sender.platform, external_id=sender.external_id,
-                             workspace=sender.workspace, updated_at=now)
+                ChatIdentity(
+                    platform=sender.platform,
+                    external_id=sender.external_id,
+                    workspace=sender.workspace,
+                    updated_at=now,
+                )
             )
         else:
             existing.external_id, existing.workspace, existing.updated_at = (
-                sender.external_id, sender.workspace, now,
+                sender.external_id,
+                sender.workspace,
+                now,
             )
         if sender.timezone and person.timezone == "UTC":
             person.timezone = sender.timezone

@@ -66,13 +66,21 @@ class Context:
         try:
             rid = int(str(relationship_id).lstrip("#"))
         except ValueError:
-            raise InvalidInput("error.invalid_input", reason=f"“{relationship_id}” is not a relationship number")
+            raise InvalidInput(
+                "error.invalid_input", reason=f"“{relationship_id}” is not a relationship number"
+            )
         return self.content().relationship(rid)
 
     def audit(self, action: str, target: str = "", *, outcome: str = "ok", **detail: Any) -> None:
         self.uow.audit.record(
-            AuditEvent(at=self.now(), action=action, actor_id=self.person.id, target=target, outcome=outcome,
-                       detail=dict(detail))
+            AuditEvent(
+                at=self.now(),
+                action=action,
+                actor_id=self.person.id,
+                target=target,
+                outcome=outcome,
+                detail=dict(detail),
+            )
         )
 
     # -- multi-step conversations ------------------------------------------------------------
@@ -83,8 +91,14 @@ class Context:
     def start(self, flow: str, step: str, **data: Any) -> Conversation:
         conv = self.uow.conversations.get(self.person_id)
         if conv is None:
-            conv = Conversation(person_id=self.person_id, flow=flow, step=step, data=dict(data), version=1,
-                                updated_at=self.now())
+            conv = Conversation(
+                person_id=self.person_id,
+                flow=flow,
+                step=step,
+                data=dict(data),
+                version=1,
+                updated_at=self.now(),
+            )
         else:
             conv.flow, conv.step, conv.data = flow, step, dict(data)
             conv.version += 1

@@ -127,7 +127,20 @@ class Form:
     intro: str = ""
 
 
-Block = Text | Section | Fields | Buttons | Divider | Form
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message, e.g. a calendar invite (``text/calendar``).
+
+    Channels upload it as a file (Slack ``files.upload``, a Teams file card or inline attachment); the
+    console names it. ``content`` is text, since every file the bot sends is text.
+    """
+
+    filename: str
+    mime_type: str
+    content: str
+
+
+Block = Text | Section | Fields | Buttons | Divider | Form | Attachment
 
 
 @dataclass(frozen=True)

@@ -163,4 +163,3 @@ class SystemContent(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
-

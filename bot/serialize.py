@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.messages import (
+    Attachment,
     Block,
     Button,
     Buttons,
@@ -26,7 +27,9 @@ def message_to_dict(message: Message) -> dict[str, Any]:
 
 
 def message_from_dict(data: dict[str, Any]) -> Message:
-    return Message(tuple(_block_from_dict(b) for b in data.get("blocks", [])), summary=data.get("summary", ""))
+    return Message(
+        tuple(_block_from_dict(b) for b in data.get("blocks", [])), summary=data.get("summary", "")
+    )
 
 
 def _button(b: Button) -> dict[str, Any]:
@@ -35,8 +38,14 @@ def _button(b: Button) -> dict[str, Any]:
 
 def _input(i: Input) -> dict[str, Any]:
     return {
-        "name": i.name, "label": i.label, "kind": str(i.kind), "required": i.required, "value": i.value,
-        "options": [[o.value, o.label] for o in i.options], "max_length": i.max_length, "hint": i.hint,
+        "name": i.name,
+        "label": i.label,
+        "kind": str(i.kind),
+        "required": i.required,
+        "value": i.value,
+        "options": [[o.value, o.label] for o in i.options],
+        "max_length": i.max_length,
+        "hint": i.hint,
         "error": i.error,
     }
 
@@ -53,11 +62,18 @@ def _block_to_dict(block: Block) -> dict[str, Any]:
             return {"type": "buttons", "buttons": [_button(b) for b in buttons]}
         case Divider():
             return {"type": "divider"}
+        case Attachment(filename=filename, mime_type=mime_type, content=content):
+            return {"type": "attachment", "filename": filename, "mime_type": mime_type, "content": content}
         case Form():
             return {
-                "type": "form", "form_id": block.form_id, "title": block.title,
-                "inputs": [_input(i) for i in block.inputs], "submit_action": block.submit_action,
-                "submit_label": block.submit_label, "hidden": dict(block.hidden), "intro": block.intro,
+                "type": "form",
+                "form_id": block.form_id,
+                "title": block.title,
+                "inputs": [_input(i) for i in block.inputs],
+                "submit_action": block.submit_action,
+                "submit_label": block.submit_label,
+                "hidden": dict(block.hidden),
+                "intro": block.intro,
             }
     raise TypeError(f"unknown block {block!r}")
 
@@ -73,21 +89,31 @@ def _block_from_dict(d: dict[str, Any]) -> Block:
     if kind == "buttons":
         return Buttons(
             tuple(
-                Button(b["label"], b["action"], dict(b.get("values", {})), ButtonStyle(b.get("style", "default")))
+                Button(
+                    b["label"], b["action"], dict(b.get("values", {})), ButtonStyle(b.get("style", "default"))
+                )
                 for b in d["buttons"]
             )
         )
     if kind == "divider":
         return Divider()
+    if kind == "attachment":
+        return Attachment(d["filename"], d["mime_type"], d["content"])
     if kind == "form":
         return Form(
             form_id=d["form_id"],
             title=d["title"],
             inputs=tuple(
                 Input(
-                    name=i["name"], label=i["label"], kind=InputKind(i["kind"]), required=i["required"],
-                    value=i["value"], options=tuple(Option(v, lbl) for v, lbl in i["options"]),
-                    max_length=i["max_length"], hint=i["hint"], error=i["error"],
+                    name=i["name"],
+                    label=i["label"],
+                    kind=InputKind(i["kind"]),
+                    required=i["required"],
+                    value=i["value"],
+                    options=tuple(Option(v, lbl) for v, lbl in i["options"]),
+                    max_length=i["max_length"],
+                    hint=i["hint"],
+                    error=i["error"],
                 )
                 for i in d["inputs"]
             ),

@@ -50,8 +50,12 @@ async def serve(runtime: Runtime, app: web.Application, *, ready: Callable[[], N
     await runner.setup()
     site = web.TCPSite(runner, runtime.settings.host, runtime.settings.port)
     await site.start()
-    log.info("mentorbot serving on http://%s:%s (programme: %s)", runtime.settings.host,
-             runtime.settings.port, runtime.programme.name)
+    log.info(
+        "mentorbot serving on http://%s:%s (programme: %s)",
+        runtime.settings.host,
+        runtime.settings.port,
+        runtime.programme.name,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

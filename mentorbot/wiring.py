@@ -53,7 +53,8 @@ def build_runtime(
         upgrade(engine)
     elif not is_up_to_date(engine):
         raise SystemExit(
-            "The database schema is not up to date. Run `mentorbot db upgrade` (after a backup) and start again."
+            "The database schema is not up to date. "
+            "Run `mentorbot db upgrade` (after a backup) and start again."
         )
     uow_factory = SqlUnitOfWorkFactory(engine)
     clock = clock or SystemClock()

@@ -29,7 +29,10 @@ def start_mappers() -> None:
         tables.people,
         properties={
             "identities": relationship(
-                model.ChatIdentity, cascade="all, delete-orphan", lazy="selectin", order_by=tables.chat_identities.c.id
+                model.ChatIdentity,
+                cascade="all, delete-orphan",
+                lazy="selectin",
+                order_by=tables.chat_identities.c.id,
             ),
         },
     )
@@ -44,10 +47,16 @@ def start_mappers() -> None:
         tables.relationships,
         properties={
             "members": relationship(
-                model.Membership, cascade="all, delete-orphan", lazy="selectin", order_by=tables.memberships.c.id
+                model.Membership,
+                cascade="all, delete-orphan",
+                lazy="selectin",
+                order_by=tables.memberships.c.id,
             ),
             "phase_history": relationship(
-                model.PhaseChange, cascade="all, delete-orphan", lazy="select", order_by=tables.phase_changes.c.id
+                model.PhaseChange,
+                cascade="all, delete-orphan",
+                lazy="select",
+                order_by=tables.phase_changes.c.id,
             ),
         },
     )

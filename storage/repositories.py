@@ -155,12 +155,18 @@ class SqlDeliveries:
         }
         dialect = self.session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(tables.deliveries).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        stmt = (
+            insert(tables.deliveries).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        )
         result = self.session.execute(stmt)
         return bool(result.rowcount)
 
     def for_person(self, person_id: int) -> list[Delivery]:
-        stmt = select(Delivery).where(tables.deliveries.c.person_id == person_id).order_by(tables.deliveries.c.id)
+        stmt = (
+            select(Delivery)
+            .where(tables.deliveries.c.person_id == person_id)
+            .order_by(tables.deliveries.c.id)
+        )
         return list(self.session.scalars(stmt))
 
 
@@ -188,4 +194,6 @@ class SqlConversations:
         self.session.add(conversation)
 
     def clear(self, person_id: int) -> None:
-        self.session.execute(delete(tables.conversations).where(tables.conversations.c.person_id == person_id))
+        self.session.execute(
+            delete(tables.conversations).where(tables.conversations.c.person_id == person_id)
+        )

@@ -7,6 +7,7 @@ their own, so parallel runs do not collide. They are skipped when no server answ
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -49,7 +50,9 @@ def _postgres_schema_engine() -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def migrated_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def migrated_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """One migrated database per backend per test session."""
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("db") / "test.sqlite3"
@@ -62,10 +65,8 @@ def migrated_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
         engine = next(gen)
         upgrade(engine)
         yield engine
-        try:
+        with contextlib.suppress(StopIteration):
             next(gen)
-        except StopIteration:
-            pass
 
 
 def _truncate(engine: Engine) -> None:
@@ -79,10 +80,10 @@ def _truncate(engine: Engine) -> None:
 
 
 @pytest.fixture
-def engine(migrated_engine: Engine) -> Iterator[Engine]:
+def engine(migrated_engine: Engine) -> Engine:
     """A clean, migrated database for one test (all tables emptied before it runs)."""
     _truncate(migrated_engine)
-    yield migrated_engine
+    return migrated_engine
 
 
 @pytest.fixture

@@ -19,7 +19,9 @@ def register(router: Router) -> None:
         for cmd in commands:
             usage = f"{cmd.name} {cmd.usage}".strip()
             groups.setdefault(cmd.group, []).append(f"• {usage} — {ctx.text(cmd.help_key)}")
-        reply = Reply().say(Text(ctx.text("help.heading", name=ctx.person.name, programme=ctx.programme.name)))
+        reply = Reply().say(
+            Text(ctx.text("help.heading", name=ctx.person.name, programme=ctx.programme.name))
+        )
         blocks = [
             Section(ctx.text(f"help.group.{group}"), "\n".join(groups[group]))
             for group in sorted(groups, key=lambda g: GROUP_ORDER.index(g) if g in GROUP_ORDER else 99)

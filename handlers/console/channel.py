@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.app import MentorBot
-from bot.messages import Button, Buttons, Form, InputKind, Inbound, Message, Sender
+from bot.messages import Button, Buttons, Form, Inbound, InputKind, Message, Sender
 from bot.model import Platform
 from handlers.console.render import count_buttons, render_message
 
@@ -43,7 +43,9 @@ class ConsoleSession:
 
     # -- what a person sees ------------------------------------------------------------------------
     def buttons(self) -> list[Button]:
-        return [b for m in self.last for block in m.blocks if isinstance(block, Buttons) for b in block.buttons]
+        return [
+            b for m in self.last for block in m.blocks if isinstance(block, Buttons) for b in block.buttons
+        ]
 
     def find_button(self, label_or_number: str) -> Button:
         buttons = self.buttons()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import Buttons, Divider, Fields, Form, Message, Section, Text
+from bot.messages import Attachment, Buttons, Divider, Fields, Form, Message, Section, Text
 
 
 def render_message(message: Message, *, button_offset: int = 0) -> str:
@@ -29,6 +29,8 @@ def render_message(message: Message, *, button_offset: int = 0) -> str:
                 lines.append("  ".join(labels))
             case Divider():
                 lines.append("-" * 40)
+            case Attachment(filename=filename, mime_type=mime_type):
+                lines.append(f"[attached file: {filename} ({mime_type})]")
             case Form():
                 lines.append(f"== {block.title} == (form)")
                 if block.intro:

@@ -70,7 +70,10 @@ def test_unknown_command_suggests_the_nearest(
 
 
 def test_a_bug_in_a_workflow_never_shows_a_traceback(
-    uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock, caplog: pytest.LogCaptureFixture
+    uow_factory: SqlUnitOfWorkFactory,
+    programme: ProgrammeConfig,
+    clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     _add_person(uow_factory, "mentee@example.org", [Role.MENTEE])
     router = Router()
@@ -102,7 +105,10 @@ def test_role_restricted_commands_are_hidden_and_refused(
         return Reply().say(Text("sent"))
 
     bot = MentorBot(uow_factory, programme, clock, router=router)
-    mentee, coordinator = ConsoleSession(bot, "mentee@example.org"), ConsoleSession(bot, "coordinator@example.org")
+    mentee, coordinator = (
+        ConsoleSession(bot, "mentee@example.org"),
+        ConsoleSession(bot, "coordinator@example.org"),
+    )
     mentee.send("help")
     coordinator.send("help")
     assert "broadcast" not in mentee.text()

@@ -39,7 +39,9 @@ async def test_healthz_reports_ok_with_a_reachable_database(engine: Engine, cloc
 
 
 async def test_healthz_says_unavailable_when_the_database_is_unreachable(clock: FixedClock) -> None:
-    unreachable = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})
+    unreachable = make_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
+    )
     async with TestClient(TestServer(build_app(_runtime(unreachable, clock)))) as client:
         response = await client.get("/healthz")
         assert response.status == 503
@@ -57,7 +59,9 @@ def _wait_for_health(port: int, proc: subprocess.Popen[bytes], deadline_s: float
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
         if proc.poll() is not None:
-            raise AssertionError(f"serve exited early with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
+            raise AssertionError(
+                f"serve exited early with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}"
+            )
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
                 return dict(json.loads(resp.read()))
@@ -66,13 +70,18 @@ def _wait_for_health(port: int, proc: subprocess.Popen[bytes], deadline_s: float
     raise AssertionError("serve did not answer /healthz")
 
 
-def test_serve_on_the_embedded_default_migrates_loads_the_example_and_stops_on_sigterm(tmp_path: Path) -> None:
+def test_serve_on_the_embedded_default_migrates_loads_the_example_and_stops_on_sigterm(
+    tmp_path: Path,
+) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "MENTORBOT_"))}
     env |= {"MENTORBOT_PORT": str(port)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mentorbot", "serve"], cwd=tmp_path, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "mentorbot", "serve"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         health = _wait_for_health(port, proc)
@@ -85,8 +94,12 @@ def test_serve_on_the_embedded_default_migrates_loads_the_example_and_stops_on_s
             proc.kill()
     # the example programme was loaded, so a person from it can chat at once
     chat = subprocess.run(
-        [sys.executable, "-m", "mentorbot", "chat", "--as", "mentee@example.org"], cwd=tmp_path, env=env,
-        input=b"help\nquit\n", capture_output=True, timeout=60,
+        [sys.executable, "-m", "mentorbot", "chat", "--as", "mentee@example.org"],
+        cwd=tmp_path,
+        env=env,
+        input=b"help\nquit\n",
+        capture_output=True,
+        timeout=60,
     )
     assert chat.returncode == 0, chat.stderr.decode()
     out = chat.stdout.decode()
