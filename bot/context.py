@@ -68,7 +68,7 @@ class Context:
         except ValueError:
             raise InvalidInput(
                 "error.invalid_input", reason=f"“{relationship_id}” is not a relationship number"
-            )
+            ) from None
         return self.content().relationship(rid)
 
     def audit(self, action: str, target: str = "", *, outcome: str = "ok", **detail: Any) -> None:
