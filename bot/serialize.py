@@ -64,8 +64,6 @@ def _block_to_dict(block: Block) -> dict[str, Any]:
             return {"type": "divider"}
         case Attachment(filename=filename, mime_type=mime_type, content=content):
             return {"type": "attachment", "filename": filename, "mime_type": mime_type, "content": content}
-        case Attachment(filename=filename, mime_type=mime_type, content=content):
-            return {"type": "attachment", "filename": filename, "mime_type": mime_type, "content": content}
         case Form():
             return {
                 "type": "form",
@@ -99,8 +97,6 @@ def _block_from_dict(d: dict[str, Any]) -> Block:
         )
     if kind == "divider":
         return Divider()
-    if kind == "attachment":
-        return Attachment(d["filename"], d["mime_type"], d["content"])
     if kind == "attachment":
         return Attachment(d["filename"], d["mime_type"], d["content"])
     if kind == "form":
