@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
 
 from bot.errors import ProblemsError, UserFacingError
 from mentorbot import commands
+from mentorbot.logs import configure_logging
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -40,9 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    configure_logging(
+        json_logs=os.environ.get("MENTORBOT_LOG_FORMAT", "text") == "json", verbose=args.verbose
     )
     try:
         code = args.func(args)

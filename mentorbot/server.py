@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from sqlalchemy import text
 
+from mentorbot.logs import bind_request_id
+from mentorbot.metrics import Metrics
 from mentorbot.wiring import Runtime
+from storage.stats import delivery_counts
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +37,53 @@ def _ping(runtime: Runtime) -> None:
         conn.execute(text("select 1"))
 
 
+async def metrics(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    body = await asyncio.to_thread(runtime.metrics.render)
+    return web.Response(text=body, content_type="text/plain", charset="utf-8")
+
+
+def _outbox_collector(runtime: Runtime) -> Callable[[Metrics], None]:
+    def collect(m: Metrics) -> None:
+        try:
+            counts = delivery_counts(runtime.engine)
+        except Exception:  # the database is down: /healthz says so; keep the last values
+            return
+        for status in ("pending", "claimed", "sent", "failed", "dead", "skipped", "unreachable"):
+            m.set("mentorbot_deliveries", float(counts.get(status, 0)), status=status)
+
+    return collect
+
+
+@web.middleware
+async def observe_requests(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """A request id for every request (logged, returned in X-Request-Id) and its handling time."""
+    rid = bind_request_id(request.headers.get("X-Request-Id"))
+    started = time.perf_counter()
+    route = request.match_info.route.resource.canonical if request.match_info.route.resource else "unmatched"
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        exc.headers["X-Request-Id"] = rid
+        raise
+    finally:
+        request.app[RUNTIME].metrics.observe(
+            "mentorbot_handler_seconds", time.perf_counter() - started, route=route
+        )
+    response.headers["X-Request-Id"] = rid
+    return response
+
+
 def build_app(runtime: Runtime, mounters: list[Mounter] | None = None) -> web.Application:
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[observe_requests])
     app[RUNTIME] = runtime
+    runtime.metrics.describe("mentorbot_deliveries", "gauge", "outbox deliveries by status")
+    runtime.metrics.describe("mentorbot_handler_seconds", "histogram", "time to handle an HTTP request")
+    runtime.metrics.add_collector(_outbox_collector(runtime))
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
     for mount in mounters or []:
         result = mount(app, runtime)
         if asyncio.iscoroutine(result):

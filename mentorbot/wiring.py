@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from bot.app import MentorBot
 from bot.clock import Clock, SystemClock
 from bot.programme import ProgrammeConfig, load_programme
+from mentorbot.metrics import Metrics
 from mentorbot.settings import Settings
 from storage.database import make_engine
 from storage.migrate import is_up_to_date, upgrade
@@ -32,6 +33,7 @@ class Runtime:
     bot: MentorBot
     # platform name -> sender; each channel's mount function registers its own (Slack, Teams)
     senders: dict[str, ChannelSender] = field(default_factory=dict)
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 def build_runtime(
