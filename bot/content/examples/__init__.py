@@ -1,0 +1,1 @@
+"""Example roster files shipped with the package (see bot.roster)."""
