@@ -10,12 +10,22 @@ members on their behalf, opens content with ``system_content(purpose)``; every s
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
+from bot.activity import (
+    ActionCounts,
+    CheckInFact,
+    DeliveryFact,
+    HeldMeeting,
+    PersonFacts,
+    RelationshipFacts,
+)
 from bot.model import (
     ActionItem,
     AgendaItem,
+    Announcement,
     AuditEvent,
     CheckIn,
     Conversation,
@@ -120,6 +130,55 @@ class AuditLog(Protocol):
     def events(self, *, limit: int = 100) -> list[AuditEvent]: ...
 
 
+class ActivityReader(Protocol):
+    """What coordinators may know: ids, dates, statuses and counts (``bot.activity``), never text.
+
+    Implementations select no column that holds what members wrote or what a message said.
+    """
+
+    def people(self) -> list[PersonFacts]: ...
+    def relationships(self, *, include_ended: bool = False) -> list[RelationshipFacts]: ...
+    def held_meetings(self, *, since: datetime | None = None) -> list[HeldMeeting]: ...
+    def ground_rules_agreed(self) -> set[int]:
+        """Ids of relationships that have an agreed version of their ground rules."""
+        ...
+
+    def action_counts(self, today: date) -> dict[int, ActionCounts]:
+        """Open and overdue (open, due before ``today``) action items per relationship id."""
+        ...
+
+    def latest_checkins(self, *, since: datetime) -> list[CheckInFact]:
+        """Each person's latest check-in quadrant at or after ``since``."""
+        ...
+
+    def last_delivery_status(self) -> dict[int, str]:
+        """Per person id, the status of their most recent delivery that reached a final state."""
+        ...
+
+    def dead_letters(self, *, limit: int = 100) -> list[DeliveryFact]: ...
+    def deliveries_keyed(self, prefix: str) -> list[DeliveryFact]:
+        """Deliveries whose dedupe key starts with ``prefix`` (e.g. one announcement's fan-out)."""
+        ...
+
+
+class AnnouncementRepository(Protocol):
+    def add(self, announcement: Announcement) -> None: ...
+    def get(self, announcement_id: int) -> Announcement | None: ...
+    def recent(self, *, limit: int = 10) -> list[Announcement]: ...
+
+
+class PersonalData(Protocol):
+    """A person's data rights: everything stored about them, and erasure keeping anonymous counts."""
+
+    def export(self, person_id: int) -> dict[str, Any]:
+        """Everything stored about the person, as JSON-ready values."""
+        ...
+
+    def erase(self, person_id: int, now: datetime) -> dict[str, int]:
+        """Erase the person's personal data and content; returns how many rows of each kind changed."""
+        ...
+
+
 class ConversationStore(Protocol):
     def get(self, person_id: int) -> Conversation | None: ...
     def save(self, conversation: Conversation) -> None: ...
@@ -135,6 +194,9 @@ class UnitOfWork(Protocol):
     deliveries: DeliveryRepository
     audit: AuditLog
     conversations: ConversationStore
+    activity: ActivityReader
+    announcements: AnnouncementRepository
+    personal_data: PersonalData
 
     def content(self, viewer: Person) -> ContentAccess: ...
     def system_content(self, purpose: str) -> SystemContent: ...

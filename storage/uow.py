@@ -10,8 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import NotPermitted
 from bot.model import Person
+from storage.activity import SqlActivityReader
+from storage.announcements import SqlAnnouncements
 from storage.content import SqlContentAccess, SqlSystemContent
 from storage.database import make_session_factory
+from storage.personal_data import SqlPersonalData
 from storage.repositories import (
     SqlAudit,
     SqlConversations,
@@ -35,6 +38,9 @@ class SqlUnitOfWork:
         self.deliveries = SqlDeliveries(self.session)
         self.audit = SqlAudit(self.session)
         self.conversations = SqlConversations(self.session)
+        self.activity = SqlActivityReader(self.session)  # coordinators' view: counts and dates, no content
+        self.announcements = SqlAnnouncements(self.session)
+        self.personal_data = SqlPersonalData(self.session)
         return self
 
     def __exit__(

@@ -1,0 +1,192 @@
+"""The coordinators' window on the programme: aggregate queries that cannot return content.
+
+Every query here selects ids, dates, statuses, numbers and names from the roster -- never a column that
+holds what members wrote (``text``, ``items``, ``guide_comment``, ``ask``, ``guide_name``, check-in
+answers) or what a message said (``payload``). ``tests/coordinator/test_confidentiality.py`` records the
+SQL these methods send and fails if one of those columns appears in it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from bot.activity import (
+    ActionCounts,
+    CheckInFact,
+    DeliveryFact,
+    HeldMeeting,
+    MemberFacts,
+    PersonFacts,
+    RelationshipFacts,
+)
+from bot.model import (
+    ActionStatus,
+    AgreementStatus,
+    DeliveryStatus,
+    MeetingStatus,
+    RelationshipStatus,
+)
+from storage import tables
+
+MAX_ERROR = 300  # a platform's error message, cut short; it never holds the message itself
+FINAL_DELIVERY_STATES = (DeliveryStatus.SENT, DeliveryStatus.DEAD, DeliveryStatus.UNREACHABLE)
+
+
+class SqlActivityReader:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def people(self) -> list[PersonFacts]:
+        p = tables.people
+        ident = (
+            select(tables.chat_identities.c.person_id, func.count().label("n"))
+            .group_by(tables.chat_identities.c.person_id)
+            .subquery()
+        )
+        stmt = (
+            select(
+                p.c.id,
+                p.c.name,
+                p.c.roles,
+                p.c.cohort,
+                p.c.stage,
+                p.c.active,
+                p.c.erased_at,
+                p.c.capacity,
+                func.coalesce(ident.c.n, 0),
+            )
+            .outerjoin(ident, ident.c.person_id == p.c.id)
+            .order_by(p.c.id)
+        )
+        return [
+            PersonFacts(
+                id=int(pid),
+                name=str(name),
+                roles=tuple(str(r) for r in (roles or ())),
+                cohort=str(cohort or ""),
+                stage=str(stage or ""),
+                active=bool(active),
+                erased=erased_at is not None,
+                capacity=None if capacity is None else int(capacity),
+                identities=int(n),
+            )
+            for pid, name, roles, cohort, stage, active, erased_at, capacity, n in self.session.execute(stmt)
+        ]
+
+    def relationships(self, *, include_ended: bool = False) -> list[RelationshipFacts]:
+        r, m = tables.relationships, tables.memberships
+        stmt = select(
+            r.c.id, r.c.kind, r.c.format, r.c.phase, r.c.status, r.c.started_on, r.c.cadence_days
+        ).order_by(r.c.id)
+        if not include_ended:
+            stmt = stmt.where(r.c.status != RelationshipStatus.ENDED)
+        rows = list(self.session.execute(stmt))
+        members: dict[int, list[MemberFacts]] = {}
+        member_stmt = (
+            select(m.c.relationship_id, m.c.person_id, m.c.side)
+            .where(m.c.left_at.is_(None))
+            .order_by(m.c.relationship_id, m.c.id)
+        )
+        for rid, pid, side in self.session.execute(member_stmt):
+            members.setdefault(int(rid), []).append(MemberFacts(int(pid), str(side)))
+        return [
+            RelationshipFacts(
+                id=int(rid),
+                kind=str(kind),
+                format=str(fmt),
+                phase=str(phase),
+                status=str(status),
+                started_on=started_on,
+                cadence_days=int(cadence),
+                members=tuple(members.get(int(rid), ())),
+            )
+            for rid, kind, fmt, phase, status, started_on, cadence in rows
+        ]
+
+    def held_meetings(self, *, since: datetime | None = None) -> list[HeldMeeting]:
+        mt = tables.meetings
+        minutes = func.coalesce(mt.c.held_minutes, mt.c.duration_minutes)
+        stmt = (
+            select(mt.c.relationship_id, mt.c.starts_at, minutes)
+            .where(mt.c.status == MeetingStatus.HELD, mt.c.starts_at.is_not(None))
+            .order_by(mt.c.starts_at, mt.c.id)
+        )
+        if since is not None:
+            stmt = stmt.where(mt.c.starts_at >= since)
+        return [HeldMeeting(int(rid), at, int(mins or 0)) for rid, at, mins in self.session.execute(stmt)]
+
+    def ground_rules_agreed(self) -> set[int]:
+        g = tables.ground_rules
+        stmt = select(g.c.relationship_id).where(g.c.status == AgreementStatus.AGREED).distinct()
+        return {int(rid) for rid in self.session.scalars(stmt)}
+
+    def action_counts(self, today: date) -> dict[int, ActionCounts]:
+        a = tables.action_items
+        is_open = a.c.status == ActionStatus.OPEN
+        overdue = case((and_(is_open, a.c.due_on.is_not(None), a.c.due_on < today), 1), else_=0)
+        stmt = select(a.c.relationship_id, func.sum(case((is_open, 1), else_=0)), func.sum(overdue)).group_by(
+            a.c.relationship_id
+        )
+        return {
+            int(rid): ActionCounts(open=int(n_open or 0), overdue=int(n_overdue or 0))
+            for rid, n_open, n_overdue in self.session.execute(stmt)
+        }
+
+    def latest_checkins(self, *, since: datetime) -> list[CheckInFact]:
+        c = tables.checkins
+        latest = (
+            select(c.c.person_id, func.max(c.c.at).label("at"))
+            .where(c.c.at >= since)
+            .group_by(c.c.person_id)
+            .subquery()
+        )
+        stmt = (
+            select(c.c.person_id, c.c.quadrant, c.c.at)
+            .join(latest, and_(latest.c.person_id == c.c.person_id, latest.c.at == c.c.at))
+            .order_by(c.c.person_id, c.c.id)
+        )
+        seen: dict[int, CheckInFact] = {}
+        for pid, quadrant, at in self.session.execute(stmt):
+            seen[int(pid)] = CheckInFact(int(pid), str(quadrant), at)  # two at the same instant: the later id
+        return list(seen.values())
+
+    def last_delivery_status(self) -> dict[int, str]:
+        d = tables.deliveries
+        final = d.c.status.in_([str(s) for s in FINAL_DELIVERY_STATES])
+        latest = (
+            select(d.c.person_id, func.max(d.c.id).label("id"))
+            .where(final)
+            .group_by(d.c.person_id)
+            .subquery()
+        )
+        stmt = select(d.c.person_id, d.c.status).join(latest, latest.c.id == d.c.id)
+        return {int(pid): str(status) for pid, status in self.session.execute(stmt)}
+
+    def dead_letters(self, *, limit: int = 100) -> list[DeliveryFact]:
+        d = tables.deliveries
+        stmt = (
+            select(d.c.id, d.c.person_id, d.c.kind, d.c.status, d.c.due_at, d.c.last_error)
+            .where(d.c.status == DeliveryStatus.DEAD)
+            .order_by(d.c.id.desc())
+            .limit(limit)
+        )
+        return [self._fact(row) for row in self.session.execute(stmt)]
+
+    def deliveries_keyed(self, prefix: str) -> list[DeliveryFact]:
+        d = tables.deliveries
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = (
+            select(d.c.id, d.c.person_id, d.c.kind, d.c.status, d.c.due_at, d.c.last_error)
+            .where(d.c.dedupe_key.like(f"{escaped}%", escape="\\"))
+            .order_by(d.c.id)
+        )
+        return [self._fact(row) for row in self.session.execute(stmt)]
+
+    @staticmethod
+    def _fact(row: Any) -> DeliveryFact:
+        did, pid, kind, status, due_at, error = row
+        return DeliveryFact(int(did), int(pid), str(kind), str(status), due_at, str(error or "")[:MAX_ERROR])

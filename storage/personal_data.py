@@ -1,0 +1,345 @@
+"""Data rights: export everything stored about one person, or erase it while keeping anonymous counts.
+
+Export reads content the way the person could: relationships they are a current member of through the
+membership-checked :class:`storage.content.SqlContentAccess`, and in relationships they have left only
+what they wrote themselves.
+
+Erasure keeps the rows that programme reports count (the person row, memberships, meetings, action
+items' status and due dates, check-in quadrants, outbox rows' states) and removes everything that says
+who they are or what they wrote:
+
+* the person row becomes "erased person #id" with a placeholder e-mail; stage, time zone, quiet hours
+  and opt-outs are reset; they are marked inactive and ``erased_at`` is set. Roles, cohort and capacity
+  stay, because reports group by them;
+* chat identities, conversation state, network entries and asks are deleted;
+* agenda items and notes they wrote are deleted; action items they created or own keep their status and
+  due date but lose their text, owner name and guide comment; ground-rule versions they proposed keep
+  their keys and status but lose their answers; their check-ins keep the quadrant (an anonymous count)
+  but lose the answers; meetings they scheduled lose location and cancellation reason; deliveries to
+  them lose their message and error; phase changes they made lose their reason;
+* finally every text and JSON column of every table is scanned for their e-mail address and name, and
+  the outbox and conversation state of other people for the texts just erased, and each is replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, String, Table, Text, cast, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.errors import NotFound
+from bot.model import Person
+from storage import tables
+from storage.content import SqlContentAccess
+from storage.types import JSONValue
+
+ERASED_TEXT = "[erased]"
+MIN_SCRUB_LENGTH = 12  # shorter erased texts ("yes", "ok") are too common to hunt for in others' messages
+
+
+def erased_name(person_id: int) -> str:
+    return f"erased person #{person_id}"
+
+
+def erased_email(person_id: int) -> str:
+    return f"erased-{person_id}@erased.invalid"
+
+
+def _iso(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _row(mapping: Any, columns: list[str]) -> dict[str, Any]:
+    return {c: _iso(mapping[c]) for c in columns}
+
+
+class SqlPersonalData:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- export ----------------------------------------------------------------------------------
+    def export(self, person_id: int) -> dict[str, Any]:
+        person = self.session.get(Person, person_id)
+        if person is None:
+            raise NotFound("error.not_found")
+        t = tables
+        out: dict[str, Any] = {
+            "profile": _row(self._one(t.people, person_id), [c.name for c in t.people.columns]),
+            "identities": self._rows(t.chat_identities, t.chat_identities.c.person_id == person_id),
+        }
+        access = SqlContentAccess(self.session, person_id)
+        current = {r.id for r in access.relationships()}
+        relationships: list[dict[str, Any]] = []
+        m = t.memberships
+        mine = self.session.execute(
+            select(m.c.relationship_id, m.c.side, m.c.joined_at, m.c.left_at)
+            .where(m.c.person_id == person_id)
+            .order_by(m.c.relationship_id, m.c.id)
+        ).all()
+        for rid, side, joined_at, left_at in mine:
+            rel_row = self._one(t.relationships, rid)
+            entry: dict[str, Any] = {
+                **_row(rel_row, [c.name for c in t.relationships.columns if c.name != "programme_id"]),
+                "your_side": side,
+                "joined_at": _iso(joined_at),
+                "left_at": _iso(left_at),
+                "members": [
+                    {"name": name, "side": s}
+                    for name, s in self.session.execute(
+                        select(t.people.c.name, m.c.side)
+                        .join(t.people, t.people.c.id == m.c.person_id)
+                        .where(m.c.relationship_id == rid, m.c.left_at.is_(None))
+                        .order_by(m.c.id)
+                    )
+                ],
+                "phase_history": self._rows(
+                    t.phase_changes, t.phase_changes.c.relationship_id == rid, drop=("relationship_id",)
+                ),
+            }
+            if rid in current and left_at is None:
+                entry["content"] = self._visible_content(access, rid)
+            else:
+                entry["content_you_wrote"] = self._authored_in(rid, person_id)
+            relationships.append(entry)
+        out["relationships"] = relationships
+        out["check_ins"] = self._rows(t.checkins, t.checkins.c.person_id == person_id)
+        out["network"] = self._rows(t.network_entries, t.network_entries.c.person_id == person_id)
+        out["network_asks"] = self._rows(t.network_asks, t.network_asks.c.person_id == person_id)
+        out["announcements_written"] = self._rows(t.announcements, t.announcements.c.author_id == person_id)
+        out["deliveries"] = self._rows(
+            t.deliveries, t.deliveries.c.person_id == person_id, drop=("lease_until", "dedupe_key")
+        )
+        a = t.audit_events
+        out["audit_events"] = self._rows(
+            a, or_(a.c.actor_id == person_id, a.c.target == f"person:{person_id}")
+        )
+        out["conversation"] = self._rows(t.conversations, t.conversations.c.person_id == person_id)
+        return out
+
+    def _visible_content(self, access: SqlContentAccess, rid: int) -> dict[str, Any]:
+        def plain(obj: Any, *drop: str) -> dict[str, Any]:
+            return {
+                k: _iso(v)
+                for k, v in vars(obj).items()
+                if not k.startswith("_") and k not in ("relationship_id", *drop)
+            }
+
+        return {
+            "ground_rules": [
+                {**plain(g, "confirmations"), "confirmed_by": [c.person_id for c in g.confirmations]}
+                for g in access.ground_rules(rid)
+            ],
+            "meetings": [plain(mt) for mt in access.meetings(rid)],
+            "agenda": [plain(i) for i in access.agenda(rid)],
+            "actions": [plain(i) for i in access.actions(rid)],
+            "notes": [plain(n) for n in access.notes(rid)],
+            "check_ins_shared_with_you": [
+                plain(c) for c in access.checkins(rid) if c.person_id != access.viewer_id
+            ],
+        }
+
+    def _authored_in(self, rid: int, person_id: int) -> dict[str, Any]:
+        t = tables
+        return {
+            "agenda": self._rows(
+                t.agenda_items,
+                (t.agenda_items.c.relationship_id == rid) & (t.agenda_items.c.author_id == person_id),
+            ),
+            "actions": self._rows(
+                t.action_items,
+                (t.action_items.c.relationship_id == rid)
+                & or_(t.action_items.c.created_by == person_id, t.action_items.c.owner_id == person_id),
+            ),
+            "notes": self._rows(
+                t.notes, (t.notes.c.relationship_id == rid) & (t.notes.c.author_id == person_id)
+            ),
+            "ground_rules": self._rows(
+                t.ground_rules,
+                (t.ground_rules.c.relationship_id == rid) & (t.ground_rules.c.proposed_by == person_id),
+            ),
+        }
+
+    def _one(self, table: Table, row_id: int) -> Any:
+        return self.session.execute(select(table).where(table.c.id == row_id)).mappings().one()
+
+    def _rows(self, table: Table, where: Any, drop: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        columns = [c.name for c in table.columns if c.name not in drop]
+        stmt = select(table).where(where).order_by(*table.primary_key.columns)
+        return [_row(r, columns) for r in self.session.execute(stmt).mappings()]
+
+    # -- erasure -----------------------------------------------------------------------------------
+    def erase(self, person_id: int, now: datetime) -> dict[str, int]:
+        person = self.session.get(Person, person_id)
+        if person is None:
+            raise NotFound("error.not_found")
+        t = tables
+        s = self.session
+        email, name = person.email, person.name
+        counts: dict[str, int] = {}
+
+        def count(key: str, n: int) -> None:
+            if n:
+                counts[key] = counts.get(key, 0) + n
+
+        erased_texts = self._texts_to_erase(person_id)
+        s.flush()
+        count("identities", self._delete(t.chat_identities, t.chat_identities.c.person_id == person_id))
+        count("conversations", self._delete(t.conversations, t.conversations.c.person_id == person_id))
+        count("network entries", self._delete(t.network_entries, t.network_entries.c.person_id == person_id))
+        count("network asks", self._delete(t.network_asks, t.network_asks.c.person_id == person_id))
+        count("notes", self._delete(t.notes, t.notes.c.author_id == person_id))
+        count("agenda items", self._delete(t.agenda_items, t.agenda_items.c.author_id == person_id))
+        a = t.action_items
+        count(
+            "action items",
+            self._update(
+                a,
+                or_(a.c.created_by == person_id, a.c.owner_id == person_id),
+                text="",
+                guide_comment="",
+                owner_name="",
+            ),
+        )
+        g = t.ground_rules
+        for gid, items in s.execute(select(g.c.id, g.c["items"]).where(g.c.proposed_by == person_id)).all():
+            s.execute(update(g).where(g.c.id == gid).values(items={str(k): "" for k in (items or {})}))
+            count("ground rules", 1)
+        count(
+            "check-ins",
+            self._update(t.checkins, t.checkins.c.person_id == person_id, support=0, challenge=0, safety=0),
+        )
+        count(
+            "meetings",
+            self._update(t.meetings, t.meetings.c.scheduled_by == person_id, location="", cancel_reason=""),
+        )
+        count(
+            "deliveries",
+            self._update(t.deliveries, t.deliveries.c.person_id == person_id, payload={}, last_error=""),
+        )
+        count(
+            "phase changes",
+            self._update(t.phase_changes, t.phase_changes.c.by_person_id == person_id, reason=""),
+        )
+        s.expire_all()
+        person = s.get(Person, person_id)
+        assert person is not None
+        person.identities.clear()
+        person.name = erased_name(person_id)
+        person.email = erased_email(person_id)
+        person.stage = ""
+        person.timezone = "UTC"
+        person.quiet_start = person.quiet_end = None
+        person.opt_outs = []
+        person.paused, person.paused_until = False, None
+        person.active = False
+        person.erased_at = now
+        s.flush()
+        count("mentions", self._scrub_everywhere(email, name, erased_name(person_id)))
+        count("quoted texts", self._scrub_quotes(erased_texts))
+        return counts
+
+    def _texts_to_erase(self, person_id: int) -> list[str]:
+        t = tables
+        texts: list[str] = []
+        for stmt in (
+            select(t.agenda_items.c.text).where(t.agenda_items.c.author_id == person_id),
+            select(t.notes.c.text).where(t.notes.c.author_id == person_id),
+            select(t.action_items.c.text).where(
+                or_(t.action_items.c.created_by == person_id, t.action_items.c.owner_id == person_id)
+            ),
+            select(t.action_items.c.guide_comment).where(
+                or_(t.action_items.c.created_by == person_id, t.action_items.c.owner_id == person_id)
+            ),
+            select(t.network_asks.c.ask).where(t.network_asks.c.person_id == person_id),
+            select(t.network_entries.c.guide_name).where(t.network_entries.c.person_id == person_id),
+        ):
+            texts += [
+                str(x) for x in self.session.scalars(stmt) if x and len(str(x).strip()) >= MIN_SCRUB_LENGTH
+            ]
+        return sorted(set(texts), key=len, reverse=True)
+
+    def _delete(self, table: Table, where: Any) -> int:
+        return int(self.session.execute(delete(table).where(where)).rowcount or 0)  # type: ignore[attr-defined]
+
+    def _update(self, table: Table, where: Any, **values: Any) -> int:
+        return int(self.session.execute(update(table).where(where).values(**values)).rowcount or 0)  # type: ignore[attr-defined]
+
+    def _scrub_everywhere(self, email: str, name: str, replacement: str) -> int:
+        """Replace the e-mail address and the full name wherever they still appear, in every table.
+
+        Other people's own e-mail and name columns are left alone: "eli@x.org" is part of
+        "neli@x.org", and a name may be part of someone else's.
+        """
+        patterns = [re.compile(r"(?<![\w.%+-])" + re.escape(email) + r"(?![\w-])(?!\.\w)", re.IGNORECASE)]
+        needles = [email]
+        if len(name.strip()) >= 3:
+            patterns.append(re.compile(r"\b" + re.escape(name.strip()) + r"\b", re.IGNORECASE))
+            needles.append(name.strip())
+        changed = 0
+        for table in tables.metadata.sorted_tables:
+            skip = ("email", "name") if table is tables.people else ()
+            changed += self._scrub_table(table, needles, patterns, replacement, skip=skip)
+        return changed
+
+    def _scrub_quotes(self, texts: list[str]) -> int:
+        """Other people's outbox messages and half-finished forms may quote what was just erased."""
+        if not texts:
+            return 0
+        patterns = [re.compile(re.escape(x)) for x in texts]
+        changed = 0
+        for table in (tables.deliveries, tables.conversations):
+            changed += self._scrub_table(table, texts, patterns, ERASED_TEXT)
+        return changed
+
+    def _scrub_table(
+        self,
+        table: Table,
+        needles: list[str],
+        patterns: list[re.Pattern[str]],
+        replacement: str,
+        skip: tuple[str, ...] = (),
+    ) -> int:
+        pk = list(table.primary_key.columns)
+        changed = 0
+        for column in table.columns:
+            if column.primary_key or column.foreign_keys or column.name in skip:
+                continue
+            is_json = isinstance(column.type, JSONValue | JSON)
+            if not (is_json or isinstance(column.type, String | Text)):
+                continue
+            as_text = cast(column, Text) if is_json else column
+            # JSON stores non-ASCII letters escaped (\u00e9), so look for that spelling too
+            spellings = {n.lower() for n in needles} | {
+                json.dumps(n)[1:-1].lower() for n in needles if is_json
+            }
+            hit = or_(*(func.lower(as_text).contains(n, autoescape=True) for n in spellings))
+            for row in self.session.execute(select(*pk, column).where(hit)).all():
+                key, value = row[:-1], row[-1]
+                new = _replace_in(value, patterns, replacement)
+                if new != value:
+                    where = [c == k for c, k in zip(pk, key, strict=True)]
+                    self.session.execute(update(table).where(*where).values({column.name: new}))
+                    changed += 1
+        return changed
+
+
+def _replace_in(value: Any, patterns: list[re.Pattern[str]], replacement: str) -> Any:
+    """``value`` (text, or JSON made of dicts, lists and text) with every pattern replaced."""
+    if isinstance(value, str):
+        for p in patterns:
+            value = p.sub(replacement, value)
+        return value
+    if isinstance(value, dict):
+        return {
+            _replace_in(k, patterns, replacement): _replace_in(v, patterns, replacement)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_replace_in(v, patterns, replacement) for v in value]
+    return value
