@@ -208,7 +208,7 @@ def import_roster(
             )
         )
         uow.commit()
-    log.info("roster imported: %s", summary)
+    log.debug("roster imported: %s", summary)
     return summary
 
 

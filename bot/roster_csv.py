@@ -446,8 +446,8 @@ def parse_matches(data: bytes, name: str, say: Say) -> MatchesFile:
         if start is not None and end is not None and end <= start:
             cells.problem("roster.matches.end_before_start", end=end.isoformat(), start=start.isoformat())
         _check_members(cells, guides, learners, peers)
-        if fmt is not None:
-            _check_shape(cells, fmt, len(guides), len(learners), len(peers))
+        if fmt is not None:  # people listed twice are reported once, above, and counted once here
+            _check_shape(cells, fmt, *(len(set(emails)) for emails in (guides, learners, peers)))
         if conflict and not override:
             cells.problem("roster.matches.assessor_without_override")
         if override and not conflict:
@@ -630,13 +630,14 @@ class _Cells:
         raw = self.raw(column)
         if not raw:
             return None
-        if _ISO_DATE.match(raw):
-            try:
-                return date.fromisoformat(raw)
-            except ValueError:
-                pass
-        self.problem("roster.cell.bad_date", column=column, value=raw)
-        return None
+        if not _ISO_DATE.match(raw):
+            self.problem("roster.cell.bad_date", column=column, value=raw)
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            self.problem("roster.cell.no_such_date", column=column, value=raw)
+            return None
 
     def timezone(self, column: str) -> str | None:
         raw = self.raw(column)

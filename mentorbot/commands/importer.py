@@ -1,0 +1,74 @@
+"""``mentorbot import --people FILE --matches FILE [--dry-run]``: load the roster from CSV.
+
+All or nothing: on any problem, every problem is printed to stderr (one per line, with file and
+line) and the exit code is 2; nothing is written.  The file formats are described in ``bot.roster``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bot.errors import ImportRejected
+from bot.roster import import_roster
+from mentorbot.settings import Settings
+from mentorbot.wiring import build_runtime
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def add_parser(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "import",
+        help="load people and matches from CSV files (all or nothing)",
+        description=(
+            "Load people and their matches from CSV files (UTF-8, comma-separated; Excel's "
+            "'CSV UTF-8' is fine). Everything is checked first; if anything is wrong, every problem is "
+            "listed with its file and line and nothing is written. Importing the same files again "
+            "changes nothing."
+        ),
+    )
+    parser.add_argument(
+        "--people", metavar="FILE", help="people CSV: email,name,roles,cohort,stage,timezone,capacity"
+    )
+    parser.add_argument(
+        "--matches",
+        metavar="FILE",
+        help="matches CSV: match_id,kind,format,guides,learners,peers,start,end,cadence_days,"
+        "assessor_conflict,override_reason",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="check everything and show what would change")
+    parser.set_defaults(func=run, parser=parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.people is None and args.matches is None:
+        args.parser.error("give --people FILE, --matches FILE or both")
+    runtime = build_runtime(Settings.from_env())
+    say = runtime.programme.text
+    try:
+        summary = import_roster(
+            runtime.uow_factory,
+            runtime.programme,
+            runtime.clock,
+            args.people,
+            args.matches,
+            dry_run=args.dry_run,
+        )
+    except ImportRejected as err:
+        count = len(err.problems)
+        noun = say("roster.problem_one" if count == 1 else "roster.problem_many")
+        print(say("roster.rejected", count=count, problems=noun), file=sys.stderr)
+        for problem in err.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        runtime.engine.dispose()
+    print(summary)
+    for change in summary.changes:
+        print(f"  {change}")
+    if summary.dry_run:
+        print(say("roster.dry_run"))
+    return EXIT_OK
