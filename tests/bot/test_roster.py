@@ -269,7 +269,8 @@ def test_changed_people_are_updated_in_place_and_the_change_is_named(roster: Ros
     summary = roster.run(changed, MATCHES)
     assert (summary.people_created, summary.people_updated, summary.people_unchanged) == (0, 1, 6)
     assert summary.changes == (
-        "people.csv:5: ann@example.org: name: Ann Lee → Ann Lee-Smith; timezone: Europe/London → America/Chicago",
+        "people.csv:5: ann@example.org: name: Ann Lee → Ann Lee-Smith; "
+        "timezone: Europe/London → America/Chicago",
     )
     ann = roster.person("ann@example.org")
     assert (ann.name, ann.timezone) == ("Ann Lee-Smith", "America/Chicago")
@@ -464,7 +465,8 @@ BAD_PEOPLE = [
     pytest.param(
         [PEOPLE_HEADER, "a@example.org,A,mentee,,,EST,"],
         "people.csv:2",
-        '"EST" is an abbreviation or a fixed offset, not a place; write a place name such as America/New_York',
+        '"EST" is an abbreviation or a fixed offset, not a place; '
+        "write a place name such as America/New_York",
         id="zone-abbreviation",
     ),
     pytest.param(
@@ -527,7 +529,8 @@ BAD_PEOPLE = [
     pytest.param(
         PEOPLE_HEADER.encode() + b"\na@example.org,A,mentee,,,,\nb@example.org,L\xe9a,mentee,,,,\n",
         "people.csv:3",
-        'the file is not UTF-8 text: byte 0xE9 (at byte offset 90) cannot be read. In Excel choose File > Save As > "CSV UTF-8',
+        "the file is not UTF-8 text: byte 0xE9 (at byte offset 90) cannot be read. "
+        'In Excel choose File > Save As > "CSV UTF-8',
         id="not-utf8",
     ),
     pytest.param(
@@ -559,12 +562,14 @@ BAD_MATCHES = [
     ),
     pytest.param(
         "m1,mentorship,one-to-one,guide@example.org,ann@example.org,,,,,,",
-        'unknown kind "mentorship" (did you mean "mentoring"?); the kinds are: mentoring, coaching, advising, sponsorship',
+        'unknown kind "mentorship" (did you mean "mentoring"?); '
+        "the kinds are: mentoring, coaching, advising, sponsorship",
         id="unknown-kind",
     ),
     pytest.param(
         "m1,mentoring,pair,guide@example.org,ann@example.org,,,,,,",
-        'unknown format "pair"; the formats are: one-to-one, group, peer, near-peer, committee, speed, e-mentoring',
+        'unknown format "pair"; '
+        "the formats are: one-to-one, group, peer, near-peer, committee, speed, e-mentoring",
         id="unknown-format",
     ),
     pytest.param(
@@ -584,7 +589,8 @@ BAD_MATCHES = [
     ),
     pytest.param(
         "m1,mentoring,one-to-one,,ann@example.org,,,,,,",
-        "a one-to-one match has one guide and one learner; this one has 0 in guides, 1 in learners and 0 in peers",
+        "a one-to-one match has one guide and one learner; "
+        "this one has 0 in guides, 1 in learners and 0 in peers",
         id="no-guide-outside-peer-formats",
     ),
     pytest.param(
@@ -599,8 +605,8 @@ BAD_MATCHES = [
     ),
     pytest.param(
         "m1,mentoring,one-to-one,guide@example.org,ann@example.org,,,,,yes,",
-        "assessor_conflict is yes but override_reason is empty. A guide should not formally assess the learner "
-        "they guide, so that the relationship stays a safe space apart from evaluation",
+        "assessor_conflict is yes but override_reason is empty. A guide should not formally assess "
+        "the learner they guide, so that the relationship stays a safe space apart from evaluation",
         id="assessor-without-override",
     ),
     pytest.param(

@@ -81,8 +81,9 @@ def test_bad_rows_are_listed_on_stderr_with_exit_2_and_nothing_is_written(
     assert captured.out == ""
     assert captured.err.splitlines() == [
         "Import rejected; nothing was written. 2 problems:",
-        '  people.csv:3: unknown time zone "Europe/Lndon" (did you mean "Europe/London"?); write a place name from '
-        "the IANA time zone list, such as Europe/London, America/New_York or Australia/Sydney",
+        '  people.csv:3: unknown time zone "Europe/Lndon" (did you mean "Europe/London"?); '
+        "write a place name from the IANA time zone list, such as Europe/London, America/New_York "
+        "or Australia/Sydney",
         "  people.csv:4: ann@example.org is listed twice (also on line 2)",
     ]
     assert stored_counts(uow_factory) == (0, 0)
