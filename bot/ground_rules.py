@@ -1,0 +1,259 @@
+"""Ground rules (the mentoring agreement, domain.md §5) as pure rules over stored versions.
+
+Every change is a new *version*: one member proposes it, each of the other current members confirms it
+(or counters with a proposal of their own, which supersedes it), and it is *agreed* once every current
+member has confirmed.  The previously agreed version then becomes *superseded*; nothing is deleted, so
+the history of what a pair agreed stays readable by its members.
+
+The accessors at the bottom (:func:`who_schedules`, :func:`agenda_lead`, :func:`cancellation_notice`)
+answer the questions the scheduler and the meetings workflow ask, from the pair's agreed version when
+there is one and from the programme's defaults otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.durations import parse_duration
+from bot.errors import InvalidInput, StaleAction
+from bot.model import AgreementStatus, GroundRuleConfirmation, GroundRules, Person, Relationship
+from bot.programme import DEFAULT_GROUND_RULES, GROUND_RULE_KEYS, ProgrammeConfig
+
+ITEM_KEYS: tuple[str, ...] = GROUND_RULE_KEYS
+DURATION_ITEMS: tuple[str, ...] = ("agenda_lead_time", "cancellation_notice")
+WHO_SCHEDULES_CHOICES: tuple[str, ...] = ("mentee", "guide", "either")
+
+_WHO_ALIASES = {
+    "mentee": "mentee",
+    "learner": "mentee",
+    "guide": "guide",
+    "mentor": "guide",
+    "coach": "guide",
+    "advisor": "guide",
+    "sponsor": "guide",
+    "either": "either",
+    "both": "either",
+    "any": "either",
+    "anyone": "either",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One item that differs between two versions. ``before`` is "" for an item that was not set."""
+
+    key: str
+    before: str
+    after: str
+
+
+# -- reading versions -----------------------------------------------------------------------------
+
+
+def default_items(programme: ProgrammeConfig) -> dict[str, str]:
+    """The programme's suggested answers, one per item, in the order of domain.md §5."""
+    return {
+        key: programme.ground_rule_defaults.get(key, DEFAULT_GROUND_RULES.get(key, "")) for key in ITEM_KEYS
+    }
+
+
+def agreed(versions: Sequence[GroundRules]) -> GroundRules | None:
+    """The version in force: the latest agreed one (None before the pair has agreed any)."""
+    found = [v for v in versions if v.status == AgreementStatus.AGREED]
+    return max(found, key=lambda v: v.version) if found else None
+
+
+def pending(versions: Sequence[GroundRules]) -> GroundRules | None:
+    """The proposal waiting for confirmations, if any (there is at most one)."""
+    found = [v for v in versions if v.status == AgreementStatus.PROPOSED]
+    return max(found, key=lambda v: v.version) if found else None
+
+
+def starting_point(versions: Sequence[GroundRules], programme: ProgrammeConfig) -> dict[str, str]:
+    """What a new proposal form is pre-filled with: the pending proposal, else the agreed version,
+    else the programme's defaults (items missing from an older version take the default)."""
+    base = pending(versions) or agreed(versions)
+    items = default_items(programme)
+    if base is not None:
+        items.update({k: v for k, v in base.items.items() if k in items})
+    return items
+
+
+def waiting_for(rules: GroundRules, relationship: Relationship) -> list[Person]:
+    """Current members who have not confirmed ``rules`` yet."""
+    return [m.person for m in relationship.current_members() if not rules.confirmed_by(_id(m.person))]
+
+
+def diff(before: Mapping[str, str] | None, after: Mapping[str, str]) -> list[Change]:
+    """Items whose answer differs, in item order."""
+    old = dict(before or {})
+    keys = [k for k in ITEM_KEYS if k in old or k in after]
+    keys += sorted(k for k in {*old, *after} if k not in ITEM_KEYS)
+    return [Change(k, old.get(k, ""), after.get(k, "")) for k in keys if old.get(k, "") != after.get(k, "")]
+
+
+# -- checking answers -----------------------------------------------------------------------------
+
+
+def check_items(raw: Mapping[str, str], programme: ProgrammeConfig) -> dict[str, str]:
+    """The answers as they will be stored, or ``InvalidInput`` naming the first item that is wrong.
+
+    Every item must have an answer within the programme's text limit; the two durations must read as
+    durations ("24h", "2d"); who schedules must be the mentee, the guide or either.
+    """
+    items: dict[str, str] = {}
+    for key in ITEM_KEYS:
+        label = programme.text(f"ground_rules.item.{key}.label")
+        value = (raw.get(key) or "").strip()
+        if not value:
+            raise InvalidInput("rules.error.empty", item=label)
+        if len(value) > programme.max_text_length:
+            raise InvalidInput("error.too_long", field=label, limit=programme.max_text_length)
+        if key in DURATION_ITEMS:
+            try:
+                parse_duration(value)
+            except ValueError:
+                raise InvalidInput("rules.error.duration", item=label, value=value[:40]) from None
+        if key == "who_schedules":
+            normalised = _WHO_ALIASES.get(value.lower())
+            if normalised is None:
+                raise InvalidInput("rules.error.who_schedules", item=label, value=value[:40])
+            value = normalised
+        items[key] = value
+    return items
+
+
+# -- changing versions ----------------------------------------------------------------------------
+
+
+def propose(
+    versions: Sequence[GroundRules],
+    relationship: Relationship,
+    items: Mapping[str, str],
+    proposer_id: int,
+    now: datetime,
+) -> GroundRules:
+    """A new version proposed by ``proposer_id``, who thereby confirms it.
+
+    An earlier pending proposal is superseded (a counter-proposal is just a proposal made while another
+    is pending).  A proposal identical to the agreed version changes nothing and is refused.
+    """
+    current = agreed(versions)
+    if current is not None and not diff(current.items, items):
+        raise InvalidInput("rules.error.no_change", version=current.version)
+    waiting = pending(versions)
+    if waiting is not None and waiting.proposed_by != proposer_id and not diff(waiting.items, items):
+        raise InvalidInput("rules.error.same_as_pending", version=waiting.version)
+    if waiting is not None:
+        waiting.status = AgreementStatus.SUPERSEDED
+    rules = GroundRules(
+        relationship_id=_id(relationship),
+        version=max((v.version for v in versions), default=0) + 1,
+        items=dict(items),
+        proposed_by=proposer_id,
+        proposed_at=now,
+    )
+    _confirm(rules, proposer_id, now)
+    _settle(rules, versions, relationship, now)
+    return rules
+
+
+def confirm(
+    versions: Sequence[GroundRules],
+    rules: GroundRules,
+    relationship: Relationship,
+    person_id: int,
+    now: datetime,
+) -> bool:
+    """``person_id`` confirms ``rules``; True when that made them agreed.
+
+    Confirming a version that is no longer pending, or confirming twice, is a stale action.
+    """
+    if rules.status != AgreementStatus.PROPOSED or rules.confirmed_by(person_id):
+        raise StaleAction()
+    _confirm(rules, person_id, now)
+    return _settle(rules, versions, relationship, now)
+
+
+def withdraw(rules: GroundRules, person_id: int) -> None:
+    """The proposer takes back a pending proposal; the agreed version stays in force."""
+    if rules.status != AgreementStatus.PROPOSED:
+        raise StaleAction()
+    if rules.proposed_by != person_id:
+        raise InvalidInput("rules.error.not_yours")
+    rules.status = AgreementStatus.WITHDRAWN
+
+
+def _confirm(rules: GroundRules, person_id: int, now: datetime) -> None:
+    rules.confirmations.append(GroundRuleConfirmation(person_id=person_id, at=now))
+
+
+def _settle(
+    rules: GroundRules, versions: Iterable[GroundRules], relationship: Relationship, now: datetime
+) -> bool:
+    """Mark ``rules`` agreed once every current member has confirmed it."""
+    if waiting_for(rules, relationship):
+        return False
+    for v in versions:
+        if v is not rules and v.status == AgreementStatus.AGREED:
+            v.status = AgreementStatus.SUPERSEDED
+    rules.status = AgreementStatus.AGREED
+    rules.agreed_at = now
+    return True
+
+
+# -- what the rest of the bot asks ----------------------------------------------------------------
+
+
+def who_schedules(rules: GroundRules | None, programme: ProgrammeConfig) -> str:
+    """``mentee``, ``guide`` or ``either``: who is responsible for booking meetings."""
+    for source in (rules.items if rules else {}, programme.ground_rule_defaults):
+        found = _WHO_ALIASES.get(str(source.get("who_schedules", "")).strip().lower())
+        if found:
+            return found
+    return "mentee"
+
+
+def agenda_lead(rules: GroundRules | None, programme: ProgrammeConfig) -> timedelta:
+    """How long before a meeting the agenda should reach the guide."""
+    return _duration_item(rules, "agenda_lead_time") or programme.agenda_lead
+
+
+def cancellation_notice(rules: GroundRules | None, programme: ProgrammeConfig) -> timedelta:
+    """How much notice cancelling or moving a meeting needs."""
+    return (
+        _duration_item(rules, "cancellation_notice")
+        or _duration_text(programme.ground_rule_defaults.get("cancellation_notice", ""))
+        or timedelta(hours=24)
+    )
+
+
+def responsible_for_scheduling(
+    rules: GroundRules | None, programme: ProgrammeConfig, relationship: Relationship
+) -> list[Person]:
+    """The members the scheduling reminder goes to (all of them for ``either`` or a peer relationship)."""
+    who = who_schedules(rules, programme)
+    guides, learners = relationship.guides(), relationship.learners()
+    if who == "guide" and guides:
+        return guides
+    if who == "mentee" and learners:
+        return learners
+    return [m.person for m in relationship.current_members()]
+
+
+def _duration_item(rules: GroundRules | None, key: str) -> timedelta | None:
+    return _duration_text(rules.items.get(key, "")) if rules is not None else None
+
+
+def _duration_text(text: str) -> timedelta | None:
+    try:
+        return parse_duration(text) if text else None
+    except ValueError:
+        return None
+
+
+def _id(obj: Person | Relationship) -> int:
+    assert obj.id is not None
+    return obj.id

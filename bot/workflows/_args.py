@@ -1,0 +1,25 @@
+"""Reading the words after a typed command ("meetings accept 12 2", "ground rules #3")."""
+
+from __future__ import annotations
+
+from bot.errors import InvalidInput
+
+
+def words(rest: str) -> list[str]:
+    return rest.strip().split()
+
+
+def relationship_arg(rest: str) -> str | None:
+    """The ``#3`` (or bare ``3``) in a command's arguments, or None for "the only one I have"."""
+    for word in words(rest):
+        if word.startswith("#") or word.isdigit():
+            return word
+    return None
+
+
+def number(word: str | None, what: str) -> int:
+    """A number the person typed (``12`` or ``#12``), or a reply saying what was expected."""
+    raw = (word or "").lstrip("#")
+    if not raw.isdigit():
+        raise InvalidInput("args.number_expected", what=what, got=(word or "")[:20])
+    return int(raw)

@@ -1,0 +1,697 @@
+"""Scheduling meetings: propose times, answer, confirm with a calendar invite, move, cancel, list.
+
+Times are typed in the proposer's zone and shown to every member in their own.  The rules live in
+``bot.meetings``; this module reads commands and forms, calls them, and says what happened.  A group
+meeting is confirmed when every current member other than the proposer has accepted the same time.
+
+Typed equivalents of every button: ``schedule [#rel]``, ``meetings [#rel]``, ``meetings accept ID N``,
+``meetings decline ID``, ``meetings counter ID``, ``meetings move ID``, ``meetings cancel ID [reason]``,
+``meetings invite ID``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot import ground_rules, meetings
+from bot.calendar_invite import invite_attachment
+from bot.context import Context
+from bot.errors import InvalidInput, NotPermitted, StaleAction, UserFacingError
+from bot.forms import refilled
+from bot.messages import (
+    Block,
+    Button,
+    Buttons,
+    ButtonStyle,
+    Form,
+    Input,
+    InputKind,
+    Reply,
+    Section,
+    Text,
+)
+from bot.model import GroundRules, Meeting, MeetingStatus, Person, Relationship, RelationshipStatus
+from bot.relationship_view import join_names, name_of, title
+from bot.routing import Router
+from bot.timefmt import as_input, parse_local_datetime, show, show_span
+from bot.validation import clean_text, whole_number
+from bot.workflows._args import number, relationship_arg, words
+
+FLOW = "meeting"
+CANCEL_FLOW = "meeting-cancel"
+LOCATION_LIMIT = 200
+OPTION_FIELDS = ("option1", "option2", "option3")
+
+
+def register(router: Router) -> None:
+    @router.command("schedule", "help.schedule", usage="[#relationship]", aliases=("book",), group="meetings")
+    def schedule_command(ctx: Context, rest: str) -> Reply:
+        return times_form(ctx, ctx.my_relationship(relationship_arg(rest)), "new")
+
+    @router.action("meeting.schedule")
+    def schedule_button(ctx: Context, values: dict[str, str]) -> Reply:
+        return times_form(ctx, ctx.my_relationship(values.get("r")), "new")
+
+    @router.command(
+        "meetings",
+        "help.meetings",
+        usage="[#rel] | accept ID N | decline ID | counter ID | move ID | cancel ID [reason] | invite ID",
+        aliases=("meeting",),
+        group="meetings",
+    )
+    def meetings_command(ctx: Context, rest: str) -> Reply:
+        args = words(rest)
+        verb = args[0].lower() if args else ""
+        if verb in TYPED:
+            return TYPED[verb](ctx, args[1:])
+        if verb and not relationship_arg(rest):
+            raise InvalidInput("meeting.error.unknown_verb", verb=verb[:20])
+        return list_meetings(ctx, relationship_arg(rest))
+
+    @router.action("meeting.times")
+    def submit_times(ctx: Context, values: dict[str, str]) -> Reply:
+        return times_submitted(ctx, values)
+
+    @router.action("meeting.answer")
+    def answer(ctx: Context, values: dict[str, str]) -> Reply:
+        meeting, rel = _meeting(ctx, values.get("m"))
+        if meeting.status != MeetingStatus.PROPOSED:
+            raise StaleAction()
+        return Reply().say(*proposal_blocks(ctx, rel, meeting, ctx.person))
+
+    @router.action("meeting.accept")
+    def accept(ctx: Context, values: dict[str, str]) -> Reply:
+        meeting, rel = _meeting(ctx, values.get("m"))
+        try:
+            option = datetime.fromisoformat(values.get("at", ""))
+        except ValueError:
+            raise StaleAction() from None
+        return accepted(ctx, meeting, rel, option)
+
+    @router.action("meeting.decline")
+    def decline(ctx: Context, values: dict[str, str]) -> Reply:
+        meeting, rel = _meeting(ctx, values.get("m"))
+        return declined(ctx, meeting, rel)
+
+    @router.action("meeting.counter")
+    def counter(ctx: Context, values: dict[str, str]) -> Reply:
+        meeting, rel = _meeting(ctx, values.get("m"))
+        if meeting.status != MeetingStatus.PROPOSED:
+            raise StaleAction()
+        return times_form(ctx, rel, "counter", meeting)
+
+    @router.action("meeting.move")
+    def move(ctx: Context, values: dict[str, str]) -> Reply:
+        meeting, rel = _meeting(ctx, values.get("m"))
+        if meeting.status != MeetingStatus.CONFIRMED:
+            raise StaleAction()
+        return times_form(ctx, rel, "move", meeting)
+
+    @router.action("meeting.cancel")
+    def cancel(ctx: Context, values: dict[str, str]) -> Reply:
+        meeting, rel = _meeting(ctx, values.get("m"))
+        return cancel_form(ctx, meeting, rel)
+
+    @router.action("meeting.cancel.submit")
+    def cancel_submit(ctx: Context, values: dict[str, str]) -> Reply:
+        conv = ctx.expect(CANCEL_FLOW, values, "reason")
+        meeting, rel = _meeting(ctx, conv.data.get("m"))
+        reason = clean_text(
+            values.get("reason"), ctx.text("meeting.field.reason"), _limit(ctx), required=False
+        )
+        ctx.finish()
+        return cancelled(ctx, meeting, rel, reason)
+
+    @router.action("meeting.invite")
+    def invite(ctx: Context, values: dict[str, str]) -> Reply:
+        meeting, rel = _meeting(ctx, values.get("m"))
+        return invite_again(ctx, meeting, rel)
+
+
+# -- typed sub-commands -----------------------------------------------------------------------------
+
+
+def _typed_accept(ctx: Context, args: list[str]) -> Reply:
+    meeting, rel = _meeting(ctx, number(args[0] if args else None, "meeting number"))
+    times = meetings.option_times(meeting)
+    choice = number(args[1], "time number") if len(args) > 1 else (1 if len(times) == 1 else 0)
+    if meeting.status != MeetingStatus.PROPOSED:
+        raise StaleAction("meeting.error.not_open", id=meeting.id)
+    if not 1 <= choice <= len(times):
+        raise InvalidInput("meeting.error.which_time", id=meeting.id, count=len(times))
+    return accepted(ctx, meeting, rel, times[choice - 1])
+
+
+def _typed_decline(ctx: Context, args: list[str]) -> Reply:
+    meeting, rel = _meeting(ctx, number(args[0] if args else None, "meeting number"))
+    return declined(ctx, meeting, rel)
+
+
+def _typed_counter(ctx: Context, args: list[str]) -> Reply:
+    meeting, rel = _meeting(ctx, number(args[0] if args else None, "meeting number"))
+    if meeting.status != MeetingStatus.PROPOSED:
+        raise StaleAction("meeting.error.not_open", id=meeting.id)
+    return times_form(ctx, rel, "counter", meeting)
+
+
+def _typed_move(ctx: Context, args: list[str]) -> Reply:
+    meeting, rel = _meeting(ctx, number(args[0] if args else None, "meeting number"))
+    if meeting.status != MeetingStatus.CONFIRMED:
+        raise StaleAction("meeting.error.not_confirmed", id=meeting.id)
+    return times_form(ctx, rel, "move", meeting)
+
+
+def _typed_cancel(ctx: Context, args: list[str]) -> Reply:
+    meeting, rel = _meeting(ctx, number(args[0] if args else None, "meeting number"))
+    if len(args) < 2:
+        return cancel_form(ctx, meeting, rel)
+    reason = clean_text(" ".join(args[1:]), ctx.text("meeting.field.reason"), _limit(ctx), required=False)
+    return cancelled(ctx, meeting, rel, reason)
+
+
+def _typed_invite(ctx: Context, args: list[str]) -> Reply:
+    meeting, rel = _meeting(ctx, number(args[0] if args else None, "meeting number"))
+    return invite_again(ctx, meeting, rel)
+
+
+TYPED = {
+    "accept": _typed_accept,
+    "decline": _typed_decline,
+    "counter": _typed_counter,
+    "move": _typed_move,
+    "reschedule": _typed_move,
+    "cancel": _typed_cancel,
+    "invite": _typed_invite,
+}
+
+
+# -- proposing times --------------------------------------------------------------------------------
+
+
+def times_form(ctx: Context, rel: Relationship, mode: str, meeting: Meeting | None = None) -> Reply:
+    """The form for one to three times, in the person's own zone (mode: new, counter, move)."""
+    if rel.status == RelationshipStatus.ENDED:
+        raise InvalidInput("meeting.error.ended", id=rel.id)
+    content = ctx.content()
+    rules = ground_rules.agreed(content.ground_rules(_id(rel)))
+    suggestion = meetings.suggest_next(
+        content.meetings(_id(rel)),
+        timedelta(days=rel.cadence_days),
+        ctx.now(),
+        ctx.tz(),
+        ctx.programme.weekend_days,
+    )
+    conv = ctx.start(FLOW, "times", r=rel.id, m=meeting.id if meeting else None, mode=mode)
+    prefill = {
+        "option1": as_input(suggestion, ctx.tz()),
+        "minutes": str(meeting.duration_minutes if meeting else _agreed_minutes(rules, ctx)),
+        "location": meeting.location if meeting else "",
+    }
+    form = _times_form(ctx, rel, mode, meeting, rules, conv.version)
+    return Reply().say(refilled(form, prefill), summary=form.title)
+
+
+def _times_form(
+    ctx: Context,
+    rel: Relationship,
+    mode: str,
+    meeting: Meeting | None,
+    rules: GroundRules | None,
+    version: int,
+) -> Form:
+    intro = [ctx.text("meeting.form.intro", timezone=ctx.person.timezone, others=_others(ctx, rel))]
+    if meeting is not None and mode == "move" and meeting.starts_at is not None:
+        intro.append(ctx.text("meeting.form.moving", when=show(meeting.starts_at, ctx.tz())))
+        intro += _shortfall_lines(ctx, meeting, rules)
+    if mode == "new" and not _is_responsible(ctx, rel, rules):
+        intro.append(
+            ctx.text(f"meeting.form.who_schedules.{ground_rules.who_schedules(rules, ctx.programme)}")
+        )
+    hint = ctx.text("meeting.field.time_hint")
+    return Form(
+        form_id="meeting.times",
+        title=ctx.text(f"meeting.form.title.{mode}"),
+        inputs=(
+            Input("option1", ctx.text("meeting.field.option1"), InputKind.DATETIME, hint=hint),
+            Input(
+                "option2", ctx.text("meeting.field.option2"), InputKind.DATETIME, required=False, hint=hint
+            ),
+            Input(
+                "option3", ctx.text("meeting.field.option3"), InputKind.DATETIME, required=False, hint=hint
+            ),
+            Input("minutes", ctx.text("meeting.field.minutes"), InputKind.NUMBER),
+            Input("location", ctx.text("meeting.field.location"), required=False, max_length=LOCATION_LIMIT),
+        ),
+        submit_action="meeting.times",
+        submit_label=ctx.text("meeting.form.submit"),
+        hidden={"v": str(version)},
+        intro="\n".join(intro),
+    )
+
+
+def times_submitted(ctx: Context, values: dict[str, str]) -> Reply:
+    conv = ctx.expect(FLOW, values, "times")
+    rel = ctx.my_relationship(conv.data.get("r"))
+    mode = str(conv.data.get("mode", "new"))
+    content = ctx.content()
+    rules = ground_rules.agreed(content.ground_rules(_id(rel)))
+    meeting = _meeting(ctx, conv.data.get("m"))[0] if mode != "new" else None
+    times, notes, errors = _read_times(ctx, values)
+    try:
+        minutes = whole_number(
+            values.get("minutes"), ctx.text("meeting.field.minutes"), 5, meetings.MAX_MINUTES
+        )
+    except InvalidInput as err:
+        errors["minutes"] = _error_text(ctx, err)
+    try:
+        location = clean_text(
+            values.get("location"), ctx.text("meeting.field.location"), LOCATION_LIMIT, required=False
+        )
+    except InvalidInput as err:
+        errors["location"] = _error_text(ctx, err)
+    if errors:
+        form = _times_form(ctx, rel, mode, meeting, rules, conv.version)
+        return Reply().say(Text(next(iter(errors.values()))), refilled(form, values, errors))
+
+    warning: list[str] = []
+    if meeting is None:
+        meeting = meetings.propose(
+            rel, ctx.person_id, times, ctx.now(), duration_minutes=minutes, location=location
+        )
+        content.add_meeting(meeting)
+    else:
+        warning = _shortfall_lines(ctx, meeting, rules) if mode == "move" else []
+        meetings.offer_other_times(
+            meeting, ctx.person_id, times, ctx.now(), duration_minutes=minutes, location=location
+        )
+    ctx.finish()
+    ctx.audit(f"meeting.{'proposed' if mode == 'new' else mode}", f"meeting:{meeting.id}", options=len(times))
+
+    reply = Reply(replace=True)
+    mine = "\n".join(f"• {show(t, ctx.tz())}" for t in meetings.option_times(meeting))
+    reply.say(
+        Section(ctx.text(f"meeting.sent.{mode}", others=_others(ctx, rel)), mine),
+        *(Text(line) for line in (*notes, *warning)),
+    )
+    key = f"meeting:{meeting.id}:proposed:{'|'.join(meeting.options)}"
+    for person in rel.others(ctx.person_id):
+        blocks = proposal_blocks(ctx, rel, meeting, person, moved_from=mode == "move", warning=warning)
+        reply.notify(_id(person), *blocks, kind="meeting", key=key)
+    return reply
+
+
+def _read_times(ctx: Context, values: dict[str, str]) -> tuple[list[datetime], list[str], dict[str, str]]:
+    """The typed times as instants, notes about ambiguous ones, and an error per unusable field."""
+    times: list[datetime] = []
+    notes: list[str] = []
+    errors: dict[str, str] = {}
+    for name in OPTION_FIELDS:
+        raw = (values.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            parsed = parse_local_datetime(raw, ctx.tz())
+            meetings.check_options([parsed.at], ctx.now())
+        except InvalidInput as err:
+            errors[name] = _error_text(ctx, err)
+            continue
+        times.append(parsed.at)
+        if parsed.ambiguous:
+            notes.append(_ambiguous_note(ctx, parsed.at))
+    if not times and not errors:
+        errors["option1"] = ctx.text("meeting.error.no_times")
+    return times, notes, errors
+
+
+def proposal_blocks(
+    ctx: Context,
+    rel: Relationship,
+    meeting: Meeting,
+    viewer: Person,
+    *,
+    moved_from: bool = False,
+    warning: list[str] | None = None,
+) -> list[Block]:
+    """A proposal as ``viewer`` sees it: each time in their zone, one button per time."""
+    tz = ctx.tz(viewer)
+    proposer = name_of(rel, meeting.scheduled_by, ctx.programme)
+    body = [ctx.text("meeting.proposal.body", proposer=proposer, minutes=meeting.duration_minutes)]
+    if meeting.location:
+        body.append(ctx.text("meeting.where", location=meeting.location))
+    if moved_from and meeting.starts_at is not None:
+        body.append(ctx.text("meeting.proposal.moved", when=show(meeting.starts_at, tz)))
+    blocks: list[Block] = [
+        Section(
+            ctx.text("meeting.proposal.title", title=title(ctx.programme, rel, viewer.id), id=meeting.id),
+            "\n".join(body),
+        ),
+        *(Text(w) for w in warning or []),
+    ]
+    if viewer.id == meeting.scheduled_by:
+        waiting = meetings.awaiting(meeting, rel)
+        lines = "\n".join(f"• {show(t, tz)}" for t in meetings.option_times(meeting))
+        blocks.append(Text(lines))
+        blocks.append(Text(ctx.text("meeting.waiting_for", names=join_names(waiting, ctx.programme))))
+        return blocks
+    buttons = [
+        Button(
+            show(t, tz), "meeting.accept", {"m": str(meeting.id), "at": t.isoformat()}, ButtonStyle.PRIMARY
+        )
+        for t in meetings.option_times(meeting)
+    ]
+    buttons.append(Button(ctx.text("meeting.button.decline"), "meeting.decline", {"m": str(meeting.id)}))
+    buttons.append(Button(ctx.text("meeting.button.counter"), "meeting.counter", {"m": str(meeting.id)}))
+    blocks.append(Buttons(tuple(buttons)))
+    blocks.append(Text(ctx.text("meeting.proposal.typed", id=meeting.id)))
+    return blocks
+
+
+# -- answering --------------------------------------------------------------------------------------
+
+
+def accepted(ctx: Context, meeting: Meeting, rel: Relationship, option: datetime) -> Reply:
+    confirmed = meetings.accept(meeting, rel, ctx.person_id, option, ctx.now())
+    ctx.audit("meeting.accepted", f"meeting:{meeting.id}")
+    reply = Reply(replace=True)
+    if not confirmed:
+        waiting = meetings.awaiting(meeting, rel)
+        reply.say(
+            Text(
+                ctx.text(
+                    "meeting.accepted.waiting",
+                    when=show(option, ctx.tz()),
+                    names=join_names(waiting, ctx.programme),
+                )
+            )
+        )
+        proposer = rel.member(meeting.scheduled_by)
+        if proposer is not None:
+            reply.notify(
+                _id(proposer.person),
+                Text(
+                    ctx.text(
+                        "meeting.accepted.notice",
+                        name=ctx.person.name,
+                        id=meeting.id,
+                        when=show(option, ctx.tz(proposer.person)),
+                        names=join_names(waiting, ctx.programme),
+                    )
+                ),
+                kind="meeting",
+                key=f"meeting:{meeting.id}:accepted:{ctx.person_id}:{option.isoformat()}",
+            )
+        return reply
+    ctx.audit("meeting.confirmed", f"meeting:{meeting.id}")
+    reply.say(*confirmed_blocks(ctx, rel, meeting, ctx.person))
+    for person in rel.others(ctx.person_id):
+        reply.notify(
+            _id(person),
+            *confirmed_blocks(ctx, rel, meeting, person),
+            kind="meeting",
+            key=f"meeting:{meeting.id}:confirmed:{meeting.sequence}",
+        )
+    return reply
+
+
+def confirmed_blocks(ctx: Context, rel: Relationship, meeting: Meeting, viewer: Person) -> list[Block]:
+    assert meeting.starts_at is not None
+    tz = ctx.tz(viewer)
+    body = [
+        ctx.text("meeting.confirmed.body", when=show(meeting.starts_at, tz), minutes=meeting.duration_minutes)
+    ]
+    if meeting.location:
+        body.append(ctx.text("meeting.where", location=meeting.location))
+    body.append(ctx.text("meeting.confirmed.invite"))
+    return [
+        Section(
+            ctx.text("meeting.confirmed.title", title=title(ctx.programme, rel, viewer.id), id=meeting.id),
+            "\n".join(body),
+        ),
+        invite_attachment(meeting, rel, ctx.programme, ctx.now()),
+        Buttons(
+            (
+                Button(ctx.text("meeting.button.move"), "meeting.move", {"m": str(meeting.id)}),
+                Button(
+                    ctx.text("meeting.button.cancel"),
+                    "meeting.cancel",
+                    {"m": str(meeting.id)},
+                    ButtonStyle.DANGER,
+                ),
+            )
+        ),
+    ]
+
+
+def declined(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
+    meetings.decline(meeting, ctx.person_id, ctx.now())
+    ctx.audit("meeting.declined", f"meeting:{meeting.id}")
+    reply = Reply(replace=True).say(
+        Text(ctx.text("meeting.declined.reply")),
+        Buttons(
+            (
+                Button(
+                    ctx.text("meeting.button.counter"),
+                    "meeting.counter",
+                    {"m": str(meeting.id)},
+                    ButtonStyle.PRIMARY,
+                ),
+            )
+        ),
+    )
+    proposer = rel.member(meeting.scheduled_by)
+    if proposer is not None:
+        reply.notify(
+            _id(proposer.person),
+            Text(ctx.text("meeting.declined.notice", name=ctx.person.name, id=meeting.id)),
+            Buttons(
+                (Button(ctx.text("meeting.button.other_times"), "meeting.counter", {"m": str(meeting.id)}),)
+            ),
+            kind="meeting",
+            key=f"meeting:{meeting.id}:declined:{ctx.person_id}:{'|'.join(meeting.options)}",
+        )
+    return reply
+
+
+# -- cancelling -------------------------------------------------------------------------------------
+
+
+def cancel_form(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
+    if meeting.status not in meetings.OPEN:
+        raise StaleAction("meeting.error.not_open", id=meeting.id)
+    rules = ground_rules.agreed(ctx.content().ground_rules(_id(rel)))
+    conv = ctx.start(CANCEL_FLOW, "reason", m=meeting.id)
+    when = show(meeting.starts_at, ctx.tz()) if meeting.starts_at else ctx.text("meeting.not_yet_agreed")
+    intro = [
+        ctx.text("meeting.cancel.intro", when=when, others=_others(ctx, rel)),
+        *_shortfall_lines(ctx, meeting, rules),
+    ]
+    form = Form(
+        form_id="meeting.cancel",
+        title=ctx.text("meeting.cancel.title", id=meeting.id),
+        inputs=(
+            Input(
+                "reason",
+                ctx.text("meeting.field.reason"),
+                InputKind.LONG_TEXT,
+                required=False,
+                max_length=_limit(ctx),
+            ),
+        ),
+        submit_action="meeting.cancel.submit",
+        submit_label=ctx.text("meeting.cancel.submit"),
+        hidden={"v": str(conv.version)},
+        intro="\n".join(intro),
+    )
+    return Reply().say(form, summary=form.title)
+
+
+def cancelled(ctx: Context, meeting: Meeting, rel: Relationship, reason: str) -> Reply:
+    rules = ground_rules.agreed(ctx.content().ground_rules(_id(rel)))
+    warning = _shortfall_lines(ctx, meeting, rules)
+    had_time = meeting.starts_at is not None and meeting.status == MeetingStatus.CONFIRMED
+    meetings.cancel(meeting, reason, ctx.now())
+    ctx.audit("meeting.cancelled", f"meeting:{meeting.id}", short_notice=bool(warning))
+    reply = Reply(replace=True)
+    reply.say(
+        Text(ctx.text("meeting.cancel.done", id=meeting.id, others=_others(ctx, rel))),
+        *(Text(w) for w in warning),
+    )
+    for person in rel.others(ctx.person_id):
+        blocks: list[Block] = [
+            Text(
+                ctx.text(
+                    "meeting.cancel.notice",
+                    name=ctx.person.name,
+                    id=meeting.id,
+                    when=_when(ctx, meeting, person),
+                )
+            )
+        ]
+        if reason:
+            blocks.append(Text(ctx.text("meeting.cancel.reason", reason=reason)))
+        blocks += [Text(w) for w in warning]
+        if had_time:
+            blocks.append(invite_attachment(meeting, rel, ctx.programme, ctx.now()))
+        blocks.append(
+            Buttons((Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)}),))
+        )
+        reply.notify(_id(person), *blocks, kind="meeting", key=f"meeting:{meeting.id}:cancelled")
+    if had_time:
+        reply.say(invite_attachment(meeting, rel, ctx.programme, ctx.now()))
+    return reply
+
+
+def _shortfall_lines(ctx: Context, meeting: Meeting, rules: GroundRules | None) -> list[str]:
+    notice = ground_rules.cancellation_notice(rules, ctx.programme)
+    short = meetings.notice_shortfall(meeting, notice, ctx.now())
+    if short is None:
+        return []
+    return [ctx.text("meeting.notice_short", agreed=show_span(short.agreed), given=show_span(short.given))]
+
+
+# -- listing ----------------------------------------------------------------------------------------
+
+
+def list_meetings(ctx: Context, rel_arg: str | None) -> Reply:
+    content = ctx.content()
+    rels = (
+        [ctx.my_relationship(rel_arg)]
+        if rel_arg
+        else [r for r in content.relationships() if r.status != RelationshipStatus.ENDED]
+    )
+    if not rels:
+        raise NotPermitted("error.no_relationship")
+    reply = Reply()
+    now = ctx.now()
+    for rel in rels:
+        history = content.meetings(_id(rel))
+        coming = meetings.upcoming(history, now)
+        past = meetings.recent(history, now)
+        lines = [_line(ctx, rel, m) for m in coming] or [ctx.text("meeting.list.none_upcoming")]
+        blocks: list[Block] = [Section(title(ctx.programme, rel, ctx.person_id), "\n".join(lines))]
+        if past:
+            blocks.append(
+                Text(ctx.text("meeting.list.recent") + "\n" + "\n".join(_line(ctx, rel, m) for m in past))
+            )
+        buttons: list[Button] = []
+        for m in coming:
+            if (
+                m.status == MeetingStatus.PROPOSED
+                and meetings.answer_of(m, ctx.person_id) is None
+                and m.scheduled_by != ctx.person_id
+            ):
+                buttons.append(
+                    Button(
+                        ctx.text("meeting.button.answer", id=m.id),
+                        "meeting.answer",
+                        {"m": str(m.id)},
+                        ButtonStyle.PRIMARY,
+                    )
+                )
+            elif m.status == MeetingStatus.CONFIRMED:
+                buttons.append(
+                    Button(ctx.text("meeting.button.invite", id=m.id), "meeting.invite", {"m": str(m.id)})
+                )
+        if (
+            not any(m.status == MeetingStatus.CONFIRMED for m in coming)
+            and rel.status != RelationshipStatus.ENDED
+        ):
+            buttons.append(
+                Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)})
+            )
+        if buttons:
+            blocks.append(Buttons(tuple(buttons[:5])))
+        reply.say(*blocks)
+    return reply
+
+
+def _line(ctx: Context, rel: Relationship, m: Meeting) -> str:
+    tz = ctx.tz()
+    if m.status == MeetingStatus.PROPOSED:
+        times = ", ".join(show(t, tz) for t in meetings.option_times(m))
+        waiting = join_names(meetings.awaiting(m, rel), ctx.programme)
+        return ctx.text(
+            "meeting.list.proposed",
+            id=m.id,
+            times=times,
+            names=waiting,
+            proposer=name_of(rel, m.scheduled_by, ctx.programme),
+        )
+    when = show(m.starts_at, tz) if m.starts_at else ctx.text("meeting.not_yet_agreed")
+    extra = ""
+    if m.status == MeetingStatus.HELD and m.held_minutes is not None:
+        extra = ctx.text("meeting.list.held_minutes", minutes=m.held_minutes)
+    status = ctx.text(f"meeting.status.{m.status}")
+    return ctx.text("meeting.list.line", id=m.id, when=when, status=status, extra=extra)
+
+
+def invite_again(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
+    if meeting.starts_at is None or meeting.status not in (MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED):
+        raise InvalidInput("meeting.error.no_invite", id=meeting.id)
+    return Reply().say(
+        Text(ctx.text("meeting.invite.again", id=meeting.id, when=show(meeting.starts_at, ctx.tz()))),
+        invite_attachment(meeting, rel, ctx.programme, ctx.now()),
+    )
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+
+
+def _meeting(ctx: Context, meeting_id: object) -> tuple[Meeting, Relationship]:
+    """A meeting of one of the person's relationships (anything else is "not found", on purpose)."""
+    try:
+        mid = int(str(meeting_id or "").lstrip("#"))
+    except ValueError:
+        raise StaleAction() from None
+    content = ctx.content()
+    meeting = content.meeting(mid)
+    return meeting, content.relationship(meeting.relationship_id)
+
+
+def _when(ctx: Context, meeting: Meeting, viewer: Person) -> str:
+    if meeting.starts_at is not None:
+        return show(meeting.starts_at, ctx.tz(viewer))
+    return ctx.text("meeting.not_yet_agreed")
+
+
+def _others(ctx: Context, rel: Relationship) -> str:
+    return join_names(rel.others(ctx.person_id), ctx.programme)
+
+
+def _is_responsible(ctx: Context, rel: Relationship, rules: GroundRules | None) -> bool:
+    return any(
+        p.id == ctx.person_id for p in ground_rules.responsible_for_scheduling(rules, ctx.programme, rel)
+    )
+
+
+def _agreed_minutes(rules: GroundRules | None, ctx: Context) -> int:
+    text = rules.items.get("duration", "") if rules is not None else ""
+    text = text or ctx.programme.ground_rule_defaults.get("duration", "")
+    digits = "".join(ch for ch in text.split(" ")[0] if ch.isdigit())
+    minutes = int(digits) if digits else 60
+    return minutes if 5 <= minutes <= meetings.MAX_MINUTES else 60
+
+
+def _ambiguous_note(ctx: Context, at: datetime) -> str:
+    local = at.astimezone(ctx.tz())
+    return ctx.text(
+        "time.ambiguous",
+        time=local.strftime("%H:%M"),
+        date=local.strftime("%Y-%m-%d"),
+        timezone=ctx.person.timezone,
+        when=show(at, ctx.tz()),
+    )
+
+
+def _error_text(ctx: Context, err: UserFacingError) -> str:
+    key = err.key if ctx.programme.catalogue.has(err.key) else type(err).key
+    return ctx.text(key, **err.values)
+
+
+def _limit(ctx: Context) -> int:
+    return ctx.programme.max_text_length
+
+
+def _id(obj: Person | Relationship) -> int:
+    assert obj.id is not None
+    return obj.id
