@@ -14,7 +14,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.errors import ImportRejected, Problem
 from bot.model import Person, RelationshipStatus, Role, Side
-from bot.programme import ProgrammeConfig
+from bot.programme import ProgrammeConfig, load_programme
 from bot.roster import ImportSummary, example_paths, import_roster
 from bot.roster_csv import MAX_ROWS
 from storage.uow import SqlUnitOfWorkFactory
@@ -138,9 +138,13 @@ def only(problems: list[Problem]) -> Problem:
 # -- the happy path ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "programme", [ProgrammeConfig.default(), load_programme(None)], ids=["default", "example"]
+)
 def test_the_shipped_examples_import_cleanly_into_the_first_phase(
     uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
 ) -> None:
+    """Against the default programme and the example programme that ``make run`` loads."""
     people, matches = example_paths()
     summary = import_roster(uow_factory, programme, clock, people, matches)
     assert (summary.people_created, summary.relationships_created) == (14, 7)
@@ -732,3 +736,20 @@ def test_today_is_the_programme_s_day_by_the_injected_clock(roster: Roster, cloc
         assert uow.relationships.by_external_ref("m2").started_on == date(2026, 7, 1)  # type: ignore[union-attr]
     assert roster.person("ann@example.org").created_at == clock.now()
     assert roster.person("di@example.org").timezone == "Australia/Sydney"  # the programme's zone by default
+
+
+def test_the_examples_in_the_format_documentation_are_valid_files(programme: ProgrammeConfig) -> None:
+    """The module docstring of bot.roster documents the format (and is copied into the README)."""
+    import bot.roster
+    from bot.roster_csv import parse_matches, parse_people
+
+    doc = bot.roster.__doc__ or ""
+    blocks = [
+        "\n".join(line.strip() for line in part.split("\n\n", 2)[1].splitlines())
+        for part in doc.split("Example::")[1:]
+    ]
+    people_doc, matches_doc = blocks
+    people = parse_people(people_doc.encode(), "people.csv", programme.text)
+    matches = parse_matches(matches_doc.encode(), "matches.csv", programme.text)
+    assert (people.problems, matches.problems) == ([], [])
+    assert (len(people.rows), len(matches.rows)) == (4, 3)
