@@ -97,32 +97,34 @@ def diff(before: Mapping[str, str] | None, after: Mapping[str, str]) -> list[Cha
 # -- checking answers -----------------------------------------------------------------------------
 
 
-def check_items(raw: Mapping[str, str], programme: ProgrammeConfig) -> dict[str, str]:
-    """The answers as they will be stored, or ``InvalidInput`` naming the first item that is wrong.
+def check_item(key: str, raw: str | None, programme: ProgrammeConfig) -> str:
+    """One answer as it will be stored, or ``InvalidInput`` saying what is wrong with it.
 
-    Every item must have an answer within the programme's text limit; the two durations must read as
+    Every item needs an answer within the programme's text limit; the two durations must read as
     durations ("24h", "2d"); who schedules must be the mentee, the guide or either.
     """
-    items: dict[str, str] = {}
-    for key in ITEM_KEYS:
-        label = programme.text(f"ground_rules.item.{key}.label")
-        value = (raw.get(key) or "").strip()
-        if not value:
-            raise InvalidInput("rules.error.empty", item=label)
-        if len(value) > programme.max_text_length:
-            raise InvalidInput("error.too_long", field=label, limit=programme.max_text_length)
-        if key in DURATION_ITEMS:
-            try:
-                parse_duration(value)
-            except ValueError:
-                raise InvalidInput("rules.error.duration", item=label, value=value[:40]) from None
-        if key == "who_schedules":
-            normalised = _WHO_ALIASES.get(value.lower())
-            if normalised is None:
-                raise InvalidInput("rules.error.who_schedules", item=label, value=value[:40])
-            value = normalised
-        items[key] = value
-    return items
+    label = programme.text(f"ground_rules.item.{key}.label")
+    value = (raw or "").strip()
+    if not value:
+        raise InvalidInput("rules.error.empty", item=label)
+    if len(value) > programme.max_text_length:
+        raise InvalidInput("error.too_long", field=label, limit=programme.max_text_length)
+    if key in DURATION_ITEMS:
+        try:
+            parse_duration(value)
+        except ValueError:
+            raise InvalidInput("rules.error.duration", item=label, value=value[:40]) from None
+    if key == "who_schedules":
+        normalised = _WHO_ALIASES.get(value.lower())
+        if normalised is None:
+            raise InvalidInput("rules.error.who_schedules", item=label, value=value[:40])
+        value = normalised
+    return value
+
+
+def check_items(raw: Mapping[str, str], programme: ProgrammeConfig) -> dict[str, str]:
+    """Every item checked with :func:`check_item`; the first problem is raised."""
+    return {key: check_item(key, raw.get(key), programme) for key in ITEM_KEYS}
 
 
 # -- changing versions ----------------------------------------------------------------------------

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from bot import ground_rules, meetings
 from bot.calendar_invite import invite_attachment
 from bot.context import Context
-from bot.errors import InvalidInput, NotPermitted, StaleAction, UserFacingError
-from bot.forms import refilled
+from bot.errors import InvalidInput, NotPermitted, StaleAction
+from bot.forms import error_text, refilled
 from bot.messages import (
     Block,
     Button,
@@ -262,13 +262,13 @@ def times_submitted(ctx: Context, values: dict[str, str]) -> Reply:
             values.get("minutes"), ctx.text("meeting.field.minutes"), 5, meetings.MAX_MINUTES
         )
     except InvalidInput as err:
-        errors["minutes"] = _error_text(ctx, err)
+        errors["minutes"] = error_text(ctx.programme, err)
     try:
         location = clean_text(
             values.get("location"), ctx.text("meeting.field.location"), LOCATION_LIMIT, required=False
         )
     except InvalidInput as err:
-        errors["location"] = _error_text(ctx, err)
+        errors["location"] = error_text(ctx.programme, err)
     if errors:
         form = _times_form(ctx, rel, mode, meeting, rules, conv.version)
         return Reply().say(Text(next(iter(errors.values()))), refilled(form, values, errors))
@@ -313,7 +313,7 @@ def _read_times(ctx: Context, values: dict[str, str]) -> tuple[list[datetime], l
             parsed = parse_local_datetime(raw, ctx.tz())
             meetings.check_options([parsed.at], ctx.now())
         except InvalidInput as err:
-            errors[name] = _error_text(ctx, err)
+            errors[name] = error_text(ctx.programme, err)
             continue
         times.append(parsed.at)
         if parsed.ambiguous:
@@ -681,11 +681,6 @@ def _ambiguous_note(ctx: Context, at: datetime) -> str:
         timezone=ctx.person.timezone,
         when=show(at, ctx.tz()),
     )
-
-
-def _error_text(ctx: Context, err: UserFacingError) -> str:
-    key = err.key if ctx.programme.catalogue.has(err.key) else type(err).key
-    return ctx.text(key, **err.values)
 
 
 def _limit(ctx: Context) -> int:
