@@ -228,3 +228,52 @@ def receive(notices: Callable[[str], list[Message]]) -> Callable[[ConsoleSession
         return s.text()
 
     return show
+
+
+# -- added by the growth workflows (agenda, actions, check-ins, network, settings) ------------------------
+
+
+@pytest.fixture
+def add_meeting(uow_factory: SqlUnitOfWorkFactory, clock: FixedClock) -> Callable[..., int]:
+    """``add_meeting(rel, starts_at, status="confirmed", minutes=60)`` stores a meeting directly; its id.
+
+    For tests that need a meeting in a given state without walking through scheduling.
+    """
+    from datetime import datetime
+
+    from bot.model import Meeting, MeetingStatus
+
+    def add(rel: Rel, starts_at: datetime, status: str = MeetingStatus.CONFIRMED, minutes: int = 60) -> int:
+        with uow_factory() as uow:
+            meeting = Meeting(
+                relationship_id=rel.id,
+                status=status,
+                scheduled_by=rel.learners[0].id if rel.learners else rel.members[0].id,
+                created_at=clock.now(),
+                options=[starts_at.isoformat()],
+                starts_at=starts_at,
+                duration_minutes=minutes,
+                held_minutes=minutes if status == MeetingStatus.HELD else None,
+                updated_at=clock.now(),
+            )
+            uow.system_content("test setup").as_member(meeting.scheduled_by).add_meeting(meeting)
+            uow.commit()
+            assert meeting.id is not None
+            return meeting.id
+
+    return add
+
+
+@pytest.fixture
+def set_meeting_status(uow_factory: SqlUnitOfWorkFactory) -> Callable[[Rel, int, str], None]:
+    """``set_meeting_status(rel, meeting_id, "held")``: what the meetings workflow records afterwards."""
+
+    def change(rel: Rel, meeting_id: int, status: str) -> None:
+        with uow_factory() as uow:
+            meeting = uow.system_content("test setup").as_member(rel.members[0].id).meeting(meeting_id)
+            meeting.status = status
+            if status == "held":
+                meeting.held_minutes = meeting.duration_minutes
+            uow.commit()
+
+    return change

@@ -1,0 +1,314 @@
+"""The meeting agenda as pure rules: who sets it, which meeting an item is for, order, carry-over.
+
+Which meeting an item belongs to is worked out from the meetings rather than stored up front, so
+that nothing has to be re-filed when a meeting is booked, moved, cancelled or missed:
+
+* an *open* item belongs to the first meeting (confirmed or held) that starts after it was written;
+* a *carried-over* item keeps the id of the meeting it was carried from and belongs to the first
+  meeting after that one;
+* a *discussed* item belongs to the meeting where it was discussed.
+
+Cancelled and missed meetings never count, so their items move on to the next meeting by themselves.
+Once the meeting an item belongs to has been held, the item waits for the mentee to say whether it
+was discussed or should be carried over to the next agenda.
+
+:func:`compiled_agenda` is what a guide reads before a meeting: the items in order, then the open
+action items (which join every agenda by themselves until they are done or dropped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.action_plan import is_overdue, open_items, owner_label
+from bot.context import Context
+from bot.errors import InvalidInput, StaleAction
+from bot.messages import Block, Section, Text
+from bot.model import (
+    AgendaItem,
+    AgendaStatus,
+    AgreementStatus,
+    Format,
+    GroundRules,
+    Meeting,
+    MeetingStatus,
+    Person,
+    Relationship,
+    Side,
+)
+from bot.ports import ContentAccess
+from bot.programme import ProgrammeConfig
+from bot.timefmt import show, show_date
+
+PROMPTS: tuple[str, ...] = ("since_last", "hardest_now", "revisit", "this_meeting")
+OWN_TOPIC = "own"
+
+_COUNTS = (MeetingStatus.CONFIRMED, MeetingStatus.HELD)
+_LIVE = (AgendaStatus.OPEN, AgendaStatus.CARRIED_OVER)
+_BOTH_WORDS = ("both", "either", "all", "everyone", "together", "shared", "any", "each")
+_GUIDE_WORDS = ("guide", "mentor", "coach", "advisor", "adviser", "sponsor")
+_LEARNER_WORDS = ("mentee", "learner", "advisee", "coachee", "student", "me")
+
+
+class Texts(Protocol):
+    def text(self, key: str, /, **values: object) -> str: ...
+
+
+# -- who sets the agenda ------------------------------------------------------------------------------
+
+
+def who_sets_agenda(answer: str | None) -> str:
+    """``mentee``, ``guide`` or ``both``, read from the pair's free-text ground-rule answer."""
+    words = set("".join(c if c.isalpha() else " " for c in (answer or "").lower()).split())
+    guide = bool(words.intersection(_GUIDE_WORDS))
+    learner = bool(words.intersection(_LEARNER_WORDS))
+    if words.intersection(_BOTH_WORDS) or (guide and learner):
+        return "both"
+    if guide:
+        return "guide"
+    return "mentee"
+
+
+def agreed_items(versions: Sequence[GroundRules]) -> Mapping[str, str]:
+    """The answers of the ground rules in force, or nothing before any version is agreed."""
+    agreed = [v for v in versions if v.status == AgreementStatus.AGREED]
+    return max(agreed, key=lambda v: v.version).items if agreed else {}
+
+
+def is_peer_relationship(relationship: Relationship) -> bool:
+    """Peer and near-peer relationships have no hierarchy: every member is addressed as an equal."""
+    members = relationship.current_members()
+    if relationship.format in (Format.PEER, Format.NEAR_PEER):
+        return True
+    return bool(members) and all(m.side == Side.PEER for m in members)
+
+
+def agenda_setters(relationship: Relationship, rules: Mapping[str, str]) -> list[Person]:
+    """Who may add to, edit and order the agenda: the learner side unless the pair agreed otherwise;
+    every member in a peer relationship."""
+    members = relationship.current_members()
+    if is_peer_relationship(relationship):
+        return [m.person for m in members]
+    who = who_sets_agenda(rules.get("who_sets_agenda")) if rules.get("who_sets_agenda") else "mentee"
+    guides = [m.person for m in members if m.side == Side.GUIDE]
+    learners = [m.person for m in members if m.side != Side.GUIDE]
+    if who == "guide" and guides:
+        return guides
+    if who == "both" or not learners:
+        return [m.person for m in members]
+    return learners
+
+
+def may_set_agenda(relationship: Relationship, rules: Mapping[str, str], person_id: int) -> bool:
+    return any(p.id == person_id for p in agenda_setters(relationship, rules))
+
+
+# -- which meeting an item is for -----------------------------------------------------------------------
+
+
+def _first_meeting_after(meetings: Iterable[Meeting], at: datetime) -> Meeting | None:
+    later = [m for m in meetings if m.status in _COUNTS and m.starts_at is not None and m.starts_at > at]
+    return min(later, key=lambda m: (m.starts_at, m.id or 0)) if later else None
+
+
+def meeting_of(item: AgendaItem, meetings: Sequence[Meeting]) -> Meeting | None:
+    """The meeting ``item`` is (or was) for; None while no such meeting is booked."""
+    by_id = {m.id: m for m in meetings}
+    own = by_id.get(item.meeting_id) if item.meeting_id is not None else None
+    if item.status == AgendaStatus.DISCUSSED:
+        return own
+    if item.status == AgendaStatus.CARRIED_OVER and own is not None and own.starts_at is not None:
+        return _first_meeting_after(meetings, own.starts_at)
+    if item.status == AgendaStatus.OPEN and own is not None and own.status in _COUNTS:
+        return own
+    return _first_meeting_after(meetings, item.created_at)
+
+
+@dataclass(frozen=True)
+class AgendaView:
+    """The agenda as a person works on it.
+
+    ``upcoming``: items for the next meeting, in order (the numbers people type refer to this list).
+    ``to_review``: items of a meeting that has been held, waiting to be marked discussed or carried
+    over (numbered separately).
+    """
+
+    upcoming: list[AgendaItem] = field(default_factory=list)
+    to_review: list[AgendaItem] = field(default_factory=list)
+    meeting: Meeting | None = None  # the meeting the upcoming items are for, when one is booked
+
+
+def agenda_view(items: Iterable[AgendaItem], meetings: Sequence[Meeting]) -> AgendaView:
+    upcoming: list[AgendaItem] = []
+    to_review: list[AgendaItem] = []
+    for item in items:
+        if item.status not in _LIVE:
+            continue
+        meeting = meeting_of(item, meetings)
+        if meeting is not None and meeting.status == MeetingStatus.HELD:
+            to_review.append(item)
+        else:
+            upcoming.append(item)
+    upcoming.sort(key=lambda i: (i.position, i.id or 0))
+    to_review.sort(key=lambda i: (i.position, i.id or 0))
+    booked = [m for m in (meeting_of(i, meetings) for i in upcoming) if m is not None]
+    meeting = min(booked, key=lambda m: (m.starts_at, m.id or 0)) if booked else None
+    if meeting is None:
+        meeting = next_meeting(meetings)
+    return AgendaView(upcoming, to_review, meeting)
+
+
+def next_meeting(meetings: Iterable[Meeting]) -> Meeting | None:
+    """The earliest confirmed meeting not yet recorded as held or missed."""
+    confirmed = [m for m in meetings if m.status == MeetingStatus.CONFIRMED and m.starts_at is not None]
+    return min(confirmed, key=lambda m: (m.starts_at, m.id or 0)) if confirmed else None
+
+
+def items_for(meeting: Meeting, items: Iterable[AgendaItem], meetings: Sequence[Meeting]) -> list[AgendaItem]:
+    """The items on ``meeting``'s agenda, in order (dropped ones left out)."""
+    found = [
+        i
+        for i in items
+        if i.status != AgendaStatus.DROPPED
+        and (m := meeting_of(i, meetings)) is not None
+        and m.id == meeting.id
+    ]
+    return sorted(found, key=lambda i: (i.position, i.id or 0))
+
+
+# -- changing the agenda ----------------------------------------------------------------------------
+
+
+def next_position(items: Iterable[AgendaItem]) -> int:
+    return max((i.position for i in items), default=0) + 1
+
+
+def pick(items: Sequence[AgendaItem], number: str) -> AgendaItem:
+    """The item a person means by its number in the list they were shown (1-based)."""
+    raw = number.strip().lstrip("#")
+    if not raw.isdigit() or not 1 <= int(raw) <= len(items):
+        raise InvalidInput("agenda.error.number", value=number.strip()[:20] or "?", count=len(items))
+    return items[int(raw) - 1]
+
+
+def parse_order(text: str, count: int) -> list[int]:
+    """``"3 1 2"`` (or ``"3,1,2"``): every number from 1 to ``count`` exactly once, as 0-based indexes."""
+    parts = text.replace(",", " ").split()
+    if not all(p.isdigit() for p in parts) or sorted(int(p) for p in parts) != list(range(1, count + 1)):
+        raise InvalidInput(
+            "agenda.error.order", count=count, example=" ".join(str(n) for n in range(count, 0, -1))
+        )
+    return [int(p) - 1 for p in parts]
+
+
+def apply_order(items: Sequence[AgendaItem], order: Sequence[int]) -> None:
+    """Renumber ``items`` so that they read in ``order`` (0-based indexes into ``items``)."""
+    for position, index in enumerate(order, start=1):
+        items[index].position = position
+
+
+def move(items: Sequence[AgendaItem], index: int, delta: int) -> bool:
+    """Move one item up (``delta`` -1) or down (+1); False when it is already at that end."""
+    target = index + delta
+    if not 0 <= target < len(items):
+        return False
+    order = list(range(len(items)))
+    order[index], order[target] = order[target], order[index]
+    apply_order(items, order)
+    return True
+
+
+def mark(item: AgendaItem, status: AgendaStatus, meeting: Meeting) -> None:
+    """After ``meeting``: the item was discussed, or carries over to the next agenda."""
+    if item.status not in _LIVE or meeting.status != MeetingStatus.HELD:
+        raise StaleAction()
+    if item.status == AgendaStatus.CARRIED_OVER and item.meeting_id == meeting.id:
+        raise StaleAction()
+    item.status = status
+    item.meeting_id = meeting.id
+
+
+def with_prompt(label: str, text: str) -> str:
+    """An item written in answer to a preparation prompt reads "<short prompt>: <text>"."""
+    return f"{label}: {text}" if label else text
+
+
+# -- the compiled agenda -----------------------------------------------------------------------------
+
+
+def compiled_agenda(
+    source: Context | ContentAccess,
+    relationship: Relationship,
+    meeting: Meeting | None,
+    texts: Texts | None = None,
+    *,
+    today: date | None = None,
+) -> list[Block]:
+    """The agenda of ``meeting`` (or of the next meeting, when None) as a guide reads it.
+
+    ``source`` is the viewer's content access (or a workflow's Context); the viewer must be a member.
+    Open action items of the relationship follow the agenda items, overdue ones flagged.
+    ``texts`` is the programme (defaults to the default programme's catalogue); ``today`` (in the
+    reader's zone) decides what is overdue and defaults to the day of the latest meeting start known.
+    """
+    if isinstance(source, Context):
+        content: ContentAccess = source.content()
+        texts = texts or source.programme
+        today = today or source.today()
+    else:
+        content = source
+    if texts is None:
+        texts = ProgrammeConfig.default()
+    assert relationship.id is not None
+    rel = content.relationship(relationship.id)
+    meetings = content.meetings(relationship.id)
+    items = content.agenda(relationship.id)
+    if meeting is not None:
+        chosen = items_for(
+            content.meeting(meeting.id) if meeting.id is not None else meeting, items, meetings
+        )
+        when_meeting: Meeting | None = meeting
+    else:
+        view = agenda_view(items, meetings)
+        chosen, when_meeting = view.upcoming, view.meeting
+    viewer = rel.member(content.viewer_id)
+    tz = viewer.person.timezone if viewer is not None else "UTC"
+    kind = texts.text(f"kind.{rel.kind}.label")
+    if when_meeting is not None and when_meeting.starts_at is not None:
+        title = texts.text("agenda.compiled.title", kind=kind, when=show(when_meeting.starts_at, tz))
+    else:
+        title = texts.text("agenda.compiled.title_unbooked", kind=kind)
+    several_authors = len({i.author_id for i in chosen}) > 1
+    lines = []
+    for n, item in enumerate(chosen, start=1):
+        line = f"{n}. {item.text}"
+        if item.status == AgendaStatus.CARRIED_OVER:
+            line += " " + texts.text("agenda.carried_tag")
+        if several_authors:
+            author = rel.member(item.author_id)
+            if author is not None:
+                line += " " + texts.text("agenda.author_tag", name=author.person.name)
+        lines.append(line)
+    blocks: list[Block] = [Section(title, "\n".join(lines) or texts.text("agenda.compiled.empty"))]
+    actions = open_items(content.actions(relationship.id))
+    if actions:
+        reference = today or (
+            when_meeting.starts_at.date() if when_meeting and when_meeting.starts_at else None
+        )
+        action_lines = []
+        for a in actions:
+            parts = [a.text]
+            owner = owner_label(a, rel)
+            if owner:
+                parts.append(owner)
+            if a.due_on is not None:
+                parts.append(texts.text("actions.due_tag", date=show_date(a.due_on)))
+            line = "• " + " — ".join(parts)
+            if reference is not None and is_overdue(a, reference):
+                line += " " + texts.text("actions.overdue_tag")
+            action_lines.append(line)
+        blocks.append(Text(texts.text("agenda.compiled.actions_heading") + "\n" + "\n".join(action_lines)))
+    return blocks

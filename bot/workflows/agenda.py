@@ -1,0 +1,383 @@
+"""``agenda``: the mentee prepares the next meeting; the guide reads the compiled agenda.
+
+Typed commands (each has a button where one makes sense)::
+
+    agenda [#rel]                    the agenda of the next meeting (guides: the compiled view)
+    agenda add [#rel] TEXT           add an item (without TEXT: a form with the preparation prompts)
+    agenda edit [#rel] N [TEXT]      change item N (without TEXT: a form)
+    agenda up|down [#rel] N          move item N
+    agenda order [#rel] 3 1 2        put the items in this order
+    agenda remove [#rel] N           take item N off the agenda
+    agenda discussed [#rel] N|all    after a meeting: item N was discussed
+    agenda carry [#rel] N|all        after a meeting: item N carries over to the next agenda
+
+The rules live in :mod:`bot.agenda`; this module only translates.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from bot import agenda as rules
+from bot.command_args import split_number, split_relationship
+from bot.context import Context
+from bot.errors import InvalidInput, NotPermitted, StaleAction
+from bot.messages import Button, Buttons, ButtonStyle, Form, Input, InputKind, Option, Reply, Section, Text
+from bot.model import AgendaItem, AgendaStatus, Relationship, RelationshipStatus
+from bot.routing import ActionHandler, CommandHandler, Router
+from bot.timefmt import show_date
+from bot.validation import clean_text
+
+MAX_ITEMS = 20
+ADD_FLOW = "agenda.add"
+EDIT_FLOW = "agenda.edit"
+# after a meeting, each item was discussed or carries over: the word people type -> the new status
+MARKS = {"discussed": AgendaStatus.DISCUSSED, "carry": AgendaStatus.CARRIED_OVER}
+
+
+# -- helpers ---------------------------------------------------------------------------------------------
+
+
+def _relationship(ctx: Context, ref: str | None, *, changing: bool = True) -> Relationship:
+    rel = ctx.my_relationship(ref)
+    if changing and rel.status == RelationshipStatus.ENDED:
+        raise InvalidInput("agenda.error.ended", id=rel.id)
+    return rel
+
+
+def _rid(rel: Relationship) -> int:
+    assert rel.id is not None
+    return rel.id
+
+
+def _setter(ctx: Context, rel: Relationship) -> bool:
+    agreed = rules.agreed_items(ctx.content().ground_rules(_rid(rel)))
+    return rules.may_set_agenda(rel, agreed, ctx.person_id)
+
+
+def _require_setter(ctx: Context, rel: Relationship) -> None:
+    if not _setter(ctx, rel):
+        agreed = rules.agreed_items(ctx.content().ground_rules(_rid(rel)))
+        names = ", ".join(p.name for p in rules.agenda_setters(rel, agreed))
+        raise NotPermitted("agenda.error.not_setter", names=names)
+
+
+def _view(ctx: Context, rel: Relationship) -> rules.AgendaView:
+    content = ctx.content()
+    return rules.agenda_view(content.agenda(_rid(rel)), content.meetings(_rid(rel)))
+
+
+def _limit(ctx: Context) -> int:
+    return ctx.programme.max_text_length
+
+
+def _item_text(ctx: Context, raw: str | None) -> str:
+    return clean_text(raw, ctx.text("agenda.field.item"), _limit(ctx))
+
+
+def _prompt_options(ctx: Context) -> tuple[Option, ...]:
+    return (
+        *(Option(p, ctx.text(f"agenda.prompt_short.{p}")) for p in rules.PROMPTS),
+        Option(rules.OWN_TOPIC, ctx.text("agenda.prompt_short.own")),
+    )
+
+
+def _prompts_help(ctx: Context) -> Section:
+    body = "\n".join(f"• {ctx.text(f'agenda.prompt.{p}')}" for p in rules.PROMPTS)
+    return Section(ctx.text("agenda.prompts_title"), body)
+
+
+# -- showing ---------------------------------------------------------------------------------------------
+
+
+def show_agenda(ctx: Context, rel: Relationship) -> Reply:
+    rid = _rid(rel)
+    blocks = rules.compiled_agenda(ctx, rel, None)
+    reply = Reply()
+    if not _setter(ctx, rel):
+        agreed = rules.agreed_items(ctx.content().ground_rules(rid))
+        names = ", ".join(p.name for p in rules.agenda_setters(rel, agreed))
+        return reply.say(*blocks, Text(ctx.text("agenda.guide_note", names=names)))
+    reply.say(*blocks)
+    view = _view(ctx, rel)
+    if view.to_review:
+        reply.say(*_review_blocks(ctx, rel, view))
+    reply.say(
+        _prompts_help(ctx),
+        Buttons(
+            (Button(ctx.text("agenda.button.add"), "agenda.form", {"r": str(rid)}, ButtonStyle.PRIMARY),)
+        ),
+        Text(ctx.text("agenda.commands_hint")),
+    )
+    return reply
+
+
+def _review_blocks(ctx: Context, rel: Relationship, view: rules.AgendaView) -> list[Section | Buttons]:
+    meetings = ctx.content().meetings(_rid(rel))
+    held = [m for m in (rules.meeting_of(i, meetings) for i in view.to_review) if m is not None]
+    when = (
+        show_date(min(m.starts_at for m in held if m.starts_at).astimezone(ctx.tz()).date()) if held else ""
+    )
+    lines = [f"{n}. {item.text}" for n, item in enumerate(view.to_review, start=1)]
+    buttons: list[Button] = []
+    for n, item in enumerate(view.to_review, start=1):
+        values = {"i": str(item.id)}
+        buttons.append(Button(ctx.text("agenda.button.discussed", n=n), "agenda.discussed", values))
+        buttons.append(Button(ctx.text("agenda.button.carry", n=n), "agenda.carry", values))
+    return [
+        Section(ctx.text("agenda.review_title", date=when), "\n".join(lines)),
+        Buttons(tuple(buttons[:24])),
+    ]
+
+
+def _after_change(ctx: Context, rel: Relationship, key: str, **values: object) -> Reply:
+    reply = Reply().say(Text(ctx.text(key, **values)))
+    reply.messages.extend(show_agenda(ctx, rel).messages)
+    return reply
+
+
+def _add_form(ctx: Context, rel: Relationship, version: int, error: str = "") -> Form:
+    return Form(
+        form_id="agenda.add",
+        title=ctx.text("agenda.form.add_title"),
+        intro=ctx.text("agenda.form.add_intro", kind=ctx.text(f"kind.{rel.kind}.label")),
+        inputs=(
+            Input(
+                "prompt",
+                ctx.text("agenda.form.prompt"),
+                InputKind.CHOICE,
+                value=rules.PROMPTS[0],
+                options=_prompt_options(ctx),
+            ),
+            Input(
+                "text",
+                ctx.text("agenda.form.text"),
+                InputKind.LONG_TEXT,
+                max_length=_limit(ctx),
+                hint=ctx.text("agenda.form.text_hint"),
+                error=error,
+            ),
+        ),
+        submit_action="agenda.add",
+        submit_label=ctx.text("agenda.form.add_submit"),
+        hidden={"v": str(version), "r": str(rel.id)},
+    )
+
+
+# -- changing ---------------------------------------------------------------------------------------------
+
+
+def add_item(ctx: Context, rel: Relationship, text: str) -> Reply:
+    _require_setter(ctx, rel)
+    content = ctx.content()
+    rid = _rid(rel)
+    existing = content.agenda(rid)
+    view = rules.agenda_view(existing, content.meetings(rid))
+    if len(view.upcoming) >= MAX_ITEMS:
+        raise InvalidInput("agenda.error.full", limit=MAX_ITEMS)
+    item = AgendaItem(
+        relationship_id=rid,
+        author_id=ctx.person_id,
+        text=text,
+        position=rules.next_position(existing),
+        created_at=ctx.now(),
+    )
+    content.add_agenda_item(item)
+    ctx.audit("agenda.add", f"relationship:{rid}", item=item.id)
+    return _after_change(ctx, rel, "agenda.added", n=len(view.upcoming) + 1)
+
+
+def _pick_upcoming(ctx: Context, rel: Relationship, number: str) -> tuple[list[AgendaItem], AgendaItem]:
+    items = _view(ctx, rel).upcoming
+    if not items:
+        raise InvalidInput("agenda.error.empty")
+    return items, rules.pick(items, number)
+
+
+def _reorder(ctx: Context, rest: str, delta: int) -> Reply:
+    ref, rest = split_relationship(rest)
+    rel = _relationship(ctx, ref)
+    _require_setter(ctx, rel)
+    items, item = _pick_upcoming(ctx, rel, split_number(rest)[0])
+    index = items.index(item)
+    if not rules.move(items, index, delta):
+        raise InvalidInput("agenda.error.at_end", n=index + 1)
+    ctx.audit("agenda.order", f"relationship:{rel.id}")
+    return _after_change(ctx, rel, "agenda.moved", n=index + 1, to=index + 1 + delta)
+
+
+def _mark(ctx: Context, item: AgendaItem, status: AgendaStatus) -> None:
+    meetings = ctx.content().meetings(item.relationship_id)
+    meeting = rules.meeting_of(item, meetings)
+    if meeting is None:
+        raise StaleAction()
+    rules.mark(item, status, meeting)
+
+
+def _mark_typed(ctx: Context, rest: str, *, status: AgendaStatus, word: str) -> Reply:
+    ref, rest = split_relationship(rest)
+    rel = _relationship(ctx, ref)
+    _require_setter(ctx, rel)
+    review = _view(ctx, rel).to_review
+    if not review:
+        raise InvalidInput("agenda.error.nothing_to_review")
+    wanted = split_number(rest)[0]
+    chosen = review if wanted.lower() == "all" else [rules.pick(review, wanted)]
+    for item in chosen:
+        _mark(ctx, item, status)
+    ctx.audit(f"agenda.{word}", f"relationship:{rel.id}", count=len(chosen))
+    return _after_change(ctx, rel, f"agenda.marked.{word}", count=len(chosen))
+
+
+def _mark_button(ctx: Context, values: dict[str, str], *, status: AgendaStatus, word: str) -> Reply:
+    item = ctx.content().agenda_item(_int(values.get("i")))
+    rel = ctx.content().relationship(item.relationship_id)
+    _require_setter(ctx, rel)
+    _mark(ctx, item, status)
+    ctx.audit(f"agenda.{word}", f"relationship:{rel.id}", count=1)
+    reply = _after_change(ctx, rel, f"agenda.marked.{word}", count=1)
+    reply.replace = True
+    return reply
+
+
+def _int(raw: str | None) -> int:
+    try:
+        return int(str(raw))
+    except ValueError:
+        raise StaleAction() from None
+
+
+# -- registration ---------------------------------------------------------------------------------------
+
+
+def register(router: Router) -> None:
+    group = "meetings"
+
+    @router.command("agenda", "help.agenda", usage="[#relationship]", group=group)
+    def agenda_cmd(ctx: Context, rest: str) -> Reply:
+        ref, extra = split_relationship(rest)
+        if extra:
+            raise InvalidInput("agenda.error.subcommand", text=extra[:40])
+        if ref is None:
+            mine = [r for r in ctx.content().relationships() if r.status != RelationshipStatus.ENDED]
+            if len(mine) > 1:
+                reply = Reply()
+                for rel in mine:
+                    reply.messages.extend(show_agenda(ctx, rel).messages)
+                return reply
+        return show_agenda(ctx, _relationship(ctx, ref, changing=False))
+
+    @router.command("agenda add", "agenda.help.add", usage="[#relationship] TEXT", group=group)
+    def agenda_add(ctx: Context, rest: str) -> Reply:
+        ref, text = split_relationship(rest)
+        rel = _relationship(ctx, ref)
+        if not text:
+            return open_add_form(ctx, rel)
+        return add_item(ctx, rel, _item_text(ctx, text))
+
+    def open_add_form(ctx: Context, rel: Relationship) -> Reply:
+        _require_setter(ctx, rel)
+        conv = ctx.start(ADD_FLOW, "form", r=rel.id)
+        return Reply().say(_prompts_help(ctx), _add_form(ctx, rel, conv.version))
+
+    @router.action("agenda.form")
+    def agenda_form(ctx: Context, values: dict[str, str]) -> Reply:
+        return open_add_form(ctx, _relationship(ctx, values.get("r")))
+
+    @router.action("agenda.add")
+    def agenda_add_submit(ctx: Context, values: dict[str, str]) -> Reply:
+        conv = ctx.expect(ADD_FLOW, values, "form")
+        rel = _relationship(ctx, conv.data.get("r"))
+        prompt = values.get("prompt") or rules.OWN_TOPIC
+        if prompt not in (*rules.PROMPTS, rules.OWN_TOPIC):
+            raise InvalidInput("agenda.error.prompt")
+        text = _item_text(ctx, values.get("text"))
+        label = ctx.text(f"agenda.prompt_short.{prompt}") if prompt != rules.OWN_TOPIC else ""
+        reply = add_item(ctx, rel, rules.with_prompt(label, text))
+        ctx.finish()
+        return reply
+
+    @router.command("agenda edit", "agenda.help.edit", usage="[#relationship] N [TEXT]", group=group)
+    def agenda_edit(ctx: Context, rest: str) -> Reply:
+        ref, rest = split_relationship(rest)
+        rel = _relationship(ctx, ref)
+        _require_setter(ctx, rel)
+        number, text = split_number(rest)
+        _, item = _pick_upcoming(ctx, rel, number)
+        if not text:
+            conv = ctx.start(EDIT_FLOW, "form", i=item.id)
+            return Reply().say(_edit_form(ctx, item, conv.version))
+        item.text = _item_text(ctx, text)
+        ctx.audit("agenda.edit", f"relationship:{rel.id}", item=item.id)
+        return _after_change(ctx, rel, "agenda.edited", n=number)
+
+    def _edit_form(ctx: Context, item: AgendaItem, version: int) -> Form:
+        return Form(
+            form_id="agenda.edit",
+            title=ctx.text("agenda.form.edit_title"),
+            inputs=(
+                Input(
+                    "text",
+                    ctx.text("agenda.form.text"),
+                    InputKind.LONG_TEXT,
+                    value=item.text,
+                    max_length=_limit(ctx),
+                ),
+            ),
+            submit_action="agenda.edit",
+            submit_label=ctx.text("agenda.form.edit_submit"),
+            hidden={"v": str(version), "i": str(item.id)},
+        )
+
+    @router.action("agenda.edit")
+    def agenda_edit_submit(ctx: Context, values: dict[str, str]) -> Reply:
+        conv = ctx.expect(EDIT_FLOW, values, "form")
+        item = ctx.content().agenda_item(_int(str(conv.data.get("i"))))
+        rel = _relationship(ctx, str(item.relationship_id))
+        _require_setter(ctx, rel)
+        upcoming = _view(ctx, rel).upcoming
+        if item not in upcoming:
+            raise StaleAction()
+        item.text = _item_text(ctx, values.get("text"))
+        ctx.finish()
+        ctx.audit("agenda.edit", f"relationship:{rel.id}", item=item.id)
+        return _after_change(ctx, rel, "agenda.edited", n=upcoming.index(item) + 1)
+
+    @router.command("agenda up", "agenda.help.up", usage="[#relationship] N", group=group)
+    def agenda_up(ctx: Context, rest: str) -> Reply:
+        return _reorder(ctx, rest, -1)
+
+    @router.command("agenda down", "agenda.help.down", usage="[#relationship] N", group=group)
+    def agenda_down(ctx: Context, rest: str) -> Reply:
+        return _reorder(ctx, rest, +1)
+
+    @router.command("agenda order", "agenda.help.order", usage="[#relationship] 3 1 2", group=group)
+    def agenda_order(ctx: Context, rest: str) -> Reply:
+        ref, rest = split_relationship(rest)
+        rel = _relationship(ctx, ref)
+        _require_setter(ctx, rel)
+        items = _view(ctx, rel).upcoming
+        if not items:
+            raise InvalidInput("agenda.error.empty")
+        rules.apply_order(items, rules.parse_order(rest, len(items)))
+        ctx.audit("agenda.order", f"relationship:{rel.id}")
+        return _after_change(ctx, rel, "agenda.ordered")
+
+    @router.command("agenda remove", "agenda.help.remove", usage="[#relationship] N", group=group)
+    def agenda_remove(ctx: Context, rest: str) -> Reply:
+        ref, rest = split_relationship(rest)
+        rel = _relationship(ctx, ref)
+        _require_setter(ctx, rel)
+        number = split_number(rest)[0]
+        _, item = _pick_upcoming(ctx, rel, number)
+        item.status = AgendaStatus.DROPPED
+        ctx.audit("agenda.remove", f"relationship:{rel.id}", item=item.id)
+        return _after_change(ctx, rel, "agenda.removed", n=number)
+
+    for word, status in MARKS.items():
+        typed: CommandHandler = functools.partial(_mark_typed, status=status, word=word)
+        pressed: ActionHandler = functools.partial(_mark_button, status=status, word=word)
+        router.command(f"agenda {word}", f"agenda.help.{word}", usage="[#relationship] N|all", group=group)(
+            typed
+        )
+        router.action(f"agenda.{word}")(pressed)
