@@ -74,14 +74,14 @@ def register(router: Router) -> None:
 
     @router.action("meeting.answer")
     def answer(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = _meeting(ctx, values.get("m"))
+        meeting, rel = find_meeting(ctx, values.get("m"))
         if meeting.status != MeetingStatus.PROPOSED:
             raise StaleAction()
         return Reply().say(*proposal_blocks(ctx, rel, meeting, ctx.person))
 
     @router.action("meeting.accept")
     def accept(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = _meeting(ctx, values.get("m"))
+        meeting, rel = find_meeting(ctx, values.get("m"))
         try:
             option = datetime.fromisoformat(values.get("at", ""))
         except ValueError:
@@ -90,32 +90,32 @@ def register(router: Router) -> None:
 
     @router.action("meeting.decline")
     def decline(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = _meeting(ctx, values.get("m"))
+        meeting, rel = find_meeting(ctx, values.get("m"))
         return declined(ctx, meeting, rel)
 
     @router.action("meeting.counter")
     def counter(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = _meeting(ctx, values.get("m"))
+        meeting, rel = find_meeting(ctx, values.get("m"))
         if meeting.status != MeetingStatus.PROPOSED:
             raise StaleAction()
         return times_form(ctx, rel, "counter", meeting)
 
     @router.action("meeting.move")
     def move(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = _meeting(ctx, values.get("m"))
+        meeting, rel = find_meeting(ctx, values.get("m"))
         if meeting.status != MeetingStatus.CONFIRMED:
             raise StaleAction()
         return times_form(ctx, rel, "move", meeting)
 
     @router.action("meeting.cancel")
     def cancel(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = _meeting(ctx, values.get("m"))
+        meeting, rel = find_meeting(ctx, values.get("m"))
         return cancel_form(ctx, meeting, rel)
 
     @router.action("meeting.cancel.submit")
     def cancel_submit(ctx: Context, values: dict[str, str]) -> Reply:
         conv = ctx.expect(CANCEL_FLOW, values, "reason")
-        meeting, rel = _meeting(ctx, conv.data.get("m"))
+        meeting, rel = find_meeting(ctx, conv.data.get("m"))
         reason = clean_text(
             values.get("reason"), ctx.text("meeting.field.reason"), _limit(ctx), required=False
         )
@@ -124,7 +124,7 @@ def register(router: Router) -> None:
 
     @router.action("meeting.invite")
     def invite(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = _meeting(ctx, values.get("m"))
+        meeting, rel = find_meeting(ctx, values.get("m"))
         return invite_again(ctx, meeting, rel)
 
 
@@ -132,7 +132,7 @@ def register(router: Router) -> None:
 
 
 def _typed_accept(ctx: Context, args: list[str]) -> Reply:
-    meeting, rel = _meeting(ctx, number(args[0] if args else None, "meeting number"))
+    meeting, rel = find_meeting(ctx, number(args[0] if args else None, "meeting number"))
     times = meetings.option_times(meeting)
     choice = number(args[1], "time number") if len(args) > 1 else (1 if len(times) == 1 else 0)
     if meeting.status != MeetingStatus.PROPOSED:
@@ -143,26 +143,26 @@ def _typed_accept(ctx: Context, args: list[str]) -> Reply:
 
 
 def _typed_decline(ctx: Context, args: list[str]) -> Reply:
-    meeting, rel = _meeting(ctx, number(args[0] if args else None, "meeting number"))
+    meeting, rel = find_meeting(ctx, number(args[0] if args else None, "meeting number"))
     return declined(ctx, meeting, rel)
 
 
 def _typed_counter(ctx: Context, args: list[str]) -> Reply:
-    meeting, rel = _meeting(ctx, number(args[0] if args else None, "meeting number"))
+    meeting, rel = find_meeting(ctx, number(args[0] if args else None, "meeting number"))
     if meeting.status != MeetingStatus.PROPOSED:
         raise StaleAction("meeting.error.not_open", id=meeting.id)
     return times_form(ctx, rel, "counter", meeting)
 
 
 def _typed_move(ctx: Context, args: list[str]) -> Reply:
-    meeting, rel = _meeting(ctx, number(args[0] if args else None, "meeting number"))
+    meeting, rel = find_meeting(ctx, number(args[0] if args else None, "meeting number"))
     if meeting.status != MeetingStatus.CONFIRMED:
         raise StaleAction("meeting.error.not_confirmed", id=meeting.id)
     return times_form(ctx, rel, "move", meeting)
 
 
 def _typed_cancel(ctx: Context, args: list[str]) -> Reply:
-    meeting, rel = _meeting(ctx, number(args[0] if args else None, "meeting number"))
+    meeting, rel = find_meeting(ctx, number(args[0] if args else None, "meeting number"))
     if len(args) < 2:
         return cancel_form(ctx, meeting, rel)
     reason = clean_text(" ".join(args[1:]), ctx.text("meeting.field.reason"), _limit(ctx), required=False)
@@ -170,7 +170,7 @@ def _typed_cancel(ctx: Context, args: list[str]) -> Reply:
 
 
 def _typed_invite(ctx: Context, args: list[str]) -> Reply:
-    meeting, rel = _meeting(ctx, number(args[0] if args else None, "meeting number"))
+    meeting, rel = find_meeting(ctx, number(args[0] if args else None, "meeting number"))
     return invite_again(ctx, meeting, rel)
 
 
@@ -221,7 +221,8 @@ def _times_form(
 ) -> Form:
     intro = [ctx.text("meeting.form.intro", timezone=ctx.person.timezone, others=_others(ctx, rel))]
     if meeting is not None and mode == "move" and meeting.starts_at is not None:
-        intro.append(ctx.text("meeting.form.moving", when=show(meeting.starts_at, ctx.tz())))
+        moving = "meeting.form.moving" if meeting.starts_at > ctx.now() else "meeting.form.moved_past"
+        intro.append(ctx.text(moving, when=show(meeting.starts_at, ctx.tz())))
         intro += _shortfall_lines(ctx, meeting, rules)
     if mode == "new" and not _is_responsible(ctx, rel, rules):
         intro.append(
@@ -255,7 +256,7 @@ def times_submitted(ctx: Context, values: dict[str, str]) -> Reply:
     mode = str(conv.data.get("mode", "new"))
     content = ctx.content()
     rules = ground_rules.agreed(content.ground_rules(_id(rel)))
-    meeting = _meeting(ctx, conv.data.get("m"))[0] if mode != "new" else None
+    meeting = find_meeting(ctx, conv.data.get("m"))[0] if mode != "new" else None
     times, notes, errors = _read_times(ctx, values)
     try:
         minutes = whole_number(
@@ -637,7 +638,7 @@ def invite_again(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
 # -- helpers ----------------------------------------------------------------------------------------
 
 
-def _meeting(ctx: Context, meeting_id: object) -> tuple[Meeting, Relationship]:
+def find_meeting(ctx: Context, meeting_id: object) -> tuple[Meeting, Relationship]:
     """A meeting of one of the person's relationships (anything else is "not found", on purpose)."""
     try:
         mid = int(str(meeting_id or "").lstrip("#"))

@@ -1,0 +1,90 @@
+"""The onboarding message of a new match (domain.md §1, §2, §9).
+
+Each member learns who the others are; what kind of relationship this is, what that kind is for and
+what it is not; the programme's purpose and expectations; that what is said stays between the
+members and that nobody here is assessed; and is invited to agree ground rules.  The scheduler sends
+it as the welcome nudge; ``welcome`` / ``about #id`` shows it again.
+"""
+
+from __future__ import annotations
+
+from bot.messages import Block, Button, Buttons, ButtonStyle, Message, Section, Text
+from bot.model import Person, Relationship
+from bot.programme import ProgrammeConfig
+from bot.relationship_view import format_label, kind_label, side_word, title
+
+
+def onboarding_message(
+    programme: ProgrammeConfig, relationship: Relationship, person: Person, *, rules_agreed: bool = False
+) -> Message:
+    """The welcome for ``person`` in ``relationship``. ``rules_agreed`` swaps the invitation to propose
+    ground rules for a button to see them (the caller knows; this function reads no content)."""
+    kind = kind_label(programme, relationship.kind)
+    me = relationship.member(person.id)
+    my_side = side_word(programme, relationship, me) if me is not None else ""
+    others = [
+        programme.text(
+            "onboarding.member",
+            name=m.person.name,
+            side=side_word(programme, relationship, m),
+            email=m.person.email,
+        )
+        for m in relationship.current_members()
+        if m.person.id != person.id
+    ]
+    blocks: list[Block] = [
+        Section(
+            programme.text("onboarding.title", title=title(programme, relationship, person.id)),
+            programme.text(
+                "onboarding.intro",
+                name=person.name,
+                kind=kind.lower(),
+                side=my_side,
+                format=format_label(programme, relationship.format).lower(),
+            ),
+        ),
+        Section(programme.text("onboarding.who"), "\n".join(others) or programme.text("view.nobody")),
+        Section(
+            programme.text("onboarding.kind", kind=kind),
+            "\n\n".join(
+                _texts(
+                    programme,
+                    f"kind.{relationship.kind}.what_it_is",
+                    f"kind.{relationship.kind}.what_it_is_not",
+                    f"format.{relationship.format}.note",
+                )
+            ),
+        ),
+        Section(
+            programme.text("onboarding.programme"), "\n\n".join([programme.purpose, programme.expectations])
+        ),
+        Section(
+            programme.text("onboarding.safe"),
+            "\n\n".join(_texts(programme, "confidentiality", "non_evaluative")),
+        ),
+    ]
+    phase = _texts(programme, f"phase.{relationship.phase}.what_now")
+    if phase:
+        blocks.append(Section(programme.text("onboarding.phase"), phase[0]))
+    values = {"r": str(relationship.id)}
+    if rules_agreed:
+        blocks.append(Buttons((Button(programme.text("rules.button.show"), "rules.show", values),)))
+    else:
+        blocks.append(Text(programme.text("onboarding.rules_invite")))
+        blocks.append(
+            Buttons(
+                (
+                    Button(
+                        programme.text("rules.button.propose"), "rules.propose", values, ButtonStyle.PRIMARY
+                    ),
+                    Button(programme.text("meeting.button.schedule"), "meeting.schedule", values),
+                )
+            )
+        )
+    summary = programme.text("onboarding.summary", kind=kind.lower(), programme=programme.name)
+    return Message(tuple(blocks), summary=summary)
+
+
+def _texts(programme: ProgrammeConfig, *keys: str) -> list[str]:
+    """The catalogue texts that exist among ``keys`` (a programme may define its own phases)."""
+    return [programme.text(k) for k in keys if programme.catalogue.has(k)]

@@ -1,0 +1,179 @@
+"""After a meeting: "did you meet?" -- held (with its length, for guide time accounting), missed, or
+moved (which opens the move form).  Then the action plan is offered, per the cross-module contract.
+"""
+
+from __future__ import annotations
+
+from bot import meetings
+from bot.context import Context
+from bot.errors import InvalidInput, StaleAction
+from bot.followup import action_plan_button
+from bot.forms import error_text, refilled
+from bot.messages import Block, Button, Buttons, Form, Input, InputKind, Reply, Text
+from bot.model import Meeting, MeetingStatus, Relationship, Side
+from bot.routing import Router
+from bot.timefmt import show
+from bot.validation import whole_number
+from bot.workflows._args import number, words
+from bot.workflows.meetings import find_meeting, times_form
+
+FLOW = "followup"
+ANSWERS = {
+    "yes": "held",
+    "held": "held",
+    "no": "missed",
+    "missed": "missed",
+    "moved": "moved",
+    "later": "moved",
+}
+
+
+def register(router: Router) -> None:
+    @router.command("met", "followup.help", usage="ID yes [minutes] | ID no | ID moved", group="meetings")
+    def met(ctx: Context, rest: str) -> Reply:
+        args = words(rest)
+        meeting, rel = find_meeting(ctx, number(args[0] if args else None, "meeting number"))
+        answer = ANSWERS.get(args[1].lower() if len(args) > 1 else "")
+        if answer is None:
+            raise InvalidInput("followup.error.which_answer", id=meeting.id)
+        if answer == "held" and len(args) > 2:
+            minutes = whole_number(args[2], ctx.text("meeting.field.minutes"), 5, meetings.MAX_MINUTES)
+            return held(ctx, meeting, rel, minutes)
+        return ANSWER_HANDLERS[answer](ctx, meeting, rel)
+
+    @router.action("followup.held")
+    def held_button(ctx: Context, values: dict[str, str]) -> Reply:
+        meeting, rel = find_meeting(ctx, values.get("m"))
+        return minutes_form(ctx, meeting, rel)
+
+    @router.action("followup.minutes")
+    def minutes_submitted(ctx: Context, values: dict[str, str]) -> Reply:
+        conv = ctx.expect(FLOW, values, "minutes")
+        meeting, rel = find_meeting(ctx, conv.data.get("m"))
+        try:
+            minutes = whole_number(
+                values.get("minutes"), ctx.text("meeting.field.minutes"), 5, meetings.MAX_MINUTES
+            )
+        except InvalidInput as err:
+            message = error_text(ctx.programme, err)
+            form = refilled(_form(ctx, meeting, conv.version), values, {"minutes": message})
+            return Reply().say(Text(message), form)
+        ctx.finish()
+        return held(ctx, meeting, rel, minutes)
+
+    @router.action("followup.missed")
+    def missed_button(ctx: Context, values: dict[str, str]) -> Reply:
+        meeting, rel = find_meeting(ctx, values.get("m"))
+        return missed(ctx, meeting, rel)
+
+    @router.action("followup.moved")
+    def moved_button(ctx: Context, values: dict[str, str]) -> Reply:
+        meeting, rel = find_meeting(ctx, values.get("m"))
+        return moved(ctx, meeting, rel)
+
+
+def _check_open(ctx: Context, meeting: Meeting) -> None:
+    """The first answer counts: a meeting already recorded (or not yet due) is refused, specifically."""
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.MISSED, MeetingStatus.CANCELLED):
+        raise StaleAction(
+            "followup.error.already", id=meeting.id, status=ctx.text(f"meeting.status.{meeting.status}")
+        )
+    if meeting.status != MeetingStatus.CONFIRMED or meeting.starts_at is None:
+        raise StaleAction("meeting.error.not_confirmed", id=meeting.id)
+    if meeting.starts_at > ctx.now():
+        raise InvalidInput("followup.error.not_yet")
+
+
+def minutes_form(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
+    _check_open(ctx, meeting)
+    conv = ctx.start(FLOW, "minutes", m=meeting.id)
+    form = refilled(_form(ctx, meeting, conv.version), {"minutes": str(meeting.duration_minutes)})
+    return Reply().say(form, summary=form.title)
+
+
+def _form(ctx: Context, meeting: Meeting, version: int) -> Form:
+    assert meeting.starts_at is not None
+    return Form(
+        form_id="followup.minutes",
+        title=ctx.text("followup.form.title", id=meeting.id),
+        inputs=(Input("minutes", ctx.text("followup.form.minutes"), InputKind.NUMBER),),
+        submit_action="followup.minutes",
+        submit_label=ctx.text("followup.form.submit"),
+        hidden={"v": str(version)},
+        intro=ctx.text("followup.form.intro", when=show(meeting.starts_at, ctx.tz())),
+    )
+
+
+def held(ctx: Context, meeting: Meeting, rel: Relationship, minutes: int) -> Reply:
+    _check_open(ctx, meeting)
+    meetings.record_held(meeting, minutes, ctx.now())
+    ctx.audit("meeting.held", f"meeting:{meeting.id}", minutes=minutes)
+    assert rel.id is not None and meeting.id is not None
+    plan = action_plan_button(ctx.programme, rel.id, meeting.id)
+    me = rel.member(ctx.person_id)
+    drafts = me is not None and me.side != Side.GUIDE
+    reply = Reply(replace=True).say(Text(ctx.text("followup.held.reply", minutes=minutes, id=meeting.id)))
+    reply.say(
+        *(
+            [Text(ctx.text("followup.plan.mentee")), Buttons((plan,))]
+            if drafts
+            else [Text(ctx.text("followup.plan.guide"))]
+        )
+    )
+    for m in rel.current_members():
+        if m.person.id == ctx.person_id:
+            continue
+        blocks: list[Block] = [
+            Text(
+                ctx.text(
+                    "followup.held.notice",
+                    name=ctx.person.name,
+                    id=meeting.id,
+                    when=_when(ctx, meeting, m.person.timezone),
+                    minutes=minutes,
+                )
+            )
+        ]
+        if m.side != Side.GUIDE:
+            blocks += [Text(ctx.text("followup.plan.mentee")), Buttons((plan,))]
+        assert m.person.id is not None
+        reply.notify(m.person.id, *blocks, kind="meeting", key=f"meeting:{meeting.id}:held")
+    return reply
+
+
+def missed(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
+    _check_open(ctx, meeting)
+    meetings.record_missed(meeting, ctx.now())
+    ctx.audit("meeting.missed", f"meeting:{meeting.id}")
+    schedule = Buttons((Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)}),))
+    reply = Reply(replace=True).say(Text(ctx.text("followup.missed.reply", id=meeting.id)), schedule)
+    for person in rel.others(ctx.person_id):
+        assert person.id is not None
+        reply.notify(
+            person.id,
+            Text(
+                ctx.text(
+                    "followup.missed.notice",
+                    name=ctx.person.name,
+                    id=meeting.id,
+                    when=_when(ctx, meeting, person.timezone),
+                )
+            ),
+            schedule,
+            kind="meeting",
+            key=f"meeting:{meeting.id}:missed",
+        )
+    return reply
+
+
+def moved(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
+    _check_open(ctx, meeting)
+    return times_form(ctx, rel, "move", meeting)
+
+
+ANSWER_HANDLERS = {"missed": missed, "moved": moved, "held": minutes_form}
+
+
+def _when(ctx: Context, meeting: Meeting, tz: str) -> str:
+    assert meeting.starts_at is not None
+    return show(meeting.starts_at, tz)
