@@ -95,6 +95,7 @@ class DeliveryStatus(StrEnum):
     DEAD = "dead"  # gave up after the last attempt; shown to coordinators
     SKIPPED = "skipped"  # expired before it could be sent (misfire policy) or recipient opted out
     UNREACHABLE = "unreachable"  # the person has no channel the bot can reach
+    BATCHED = "batched"  # a dedupe marker only: the item went out inside another (batched) delivery
 
 
 class Platform(StrEnum):

@@ -45,6 +45,7 @@ def start_mappers() -> None:
     r.map_imperatively(
         model.Relationship,
         tables.relationships,
+        exclude_properties=["review_at", "review_seq"],  # scheduler bookkeeping (storage.scheduling)
         properties={
             "members": relationship(
                 model.Membership,
@@ -81,6 +82,10 @@ def start_mappers() -> None:
     r.map_imperatively(model.NetworkEntry, tables.network_entries)
     r.map_imperatively(model.NetworkAsk, tables.network_asks)
     r.map_imperatively(model.Announcement, tables.announcements)
-    r.map_imperatively(model.Delivery, tables.deliveries)
+    r.map_imperatively(model.Delivery, tables.deliveries, exclude_properties=["claim_token"])
     r.map_imperatively(model.AuditEvent, tables.audit_events)
     r.map_imperatively(model.Conversation, tables.conversations)
+
+    from storage.scheduling import install_review_marks
+
+    install_review_marks()

@@ -88,6 +88,12 @@ relationships = Table(
     Column("override_reason", Text, nullable=False, default=""),
     Column("external_ref", String(200), nullable=False, default="", index=True),
     Column("created_at", UTCDateTime, nullable=True),
+    # scheduler bookkeeping (not mapped onto the domain object): when the nudge planner next needs to
+    # look at this relationship (NULL: as soon as possible), and a counter that grows whenever something
+    # the planner depends on changes, so a plan pass never overwrites a newer "look again" mark
+    Column("review_at", UTCDateTime, nullable=True),
+    Column("review_seq", Integer, nullable=False, default=0, server_default="0"),
+    Index("ix_relationships_status_review", "status", "review_at"),
 )
 
 memberships = Table(
@@ -268,7 +274,10 @@ deliveries = Table(
     Column("relationship_id", ForeignKey("relationships.id", ondelete="SET NULL"), nullable=True),
     Column("created_at", UTCDateTime, nullable=True),
     Column("sent_at", UTCDateTime, nullable=True),
+    # the dispatcher's claim: every state change after a claim is guarded by this token (not mapped)
+    Column("claim_token", String(40), nullable=True),
     Index("ix_deliveries_status_due", "status", "due_at"),
+    Index("ix_deliveries_status_priority_due", "status", "priority", "due_at"),
 )
 
 audit_events = Table(
