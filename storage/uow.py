@@ -6,9 +6,10 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.errors import NotPermitted
+from bot.errors import NotPermitted, Unavailable
 from bot.model import Person
 from storage.activity import SqlActivityReader
 from storage.announcements import SqlAnnouncements
@@ -51,8 +52,13 @@ class SqlUnitOfWork:
     ) -> None:
         try:
             self.session.rollback()  # a no-op after commit; undoes anything uncommitted
+        except DBAPIError:
+            if exc is None:
+                raise
         finally:
             self.session.close()
+        if isinstance(exc, DBAPIError) and _is_connection_problem(exc):
+            raise Unavailable("database") from exc
 
     def content(self, viewer: Person) -> SqlContentAccess:
         if viewer.id is None:
@@ -61,6 +67,9 @@ class SqlUnitOfWork:
 
     def system_content(self, purpose: str) -> SqlSystemContent:
         return SqlSystemContent(self.session, purpose)
+
+    def flush(self) -> None:
+        self.session.flush()
 
     def commit(self) -> None:
         self.session.commit()
@@ -78,3 +87,8 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory)
+
+
+def _is_connection_problem(exc: DBAPIError) -> bool:
+    """A lost or refused database connection (as opposed to a bug such as a constraint violation)."""
+    return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))

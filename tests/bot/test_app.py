@@ -117,3 +117,18 @@ def test_role_restricted_commands_are_hidden_and_refused(
     assert mentee.text() != "sent" and "sent" not in mentee.text()
     coordinator.send("broadcast now")
     assert coordinator.text() == "sent"
+
+
+def test_an_unreachable_database_gets_a_polite_try_again_shortly(
+    programme: ProgrammeConfig, clock: FixedClock
+) -> None:
+    from storage.database import make_engine
+
+    down = SqlUnitOfWorkFactory(
+        make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1})
+    )
+    handled = MentorBot(down, programme, clock).handle(
+        Inbound(Sender("slack", "U1", email="mentee@example.org"), text="help")
+    )
+    text = " ".join(b.text for m in handled.messages for b in m.blocks if isinstance(b, Text))
+    assert text == programme.text("error.unavailable")
