@@ -218,6 +218,15 @@ def who_schedules(rules: GroundRules | None, programme: ProgrammeConfig) -> str:
     return "mentee"
 
 
+def who_sets_agenda(rules: GroundRules | None, programme: ProgrammeConfig) -> str:
+    """``mentee``, ``guide`` or ``either``: who prepares the agenda (free text falls back to the mentee)."""
+    for source in (rules.items if rules else {}, programme.ground_rule_defaults):
+        found = _WHO_ALIASES.get(str(source.get("who_sets_agenda", "")).strip().lower())
+        if found:
+            return found
+    return "mentee"
+
+
 def agenda_lead(rules: GroundRules | None, programme: ProgrammeConfig) -> timedelta:
     """How long before a meeting the agenda should reach the guide."""
     return _duration_item(rules, "agenda_lead_time") or programme.agenda_lead

@@ -45,7 +45,7 @@ def onboarding_message(
         ),
         Section(programme.text("onboarding.who"), "\n".join(others) or programme.text("view.nobody")),
         Section(
-            programme.text("onboarding.kind", kind=kind),
+            programme.text("onboarding.kind", kind=kind.lower()),
             "\n\n".join(
                 _texts(
                     programme,

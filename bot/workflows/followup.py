@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot import meetings
 from bot.context import Context
 from bot.errors import InvalidInput, StaleAction
-from bot.followup import action_plan_button
+from bot.followup import action_plan_button, did_you_meet_message
 from bot.forms import error_text, refilled
 from bot.messages import Block, Button, Buttons, Form, Input, InputKind, Reply, Text
 from bot.model import Meeting, MeetingStatus, Relationship, Side
@@ -40,6 +40,14 @@ def register(router: Router) -> None:
             minutes = whole_number(args[2], ctx.text("meeting.field.minutes"), 5, meetings.MAX_MINUTES)
             return held(ctx, meeting, rel, minutes)
         return ANSWER_HANDLERS[answer](ctx, meeting, rel)
+
+    @router.action("followup.ask")
+    def ask(ctx: Context, values: dict[str, str]) -> Reply:
+        meeting, rel = find_meeting(ctx, values.get("m"))
+        _check_open(ctx, meeting)
+        reply = Reply()
+        reply.messages.append(did_you_meet_message(ctx.programme, rel, meeting, ctx.person))
+        return reply
 
     @router.action("followup.held")
     def held_button(ctx: Context, values: dict[str, str]) -> Reply:

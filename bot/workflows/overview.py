@@ -1,0 +1,147 @@
+"""``my relationships`` and ``what's next``: where a person stands, and the one or two most useful
+things to do now. Everything is read through the person's own membership-checked content access."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from bot import ground_rules, meetings
+from bot.context import Context
+from bot.errors import NotPermitted
+from bot.messages import Block, Button, Buttons, ButtonStyle, Fields, Reply, Section, Text
+from bot.model import GroundRules, Relationship, RelationshipStatus
+from bot.next_steps import Situation, Step, next_steps
+from bot.relationship_view import format_label, join_names, kind_label, side_word, title
+from bot.routing import Router
+from bot.timefmt import show, show_date, weekday
+
+MAX_STEPS = 2
+
+
+def register(router: Router) -> None:
+    @router.command(
+        "my relationships",
+        "help.my_relationships",
+        aliases=("relationships", "my matches", "matches"),
+        group="relationships",
+    )
+    def my_relationships(ctx: Context, rest: str) -> Reply:
+        rels = ctx.content().relationships()
+        if not rels:
+            raise NotPermitted("error.no_relationship")
+        reply = Reply()
+        for rel in rels:
+            reply.say(*relationship_blocks(ctx, rel))
+        return reply
+
+    @router.command(
+        "whats next",
+        "help.whats_next",
+        aliases=("what's next", "what next", "next", "todo"),
+        group="relationships",
+    )
+    def whats_next(ctx: Context, rest: str) -> Reply:
+        return Reply().say(*next_blocks(ctx))
+
+
+def relationship_blocks(ctx: Context, rel: Relationship) -> list[Block]:
+    assert rel.id is not None
+    content = ctx.content()
+    versions = content.ground_rules(rel.id)
+    upcoming = meetings.next_confirmed(content.meetings(rel.id), ctx.now())
+    members = [
+        ctx.text("overview.member", name=m.person.name, side=side_word(ctx.programme, rel, m))
+        for m in rel.current_members()
+        if m.person.id != ctx.person_id
+    ]
+    me = rel.member(ctx.person_id)
+    pairs = [
+        (ctx.text("overview.field.kind"), kind_label(ctx.programme, rel.kind)),
+        (ctx.text("overview.field.format"), format_label(ctx.programme, rel.format)),
+        (ctx.text("overview.field.phase"), rel.phase.capitalize()),
+        (ctx.text("overview.field.you"), side_word(ctx.programme, rel, me) if me else ""),
+        (ctx.text("overview.field.with"), ", ".join(members) or ctx.text("view.nobody")),
+        (
+            ctx.text("overview.field.next_meeting"),
+            show(upcoming.starts_at, ctx.tz())
+            if upcoming and upcoming.starts_at
+            else ctx.text("overview.none_booked"),
+        ),
+        (ctx.text("overview.field.ground_rules"), _rules_state(ctx, rel, versions)),
+    ]
+    if rel.status != RelationshipStatus.ACTIVE:
+        pairs.append((ctx.text("overview.field.status"), ctx.text(f"overview.status.{rel.status}")))
+    blocks: list[Block] = [Section(title(ctx.programme, rel, ctx.person_id)), Fields(tuple(pairs))]
+    if rel.status != RelationshipStatus.ENDED:
+        r = {"r": str(rel.id)}
+        blocks.append(
+            Buttons(
+                (
+                    Button(ctx.text("overview.button.rules"), "rules.show", r),
+                    Button(ctx.text("overview.button.meetings"), "command", {"text": f"meetings #{rel.id}"}),
+                    Button(ctx.text("overview.button.about"), "command", {"text": f"about #{rel.id}"}),
+                )
+            )
+        )
+    return blocks
+
+
+def _rules_state(ctx: Context, rel: Relationship, versions: Sequence[GroundRules]) -> str:
+    agreed, pending = ground_rules.agreed(versions), ground_rules.pending(versions)
+    if pending is not None:
+        waiting = join_names(ground_rules.waiting_for(pending, rel), ctx.programme)
+        return ctx.text("overview.rules.pending", version=pending.version, names=waiting)
+    if agreed is not None:
+        return ctx.text("overview.rules.agreed", version=agreed.version)
+    return ctx.text("overview.rules.none")
+
+
+def next_blocks(ctx: Context) -> list[Block]:
+    content = ctx.content()
+    steps: list[Step] = []
+    titles: dict[int, str] = {}
+    for rel in content.relationships():
+        if rel.status != RelationshipStatus.ACTIVE or rel.id is None:
+            continue
+        titles[rel.id] = title(ctx.programme, rel, ctx.person_id)
+        situation = Situation(
+            relationship=rel,
+            me=ctx.person,
+            rules=content.ground_rules(rel.id),
+            meetings=content.meetings(rel.id),
+            agenda=content.agenda(rel.id),
+            actions=content.actions(rel.id),
+            now=ctx.now(),
+            today=ctx.today(),
+        )
+        steps += next_steps(situation, ctx.programme)
+    if not titles:
+        raise NotPermitted("error.no_relationship")
+    chosen = sorted(steps, key=lambda s: (s.rank, s.relationship_id))[:MAX_STEPS]
+    if not chosen:
+        return [Text(ctx.text("overview.next.all_set"))]
+    blocks: list[Block] = [Text(ctx.text("overview.next.heading"))]
+    for step in chosen:
+        body = ctx.text(step.key, **_shown(ctx, step.values))
+        blocks.append(Section(titles[step.relationship_id], body))
+        if step.action:
+            label = ctx.text(step.button_key)
+            blocks.append(
+                Buttons((Button(label, step.action, dict(step.action_values), ButtonStyle.PRIMARY),))
+            )
+    return blocks
+
+
+def _shown(ctx: Context, values: dict[str, object]) -> dict[str, object]:
+    """Times and dates as this person reads them (their zone)."""
+    shown: dict[str, object] = {}
+    for key, value in values.items():
+        if isinstance(value, datetime):
+            shown["when"] = show(value, ctx.tz())
+            shown["day"] = weekday(value, ctx.tz())
+        elif isinstance(value, date):
+            shown[key] = show_date(value)
+        else:
+            shown[key] = value
+    return shown
