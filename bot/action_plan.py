@@ -40,7 +40,7 @@ _PRIORITY_WORDS = {
 }
 
 OTHER_OWNER = "other"  # the owner choice meaning "someone outside the programme, named below"
-NO_OWNER = ""
+NO_OWNER = "none"  # not decided yet (an empty choice means the same)
 
 
 @dataclass(frozen=True)
@@ -93,11 +93,11 @@ def resolve_owner(
     name = " ".join(other_name.split())
     if len(name) > name_limit:
         raise InvalidInput("error.too_long", field="owner's name", limit=name_limit)
-    if raw == OTHER_OWNER or (raw == NO_OWNER and name):
+    if raw == OTHER_OWNER or (raw in (NO_OWNER, "") and name):
         if not name:
             raise InvalidInput("actions.error.owner_name_missing")
         return None, name
-    if raw == NO_OWNER:
+    if raw in (NO_OWNER, ""):
         return None, ""
     try:
         owner_id = int(raw)

@@ -1,0 +1,447 @@
+"""``actions``: the action plan after a meeting, and following it up.
+
+Drafting (the ``actions.plan`` button the meetings workflow offers once a meeting is recorded as held,
+or ``actions plan`` typed) is a stored conversation: each item is added through a form, checked
+gently against SMART (suggestions only) and stored at once, so a restart or another flow in between
+loses nothing; *Finish* tells the other members.  Typed commands::
+
+    actions [#rel]                  open action items, overdue ones flagged
+    actions plan [#rel]             draft the plan for the last meeting held
+    actions done N / actions drop N close item N of the list
+    actions comment N TEXT          a guide's comment on item N
+
+The rules live in :mod:`bot.action_plan`.
+"""
+
+from __future__ import annotations
+
+from bot import action_plan as plan
+from bot.command_args import split_number, split_relationship
+from bot.context import Context
+from bot.errors import InvalidInput, NotFound, NotPermitted, StaleAction
+from bot.messages import (
+    Block,
+    Button,
+    Buttons,
+    ButtonStyle,
+    Form,
+    Input,
+    InputKind,
+    Option,
+    Reply,
+    Section,
+    Text,
+)
+from bot.model import (
+    ActionItem,
+    ActionStatus,
+    Meeting,
+    MeetingStatus,
+    Priority,
+    Relationship,
+    RelationshipStatus,
+)
+from bot.routing import Router
+from bot.timefmt import parse_date, show_date
+from bot.validation import clean_text, date_not_in_past
+
+PLAN_FLOW = "actions.plan"
+COMMENT_FLOW = "actions.comment"
+MAX_BUTTON_ITEMS = 10  # items that get done/drop buttons in one list; the rest are typed
+
+
+# -- reading ---------------------------------------------------------------------------------------------
+
+
+def _rid(rel: Relationship) -> int:
+    assert rel.id is not None
+    return rel.id
+
+
+def _int(raw: object) -> int:
+    try:
+        return int(str(raw))
+    except ValueError:
+        raise StaleAction() from None
+
+
+def _numbered(ctx: Context, ref: str | None) -> list[tuple[Relationship, ActionItem]]:
+    """Open items as ``actions`` numbers them: relationship by relationship, soonest due first."""
+    if ref is None:
+        rels = [r for r in ctx.content().relationships() if r.status != RelationshipStatus.ENDED]
+    else:
+        rels = [ctx.my_relationship(ref)]
+    return [(rel, item) for rel in rels for item in plan.open_items(ctx.content().actions(_rid(rel)))]
+
+
+def _line(ctx: Context, rel: Relationship, item: ActionItem, number: int | None = None) -> str:
+    parts = [item.text]
+    owner = plan.owner_label(item, rel)
+    if owner:
+        parts.append(owner)
+    if item.due_on is not None:
+        parts.append(ctx.text("actions.due_tag", date=show_date(item.due_on)))
+    parts.append(ctx.text(f"actions.priority.{item.priority}"))
+    line = ("" if number is None else f"{number}. ") + " — ".join(parts)
+    if plan.is_overdue(item, ctx.today()):
+        line += " " + ctx.text("actions.overdue_tag")
+    if item.guide_comment:
+        line += "\n    " + ctx.text("actions.comment_tag", comment=item.guide_comment)
+    return line
+
+
+def _title(ctx: Context, rel: Relationship) -> str:
+    others = ", ".join(p.name for p in rel.others(ctx.person_id)) or "—"
+    return ctx.text("actions.list_title", kind=ctx.text(f"kind.{rel.kind}.label"), others=others, id=rel.id)
+
+
+def list_open(ctx: Context, ref: str | None) -> Reply:
+    numbered = _numbered(ctx, ref)
+    if not numbered:
+        return Reply().say(Text(ctx.text("actions.none_open")))
+    reply = Reply()
+    blocks: list[Block] = []
+    buttons: list[Button] = []
+    current: Relationship | None = None
+    lines: list[str] = []
+    for n, (rel, item) in enumerate(numbered, start=1):
+        if rel is not current:
+            if current is not None:
+                blocks.append(Section(_title(ctx, current), "\n".join(lines)))
+            current, lines = rel, []
+        lines.append(_line(ctx, rel, item, n))
+        if n <= MAX_BUTTON_ITEMS:
+            buttons.append(Button(ctx.text("actions.button.done", n=n), "actions.done", {"a": str(item.id)}))
+            buttons.append(Button(ctx.text("actions.button.drop", n=n), "actions.drop", {"a": str(item.id)}))
+    if current is not None:
+        blocks.append(Section(_title(ctx, current), "\n".join(lines)))
+    overdue = sum(1 for _, item in numbered if plan.is_overdue(item, ctx.today()))
+    if overdue:
+        blocks.append(Text(ctx.text("actions.overdue_note", count=overdue)))
+    blocks.append(Buttons(tuple(buttons)))
+    blocks.append(Text(ctx.text("actions.commands_hint")))
+    return reply.say(*blocks)
+
+
+# -- drafting the plan -----------------------------------------------------------------------------------
+
+
+def _plan_meeting(ctx: Context, rel: Relationship, raw: str | None) -> Meeting | None:
+    """The held meeting the plan follows: the one named by the button, else the latest held one."""
+    content = ctx.content()
+    if raw not in (None, ""):
+        meeting = content.meeting(_int(raw))
+        if meeting.relationship_id != rel.id:
+            raise NotFound("error.not_found")
+        if meeting.status != MeetingStatus.HELD:
+            raise InvalidInput("actions.error.meeting_not_held")
+        return meeting
+    held = [m for m in content.meetings(_rid(rel)) if m.status == MeetingStatus.HELD and m.starts_at]
+    return max(held, key=lambda m: (m.starts_at, m.id or 0)) if held else None
+
+
+def _plan_items(
+    ctx: Context, rel: Relationship, meeting_id: int | None, added: list[int]
+) -> list[ActionItem]:
+    items = ctx.content().actions(_rid(rel))
+    if meeting_id is not None:
+        return [i for i in items if i.meeting_id == meeting_id and i.status != ActionStatus.DROPPED]
+    return [i for i in items if i.id in added]
+
+
+def _owner_options(ctx: Context, rel: Relationship) -> tuple[Option, ...]:
+    members = [
+        Option(
+            str(m.person.id),
+            m.person.name + (ctx.text("actions.form.you") if m.person.id == ctx.person_id else ""),
+        )
+        for m in rel.current_members()
+    ]
+    return (
+        *members,
+        Option(plan.OTHER_OWNER, ctx.text("actions.form.owner_other")),
+        Option(plan.NO_OWNER, ctx.text("actions.form.owner_none")),
+    )
+
+
+def _item_form(ctx: Context, rel: Relationship, version: int) -> Form:
+    limit = ctx.programme.max_text_length
+    return Form(
+        form_id="actions.add",
+        title=ctx.text("actions.form.title"),
+        intro=ctx.text("actions.form.intro"),
+        inputs=(
+            Input("what", ctx.text("actions.form.what"), InputKind.TEXT, max_length=limit),
+            Input(
+                "owner",
+                ctx.text("actions.form.owner"),
+                InputKind.CHOICE,
+                value=str(ctx.person_id),
+                options=_owner_options(ctx, rel),
+            ),
+            Input(
+                "owner_name",
+                ctx.text("actions.form.owner_name"),
+                InputKind.TEXT,
+                required=False,
+                max_length=200,
+                hint=ctx.text("actions.form.owner_name_hint"),
+            ),
+            Input("due", ctx.text("actions.form.due"), InputKind.DATE, required=False, hint="YYYY-MM-DD"),
+            Input(
+                "priority",
+                ctx.text("actions.form.priority"),
+                InputKind.CHOICE,
+                value=Priority.MUST,
+                options=(
+                    Option(Priority.MUST, ctx.text("actions.priority.must")),
+                    Option(Priority.NICE, ctx.text("actions.priority.nice")),
+                ),
+            ),
+        ),
+        submit_action="actions.add",
+        submit_label=ctx.text("actions.form.submit"),
+        hidden={"v": str(version)},
+    )
+
+
+def _drafting(
+    ctx: Context, rel: Relationship, meeting_id: int | None, added: list[int], version: int
+) -> list[Block]:
+    items = _plan_items(ctx, rel, meeting_id, added)
+    body = "\n".join(_line(ctx, rel, item, n) for n, item in enumerate(items, start=1))
+    return [
+        Section(ctx.text("actions.so_far"), body or ctx.text("actions.so_far_empty")),
+        _item_form(ctx, rel, version),
+        Buttons(
+            (
+                Button(
+                    ctx.text("actions.button.finish"),
+                    "actions.finish",
+                    {"v": str(version)},
+                    ButtonStyle.PRIMARY,
+                ),
+            )
+        ),
+    ]
+
+
+def start_plan(ctx: Context, rel: Relationship, meeting_raw: str | None) -> Reply:
+    if rel.status == RelationshipStatus.ENDED:
+        raise InvalidInput("actions.error.ended", id=rel.id)
+    meeting = _plan_meeting(ctx, rel, meeting_raw)
+    if not plan.may_draft(rel, ctx.person):
+        names = ", ".join(p.name for p in rel.learners())
+        return Reply().say(Text(ctx.text("actions.plan_by_mentee", names=names)))
+    meeting_id = meeting.id if meeting is not None else None
+    conv = ctx.start(PLAN_FLOW, "drafting", r=rel.id, m=meeting_id, added=[])
+    if meeting is not None and meeting.starts_at is not None:
+        intro = ctx.text("actions.plan_intro", date=show_date(meeting.starts_at.astimezone(ctx.tz()).date()))
+    else:
+        intro = ctx.text("actions.plan_intro_no_meeting")
+    return Reply().say(Text(intro), *_drafting(ctx, rel, meeting_id, [], conv.version))
+
+
+def add_to_plan(ctx: Context, values: dict[str, str]) -> Reply:
+    conv = ctx.expect(PLAN_FLOW, values, "drafting")
+    rel = ctx.my_relationship(conv.data.get("r"))
+    if not plan.may_draft(rel, ctx.person):
+        raise NotPermitted("error.not_permitted")
+    text = clean_text(values.get("what"), ctx.text("actions.field.what"), ctx.programme.max_text_length)
+    owner_id, owner_name = plan.resolve_owner(values.get("owner"), values.get("owner_name") or "", rel)
+    due = None
+    if (values.get("due") or "").strip():
+        due = parse_date(values["due"])
+        date_not_in_past(due, ctx.today())
+    priority = plan.parse_priority(values.get("priority"))
+    meeting_id = conv.data.get("m")
+    item = ActionItem(
+        relationship_id=_rid(rel),
+        text=text,
+        created_by=ctx.person_id,
+        created_at=ctx.now(),
+        owner_id=owner_id,
+        owner_name=owner_name,
+        due_on=due,
+        priority=priority,
+        meeting_id=meeting_id,
+    )
+    ctx.content().add_action(item)
+    assert item.id is not None
+    added = [*conv.data.get("added", []), item.id]
+    conv = ctx.advance(conv, "drafting", added=added)
+    ctx.audit("actions.add", f"relationship:{rel.id}", item=item.id)
+    reply = Reply().say(Text(ctx.text("actions.added", what=text)))
+    suggestions = plan.smart_suggestions(item)
+    if suggestions:
+        tips = "\n".join("• " + ctx.text(s.key, **s.values) for s in suggestions)
+        reply.say(Section(ctx.text("actions.smart.title"), tips))
+    return reply.say(*_drafting(ctx, rel, meeting_id, added, conv.version))
+
+
+def finish_plan(ctx: Context, values: dict[str, str]) -> Reply:
+    conv = ctx.expect(PLAN_FLOW, values, "drafting")
+    rel = ctx.my_relationship(conv.data.get("r"))
+    meeting_id = conv.data.get("m")
+    items = _plan_items(ctx, rel, meeting_id, list(conv.data.get("added", [])))
+    ctx.finish()
+    if not items:
+        return Reply(replace=True).say(Text(ctx.text("actions.finished_empty")))
+    others = rel.others(ctx.person_id)
+    lines = "\n".join(_line(ctx, rel, item, n) for n, item in enumerate(items, start=1))
+    reply = Reply(replace=True).say(
+        Text(ctx.text("actions.finished", names=", ".join(p.name for p in others) or "—")),
+        Section(ctx.text("actions.so_far"), lines),
+    )
+    last = max(i.id or 0 for i in items)
+    for person in others:
+        assert person.id is not None
+        blocks: list[Block] = [
+            Section(
+                ctx.text(
+                    "actions.notice_title", name=ctx.person.name, kind=ctx.text(f"kind.{rel.kind}.label")
+                ),
+                lines,
+            )
+        ]
+        if plan.may_comment(rel, person):
+            buttons = [
+                Button(ctx.text("actions.button.comment", n=n), "actions.comment_form", {"a": str(item.id)})
+                for n, item in enumerate(items[:MAX_BUTTON_ITEMS], start=1)
+            ]
+            blocks += [Text(ctx.text("actions.notice_comment_hint")), Buttons(tuple(buttons))]
+        reply.notify(person.id, *blocks, kind="action_plan", key=f"plan:{rel.id}:{meeting_id}:{last}")
+    ctx.audit("actions.plan_shared", f"relationship:{rel.id}", items=len(items))
+    return reply
+
+
+# -- following up ----------------------------------------------------------------------------------------
+
+
+def close_item(ctx: Context, item: ActionItem, status: ActionStatus) -> Reply:
+    plan.close(item, status, ctx.now())
+    ctx.audit(f"actions.{status}", f"relationship:{item.relationship_id}", item=item.id)
+    return Reply().say(Text(ctx.text(f"actions.closed.{status}", what=item.text)))
+
+
+def _typed_close(ctx: Context, rest: str, status: ActionStatus) -> Reply:
+    ref, rest = split_relationship(rest)
+    numbered = _numbered(ctx, ref)
+    _, item = _pick(numbered, split_number(rest)[0])
+    return close_item(ctx, item, status)
+
+
+def _pick(numbered: list[tuple[Relationship, ActionItem]], raw: str) -> tuple[Relationship, ActionItem]:
+    if not numbered:
+        raise InvalidInput("actions.error.none_open")
+    if not raw.isdigit() or not 1 <= int(raw) <= len(numbered):
+        raise InvalidInput("actions.error.number", value=raw[:20] or "?", count=len(numbered))
+    return numbered[int(raw) - 1]
+
+
+def comment(ctx: Context, item: ActionItem, raw: str | None) -> Reply:
+    rel = ctx.content().relationship(item.relationship_id)
+    if not plan.may_comment(rel, ctx.person):
+        raise NotPermitted("actions.error.comment_guides_only")
+    if item.status != ActionStatus.OPEN:
+        raise StaleAction("actions.error.already_closed", status=item.status)
+    item.guide_comment = clean_text(raw, ctx.text("actions.field.comment"), ctx.programme.max_text_length)
+    ctx.audit("actions.comment", f"relationship:{rel.id}", item=item.id)
+    reply = Reply().say(Text(ctx.text("actions.commented", what=item.text)))
+    stamp = ctx.now().isoformat()
+    for person in rel.others(ctx.person_id):
+        assert person.id is not None
+        reply.notify(
+            person.id,
+            Text(
+                ctx.text(
+                    "actions.comment_notice", name=ctx.person.name, what=item.text, comment=item.guide_comment
+                )
+            ),
+            kind="action_comment",
+            key=f"comment:{item.id}:{stamp}",
+        )
+    return reply
+
+
+# -- registration ---------------------------------------------------------------------------------------
+
+
+def register(router: Router) -> None:
+    group = "growth"
+
+    @router.command("actions", "help.actions", usage="[#relationship]", group=group)
+    def actions_cmd(ctx: Context, rest: str) -> Reply:
+        ref, extra = split_relationship(rest)
+        if extra:
+            raise InvalidInput("actions.error.subcommand", text=extra[:40])
+        return list_open(ctx, ref)
+
+    @router.command("actions plan", "actions.help.plan", usage="[#relationship]", group=group)
+    def plan_cmd(ctx: Context, rest: str) -> Reply:
+        ref, _ = split_relationship(rest)
+        return start_plan(ctx, ctx.my_relationship(ref), None)
+
+    @router.action("actions.plan")
+    def plan_action(ctx: Context, values: dict[str, str]) -> Reply:
+        return start_plan(ctx, ctx.my_relationship(values.get("r") or None), values.get("m"))
+
+    router.action("actions.add")(add_to_plan)
+    router.action("actions.finish")(finish_plan)
+
+    @router.command("actions done", "actions.help.done", usage="N", group=group)
+    def done_cmd(ctx: Context, rest: str) -> Reply:
+        return _typed_close(ctx, rest, ActionStatus.DONE)
+
+    @router.command("actions drop", "actions.help.drop", usage="N", group=group)
+    def drop_cmd(ctx: Context, rest: str) -> Reply:
+        return _typed_close(ctx, rest, ActionStatus.DROPPED)
+
+    @router.action("actions.done")
+    def done_action(ctx: Context, values: dict[str, str]) -> Reply:
+        return close_item(ctx, ctx.content().action(_int(values.get("a"))), ActionStatus.DONE)
+
+    @router.action("actions.drop")
+    def drop_action(ctx: Context, values: dict[str, str]) -> Reply:
+        return close_item(ctx, ctx.content().action(_int(values.get("a"))), ActionStatus.DROPPED)
+
+    @router.command("actions comment", "actions.help.comment", usage="N TEXT", group=group)
+    def comment_cmd(ctx: Context, rest: str) -> Reply:
+        ref, rest = split_relationship(rest)
+        number, text = split_number(rest)
+        _, item = _pick(_numbered(ctx, ref), number)
+        return comment(ctx, item, text)
+
+    @router.action("actions.comment_form")
+    def comment_form(ctx: Context, values: dict[str, str]) -> Reply:
+        item = ctx.content().action(_int(values.get("a")))
+        rel = ctx.content().relationship(item.relationship_id)
+        if not plan.may_comment(rel, ctx.person):
+            raise NotPermitted("actions.error.comment_guides_only")
+        conv = ctx.start(COMMENT_FLOW, "form", a=item.id)
+        form = Form(
+            form_id="actions.comment",
+            title=ctx.text("actions.form.comment_title"),
+            intro=_line(ctx, rel, item),
+            inputs=(
+                Input(
+                    "comment",
+                    ctx.text("actions.form.comment"),
+                    InputKind.LONG_TEXT,
+                    value=item.guide_comment,
+                    max_length=ctx.programme.max_text_length,
+                ),
+            ),
+            submit_action="actions.comment",
+            submit_label=ctx.text("actions.form.comment_submit"),
+            hidden={"v": str(conv.version)},
+        )
+        return Reply().say(form)
+
+    @router.action("actions.comment")
+    def comment_submit(ctx: Context, values: dict[str, str]) -> Reply:
+        conv = ctx.expect(COMMENT_FLOW, values, "form")
+        item = ctx.content().action(_int(conv.data.get("a")))
+        reply = comment(ctx, item, values.get("comment"))
+        ctx.finish()
+        return reply
