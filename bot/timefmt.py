@@ -122,9 +122,11 @@ def as_input(at: datetime, tz: Zone) -> str:
 
 
 def show_span(delta: timedelta) -> str:
-    """A length of time for a sentence: ``5 hours``, ``2 days``, ``45 minutes``, ``1 day 3 hours``."""
+    """A length of time for a sentence: ``5 hours``, ``24 hours``, ``3 days``, ``45 minutes``, ``2 days 3 hours``."""
     minutes = max(0, int(delta.total_seconds() // 60))
     days, rest = divmod(minutes, 24 * 60)
+    if days < 2:  # "24 hours", "30 hours": closer to how notice periods are agreed
+        days, rest = 0, minutes
     hours, mins = divmod(rest, 60)
     parts = [(days, "day"), (hours, "hour")] + ([(mins, "minute")] if not days else [])
     words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]

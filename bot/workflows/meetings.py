@@ -476,9 +476,14 @@ def declined(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
 # -- cancelling -------------------------------------------------------------------------------------
 
 
-def cancel_form(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
+def _check_cancellable(ctx: Context, meeting: Meeting) -> None:
     if meeting.status not in meetings.OPEN:
-        raise StaleAction("meeting.error.not_open", id=meeting.id)
+        status = ctx.text(f"meeting.status.{meeting.status}")
+        raise StaleAction("meeting.error.closed", id=meeting.id, status=status)
+
+
+def cancel_form(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
+    _check_cancellable(ctx, meeting)
     rules = ground_rules.agreed(ctx.content().ground_rules(_id(rel)))
     conv = ctx.start(CANCEL_FLOW, "reason", m=meeting.id)
     when = show(meeting.starts_at, ctx.tz()) if meeting.starts_at else ctx.text("meeting.not_yet_agreed")
@@ -507,6 +512,7 @@ def cancel_form(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
 
 
 def cancelled(ctx: Context, meeting: Meeting, rel: Relationship, reason: str) -> Reply:
+    _check_cancellable(ctx, meeting)
     rules = ground_rules.agreed(ctx.content().ground_rules(_id(rel)))
     warning = _shortfall_lines(ctx, meeting, rules)
     had_time = meeting.starts_at is not None and meeting.status == MeetingStatus.CONFIRMED

@@ -95,7 +95,8 @@ def test_dates() -> None:
 
 def test_spans_read_as_words() -> None:
     assert show_span(timedelta(hours=5)) == "5 hours"
-    assert show_span(timedelta(hours=24)) == "1 day"
-    assert show_span(timedelta(hours=27, minutes=10)) == "1 day 3 hours"
+    assert show_span(timedelta(hours=24)) == "24 hours"
+    assert show_span(timedelta(hours=27, minutes=10)) == "27 hours 10 minutes"
+    assert show_span(timedelta(days=3, hours=2, minutes=5)) == "3 days 2 hours"
     assert show_span(timedelta(minutes=45)) == "45 minutes"
     assert show_span(timedelta(seconds=5)) == "less than a minute"
