@@ -343,10 +343,13 @@ class NetworkEntry:
 
 @dataclass(eq=False)
 class NetworkAsk:
+    """One concrete ask to fill a gap in a person's network: whom they will ask, and what."""
+
     person_id: int
     gap_kind: str
     ask: str
     created_at: datetime
+    asked_of: str = ""
     id: int | None = None
 
 

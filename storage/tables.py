@@ -239,6 +239,7 @@ network_asks = Table(
     Column("gap_kind", String(20), nullable=False),
     Column("ask", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("asked_of", String(200), nullable=False, default="", server_default=""),  # whom they will ask
 )
 
 announcements = Table(
