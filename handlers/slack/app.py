@@ -1,0 +1,124 @@
+"""The Slack app: one bolt ``AsyncApp``, its Web API clients on one aiohttp session, and the sender.
+
+Built synchronously (``mount_slack`` runs before the event loop); the aiohttp session and the Socket
+Mode connection are created in :meth:`SlackChannel.start` and closed in :meth:`SlackChannel.stop`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aiohttp
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import Engine
+
+from bot.app import MentorBot
+from bot.clock import Clock
+from handlers.slack.config import SlackConfig
+from handlers.slack.listeners import SlackListeners
+from handlers.slack.oauth import ThreadedInstallationStore, oauth_settings
+from handlers.slack.render import Texts
+from handlers.slack.sender import SlackSender
+from handlers.slack.web import Directory
+from storage.processed_events import first_time
+
+log = logging.getLogger(__name__)
+
+
+class SlackChannel:
+    def __init__(
+        self,
+        config: SlackConfig,
+        *,
+        bot: MentorBot,
+        texts: Texts,
+        engine: Engine,
+        clock: Clock,
+    ) -> None:
+        self.config = config
+        self.directory = Directory()
+        # replies to people who just wrote: wait out a 429 once, then give up
+        self.client = AsyncWebClient(
+            token=config.bot_token,
+            base_url=config.api_url,
+            retry_handlers=[
+                AsyncConnectionErrorRetryHandler(),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+            ],
+        )
+        self.installations: ThreadedInstallationStore | None = None
+        settings = None
+        if config.oauth:
+            assert config.client_id is not None and config.client_secret is not None
+            settings, self.installations = oauth_settings(
+                client_id=config.client_id,
+                client_secret=config.client_secret,
+                scopes=list(config.scopes),
+                engine=engine,
+            )
+        self.app = AsyncApp(
+            name="mentorbot",
+            client=self.client,
+            signing_secret=config.signing_secret or "",
+            oauth_settings=settings,
+            logger=logging.getLogger("handlers.slack.bolt"),
+        )
+
+        async def seen_first_time(key: str) -> bool:
+            return await asyncio.to_thread(first_time, engine, key, clock.now())
+
+        self.listeners = SlackListeners(bot, texts, self.directory, seen_first_time)
+        self.listeners.register(self.app)
+        self.sender = SlackSender(self.client_for_workspace, texts, self.directory)
+        self._sender_clients: dict[str, AsyncWebClient] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self.socket_mode: AsyncSocketModeHandler | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession()
+        self.client.session = self._session
+        if self.config.socket_mode:
+            self.socket_mode = AsyncSocketModeHandler(self.app, self.config.app_token, web_client=self.client)
+            await self.socket_mode.connect_async()
+            log.info("Slack: connected over Socket Mode")
+        else:
+            log.info("Slack: listening on /slack/events")
+
+    async def stop(self) -> None:
+        if self.socket_mode is not None:
+            await self.socket_mode.close_async()
+            self.socket_mode = None
+        await self.listeners.drain()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    # -- the dispatcher's way to Slack ---------------------------------------------------------------------
+    async def client_for_workspace(self, workspace: str) -> AsyncWebClient | None:
+        """A client for proactive messages to ``workspace``: the bot token, or the installation's."""
+        token = self.config.bot_token
+        if self.installations is not None:
+            bot = await self.installations.async_find_bot(enterprise_id=None, team_id=workspace or None)
+            token = bot.bot_token if bot is not None else None
+        if token is None:
+            return None
+        client = self._sender_clients.get(token)
+        if client is None:
+            # no rate-limit retry handler: the dispatcher reschedules on RetryLater instead of waiting here
+            client = AsyncWebClient(
+                token=token,
+                base_url=self.config.api_url,
+                session=self._session,
+                retry_handlers=[AsyncConnectionErrorRetryHandler()],
+            )
+            self._sender_clients[token] = client
+        client.session = self._session
+        return client

@@ -1,0 +1,474 @@
+"""The bolt listeners: each translates one kind of Slack request into a neutral Inbound, asks the bot,
+and translates the answer back. No decisions about mentoring are made here.
+
+Every listener acknowledges first (Slack wants an answer within 3 seconds) and works afterwards; the one
+exception is a modal submission, which waits briefly for the bot so that validation messages can be
+shown in the modal itself (``response_action: errors``). ``bot.handle`` is synchronous and uses the
+database, so it runs in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import Handled, MentorBot
+from bot.messages import Form, Inbound, Message, Sender
+from handlers.slack import blockkit as bk
+from handlers.slack.capabilities import BOT_EVENTS, SLASH_COMMAND
+from handlers.slack.inbound import input_values, is_person_dm, plain_text, pressed_button
+from handlers.slack.render import (
+    BUTTON_ACTION_PREFIX,
+    FORM_CALLBACK,
+    INLINE_SUBMIT_ACTION,
+    OPEN_FORM_ACTION,
+    Origin,
+    RenderError,
+    Texts,
+    form_errors,
+    home_view,
+    mark_chosen,
+    modal_view,
+    render_message,
+    unpack_form,
+    without_form,
+)
+from handlers.slack.web import Directory, call, error_code
+
+log = logging.getLogger(__name__)
+
+HOME_COMMAND = "home"
+# how long a modal submission waits for the bot before closing the modal and answering in the DM
+SUBMIT_WAIT_SECONDS = 2.0
+FirstTime = Callable[[str], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """Where a button was pressed: enough to update that message in place afterwards."""
+
+    origin: Origin | None
+    blocks: list[dict[str, Any]]
+    block_id: str
+    label: str
+
+
+class SlackListeners:
+    def __init__(self, bot: MentorBot, texts: Texts, directory: Directory, first_time: FirstTime) -> None:
+        self.bot = bot
+        self.texts = texts
+        self.directory = directory
+        self.first_time = first_time
+        self.inflight: set[asyncio.Task[Any]] = set()
+
+    def register(self, app: AsyncApp) -> None:
+        app.middleware(self.drop_retried_events)
+        handlers: dict[str, Callable[..., Awaitable[None]]] = {
+            "message": self.on_message,
+            "app_home_opened": self.on_home_opened,
+        }
+        for subscription in BOT_EVENTS:
+            app.event(subscription.event_type)(handlers[subscription.event_type])
+        app.command(SLASH_COMMAND.command)(self.on_command)
+        app.action(OPEN_FORM_ACTION)(self.on_open_form)
+        app.action(INLINE_SUBMIT_ACTION)(self.on_inline_submit)
+        app.action({"type": "block_actions", "action_id": _prefix_pattern(BUTTON_ACTION_PREFIX)})(
+            self.on_button
+        )
+        app.view_submission(FORM_CALLBACK)(self.on_view_submission)
+
+    # -- the edge ------------------------------------------------------------------------------------
+    async def drop_retried_events(
+        self,
+        body: dict[str, Any],
+        next: Callable[[], Awaitable[None]],
+    ) -> BoltResponse | None:
+        """Slack retries an event it believes went unanswered (and Socket Mode may redeliver one):
+        the first delivery of an ``event_id`` is handled, every later one only acknowledged."""
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not await self.first_time(f"slack:{body.get('team_id', '')}:{event_id}"):
+            log.info("Slack event %s delivered again; already handled", event_id)
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    async def ask(self, inbound: Inbound) -> Handled:
+        return await asyncio.to_thread(self.bot.handle, inbound)
+
+    async def sender(self, client: AsyncWebClient, context: AsyncBoltContext, user_id: str) -> Sender | None:
+        return await self.directory.sender(client, context.team_id or "", user_id)
+
+    def _track(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self.inflight.add(task)
+            task.add_done_callback(self.inflight.discard)
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Let replies that are being worked on finish (on shutdown)."""
+        pending = [t for t in self.inflight if not t.done() and t is not asyncio.current_task()]
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)
+
+    # -- events ----------------------------------------------------------------------------------------
+    async def on_message(
+        self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        if not is_person_dm(event):
+            return  # channel messages, edits, joins, bots: not for the bot
+        self._track()
+        sender = await self.sender(client, context, event["user"])
+        if sender is None:
+            return
+        self.directory.remember_dm(context.team_id or "", event["user"], event.get("channel", ""))
+        handled = await self.ask(Inbound(sender, text=plain_text(event["text"])))
+        await self.post(client, event["channel"], handled.messages)
+
+    async def on_home_opened(
+        self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        self._track()
+        await self.publish_home(client, context, event["user"])
+
+    async def publish_home(self, client: AsyncWebClient, context: AsyncBoltContext, user_id: str) -> None:
+        sender = await self.sender(client, context, user_id)
+        if sender is None:
+            return
+        handled = await self.ask(Inbound(sender, text=HOME_COMMAND))
+        await call(client, "views.publish", user_id=user_id, view=home_view(handled.messages, self.texts))
+
+    # -- the slash command -------------------------------------------------------------------------------
+    async def on_command(
+        self,
+        ack: AsyncAck,
+        command: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        self._track()
+        user_id = command["user_id"]
+        sender = await self.sender(client, context, user_id)
+        if sender is None:
+            return
+        text = plain_text(command.get("text") or "").strip() or "help"
+        handled = await self.ask(Inbound(sender, text=text))
+        dm = await self.directory.dm_channel(client, context.team_id or "", user_id)
+        posted = await self.deliver(client, dm, handled.messages, trigger_id=command.get("trigger_id"))
+        if posted and command.get("channel_id") != dm:
+            await respond(text=bk.escape(self.texts("slack.answered_in_dm")), response_type="ephemeral")
+
+    # -- buttons -----------------------------------------------------------------------------------------
+    async def on_button(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        self._track()
+        action = (body.get("actions") or [{}])[0]
+        button = pressed_button(action.get("value"))
+        if button is None:
+            return
+        user_id = body["user"]["id"]
+        sender = await self.sender(client, context, user_id)
+        if sender is None:
+            return
+        pressed = _pressed(body, action)
+        handled = await self.ask(Inbound(sender, action=button.action, values=button.values))
+        await self.answer_interaction(client, context, user_id, body, handled, pressed)
+
+    async def on_open_form(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        """The "Open the form" button: the form travels in the button, so no round trip to the bot."""
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        form = unpack_form(str(action.get("value") or ""))
+        if form is None:
+            return
+        pressed = _pressed(body, action)
+        view = modal_view(form, self.texts, pressed.origin)
+        await call(client, "views.open", trigger_id=body["trigger_id"], view=view)
+
+    async def on_inline_submit(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        """A form shown inside a message (too big for a button) was submitted with its button."""
+        await ack()
+        self._track()
+        action = (body.get("actions") or [{}])[0]
+        button = pressed_button(action.get("value"))
+        if button is None:
+            return
+        user_id = body["user"]["id"]
+        sender = await self.sender(client, context, user_id)
+        if sender is None:
+            return
+        values = {**button.values, **input_values(body.get("state"))}
+        handled = await self.ask(Inbound(sender, action=button.action, values=values))
+        pressed = _pressed(body, action)
+        await self.answer_interaction(client, context, user_id, body, handled, pressed, form_done=True)
+
+    async def answer_interaction(
+        self,
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        user_id: str,
+        body: dict[str, Any],
+        handled: Handled,
+        pressed: Pressed,
+        *,
+        form_done: bool = False,
+    ) -> None:
+        """Answer a pressed button: a form opens as a modal; otherwise the message the button was on is
+        updated (replaced by the answer, or its buttons by a line saying what was chosen) and the answer
+        is posted below it."""
+        messages = list(handled.messages)
+        container = body.get("container") or {}
+        from_home = container.get("type") == "view"
+        if pressed.origin is not None:
+            channel = pressed.origin.channel
+        else:
+            channel = await self.directory.dm_channel(client, context.team_id or "", user_id)
+        form = _first_form(messages)
+        if form is not None:
+            view = modal_view(form, self.texts, pressed.origin)
+            view["private_metadata"] = _with_pressed(view["private_metadata"], pressed)
+            if await self.open_modal(client, body.get("trigger_id"), view):
+                messages = _without_form(messages)
+                await self.post(client, channel, messages)
+                return
+        if pressed.origin is not None:
+            if handled.replace and messages:
+                messages = await self.replace(client, pressed.origin, messages)
+            else:
+                blocks = (
+                    without_form(pressed.blocks, self.texts, _title_of(pressed.blocks))
+                    if form_done
+                    else mark_chosen(pressed.blocks, pressed.block_id, self.texts, pressed.label)
+                )
+                await self.update(client, pressed.origin, blocks, body)
+        await self.post(client, channel, messages)
+        if from_home:
+            await self.publish_home(client, context, user_id)
+
+    # -- modals --------------------------------------------------------------------------------------------
+    async def on_view_submission(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        self._track()
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            meta = {}
+        user_id = body["user"]["id"]
+        sender = await self.sender(client, context, user_id)
+        if sender is None or not isinstance(meta.get("a"), str):
+            await ack()
+            return
+        hidden = {str(k): str(v) for k, v in (meta.get("h") or {}).items()}
+        inbound = Inbound(sender, action=meta["a"], values={**hidden, **input_values(view.get("state"))})
+        origin = Origin.from_json(meta.get("o"))
+        work = asyncio.ensure_future(self.ask(inbound))
+        try:
+            handled = await asyncio.wait_for(asyncio.shield(work), SUBMIT_WAIT_SECONDS)
+        except TimeoutError:
+            await ack()  # the bot is slow today: close the modal, answer in the DM when ready
+            handled = await work
+            dm = await self.directory.dm_channel(client, context.team_id or "", user_id)
+            await self.post(client, dm, handled.messages)
+            return
+        messages = list(handled.messages)
+        form = _first_form(messages)
+        if form is not None and form.form_id == meta.get("f") and _has_errors(form):
+            await ack(response_action="errors", errors=form_errors(form))
+            return
+        if form is not None:
+            next_view = modal_view(form, self.texts, origin)
+            next_view["private_metadata"] = _carry_pressed(next_view["private_metadata"], meta)
+            await ack(response_action="update", view=next_view)
+            messages = _without_form(messages)
+        else:
+            await ack()
+        dm = await self.directory.dm_channel(client, context.team_id or "", user_id)
+        channel = origin.channel if origin is not None else dm
+        if origin is not None and form is None:
+            if handled.replace and messages:
+                messages = await self.replace(client, origin, messages)
+            else:
+                blocks = await self.fetch_blocks(client, origin)
+                if blocks is not None:
+                    if isinstance(meta.get("b"), str):
+                        blocks = mark_chosen(blocks, meta["b"], self.texts, str(meta.get("l") or ""))
+                    else:
+                        blocks = without_form(blocks, self.texts, _stub_title(view))
+                    await self.update(client, origin, blocks, None)
+        await self.post(client, channel, messages)
+
+    async def open_modal(self, client: AsyncWebClient, trigger_id: str | None, view: dict[str, Any]) -> bool:
+        """Open ``view``; False when the trigger expired (it lives 3 seconds) so the caller can fall back."""
+        if not trigger_id:
+            return False
+        try:
+            await call(client, "views.open", trigger_id=trigger_id, view=view)
+        except SlackApiError as err:
+            if error_code(err) in ("expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"):
+                log.info("Slack trigger expired before the form was ready; offering a button instead")
+                return False
+            raise
+        return True
+
+    # -- sending ---------------------------------------------------------------------------------------
+    async def deliver(
+        self, client: AsyncWebClient, channel: str, messages: list[Message], *, trigger_id: str | None
+    ) -> bool:
+        """Send ``messages`` to ``channel``; the first form opens as a modal when a trigger allows it.
+        Returns whether anything was posted to the channel."""
+        form = _first_form(messages)
+        if form is not None and await self.open_modal(client, trigger_id, modal_view(form, self.texts)):
+            messages = _without_form(messages)
+        await self.post(client, channel, messages)
+        return bool(messages)
+
+    async def post(self, client: AsyncWebClient, channel: str, messages: list[Message]) -> None:
+        for message in messages:
+            try:
+                payloads = render_message(message, self.texts)
+            except RenderError:
+                log.exception("a reply could not be shown on Slack")
+                continue
+            for payload in payloads:
+                await call(client, "chat.postMessage", channel=channel, **payload)
+
+    async def replace(self, client: AsyncWebClient, origin: Origin, messages: list[Message]) -> list[Message]:
+        """Put the first message in place of ``origin``; returns the messages still to post."""
+        payloads = render_message(messages[0], self.texts)
+        await call(client, "chat.update", channel=origin.channel, ts=origin.ts, **payloads[0])
+        for payload in payloads[1:]:
+            await call(client, "chat.postMessage", channel=origin.channel, **payload)
+        return messages[1:]
+
+    async def update(
+        self,
+        client: AsyncWebClient,
+        origin: Origin,
+        blocks: list[dict[str, Any]],
+        body: dict[str, Any] | None,
+    ) -> None:
+        text = str(((body or {}).get("message") or {}).get("text") or " ")
+        try:
+            await call(client, "chat.update", channel=origin.channel, ts=origin.ts, text=text, blocks=blocks)
+        except SlackApiError as err:  # e.g. the message was deleted meanwhile: the answer still goes out
+            log.warning("could not update the Slack message a button was on: %s", error_code(err))
+
+    async def fetch_blocks(self, client: AsyncWebClient, origin: Origin) -> list[dict[str, Any]] | None:
+        try:
+            data = await call(
+                client,
+                "conversations.history",
+                channel=origin.channel,
+                latest=origin.ts,
+                inclusive=True,
+                limit=1,
+            )
+        except SlackApiError as err:
+            log.warning("could not read back the Slack message a form came from: %s", error_code(err))
+            return None
+        for message in data.get("messages") or []:
+            if message.get("ts") == origin.ts:
+                return list(message.get("blocks") or [])
+        return None
+
+
+# -- helpers -------------------------------------------------------------------------------------------------
+
+
+def _prefix_pattern(prefix: str) -> Any:
+    import re
+
+    return re.compile("^" + re.escape(prefix))
+
+
+def _pressed(body: dict[str, Any], action: dict[str, Any]) -> Pressed:
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    origin = None
+    if container.get("type") == "message" and not container.get("is_ephemeral"):
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        ts = container.get("message_ts") or message.get("ts")
+        if channel and ts:
+            origin = Origin(str(channel), str(ts))
+    label = str(((action.get("text") or {}).get("text")) or "")
+    return Pressed(origin, list(message.get("blocks") or []), str(action.get("block_id") or ""), label)
+
+
+def _first_form(messages: list[Message]) -> Form | None:
+    for message in messages:
+        if message.form is not None:
+            return message.form
+    return None
+
+
+def _without_form(messages: list[Message]) -> list[Message]:
+    """The messages with the (first) form taken out; a message that was only a form disappears."""
+    out: list[Message] = []
+    for message in messages:
+        blocks = tuple(b for b in message.blocks if not isinstance(b, Form))
+        if blocks:
+            out.append(
+                Message(blocks, summary=message.summary) if len(blocks) != len(message.blocks) else message
+            )
+    return out
+
+
+def _has_errors(form: Form) -> bool:
+    return any(i.error for i in form.inputs)
+
+
+def _with_pressed(metadata: str, pressed: Pressed) -> str:
+    """Remember which button opened a modal, so its row can be marked as chosen once the form is sent."""
+    data = json.loads(metadata)
+    if pressed.block_id and not pressed.block_id.startswith("form:"):
+        data["b"], data["l"] = pressed.block_id, pressed.label[: bk.BUTTON_TEXT]
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return text if len(text) <= bk.PRIVATE_METADATA else metadata
+
+
+def _carry_pressed(metadata: str, previous: dict[str, Any]) -> str:
+    data = json.loads(metadata)
+    for key in ("b", "l"):
+        if key in previous:
+            data[key] = previous[key]
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return text if len(text) <= bk.PRIVATE_METADATA else metadata
+
+
+def _title_of(blocks: list[dict[str, Any]]) -> str:
+    for block in blocks:
+        if block.get("type") == "section" and isinstance(block.get("text"), dict):
+            text = str(block["text"].get("text") or "").split("\n")[0].strip("*")
+            return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")[:80]
+    return ""
+
+
+def _stub_title(view: dict[str, Any]) -> str:
+    return str((view.get("title") or {}).get("text") or "")

@@ -1,0 +1,117 @@
+"""The Slack sender for the outbox dispatcher: proactive messages (nudges, notices, announcements).
+
+The dispatcher paces and retries; this class only delivers one message and says how it went, as the
+contract in ``scheduler/sending.py`` asks: :class:`RetryLater` (429 with its Retry-After, 5xx, network
+trouble), :class:`NotReachable` (the person cannot be messaged: deactivated, app removed from the
+workspace) or :class:`PermanentFailure` (Slack refused the message itself). It writes nothing to the
+database; the DM channel ids it learns are kept in memory (cheap to look up again after a restart).
+
+Its client deliberately has no rate-limit retry handler: waiting out a Retry-After inside ``send`` would
+hold up the dispatcher, which reschedules the delivery instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.messages import Message
+from bot.model import ChatIdentity, Person
+from handlers.slack.render import RenderError, Texts, render_message
+from handlers.slack.web import Directory, call, error_code
+from scheduler.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
+
+log = logging.getLogger(__name__)
+
+# the person (or the whole workspace) cannot be messaged by the bot
+UNREACHABLE_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "user_disabled",
+        "user_is_bot",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "is_archived",
+        "messages_tab_disabled",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "invalid_auth",
+        "not_authed",
+        "team_access_not_granted",
+        "team_not_found",
+        "org_login_required",
+        "ekm_access_denied",
+        "not_in_channel",
+        "restricted_action",
+    }
+)
+# Slack's side is having trouble; worth trying again later
+TEMPORARY_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+
+ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]
+
+
+class SlackSender:
+    platform = "slack"
+    # chat.postMessage: about one message per second per channel; several hundred a minute per workspace
+    rate_limit = RateLimit(per_second=1.0, global_per_second=4.0)
+
+    def __init__(self, client_for: ClientFor, texts: Texts, directory: Directory) -> None:
+        self._client_for = client_for
+        self._texts = texts
+        self._directory = directory
+
+    def rate_key(self, identity: ChatIdentity) -> str:
+        # one DM channel per (workspace, user): the key Slack limits postings on
+        return f"slack:{identity.workspace}:{identity.external_id}"
+
+    async def send(self, person: Person, identity: ChatIdentity, message: Message) -> None:
+        client = await self._client_for(identity.workspace)
+        if client is None:
+            raise NotReachable(f"the Slack app is not installed in workspace {identity.workspace or '?'}")
+        try:
+            payloads = render_message(message, self._texts)
+        except RenderError as err:
+            raise PermanentFailure(str(err)) from err
+        try:
+            channel = await self._directory.dm_channel(client, identity.workspace, identity.external_id)
+            for payload in payloads:
+                await call(client, "chat.postMessage", channel=channel, **payload)
+        except SlackApiError as err:
+            raise translate_error(err) from err
+        except (TimeoutError, aiohttp.ClientError) as err:
+            raise RetryLater(f"network: {type(err).__name__}") from err
+
+
+def translate_error(err: SlackApiError) -> Exception:
+    """A Slack API error as the dispatcher's RetryLater / NotReachable / PermanentFailure."""
+    response = err.response
+    status = int(getattr(response, "status_code", 0) or 0)
+    code = error_code(err)
+    retry_after = _retry_after(getattr(response, "headers", None) or {})
+    if status == 429 or code == "ratelimited":
+        return RetryLater("rate limited (429)", retry_after)
+    if status >= 500 or code in TEMPORARY_ERRORS:
+        return RetryLater(f"Slack error {status} {code}".strip(), retry_after)
+    if code in UNREACHABLE_ERRORS:
+        return NotReachable(f"Slack: {code}")
+    return PermanentFailure(f"Slack refused the message: {code or status}")
+
+
+def _retry_after(headers: object) -> float | None:
+    items = headers.items() if isinstance(headers, dict) else []
+    for name, value in items:
+        if str(name).lower() == "retry-after":
+            text = value[0] if isinstance(value, list | tuple) else value
+            try:
+                return float(text)
+            except (TypeError, ValueError):
+                return None
+    return None

@@ -1,0 +1,101 @@
+"""Slack Web API calls, all through :func:`call`, plus two small caches (who a user is, their DM channel).
+
+:func:`call` refuses any method missing from :data:`~handlers.slack.capabilities.WEB_API_METHODS`, so
+the manifest's scopes always cover what the code calls.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.messages import Sender
+from handlers.slack.capabilities import WEB_API_METHODS
+
+READ_METHODS = frozenset({"users.info", "users.lookupByEmail"})  # form/query parameters, not JSON
+
+
+async def call(client: AsyncWebClient, method: str, **args: Any) -> dict[str, Any]:
+    """Call ``method``; returns the response data. Raises SlackApiError as slack_sdk does."""
+    if method not in WEB_API_METHODS:
+        raise LookupError(f"{method} is not in handlers/slack/capabilities.py: add it with its scopes")
+    args = {k: v for k, v in args.items() if v is not None}
+    if method in READ_METHODS:
+        response = await client.api_call(method, http_verb="GET", params=args)
+    else:
+        response = await client.api_call(method, json=args)
+    data = response.data
+    return data if isinstance(data, dict) else {}
+
+
+def error_code(err: SlackApiError) -> str:
+    try:
+        return str(err.response.get("error") or "")
+    except AttributeError:
+        return ""
+
+
+class Directory:
+    """Who a Slack user is (email, time zone, name), from users.info, cached for an hour.
+
+    The email is what links a Slack user to a programme person on first contact; afterwards the bot
+    finds them by their Slack id, so a cache miss costs one Tier 4 call per hour per active user.
+    """
+
+    TTL_SECONDS = 3600.0
+    MAX_ENTRIES = 20_000
+
+    def __init__(self) -> None:
+        self._people: dict[tuple[str, str], tuple[float, Sender | None]] = {}
+        self._dm_channels: dict[tuple[str, str], str] = {}
+
+    async def sender(self, client: AsyncWebClient, team_id: str, user_id: str) -> Sender | None:
+        """The neutral sender for ``user_id``; None for bots and app users, who are never answered."""
+        key = (team_id, user_id)
+        cached = self._people.get(key)
+        if cached is not None and time.monotonic() - cached[0] < self.TTL_SECONDS:
+            return cached[1]
+        try:
+            data = await call(client, "users.info", user=user_id)
+        except SlackApiError:
+            # without the profile the bot can still recognise people it has met before
+            return Sender(platform="slack", external_id=user_id, workspace=team_id)
+        user = data.get("user") or {}
+        sender: Sender | None
+        if user.get("is_bot") or user.get("deleted"):
+            sender = None
+        else:
+            profile = user.get("profile") or {}
+            sender = Sender(
+                platform="slack",
+                external_id=user_id,
+                email=(profile.get("email") or None),
+                workspace=team_id or str(user.get("team_id") or ""),
+                display_name=str(profile.get("display_name") or user.get("real_name") or ""),
+                timezone=(user.get("tz") or None),
+            )
+        if len(self._people) >= self.MAX_ENTRIES:
+            self._people.clear()
+        self._people[key] = (time.monotonic(), sender)
+        return sender
+
+    async def dm_channel(self, client: AsyncWebClient, team_id: str, user_id: str) -> str:
+        """The bot's direct-message channel with ``user_id`` (conversations.open; cheap to repeat)."""
+        key = (team_id, user_id)
+        channel = self._dm_channels.get(key)
+        if channel is None:
+            data = await call(client, "conversations.open", users=user_id)
+            channel = str((data.get("channel") or {}).get("id") or "")
+            if not channel:
+                raise SlackApiError("conversations.open returned no channel", data)  # type: ignore[arg-type]
+            if len(self._dm_channels) >= self.MAX_ENTRIES:
+                self._dm_channels.clear()
+            self._dm_channels[key] = channel
+        return channel
+
+    def remember_dm(self, team_id: str, user_id: str, channel: str) -> None:
+        if channel.startswith("D"):
+            self._dm_channels[(team_id, user_id)] = channel

@@ -1,0 +1,115 @@
+"""Fixtures for the Slack end-to-end tests: mentorbot's serve app with Slack mounted, a fake Slack Web API on
+loopback (reached through SLACK_API_URL), and requests signed exactly the way Slack signs them.
+
+* ``fake_slack`` -- the fake Web API (fake_slack.py), with Slack users for the people below
+* ``people`` -- a mentee (Eli, U0MENTEE) and their mentor (Maria, U0MENTOR) in one relationship, a
+  coordinator (Cora, U0COORD), and a Slack user who is not in the programme (U0STRANGER)
+* ``start_slack(**env)`` -- start a server with Slack on; ``slack`` -- one started with the defaults
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from fake_slack import FakeSlack
+from slack_harness import Harness, People, make_runtime, slack_env
+from sqlalchemy import Engine
+
+from bot.clock import FixedClock
+from bot.model import Format, Kind, Membership, Person, Relationship, Role, Side
+from bot.programme import ProgrammeConfig
+from handlers.slack.mount import mount_slack
+from mentorbot.server import build_app
+from storage.uow import SqlUnitOfWorkFactory
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    fake.add_user("U0MENTEE", "mentee@example.org", "Europe/London", name="Eli")
+    fake.add_user("U0MENTOR", "Mentor@Example.org", "America/New_York", name="Maria")
+    fake.add_user("U0COORD", "coordinator@example.org", "Europe/London", name="Cora")
+    fake.add_user("U0STRANGER", "stranger@example.org", "Europe/Paris", name="Sam")
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def programme() -> ProgrammeConfig:
+    return ProgrammeConfig.default()
+
+
+@pytest.fixture
+def people(uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock) -> People:
+    with uow_factory() as uow:
+        prog = uow.programmes.get_or_create(programme.slug, programme.name)
+        mentee = Person(
+            email="mentee@example.org", name="Eli Mentee", roles=[Role.MENTEE], programme_id=prog.id
+        )
+        mentor = Person(
+            email="mentor@example.org",
+            name="Maria Mentor",
+            roles=[Role.GUIDE],
+            programme_id=prog.id,
+            timezone="America/New_York",
+        )
+        coordinator = Person(
+            email="coordinator@example.org",
+            name="Cora Coordinator",
+            roles=[Role.COORDINATOR],
+            programme_id=prog.id,
+        )
+        for person in (mentee, mentor, coordinator):
+            uow.people.add(person)
+        uow.commit()
+        rel = Relationship(
+            kind=Kind.MENTORING,
+            format=Format.ONE_TO_ONE,
+            phase="initiation",
+            started_on=clock.now().date(),
+            members=[
+                Membership(person=mentor, side=Side.GUIDE),
+                Membership(person=mentee, side=Side.LEARNER),
+            ],
+            programme_id=prog.id,
+        )
+        uow.relationships.add(rel)
+        uow.commit()
+        assert mentee.id and mentor.id and coordinator.id and rel.id
+        return People(mentee.id, mentor.id, coordinator.id, rel.id)
+
+
+StartSlack = Callable[..., Awaitable[Harness]]
+
+
+@pytest.fixture
+async def start_slack(
+    engine: Engine,
+    uow_factory: SqlUnitOfWorkFactory,
+    programme: ProgrammeConfig,
+    clock: FixedClock,
+    fake_slack: FakeSlack,
+) -> AsyncIterator[StartSlack]:
+    """``await start_slack(**env_overrides)``: mentorbot serving with Slack on, against the fake."""
+    clients: list[TestClient[web.Request, web.Application]] = []
+
+    async def start(**overrides: str) -> Harness:
+        runtime = make_runtime(engine, uow_factory, programme, clock, slack_env(fake_slack, **overrides))
+        app = build_app(runtime, [mount_slack])
+        client: TestClient[web.Request, web.Application] = TestClient(TestServer(app))
+        await client.start_server()
+        clients.append(client)
+        return Harness(client, fake_slack, runtime)
+
+    yield start
+    for client in clients:
+        await client.close()
+
+
+@pytest.fixture
+async def slack(start_slack: StartSlack, people: People) -> Harness:
+    return await start_slack()
