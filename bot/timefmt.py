@@ -122,7 +122,7 @@ def as_input(at: datetime, tz: Zone) -> str:
 
 
 def show_span(delta: timedelta) -> str:
-    """A length of time for a sentence: ``5 hours``, ``24 hours``, ``3 days``, ``45 minutes``, ``2 days 3 hours``."""
+    """A length of time for a sentence: ``5 hours``, ``24 hours``, ``45 minutes``, ``2 days 3 hours``."""
     minutes = max(0, int(delta.total_seconds() // 60))
     days, rest = divmod(minutes, 24 * 60)
     if days < 2:  # "24 hours", "30 hours": closer to how notice periods are agreed
