@@ -1,0 +1,128 @@
+"""``home``: a person's dashboard at a glance (the Slack Home tab shows it; typed, it works anywhere).
+
+Composed from what other modules already offer: the person's own relationships, meetings, agenda and
+action items through their membership-checked content access; for guides, their load against their
+capacity; for coordinators, the programme-health counts (activity only, never content).
+"""
+
+from __future__ import annotations
+
+from bot import meetings
+from bot.context import Context
+from bot.coordinator import guide_capacity
+from bot.health import build_report
+from bot.messages import Block, Button, Buttons, Reply, Section, Text
+from bot.model import ActionStatus, AgendaStatus, Relationship, RelationshipStatus, Role, Side
+from bot.relationship_view import title
+from bot.routing import Router
+from bot.timefmt import show, show_date
+
+SHOWN_ITEMS = 3  # agenda items and actions listed per relationship; the rest are counted
+
+
+def register(router: Router) -> None:
+    @router.command("home", "home.help", aliases=("dashboard",), group="general")
+    def home(ctx: Context, rest: str) -> Reply:
+        return Reply().say(*dashboard(ctx))
+
+
+def dashboard(ctx: Context) -> list[Block]:
+    blocks: list[Block] = [Text(ctx.text("home.heading", name=ctx.person.name))]
+    relationships = [r for r in ctx.content().relationships() if r.status != RelationshipStatus.ENDED]
+    for rel in relationships:
+        blocks.append(
+            Section(title(ctx.programme, rel, ctx.person_id), "\n".join(relationship_lines(ctx, rel)))
+        )
+    if ctx.person.has_role(Role.GUIDE):
+        blocks.append(guide_section(ctx, relationships))
+    if ctx.person.is_coordinator:
+        blocks.append(coordinator_section(ctx))
+    if not relationships and not ctx.person.is_coordinator:
+        blocks.append(Text(ctx.text("home.no_relationship")))
+    blocks.append(shortcuts(ctx, bool(relationships)))
+    return blocks
+
+
+def relationship_lines(ctx: Context, rel: Relationship) -> list[str]:
+    assert rel.id is not None
+    content = ctx.content()
+    now = ctx.now()
+    lines = [ctx.text("home.phase", phase=rel.phase)]
+    if rel.status == RelationshipStatus.PAUSED:
+        lines.append(ctx.text("home.paused"))
+    booked = meetings.next_confirmed(content.meetings(rel.id), now)
+    if booked is not None and booked.starts_at is not None:
+        lines.append(ctx.text("home.next_meeting", when=show(booked.starts_at, ctx.person.timezone)))
+    else:
+        lines.append(ctx.text("home.no_meeting"))
+    agenda = [i for i in content.agenda(rel.id) if i.status == AgendaStatus.OPEN]
+    lines.append(ctx.text("home.agenda", count=len(agenda)))
+    lines.extend(f"   • {item.text}" for item in sorted(agenda, key=lambda i: i.position)[:SHOWN_ITEMS])
+    actions = [a for a in content.actions(rel.id) if a.status == ActionStatus.OPEN]
+    today = ctx.today()
+    overdue = [a for a in actions if a.due_on is not None and a.due_on < today]
+    lines.append(ctx.text("home.actions", count=len(actions), overdue=len(overdue)))
+    for action in sorted(actions, key=lambda a: (a.due_on is None, a.due_on))[:SHOWN_ITEMS]:
+        due = ctx.text("home.due", date=show_date(action.due_on)) if action.due_on else ""
+        lines.append(f"   • {action.text}{due}")
+    return lines
+
+
+def guide_section(ctx: Context, relationships: list[Relationship]) -> Section:
+    learners = {
+        m.person_id or m.person.id
+        for rel in relationships
+        if rel.status == RelationshipStatus.ACTIVE
+        and any(m.side == Side.GUIDE and m.person_id == ctx.person_id for m in rel.current_members())
+        for m in rel.current_members()
+        if m.side == Side.LEARNER
+    }
+    lines = [
+        ctx.text("home.load", learners=len(learners), capacity=guide_capacity(ctx.person, ctx.programme))
+    ]
+    now = ctx.now()
+    soon = sorted(
+        (
+            m
+            for rel in relationships
+            if rel.id is not None
+            for m in meetings.upcoming(ctx.content().meetings(rel.id), now)
+            if m.starts_at is not None
+        ),
+        key=lambda m: m.starts_at or now,
+    )
+    if soon:
+        lines.extend(
+            ctx.text("home.upcoming", when=show(m.starts_at, ctx.person.timezone))
+            for m in soon[:5]
+            if m.starts_at is not None
+        )
+    return Section(ctx.text("home.guide_title"), "\n".join(lines))
+
+
+def coordinator_section(ctx: Context) -> Section:
+    report = build_report(ctx.uow.activity, ctx.programme, ctx.now())
+    body = ctx.text(
+        "home.health",
+        active=report.active_pairs,
+        paused=report.paused_pairs,
+        stalled=len(report.stalled),
+        meetings=report.meetings_by_month[-1] if report.meetings_by_month else 0,
+        overdue=report.overdue_actions,
+        unreachable=len(report.unreachable),
+    )
+    return Section(ctx.text("home.coordinator_title"), body)
+
+
+def shortcuts(ctx: Context, in_relationship: bool) -> Buttons:
+    """One-click equivalents of typed commands (the generic ``command`` action runs them)."""
+    wanted = ["whats next", "agenda", "actions"] if in_relationship else []
+    if ctx.person.is_coordinator:
+        wanted.append("report")
+    wanted.append("help")
+    return Buttons(
+        tuple(
+            Button(ctx.text(f"home.button.{name.replace(' ', '_')}"), "command", {"text": name})
+            for name in wanted
+        )
+    )
