@@ -15,7 +15,8 @@ from bot.routing import Router
 from bot.timefmt import show
 from bot.validation import whole_number
 from bot.workflows._args import number, words
-from bot.workflows.meetings import find_meeting, times_form
+from bot.workflows._meeting_common import find_meeting
+from bot.workflows.meetings import times_form
 
 FLOW = "followup"
 ANSWERS = {

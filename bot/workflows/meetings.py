@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from bot import ground_rules, meetings
 from bot.calendar_invite import invite_attachment
 from bot.context import Context
-from bot.errors import InvalidInput, NotPermitted, StaleAction
+from bot.errors import InvalidInput, StaleAction
 from bot.forms import error_text, refilled
 from bot.messages import (
     Block,
@@ -30,12 +30,21 @@ from bot.messages import (
     Section,
     Text,
 )
-from bot.model import GroundRules, Meeting, MeetingStatus, Person, Relationship, RelationshipStatus
-from bot.relationship_view import join_names, name_of, title
+from bot.model import GroundRules, Meeting, MeetingStatus, Relationship, RelationshipStatus
+from bot.relationship_view import join_names
 from bot.routing import Router
-from bot.timefmt import as_input, parse_local_datetime, show, show_span
+from bot.timefmt import as_input, parse_local_datetime, show
 from bot.validation import clean_text, whole_number
 from bot.workflows._args import number, relationship_arg, words
+from bot.workflows._meeting_common import (
+    find_meeting,
+    others_text,
+    pid,
+    shortfall_lines,
+    text_limit,
+    when_text,
+)
+from bot.workflows._meeting_views import confirmed_blocks, invite_again, list_meetings, proposal_blocks
 
 FLOW = "meeting"
 CANCEL_FLOW = "meeting-cancel"
@@ -117,7 +126,7 @@ def register(router: Router) -> None:
         conv = ctx.expect(CANCEL_FLOW, values, "reason")
         meeting, rel = find_meeting(ctx, conv.data.get("m"))
         reason = clean_text(
-            values.get("reason"), ctx.text("meeting.field.reason"), _limit(ctx), required=False
+            values.get("reason"), ctx.text("meeting.field.reason"), text_limit(ctx), required=False
         )
         ctx.finish()
         return cancelled(ctx, meeting, rel, reason)
@@ -165,7 +174,7 @@ def _typed_cancel(ctx: Context, args: list[str]) -> Reply:
     meeting, rel = find_meeting(ctx, number(args[0] if args else None, "meeting number"))
     if len(args) < 2:
         return cancel_form(ctx, meeting, rel)
-    reason = clean_text(" ".join(args[1:]), ctx.text("meeting.field.reason"), _limit(ctx), required=False)
+    reason = clean_text(" ".join(args[1:]), ctx.text("meeting.field.reason"), text_limit(ctx), required=False)
     return cancelled(ctx, meeting, rel, reason)
 
 
@@ -193,9 +202,9 @@ def times_form(ctx: Context, rel: Relationship, mode: str, meeting: Meeting | No
     if rel.status == RelationshipStatus.ENDED:
         raise InvalidInput("meeting.error.ended", id=rel.id)
     content = ctx.content()
-    rules = ground_rules.agreed(content.ground_rules(_id(rel)))
+    rules = ground_rules.agreed(content.ground_rules(pid(rel)))
     suggestion = meetings.suggest_next(
-        content.meetings(_id(rel)),
+        content.meetings(pid(rel)),
         timedelta(days=rel.cadence_days),
         ctx.now(),
         ctx.tz(),
@@ -219,11 +228,11 @@ def _times_form(
     rules: GroundRules | None,
     version: int,
 ) -> Form:
-    intro = [ctx.text("meeting.form.intro", timezone=ctx.person.timezone, others=_others(ctx, rel))]
+    intro = [ctx.text("meeting.form.intro", timezone=ctx.person.timezone, others=others_text(ctx, rel))]
     if meeting is not None and mode == "move" and meeting.starts_at is not None:
         moving = "meeting.form.moving" if meeting.starts_at > ctx.now() else "meeting.form.moved_past"
         intro.append(ctx.text(moving, when=show(meeting.starts_at, ctx.tz())))
-        intro += _shortfall_lines(ctx, meeting, rules)
+        intro += shortfall_lines(ctx, meeting, rules)
     if mode == "new" and not _is_responsible(ctx, rel, rules):
         intro.append(
             ctx.text(f"meeting.form.who_schedules.{ground_rules.who_schedules(rules, ctx.programme)}")
@@ -255,7 +264,7 @@ def times_submitted(ctx: Context, values: dict[str, str]) -> Reply:
     rel = ctx.my_relationship(conv.data.get("r"))
     mode = str(conv.data.get("mode", "new"))
     content = ctx.content()
-    rules = ground_rules.agreed(content.ground_rules(_id(rel)))
+    rules = ground_rules.agreed(content.ground_rules(pid(rel)))
     meeting = find_meeting(ctx, conv.data.get("m"))[0] if mode != "new" else None
     times, notes, errors = _read_times(ctx, values)
     try:
@@ -281,7 +290,7 @@ def times_submitted(ctx: Context, values: dict[str, str]) -> Reply:
         )
         content.add_meeting(meeting)
     else:
-        warning = _shortfall_lines(ctx, meeting, rules) if mode == "move" else []
+        warning = shortfall_lines(ctx, meeting, rules) if mode == "move" else []
         meetings.offer_other_times(
             meeting, ctx.person_id, times, ctx.now(), duration_minutes=minutes, location=location
         )
@@ -291,13 +300,13 @@ def times_submitted(ctx: Context, values: dict[str, str]) -> Reply:
     reply = Reply(replace=True)
     mine = "\n".join(f"• {show(t, ctx.tz())}" for t in meetings.option_times(meeting))
     reply.say(
-        Section(ctx.text(f"meeting.sent.{mode}", others=_others(ctx, rel)), mine),
+        Section(ctx.text(f"meeting.sent.{mode}", others=others_text(ctx, rel)), mine),
         *(Text(line) for line in (*notes, *warning)),
     )
     key = f"meeting:{meeting.id}:proposed:{'|'.join(meeting.options)}"
     for person in rel.others(ctx.person_id):
         blocks = proposal_blocks(ctx, rel, meeting, person, moved_from=mode == "move", warning=warning)
-        reply.notify(_id(person), *blocks, kind="meeting", key=key)
+        reply.notify(pid(person), *blocks, kind="meeting", key=key)
     return reply
 
 
@@ -324,49 +333,6 @@ def _read_times(ctx: Context, values: dict[str, str]) -> tuple[list[datetime], l
     return times, notes, errors
 
 
-def proposal_blocks(
-    ctx: Context,
-    rel: Relationship,
-    meeting: Meeting,
-    viewer: Person,
-    *,
-    moved_from: bool = False,
-    warning: list[str] | None = None,
-) -> list[Block]:
-    """A proposal as ``viewer`` sees it: each time in their zone, one button per time."""
-    tz = ctx.tz(viewer)
-    proposer = name_of(rel, meeting.scheduled_by, ctx.programme)
-    body = [ctx.text("meeting.proposal.body", proposer=proposer, minutes=meeting.duration_minutes)]
-    if meeting.location:
-        body.append(ctx.text("meeting.where", location=meeting.location))
-    if moved_from and meeting.starts_at is not None:
-        body.append(ctx.text("meeting.proposal.moved", when=show(meeting.starts_at, tz)))
-    blocks: list[Block] = [
-        Section(
-            ctx.text("meeting.proposal.title", title=title(ctx.programme, rel, viewer.id), id=meeting.id),
-            "\n".join(body),
-        ),
-        *(Text(w) for w in warning or []),
-    ]
-    if viewer.id == meeting.scheduled_by:
-        waiting = meetings.awaiting(meeting, rel)
-        lines = "\n".join(f"• {show(t, tz)}" for t in meetings.option_times(meeting))
-        blocks.append(Text(lines))
-        blocks.append(Text(ctx.text("meeting.waiting_for", names=join_names(waiting, ctx.programme))))
-        return blocks
-    buttons = [
-        Button(
-            show(t, tz), "meeting.accept", {"m": str(meeting.id), "at": t.isoformat()}, ButtonStyle.PRIMARY
-        )
-        for t in meetings.option_times(meeting)
-    ]
-    buttons.append(Button(ctx.text("meeting.button.decline"), "meeting.decline", {"m": str(meeting.id)}))
-    buttons.append(Button(ctx.text("meeting.button.counter"), "meeting.counter", {"m": str(meeting.id)}))
-    blocks.append(Buttons(tuple(buttons)))
-    blocks.append(Text(ctx.text("meeting.proposal.typed", id=meeting.id)))
-    return blocks
-
-
 # -- answering --------------------------------------------------------------------------------------
 
 
@@ -388,7 +354,7 @@ def accepted(ctx: Context, meeting: Meeting, rel: Relationship, option: datetime
         proposer = rel.member(meeting.scheduled_by)
         if proposer is not None:
             reply.notify(
-                _id(proposer.person),
+                pid(proposer.person),
                 Text(
                     ctx.text(
                         "meeting.accepted.notice",
@@ -406,41 +372,12 @@ def accepted(ctx: Context, meeting: Meeting, rel: Relationship, option: datetime
     reply.say(*confirmed_blocks(ctx, rel, meeting, ctx.person))
     for person in rel.others(ctx.person_id):
         reply.notify(
-            _id(person),
+            pid(person),
             *confirmed_blocks(ctx, rel, meeting, person),
             kind="meeting",
             key=f"meeting:{meeting.id}:confirmed:{meeting.sequence}",
         )
     return reply
-
-
-def confirmed_blocks(ctx: Context, rel: Relationship, meeting: Meeting, viewer: Person) -> list[Block]:
-    assert meeting.starts_at is not None
-    tz = ctx.tz(viewer)
-    body = [
-        ctx.text("meeting.confirmed.body", when=show(meeting.starts_at, tz), minutes=meeting.duration_minutes)
-    ]
-    if meeting.location:
-        body.append(ctx.text("meeting.where", location=meeting.location))
-    body.append(ctx.text("meeting.confirmed.invite"))
-    return [
-        Section(
-            ctx.text("meeting.confirmed.title", title=title(ctx.programme, rel, viewer.id), id=meeting.id),
-            "\n".join(body),
-        ),
-        invite_attachment(meeting, rel, ctx.programme, ctx.now()),
-        Buttons(
-            (
-                Button(ctx.text("meeting.button.move"), "meeting.move", {"m": str(meeting.id)}),
-                Button(
-                    ctx.text("meeting.button.cancel"),
-                    "meeting.cancel",
-                    {"m": str(meeting.id)},
-                    ButtonStyle.DANGER,
-                ),
-            )
-        ),
-    ]
 
 
 def declined(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
@@ -462,7 +399,7 @@ def declined(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
     proposer = rel.member(meeting.scheduled_by)
     if proposer is not None:
         reply.notify(
-            _id(proposer.person),
+            pid(proposer.person),
             Text(ctx.text("meeting.declined.notice", name=ctx.person.name, id=meeting.id)),
             Buttons(
                 (Button(ctx.text("meeting.button.other_times"), "meeting.counter", {"m": str(meeting.id)}),)
@@ -484,12 +421,12 @@ def _check_cancellable(ctx: Context, meeting: Meeting) -> None:
 
 def cancel_form(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
     _check_cancellable(ctx, meeting)
-    rules = ground_rules.agreed(ctx.content().ground_rules(_id(rel)))
+    rules = ground_rules.agreed(ctx.content().ground_rules(pid(rel)))
     conv = ctx.start(CANCEL_FLOW, "reason", m=meeting.id)
     when = show(meeting.starts_at, ctx.tz()) if meeting.starts_at else ctx.text("meeting.not_yet_agreed")
     intro = [
-        ctx.text("meeting.cancel.intro", when=when, others=_others(ctx, rel)),
-        *_shortfall_lines(ctx, meeting, rules),
+        ctx.text("meeting.cancel.intro", when=when, others=others_text(ctx, rel)),
+        *shortfall_lines(ctx, meeting, rules),
     ]
     form = Form(
         form_id="meeting.cancel",
@@ -500,7 +437,7 @@ def cancel_form(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
                 ctx.text("meeting.field.reason"),
                 InputKind.LONG_TEXT,
                 required=False,
-                max_length=_limit(ctx),
+                max_length=text_limit(ctx),
             ),
         ),
         submit_action="meeting.cancel.submit",
@@ -513,14 +450,14 @@ def cancel_form(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
 
 def cancelled(ctx: Context, meeting: Meeting, rel: Relationship, reason: str) -> Reply:
     _check_cancellable(ctx, meeting)
-    rules = ground_rules.agreed(ctx.content().ground_rules(_id(rel)))
-    warning = _shortfall_lines(ctx, meeting, rules)
+    rules = ground_rules.agreed(ctx.content().ground_rules(pid(rel)))
+    warning = shortfall_lines(ctx, meeting, rules)
     had_time = meeting.starts_at is not None and meeting.status == MeetingStatus.CONFIRMED
     meetings.cancel(meeting, reason, ctx.now())
     ctx.audit("meeting.cancelled", f"meeting:{meeting.id}", short_notice=bool(warning))
     reply = Reply(replace=True)
     reply.say(
-        Text(ctx.text("meeting.cancel.done", id=meeting.id, others=_others(ctx, rel))),
+        Text(ctx.text("meeting.cancel.done", id=meeting.id, others=others_text(ctx, rel))),
         *(Text(w) for w in warning),
     )
     for person in rel.others(ctx.person_id):
@@ -530,7 +467,7 @@ def cancelled(ctx: Context, meeting: Meeting, rel: Relationship, reason: str) ->
                     "meeting.cancel.notice",
                     name=ctx.person.name,
                     id=meeting.id,
-                    when=_when(ctx, meeting, person),
+                    when=when_text(ctx, meeting, person),
                 )
             )
         ]
@@ -542,127 +479,16 @@ def cancelled(ctx: Context, meeting: Meeting, rel: Relationship, reason: str) ->
         blocks.append(
             Buttons((Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)}),))
         )
-        reply.notify(_id(person), *blocks, kind="meeting", key=f"meeting:{meeting.id}:cancelled")
+        reply.notify(pid(person), *blocks, kind="meeting", key=f"meeting:{meeting.id}:cancelled")
     if had_time:
         reply.say(invite_attachment(meeting, rel, ctx.programme, ctx.now()))
     return reply
 
 
-def _shortfall_lines(ctx: Context, meeting: Meeting, rules: GroundRules | None) -> list[str]:
-    notice = ground_rules.cancellation_notice(rules, ctx.programme)
-    short = meetings.notice_shortfall(meeting, notice, ctx.now())
-    if short is None:
-        return []
-    return [ctx.text("meeting.notice_short", agreed=show_span(short.agreed), given=show_span(short.given))]
-
-
 # -- listing ----------------------------------------------------------------------------------------
 
 
-def list_meetings(ctx: Context, rel_arg: str | None) -> Reply:
-    content = ctx.content()
-    rels = (
-        [ctx.my_relationship(rel_arg)]
-        if rel_arg
-        else [r for r in content.relationships() if r.status != RelationshipStatus.ENDED]
-    )
-    if not rels:
-        raise NotPermitted("error.no_relationship")
-    reply = Reply()
-    now = ctx.now()
-    for rel in rels:
-        history = content.meetings(_id(rel))
-        coming = meetings.upcoming(history, now)
-        past = meetings.recent(history, now)
-        lines = [_line(ctx, rel, m) for m in coming] or [ctx.text("meeting.list.none_upcoming")]
-        blocks: list[Block] = [Section(title(ctx.programme, rel, ctx.person_id), "\n".join(lines))]
-        if past:
-            blocks.append(
-                Text(ctx.text("meeting.list.recent") + "\n" + "\n".join(_line(ctx, rel, m) for m in past))
-            )
-        buttons: list[Button] = []
-        for m in coming:
-            if (
-                m.status == MeetingStatus.PROPOSED
-                and meetings.answer_of(m, ctx.person_id) is None
-                and m.scheduled_by != ctx.person_id
-            ):
-                buttons.append(
-                    Button(
-                        ctx.text("meeting.button.answer", id=m.id),
-                        "meeting.answer",
-                        {"m": str(m.id)},
-                        ButtonStyle.PRIMARY,
-                    )
-                )
-            elif m.status == MeetingStatus.CONFIRMED:
-                buttons.append(
-                    Button(ctx.text("meeting.button.invite", id=m.id), "meeting.invite", {"m": str(m.id)})
-                )
-        if (
-            not any(m.status == MeetingStatus.CONFIRMED for m in coming)
-            and rel.status != RelationshipStatus.ENDED
-        ):
-            buttons.append(
-                Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)})
-            )
-        if buttons:
-            blocks.append(Buttons(tuple(buttons[:5])))
-        reply.say(*blocks)
-    return reply
-
-
-def _line(ctx: Context, rel: Relationship, m: Meeting) -> str:
-    tz = ctx.tz()
-    if m.status == MeetingStatus.PROPOSED:
-        times = ", ".join(show(t, tz) for t in meetings.option_times(m))
-        waiting = join_names(meetings.awaiting(m, rel), ctx.programme)
-        return ctx.text(
-            "meeting.list.proposed",
-            id=m.id,
-            times=times,
-            names=waiting,
-            proposer=name_of(rel, m.scheduled_by, ctx.programme),
-        )
-    when = show(m.starts_at, tz) if m.starts_at else ctx.text("meeting.not_yet_agreed")
-    extra = ""
-    if m.status == MeetingStatus.HELD and m.held_minutes is not None:
-        extra = ctx.text("meeting.list.held_minutes", minutes=m.held_minutes)
-    status = ctx.text(f"meeting.status.{m.status}")
-    return ctx.text("meeting.list.line", id=m.id, when=when, status=status, extra=extra)
-
-
-def invite_again(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
-    if meeting.starts_at is None or meeting.status not in (MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED):
-        raise InvalidInput("meeting.error.no_invite", id=meeting.id)
-    return Reply().say(
-        Text(ctx.text("meeting.invite.again", id=meeting.id, when=show(meeting.starts_at, ctx.tz()))),
-        invite_attachment(meeting, rel, ctx.programme, ctx.now()),
-    )
-
-
 # -- helpers ----------------------------------------------------------------------------------------
-
-
-def find_meeting(ctx: Context, meeting_id: object) -> tuple[Meeting, Relationship]:
-    """A meeting of one of the person's relationships (anything else is "not found", on purpose)."""
-    try:
-        mid = int(str(meeting_id or "").lstrip("#"))
-    except ValueError:
-        raise StaleAction() from None
-    content = ctx.content()
-    meeting = content.meeting(mid)
-    return meeting, content.relationship(meeting.relationship_id)
-
-
-def _when(ctx: Context, meeting: Meeting, viewer: Person) -> str:
-    if meeting.starts_at is not None:
-        return show(meeting.starts_at, ctx.tz(viewer))
-    return ctx.text("meeting.not_yet_agreed")
-
-
-def _others(ctx: Context, rel: Relationship) -> str:
-    return join_names(rel.others(ctx.person_id), ctx.programme)
 
 
 def _is_responsible(ctx: Context, rel: Relationship, rules: GroundRules | None) -> bool:
@@ -688,12 +514,3 @@ def _ambiguous_note(ctx: Context, at: datetime) -> str:
         timezone=ctx.person.timezone,
         when=show(at, ctx.tz()),
     )
-
-
-def _limit(ctx: Context) -> int:
-    return ctx.programme.max_text_length
-
-
-def _id(obj: Person | Relationship) -> int:
-    assert obj.id is not None
-    return obj.id

@@ -1,0 +1,48 @@
+"""Shared by the meeting workflows: finding a meeting the person may see, and short-notice warnings."""
+
+from __future__ import annotations
+
+from bot import ground_rules, meetings
+from bot.context import Context
+from bot.errors import StaleAction
+from bot.model import GroundRules, Meeting, Person, Relationship
+from bot.relationship_view import join_names
+from bot.timefmt import show, show_span
+
+
+def find_meeting(ctx: Context, meeting_id: object) -> tuple[Meeting, Relationship]:
+    """A meeting of one of the person's relationships (anything else is "not found", on purpose)."""
+    try:
+        mid = int(str(meeting_id or "").lstrip("#"))
+    except ValueError:
+        raise StaleAction() from None
+    content = ctx.content()
+    meeting = content.meeting(mid)
+    return meeting, content.relationship(meeting.relationship_id)
+
+
+def when_text(ctx: Context, meeting: Meeting, viewer: Person) -> str:
+    if meeting.starts_at is not None:
+        return show(meeting.starts_at, ctx.tz(viewer))
+    return ctx.text("meeting.not_yet_agreed")
+
+
+def others_text(ctx: Context, rel: Relationship) -> str:
+    return join_names(rel.others(ctx.person_id), ctx.programme)
+
+
+def shortfall_lines(ctx: Context, meeting: Meeting, rules: GroundRules | None) -> list[str]:
+    notice = ground_rules.cancellation_notice(rules, ctx.programme)
+    short = meetings.notice_shortfall(meeting, notice, ctx.now())
+    if short is None:
+        return []
+    return [ctx.text("meeting.notice_short", agreed=show_span(short.agreed), given=show_span(short.given))]
+
+
+def text_limit(ctx: Context) -> int:
+    return ctx.programme.max_text_length
+
+
+def pid(obj: Person | Relationship) -> int:
+    assert obj.id is not None
+    return obj.id
