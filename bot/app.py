@@ -32,6 +32,9 @@ class Handled:
     messages: list[Message]
     replace: bool = False
     person_id: int | None = None
+    # True when the messages only explain why nothing was done (bad input, a stale form, an outage):
+    # a channel can then keep a submitted form open with the explanation instead of closing it
+    failed: bool = False
 
 
 class MentorBot:
@@ -66,14 +69,14 @@ class MentorBot:
                 uow.commit()
                 return Handled(reply.messages, reply.replace, person.id)
         except UserFacingError as err:
-            return Handled([self._error(err)])
+            return Handled([self._error(err)], failed=True)
         except Unavailable:
-            return Handled([self._say("error.unavailable")])
+            return Handled([self._say("error.unavailable")], failed=True)
         except Exception:
             log.exception(
                 "unhandled error while handling a message", extra={"platform": inbound.sender.platform}
             )
-            return Handled([self._say("error.internal")])
+            return Handled([self._say("error.internal")], failed=True)
 
     # -- steps -----------------------------------------------------------------------------------
     def _identify(self, uow: UnitOfWork, sender: Sender) -> Person | None:
