@@ -24,7 +24,11 @@ ActionHandler = Callable[["Context", dict[str, str]], "Reply"]
 
 @dataclass(frozen=True)
 class Command:
-    """A typed command. ``roles`` empty means anyone in the programme may use it."""
+    """A typed command. ``roles`` empty means anyone in the programme may use it.
+
+    ``listed_for`` (when not empty) only limits who sees the command in ``help``: a command that checks
+    roles itself -- to audit a refused attempt -- is reachable by everyone but listed for its roles.
+    """
 
     name: str
     handler: CommandHandler
@@ -33,6 +37,7 @@ class Command:
     aliases: tuple[str, ...] = ()
     roles: frozenset[str] = frozenset()
     group: str = "general"
+    listed_for: frozenset[str] = frozenset()
 
     def words(self) -> list[tuple[str, ...]]:
         return [tuple(n.split()) for n in (self.name, *self.aliases)]
@@ -62,13 +67,23 @@ class Router:
         aliases: Iterable[str] = (),
         roles: Iterable[str] = (),
         group: str = "general",
+        listed_for: Iterable[str] = (),
     ) -> Callable[[CommandHandler], CommandHandler]:
         def register(handler: CommandHandler) -> CommandHandler:
             for existing in self.commands:
                 if name in (existing.name, *existing.aliases):
                     raise ValueError(f"command {name!r} registered twice")
             self.commands.append(
-                Command(name, handler, help_key, usage, tuple(aliases), frozenset(roles), group)
+                Command(
+                    name,
+                    handler,
+                    help_key,
+                    usage,
+                    tuple(aliases),
+                    frozenset(roles),
+                    group,
+                    frozenset(listed_for),
+                )
             )
             return handler
 
@@ -120,4 +135,8 @@ class Router:
 
     def visible_commands(self, roles: Iterable[str]) -> list[Command]:
         roles = list(roles)
-        return [c for c in self.commands if c.allowed_for(roles)]
+        return [
+            c
+            for c in self.commands
+            if c.allowed_for(roles) and (not c.listed_for or c.listed_for.intersection(roles))
+        ]

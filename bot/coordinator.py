@@ -1,0 +1,395 @@
+"""What only coordinators may do, and the audit trail of it.
+
+Every coordinator action goes through here, whether it comes from chat or the CLI: the role check
+(which audits a refusal before refusing), the change itself, and an :class:`~bot.model.AuditEvent`
+saying who did what to what, and when. Audit details hold ids, names of settings and counts -- never
+content a member wrote, and never an e-mail address.
+
+Audit targets are written ``person:<id>``, ``relationship:<id>`` or ``announcement:<id>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.context import Context
+from bot.errors import InvalidInput, NotFound, NotPermitted
+from bot.model import (
+    AuditEvent,
+    Membership,
+    Person,
+    PhaseChange,
+    Relationship,
+    RelationshipStatus,
+    Role,
+    Side,
+)
+from bot.phases import set_phase
+from bot.ports import UnitOfWork
+from bot.programme import ProgrammeConfig
+from bot.validation import clean_text
+
+REFUSED = "refused"
+NAME_LIMIT = 200
+EMAIL_LIMIT = 320
+REASON_LIMIT = 500
+_EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
+
+
+def audit(
+    uow: UnitOfWork,
+    actor: Person | None,
+    action: str,
+    target: str,
+    now: datetime,
+    *,
+    outcome: str = "ok",
+    **detail: Any,
+) -> None:
+    uow.audit.record(
+        AuditEvent(
+            at=now,
+            action=action,
+            actor_id=actor.id if actor is not None else None,
+            target=target,
+            outcome=outcome,
+            detail=dict(detail),
+        )
+    )
+
+
+def refuse_unless_coordinator(
+    uow: UnitOfWork, person: Person, action: str, now: datetime, target: str = ""
+) -> None:
+    """Raise ``NotPermitted`` unless ``person`` is a coordinator, after recording the refused attempt.
+
+    The refusal is committed at once: the bot rolls back the transaction of any request that ends in
+    an error, and the audit trail must keep the attempt. Call this before changing anything.
+    """
+    if person.is_coordinator:
+        return
+    audit(uow, person, action, target, now, outcome=REFUSED)
+    uow.commit()
+    raise NotPermitted("coordinator.only", action=action)
+
+
+def require_coordinator(ctx: Context, action: str, target: str = "") -> None:
+    """In a workflow handler: only coordinators get past this; anyone else is refused and audited."""
+    refuse_unless_coordinator(ctx.uow, ctx.person, action, ctx.now(), target)
+
+
+# -- relationships -----------------------------------------------------------------------------------
+
+
+def relationship_number(raw: str | None) -> int:
+    text = (raw or "").strip().lstrip("#")
+    if not text.isdigit():
+        raise InvalidInput("coordinator.relationship.number_expected", got=(raw or "")[:20])
+    return int(text)
+
+
+def find_relationship(uow: UnitOfWork, relationship_id: int) -> Relationship:
+    rel = uow.relationships.get(relationship_id)
+    if rel is None:
+        raise NotFound("coordinator.relationship.no_such", number=relationship_id)
+    return rel
+
+
+def _not_ended(rel: Relationship) -> None:
+    if rel.status == RelationshipStatus.ENDED:
+        raise InvalidInput("coordinator.relationship.already_ended", number=rel.id)
+
+
+def pause_relationship(uow: UnitOfWork, rel: Relationship, actor: Person, now: datetime) -> None:
+    _not_ended(rel)
+    if rel.status == RelationshipStatus.PAUSED:
+        raise InvalidInput("coordinator.relationship.already_paused", number=rel.id)
+    rel.status = RelationshipStatus.PAUSED
+    audit(uow, actor, "relationship.pause", f"relationship:{rel.id}", now)
+
+
+def resume_relationship(uow: UnitOfWork, rel: Relationship, actor: Person, now: datetime) -> None:
+    _not_ended(rel)
+    if rel.status != RelationshipStatus.PAUSED:
+        raise InvalidInput("coordinator.relationship.not_paused", number=rel.id)
+    rel.status = RelationshipStatus.ACTIVE
+    audit(uow, actor, "relationship.resume", f"relationship:{rel.id}", now)
+
+
+def end_relationship(uow: UnitOfWork, rel: Relationship, actor: Person, now: datetime) -> None:
+    """End it, without fault. Members and history stay, so reports still count what happened."""
+    _not_ended(rel)
+    rel.status = RelationshipStatus.ENDED
+    if rel.planned_end is None or rel.planned_end > now.date():
+        rel.planned_end = now.date()
+    audit(uow, actor, "relationship.end", f"relationship:{rel.id}", now)
+
+
+def change_phase(
+    uow: UnitOfWork,
+    programme: ProgrammeConfig,
+    rel: Relationship,
+    phase: str,
+    actor: Person,
+    now: datetime,
+) -> str:
+    """Set the phase by hand; returns the phase it was in before."""
+    _not_ended(rel)
+    wanted = phase.strip().lower()
+    names = programme.phase_names()
+    if wanted not in names:
+        raise InvalidInput("coordinator.phase.unknown", phase=phase[:40], phases=", ".join(names))
+    before = rel.phase
+    if set_phase(rel, wanted, actor.id, "set by a coordinator", now) is None:
+        raise InvalidInput("coordinator.phase.already", number=rel.id, phase=wanted)
+    audit(uow, actor, "relationship.phase", f"relationship:{rel.id}", now, **{"from": before, "to": wanted})
+    return before
+
+
+# -- re-matching -------------------------------------------------------------------------------------
+
+
+def guide_capacity(person: Person, programme: ProgrammeConfig) -> int:
+    return person.capacity if person.capacity is not None else programme.max_learners_per_guide
+
+
+@dataclass(frozen=True)
+class GuideOption:
+    person: Person
+    learners: int
+    capacity: int
+
+
+def rematch_options(uow: UnitOfWork, programme: ProgrammeConfig, rel: Relationship) -> list[GuideOption]:
+    """Guides who could take this relationship's learner: active, with room, not already guiding them."""
+    learner = _single_learner(rel)
+    counts = uow.relationships.learner_counts()
+    already = _guides_of(uow, learner)
+    options = [
+        GuideOption(p, counts.get(p.id or 0, 0), guide_capacity(p, programme))
+        for p in uow.people.all()
+        if p.has_role(Role.GUIDE) and p.erased_at is None and p.id not in already and p.id != learner.id
+    ]
+    return sorted(
+        (o for o in options if o.learners < o.capacity), key=lambda o: (o.learners, o.person.name.lower())
+    )
+
+
+def _single_learner(rel: Relationship) -> Person:
+    learners = rel.learners()
+    if len(learners) != 1:
+        raise InvalidInput("coordinator.rematch.one_learner", number=rel.id, learners=len(learners))
+    return learners[0]
+
+
+def _guides_of(uow: UnitOfWork, learner: Person) -> set[int]:
+    """Guides in the learner's relationships that have not ended."""
+    assert learner.id is not None
+    guides: set[int] = set()
+    for r in uow.relationships.of_person(learner.id):
+        membership = r.member(learner.id)
+        if membership is not None and membership.side == Side.LEARNER:
+            guides |= {g.id for g in r.guides() if g.id is not None}
+    return guides
+
+
+def _known_assessor(uow: UnitOfWork, guide: Person, learner: Person) -> bool:
+    """Whether an earlier match of these two was flagged because the guide assesses the learner."""
+    assert learner.id is not None and guide.id is not None
+    for r in uow.relationships.of_person(learner.id, include_ended=True):
+        if r.assessor_conflict and any(g.id == guide.id for g in r.guides()):
+            return True
+    return False
+
+
+def rematch(
+    uow: UnitOfWork,
+    programme: ProgrammeConfig,
+    rel: Relationship,
+    guide: Person,
+    actor: Person,
+    now: datetime,
+    *,
+    assesses: bool = False,
+    override_reason: str = "",
+) -> Relationship:
+    """End ``rel`` and start a new relationship of the same kind between its learner and ``guide``.
+
+    The new guide must be an active guide with room under their capacity, not already guiding this
+    learner. If the guide formally assesses the learner (said so now, or flagged on an earlier match
+    of the two), the match is refused unless an override reason is given (domain.md §2).
+    """
+    _not_ended(rel)
+    learner = _single_learner(rel)
+    assert guide.id is not None and learner.id is not None
+    if not guide.has_role(Role.GUIDE) or not guide.active or guide.erased_at is not None:
+        raise InvalidInput("coordinator.rematch.not_a_guide", name=guide.name)
+    if guide.id == learner.id or guide.id in _guides_of(uow, learner):
+        raise InvalidInput("coordinator.rematch.same_guide", name=guide.name)
+    load = uow.relationships.learner_counts().get(guide.id, 0)
+    capacity = guide_capacity(guide, programme)
+    if load >= capacity:
+        raise InvalidInput("coordinator.rematch.full", name=guide.name, learners=load, capacity=capacity)
+    reason = clean_text(override_reason, "override reason", REASON_LIMIT, required=False)
+    conflict = assesses or _known_assessor(uow, guide, learner)
+    if conflict and not reason:
+        raise InvalidInput("coordinator.rematch.assessor", name=guide.name)
+    today = now.astimezone(programme.zone).date()
+    first_phase = programme.phase_names()[0]
+    new = Relationship(
+        kind=rel.kind,
+        format=rel.format,
+        phase=first_phase,
+        started_on=today,
+        planned_end=rel.planned_end if rel.planned_end is not None and rel.planned_end > today else None,
+        cadence_days=rel.cadence_days,
+        assessor_conflict=conflict,
+        override_reason=reason if conflict else "",
+        created_at=now,
+        members=[
+            Membership(person=guide, side=Side.GUIDE, joined_at=now),
+            Membership(person=learner, side=Side.LEARNER, joined_at=now),
+        ],
+        programme_id=rel.programme_id,
+    )
+    new.phase_history.append(
+        PhaseChange(phase=first_phase, at=now, reason=f"re-matched from #{rel.id}", by_person_id=actor.id)
+    )
+    rel.status = RelationshipStatus.ENDED
+    rel.planned_end = today
+    uow.relationships.add(new)
+    uow.flush()  # the audit record names the new relationship's id
+    audit(
+        uow,
+        actor,
+        "relationship.rematch",
+        f"relationship:{rel.id}",
+        now,
+        new_relationship=new.id,
+        guide=guide.id,
+        learner=learner.id,
+        assessor_conflict=conflict,
+    )
+    return new
+
+
+# -- people ------------------------------------------------------------------------------------------
+
+
+def add_person(
+    uow: UnitOfWork,
+    programme: ProgrammeConfig,
+    email: str,
+    name: str,
+    role: str,
+    actor: Person | None,
+    now: datetime,
+) -> Person:
+    """Add someone to the programme with one role; they are linked to chat when they first write."""
+    clean_email = clean_text(email, "e-mail address", EMAIL_LIMIT).lower()
+    if not _EMAIL.fullmatch(clean_email):
+        raise InvalidInput("coordinator.person.bad_email", email=clean_email[:80])
+    clean_name = clean_text(name, "name", NAME_LIMIT)
+    wanted = role.strip().lower()
+    roles = [r.value for r in Role]
+    if wanted not in roles:
+        raise InvalidInput("coordinator.person.bad_role", role=role[:40], roles=", ".join(roles))
+    if uow.people.by_email(clean_email) is not None:
+        raise InvalidInput("coordinator.person.exists", email=clean_email)
+    programme_row = uow.programmes.get_or_create(programme.slug, programme.name)
+    person = Person(
+        email=clean_email,
+        name=clean_name,
+        roles=[wanted],
+        timezone=programme.timezone,
+        created_at=now,
+        programme_id=programme_row.id,
+    )
+    uow.people.add(person)
+    uow.flush()
+    audit(uow, actor, "person.add", f"person:{person.id}", now, role=wanted)
+    return person
+
+
+# -- the audit trail, for reading ----------------------------------------------------------------------
+
+# detail keys shown when reading the log; anything else another part of the bot stored stays out of view
+SHOWN_DETAIL = frozenset(
+    {
+        "from",
+        "to",
+        "via",
+        "operator",
+        "role",
+        "reason",
+        "recipients",
+        "scheduled",
+        "new_relationship",
+        "guide",
+        "learner",
+        "assessor_conflict",
+        "changed",
+        "audience",
+        "count",
+        "kind",
+        "format",
+    }
+)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    outcome: str
+    detail: str
+
+
+def audit_rows(uow: UnitOfWork, limit: int = 50) -> list[AuditRow]:
+    """The newest ``limit`` audit events, with people named; only plain, known detail values shown."""
+    names = {p.id: p.name for p in uow.activity.people()}
+    rows: list[AuditRow] = []
+    for event in uow.audit.events(limit=limit):
+        actor = names.get(event.actor_id, f"#{event.actor_id}") if event.actor_id is not None else "mentorbot"
+        rows.append(
+            AuditRow(
+                at=event.at,
+                actor=actor,
+                action=event.action,
+                target=_target(event.target, names),
+                outcome=event.outcome,
+                detail=_detail(event.detail),
+            )
+        )
+    return rows
+
+
+def _target(target: str, names: dict[int, str]) -> str:
+    kind, _, number = target.partition(":")
+    if kind == "person" and number.isdigit():
+        return names.get(int(number), f"person #{number}")
+    if number.isdigit():
+        return f"{kind} #{number}"
+    return target
+
+
+def _detail(detail: dict[str, Any]) -> str:
+    parts: list[str] = []
+    for key in sorted(detail):
+        value = detail[key]
+        if key not in SHOWN_DETAIL:
+            continue
+        if isinstance(value, dict):
+            value = "; ".join(
+                f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in value.items()
+            )
+        elif isinstance(value, list):
+            value = ", ".join(map(str, value))
+        text = str(value)
+        parts.append(f"{key}={text[:80]}")
+    return " ".join(parts)

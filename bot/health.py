@@ -1,0 +1,619 @@
+"""Programme health for coordinators, confidential by construction.
+
+:func:`build_report` is computed from an :class:`~bot.ports.ActivityReader` -- ids, dates, statuses and
+counts -- plus the clock and the programme settings. It never sees an agenda item, an action's text, a
+note, a check-in answer or a message, because the reader has no way to return them. Check-in quadrants
+are shown only for groups of at least :data:`MIN_GROUP` people, and a group is also hidden when
+showing it would let the hidden remainder be worked out by subtraction.
+
+The report is shown three ways from the same data: neutral message blocks for chat (the Slack App Home
+and Teams card render them), and tables for the ``mentorbot report`` terminal view, CSV files and charts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.activity import ActionCounts, CheckInFact, DeliveryFact, HeldMeeting, PersonFacts, RelationshipFacts
+from bot.messages import Block, Fields, Section, Text
+from bot.model import DeliveryStatus, RelationshipStatus, Role, Side
+from bot.ports import ActivityReader
+from bot.programme import ProgrammeConfig
+
+MIN_GROUP = 5
+"""Check-in quadrants are shown only for groups of at least this many people."""
+
+QUADRANTS: tuple[str, ...] = ("growth", "confirmation", "retreat", "stasis")
+MONTHS_SHOWN = 6
+STALL_FACTOR = 2  # a pair has stalled when it has not met for twice its agreed cadence
+
+
+@dataclass(frozen=True)
+class PairHealth:
+    """One relationship that has not ended: its shape and its activity, never its content."""
+
+    id: int
+    kind: str
+    format: str
+    phase: str
+    status: str
+    guides: tuple[str, ...]
+    learners: tuple[str, ...]
+    started_on: date
+    cadence_days: int
+    meetings_held: int
+    meetings_by_month: tuple[int, ...]  # aligned with HealthReport.months
+    last_met: date | None
+    days_without_meeting: int
+    stalled: bool
+    ground_rules_agreed: bool
+    open_actions: int
+    overdue_actions: int
+
+    @property
+    def names(self) -> str:
+        members = [*self.guides, *self.learners]
+        return ", ".join(members) if members else "-"
+
+
+@dataclass(frozen=True)
+class GuideLoad:
+    person_id: int
+    name: str
+    learners: int
+    capacity: int
+    hours_this_month: float
+    target_hours: float
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.learners > self.capacity
+
+
+@dataclass(frozen=True)
+class QuadrantGroup:
+    """The quadrant counts of one group, or ``counts`` None when the group is too small to show."""
+
+    label: str
+    people: int
+    counts: tuple[tuple[str, int], ...] | None
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    person_id: int
+    name: str
+    reason: str  # "no_identity" or "undeliverable"
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    delivery_id: int
+    kind: str
+    recipient: str
+    error: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    generated_at: datetime
+    today: date
+    programme: str
+    months: tuple[str, ...]  # "2026-03", oldest first, the current month last
+    phases: tuple[tuple[str, int], ...]  # in the programme's phase order, then any others
+    pairs: tuple[PairHealth, ...]
+    meetings_by_month: tuple[int, ...]  # aligned with months
+    guides: tuple[GuideLoad, ...]
+    quadrants: tuple[QuadrantGroup, ...]
+    unreachable: tuple[Unreachable, ...]
+    dead_letters: tuple[DeadLetter, ...]
+    protected_hours_per_month: float
+
+    @property
+    def active_pairs(self) -> int:
+        return sum(1 for p in self.pairs if p.status == RelationshipStatus.ACTIVE)
+
+    @property
+    def paused_pairs(self) -> int:
+        return sum(1 for p in self.pairs if p.status == RelationshipStatus.PAUSED)
+
+    @property
+    def stalled(self) -> tuple[PairHealth, ...]:
+        return tuple(p for p in self.pairs if p.stalled)
+
+    @property
+    def ground_rules_agreed(self) -> int:
+        return sum(1 for p in self.pairs if p.ground_rules_agreed)
+
+    @property
+    def open_actions(self) -> int:
+        return sum(p.open_actions for p in self.pairs)
+
+    @property
+    def overdue_actions(self) -> int:
+        return sum(p.overdue_actions for p in self.pairs)
+
+    @property
+    def meetings_per_pair_this_month(self) -> float:
+        if not self.pairs:
+            return 0.0
+        return sum(p.meetings_by_month[-1] for p in self.pairs) / len(self.pairs)
+
+
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def last_months(today: date, n: int = MONTHS_SHOWN) -> tuple[str, ...]:
+    year, month = today.year, today.month
+    keys: list[str] = []
+    for _ in range(n):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return tuple(reversed(keys))
+
+
+def build_report(reader: ActivityReader, programme: ProgrammeConfig, now: datetime) -> HealthReport:
+    zone = programme.zone
+    today = now.astimezone(zone).date()
+    months = last_months(today)
+    first_month = date(int(months[0][:4]), int(months[0][5:]), 1)
+    since = datetime(first_month.year, first_month.month, 1, tzinfo=zone)
+
+    people = {p.id: p for p in reader.people()}
+    relationships = reader.relationships()
+    all_held = reader.held_meetings()
+    agreed = reader.ground_rules_agreed()
+    actions = reader.action_counts(today)
+
+    held_by_rel: dict[int, list[HeldMeeting]] = {}
+    for m in all_held:
+        held_by_rel.setdefault(m.relationship_id, []).append(m)
+
+    pairs = tuple(
+        _pair(rel, people, held_by_rel.get(rel.id, []), rel.id in agreed, actions, months, zone, today)
+        for rel in relationships
+    )
+    meetings_by_month = tuple(
+        sum(
+            1
+            for m in all_held
+            if m.starts_at >= since and month_key(m.starts_at.astimezone(zone).date()) == key
+        )
+        for key in months
+    )
+    phase_counts = Counter(p.phase for p in pairs)
+    ordered = [(name, phase_counts.pop(name, 0)) for name in programme.phase_names()]
+    ordered += sorted(phase_counts.items())
+
+    return HealthReport(
+        generated_at=now,
+        today=today,
+        programme=programme.name,
+        months=months,
+        phases=tuple(ordered),
+        pairs=pairs,
+        meetings_by_month=meetings_by_month,
+        guides=_guide_load(relationships, people, held_by_rel, programme, today),
+        quadrants=quadrant_groups(reader.latest_checkins(since=now - 2 * programme.checkin_interval), people),
+        unreachable=_unreachable(people, reader.last_delivery_status()),
+        dead_letters=tuple(_dead(d, people) for d in reader.dead_letters()),
+        protected_hours_per_month=programme.protected_hours_per_month,
+    )
+
+
+def _name(people: dict[int, PersonFacts], person_id: int) -> str:
+    person = people.get(person_id)
+    return person.name if person is not None else f"#{person_id}"
+
+
+def _pair(
+    rel: RelationshipFacts,
+    people: dict[int, PersonFacts],
+    held: list[HeldMeeting],
+    agreed: bool,
+    actions: dict[int, ActionCounts],
+    months: tuple[str, ...],
+    zone: ZoneInfo,
+    today: date,
+) -> PairHealth:
+    held_days = [m.starts_at.astimezone(zone).date() for m in held]
+    past = [d for d in held_days if d <= today]
+    last_met = max(past) if past else None
+    reference = last_met or rel.started_on
+    days_without = max(0, (today - reference).days)
+    by_month = Counter(month_key(d) for d in held_days)
+    counts = actions.get(rel.id, ActionCounts(0, 0))
+    return PairHealth(
+        id=rel.id,
+        kind=rel.kind,
+        format=rel.format,
+        phase=rel.phase,
+        status=rel.status,
+        guides=tuple(_name(people, pid) for pid in rel.person_ids(Side.GUIDE)),
+        learners=tuple(
+            _name(people, pid) for pid in rel.person_ids(Side.LEARNER) + rel.person_ids(Side.PEER)
+        ),
+        started_on=rel.started_on,
+        cadence_days=rel.cadence_days,
+        meetings_held=len(past),
+        meetings_by_month=tuple(by_month.get(key, 0) for key in months),
+        last_met=last_met,
+        days_without_meeting=days_without,
+        stalled=rel.status == RelationshipStatus.ACTIVE and days_without > STALL_FACTOR * rel.cadence_days,
+        ground_rules_agreed=agreed,
+        open_actions=counts.open,
+        overdue_actions=counts.overdue,
+    )
+
+
+def _guide_load(
+    relationships: Sequence[RelationshipFacts],
+    people: dict[int, PersonFacts],
+    held_by_rel: dict[int, list[HeldMeeting]],
+    programme: ProgrammeConfig,
+    today: date,
+) -> tuple[GuideLoad, ...]:
+    zone = programme.zone
+    this_month = month_key(today)
+    learners: Counter[int] = Counter()
+    minutes: Counter[int] = Counter()
+    guides: set[int] = {p.id for p in people.values() if Role.GUIDE in p.roles and p.active and not p.erased}
+    for rel in relationships:
+        rel_guides = rel.person_ids(Side.GUIDE)
+        rel_minutes = sum(
+            m.minutes
+            for m in held_by_rel.get(rel.id, [])
+            if month_key(m.starts_at.astimezone(zone).date()) == this_month
+            and m.starts_at.astimezone(zone).date() <= today
+        )
+        for gid in rel_guides:
+            guides.add(gid)
+            learners[gid] += len(rel.person_ids(Side.LEARNER))
+            minutes[gid] += rel_minutes
+    loads = [
+        GuideLoad(
+            person_id=gid,
+            name=_name(people, gid),
+            learners=learners[gid],
+            capacity=_capacity(people.get(gid), programme),
+            hours_this_month=round(minutes[gid] / 60, 2),
+            target_hours=programme.protected_hours_per_month,
+        )
+        for gid in guides
+    ]
+    return tuple(sorted(loads, key=lambda g: (-g.learners, g.name.lower(), g.person_id)))
+
+
+def _capacity(person: PersonFacts | None, programme: ProgrammeConfig) -> int:
+    if person is not None and person.capacity is not None:
+        return person.capacity
+    return programme.max_learners_per_guide
+
+
+def quadrant_groups(
+    checkins: Sequence[CheckInFact],
+    people: dict[int, PersonFacts],
+    min_group: int = MIN_GROUP,
+) -> tuple[QuadrantGroup, ...]:
+    """The quadrant distribution overall and per cohort, each shown only for ``min_group`` people or more.
+
+    When the overall distribution is shown, a cohort is shown only if the people left in hidden cohorts
+    are none or at least ``min_group`` too; otherwise the hidden few could be read off by subtracting
+    the shown cohorts from the total. Smallest cohorts are hidden first until that holds.
+    """
+    latest: dict[int, str] = {c.person_id: c.quadrant for c in checkins}
+    groups: list[QuadrantGroup] = []
+    total = len(latest)
+    groups.append(_group("all", list(latest.values()), min_group))
+    by_cohort: dict[str, list[str]] = {}
+    for pid, quadrant in latest.items():
+        person = people.get(pid)
+        by_cohort.setdefault(person.cohort if person is not None else "", []).append(quadrant)
+    shown = {c: q for c, q in by_cohort.items() if c and len(q) >= min_group}
+    hidden = total - sum(len(q) for q in shown.values())
+    while shown and total >= min_group and 0 < hidden < min_group:
+        smallest = min(shown, key=lambda c: (len(shown[c]), c))
+        hidden += len(shown.pop(smallest))
+    for cohort in sorted(c for c in by_cohort if c):
+        quadrants = by_cohort[cohort]
+        if cohort in shown:
+            groups.append(_group(cohort, quadrants, min_group))
+        else:
+            groups.append(QuadrantGroup(cohort, len(quadrants), None))
+    return tuple(groups)
+
+
+def _group(label: str, quadrants: list[str], min_group: int) -> QuadrantGroup:
+    if len(quadrants) < min_group:
+        return QuadrantGroup(label, len(quadrants), None)
+    counts = Counter(quadrants)
+    ordered = [(q, counts.pop(q, 0)) for q in QUADRANTS] + sorted(counts.items())
+    return QuadrantGroup(label, len(quadrants), tuple(ordered))
+
+
+def _unreachable(people: dict[int, PersonFacts], last_status: dict[int, str]) -> tuple[Unreachable, ...]:
+    out: list[Unreachable] = []
+    for person in people.values():
+        if not person.active or person.erased:
+            continue
+        if person.identities == 0:
+            out.append(Unreachable(person.id, person.name, "no_identity"))
+        elif last_status.get(person.id) == DeliveryStatus.UNREACHABLE:
+            out.append(Unreachable(person.id, person.name, "undeliverable"))
+    return tuple(sorted(out, key=lambda u: (u.name.lower(), u.person_id)))
+
+
+def _dead(d: DeliveryFact, people: dict[int, PersonFacts]) -> DeadLetter:
+    return DeadLetter(d.id, d.kind, _name(people, d.person_id), d.error, d.due_at)
+
+
+# -- tables: the one shape behind the terminal view, the CSV files and the charts ---------------------
+
+
+Say = Callable[..., str]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table of plain values; ``name`` is its CSV file name (without ``.csv``)."""
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str | int | float, ...], ...]
+
+
+def report_tables(report: HealthReport, say: Say) -> list[Table]:
+    """Every section of the report as a table. ``say`` is the programme's catalogue ``text``."""
+    summary_rows: list[tuple[str | int | float, ...]] = [
+        (say("coordinator.health.summary.active"), report.active_pairs),
+        (say("coordinator.health.summary.paused"), report.paused_pairs),
+        (say("coordinator.health.summary.stalled"), len(report.stalled)),
+        (say("coordinator.health.summary.rules_agreed"), report.ground_rules_agreed),
+        (say("coordinator.health.summary.rules_not_agreed"), len(report.pairs) - report.ground_rules_agreed),
+        (say("coordinator.health.summary.meetings_month"), report.meetings_by_month[-1]),
+        (say("coordinator.health.summary.per_pair"), round(report.meetings_per_pair_this_month, 2)),
+        (say("coordinator.health.summary.open_actions"), report.open_actions),
+        (say("coordinator.health.summary.overdue_actions"), report.overdue_actions),
+        (say("coordinator.health.summary.unreachable"), len(report.unreachable)),
+        (say("coordinator.health.summary.dead"), len(report.dead_letters)),
+    ]
+    quadrant_rows: list[tuple[str | int | float, ...]] = []
+    for group in report.quadrants:
+        label = say("coordinator.health.quadrants.everyone") if group.label == "all" else group.label
+        if group.counts is None:
+            quadrant_rows.append(
+                (label, group.people, *([""] * len(QUADRANTS)), say("coordinator.health.hidden"))
+            )
+        else:
+            counts = dict(group.counts)
+            quadrant_rows.append((label, group.people, *(counts.get(q, 0) for q in QUADRANTS), ""))
+    return [
+        Table("summary", say("coordinator.health.table.summary"), ("measure", "value"), tuple(summary_rows)),
+        Table("phases", say("coordinator.health.table.phases"), ("phase", "pairs"), report.phases),
+        Table(
+            "meetings_by_month",
+            say("coordinator.health.table.meetings"),
+            ("month", "meetings_held"),
+            tuple(zip(report.months, report.meetings_by_month, strict=True)),
+        ),
+        Table(
+            "pairs",
+            say("coordinator.health.table.pairs"),
+            (
+                "relationship",
+                "kind",
+                "format",
+                "phase",
+                "status",
+                "guides",
+                "learners",
+                "started_on",
+                "cadence_days",
+                "meetings_held",
+                *(f"met_{m}" for m in report.months),
+                "last_met",
+                "days_without_meeting",
+                "stalled",
+                "ground_rules_agreed",
+                "open_actions",
+                "overdue_actions",
+            ),
+            tuple(
+                (
+                    p.id,
+                    p.kind,
+                    p.format,
+                    p.phase,
+                    p.status,
+                    "; ".join(p.guides),
+                    "; ".join(p.learners),
+                    p.started_on.isoformat(),
+                    p.cadence_days,
+                    p.meetings_held,
+                    *p.meetings_by_month,
+                    p.last_met.isoformat() if p.last_met else "",
+                    p.days_without_meeting,
+                    "yes" if p.stalled else "no",
+                    "yes" if p.ground_rules_agreed else "no",
+                    p.open_actions,
+                    p.overdue_actions,
+                )
+                for p in report.pairs
+            ),
+        ),
+        Table(
+            "guide_load",
+            say("coordinator.health.table.guides"),
+            ("guide", "learners", "capacity", "hours_this_month", "target_hours"),
+            tuple(
+                (g.name, g.learners, g.capacity, g.hours_this_month, g.target_hours) for g in report.guides
+            ),
+        ),
+        Table(
+            "quadrants",
+            say("coordinator.health.table.quadrants", min_group=MIN_GROUP),
+            ("group", "people", *QUADRANTS, "note"),
+            tuple(quadrant_rows),
+        ),
+        Table(
+            "unreachable",
+            say("coordinator.health.table.unreachable"),
+            ("person", "reason"),
+            tuple((u.name, say(f"coordinator.health.unreachable.{u.reason}")) for u in report.unreachable),
+        ),
+        Table(
+            "dead_letters",
+            say("coordinator.health.table.dead"),
+            ("delivery", "kind", "recipient", "due_at", "error"),
+            tuple(
+                (d.delivery_id, d.kind, d.recipient, d.due_at.isoformat(), d.error)
+                for d in report.dead_letters
+            ),
+        ),
+    ]
+
+
+def table_text(table: Table) -> str:
+    """A table as aligned plain text for the terminal."""
+    cells = [[str(c) for c in table.columns], *[[_cell(v) for v in row] for row in table.rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
+    lines = [table.title, "-" * len(table.title)]
+    for n, row in enumerate(cells):
+        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    if not table.rows:
+        lines.append("(none)")
+    return "\n".join(lines)
+
+
+def _cell(value: str | int | float) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+# -- chat: neutral blocks (the Slack App Home and the Teams card render the same) --------------------
+
+CHAT_LIST_LIMIT = 15  # longer lists are cut short in chat; ``mentorbot report`` has them all
+
+
+def report_blocks(report: HealthReport, say: Say) -> tuple[Block, ...]:
+    """The report for chat, within platform limits (a handful of blocks, each text well under 3000)."""
+    blocks: list[Block] = [
+        Text(say("coordinator.health.heading", programme=report.programme, date=report.today.isoformat())),
+        Fields(
+            (
+                (say("coordinator.health.summary.active"), str(report.active_pairs)),
+                (say("coordinator.health.summary.paused"), str(report.paused_pairs)),
+                (say("coordinator.health.summary.stalled"), str(len(report.stalled))),
+                (
+                    say("coordinator.health.summary.rules"),
+                    say("coordinator.health.of", n=report.ground_rules_agreed, total=len(report.pairs)),
+                ),
+                (say("coordinator.health.summary.meetings_month"), str(report.meetings_by_month[-1])),
+                (say("coordinator.health.summary.per_pair"), f"{report.meetings_per_pair_this_month:.1f}"),
+                (say("coordinator.health.summary.open_actions"), str(report.open_actions)),
+                (say("coordinator.health.summary.overdue_actions"), str(report.overdue_actions)),
+            )
+        ),
+        Section(
+            say("coordinator.health.table.phases"),
+            " · ".join(f"{name}: {n}" for name, n in report.phases) or say("coordinator.health.none"),
+        ),
+        Section(
+            say("coordinator.health.table.meetings"),
+            " · ".join(f"{m}: {n}" for m, n in zip(report.months, report.meetings_by_month, strict=True)),
+        ),
+        Section(
+            say("coordinator.health.stalled_title", factor=STALL_FACTOR),
+            _lines(
+                [
+                    say(
+                        "coordinator.health.stalled_line",
+                        id=p.id,
+                        names=p.names,
+                        kind=p.kind,
+                        days=p.days_without_meeting,
+                        cadence=p.cadence_days,
+                    )
+                    for p in report.stalled
+                ],
+                say,
+            ),
+        ),
+        Section(
+            say("coordinator.health.table.guides"),
+            _lines(
+                [
+                    say(
+                        "coordinator.health.guide_line",
+                        name=g.name,
+                        learners=g.learners,
+                        capacity=g.capacity,
+                        hours=f"{g.hours_this_month:g}",
+                        target=f"{g.target_hours:g}",
+                    )
+                    + (" " + say("coordinator.health.over_capacity") if g.over_capacity else "")
+                    for g in report.guides
+                ],
+                say,
+            ),
+        ),
+        Section(
+            say("coordinator.health.table.quadrants", min_group=MIN_GROUP),
+            _lines([_quadrant_line(g, say) for g in report.quadrants], say),
+        ),
+        Section(
+            say("coordinator.health.table.unreachable"),
+            _lines(
+                [
+                    f"{u.name}: {say(f'coordinator.health.unreachable.{u.reason}')}"
+                    for u in report.unreachable
+                ],
+                say,
+            ),
+        ),
+        Section(
+            say("coordinator.health.table.dead"),
+            _lines(
+                [
+                    say(
+                        "coordinator.health.dead_line",
+                        id=d.delivery_id,
+                        kind=d.kind,
+                        name=d.recipient,
+                        error=d.error,
+                    )
+                    for d in report.dead_letters
+                ],
+                say,
+            ),
+        ),
+        Text(say("coordinator.health.footer")),
+    ]
+    return tuple(blocks)
+
+
+def _lines(lines: list[str], say: Say) -> str:
+    if not lines:
+        return say("coordinator.health.none")
+    shown = lines[:CHAT_LIST_LIMIT]
+    if len(lines) > CHAT_LIST_LIMIT:
+        shown.append(say("coordinator.health.more", n=len(lines) - CHAT_LIST_LIMIT))
+    return "\n".join(f"• {line}" for line in shown)
+
+
+def _quadrant_line(group: QuadrantGroup, say: Say) -> str:
+    label = say("coordinator.health.quadrants.everyone") if group.label == "all" else group.label
+    if group.counts is None:
+        return f"{label}: {say('coordinator.health.hidden')}"
+    counts = ", ".join(f"{say(f'coordinator.health.quadrant.{q}')} {n}" for q, n in group.counts)
+    return f"{label} ({group.people}): {counts}"

@@ -1,0 +1,289 @@
+"""Coordinator tools in chat: the health report, the audit trail, and hands-on changes.
+
+``report``                      programme health (activity only, never content)
+``audit [N]``                   the newest N entries of the audit trail
+``pause relationship N``        pause a relationship (no reminders); ``resume relationship N`` undoes it
+``end relationship N``          end a relationship, without fault
+``phase N PHASE``               move a relationship to another phase by hand
+``rematch N [GUIDE_EMAIL]``     end a relationship and match its learner with another guide
+``add person EMAIL NAME ROLE``  add someone to the programme
+
+Each handler starts with :func:`bot.coordinator.require_coordinator`, which refuses anyone else and
+records the refused attempt; every change is audited in :mod:`bot.coordinator`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.context import Context
+from bot.coordinator import (
+    GuideOption,
+    add_person,
+    audit_rows,
+    change_phase,
+    end_relationship,
+    find_relationship,
+    pause_relationship,
+    relationship_number,
+    rematch,
+    rematch_options,
+    require_coordinator,
+    resume_relationship,
+)
+from bot.errors import InvalidInput, NotFound
+from bot.forms import refilled
+from bot.health import build_report, report_blocks
+from bot.messages import Form, Input, InputKind, Option, Reply, Section, Text
+from bot.model import Conversation, Relationship, Role
+from bot.routing import CommandHandler, Router
+from bot.timefmt import show
+
+COORDINATOR = (Role.COORDINATOR.value,)
+REMATCH_FLOW = "rematch"
+AUDIT_DEFAULT, AUDIT_MAX = 20, 100
+
+
+def register(router: Router) -> None:
+    def command(
+        name: str, help_key: str, usage: str = "", aliases: tuple[str, ...] = ()
+    ) -> Callable[[CommandHandler], CommandHandler]:
+        return router.command(
+            name, help_key, usage=usage, aliases=aliases, group="coordinator", listed_for=COORDINATOR
+        )
+
+    @command("report", "help.report", aliases=("health",))
+    def report(ctx: Context, rest: str) -> Reply:
+        require_coordinator(ctx, "report")
+        health = build_report(ctx.uow.activity, ctx.programme, ctx.now())
+        return Reply().say(*report_blocks(health, ctx.text))
+
+    @command("audit", "help.audit", usage="[N]")
+    def audit_log(ctx: Context, rest: str) -> Reply:
+        require_coordinator(ctx, "audit")
+        raw = rest.strip()
+        limit = AUDIT_DEFAULT
+        if raw:
+            if not raw.isdigit() or not 1 <= int(raw) <= AUDIT_MAX:
+                raise InvalidInput("validation.number", field="number of entries", low=1, high=AUDIT_MAX)
+            limit = int(raw)
+        rows = audit_rows(ctx.uow, limit)
+        if not rows:
+            return Reply().say(Text(ctx.text("coordinator.audit.empty")))
+        lines = [
+            ctx.text(
+                "coordinator.audit.line",
+                when=show(r.at, ctx.person.timezone),
+                actor=r.actor,
+                action=r.action,
+                target=r.target or "-",
+                outcome=r.outcome,
+                detail=f" ({r.detail})" if r.detail else "",
+            )
+            for r in rows
+        ]
+        return Reply().say(Section(ctx.text("coordinator.audit.heading", n=len(rows)), "\n".join(lines)))
+
+    @command("pause relationship", "coordinator.help.pause", usage="N")
+    def pause(ctx: Context, rest: str) -> Reply:
+        rel = _relationship(ctx, "relationship.pause", rest)
+        pause_relationship(ctx.uow, rel, ctx.person, ctx.now())
+        reply = Reply().say(Text(ctx.text("coordinator.relationship.paused", number=rel.id)))
+        return _tell_members(ctx, reply, rel, "coordinator.notice.paused", "paused")
+
+    @command("resume relationship", "coordinator.help.resume", usage="N")
+    def resume(ctx: Context, rest: str) -> Reply:
+        rel = _relationship(ctx, "relationship.resume", rest)
+        resume_relationship(ctx.uow, rel, ctx.person, ctx.now())
+        reply = Reply().say(Text(ctx.text("coordinator.relationship.resumed", number=rel.id)))
+        return _tell_members(ctx, reply, rel, "coordinator.notice.resumed", "resumed")
+
+    @command("end relationship", "coordinator.help.end", usage="N")
+    def end(ctx: Context, rest: str) -> Reply:
+        rel = _relationship(ctx, "relationship.end", rest)
+        end_relationship(ctx.uow, rel, ctx.person, ctx.now())
+        reply = Reply().say(Text(ctx.text("coordinator.relationship.ended", number=rel.id)))
+        return _tell_members(ctx, reply, rel, "coordinator.notice.ended", "ended")
+
+    @command("phase", "coordinator.help.phase", usage="N PHASE")
+    def phase(ctx: Context, rest: str) -> Reply:
+        words = rest.split()
+        rel = _relationship(ctx, "relationship.phase", words[0] if words else "")
+        if len(words) < 2:
+            raise InvalidInput(
+                "coordinator.phase.missing", number=rel.id, phases=", ".join(ctx.programme.phase_names())
+            )
+        before = change_phase(ctx.uow, ctx.programme, rel, words[1], ctx.person, ctx.now())
+        reply = Reply().say(
+            Text(ctx.text("coordinator.phase.changed", number=rel.id, before=before, after=rel.phase))
+        )
+        return _tell_members(
+            ctx, reply, rel, "coordinator.notice.phase", f"phase-{rel.phase}", phase=rel.phase
+        )
+
+    @command("rematch", "coordinator.help.rematch", usage="N [GUIDE_EMAIL]", aliases=("re-match",))
+    def rematch_command(ctx: Context, rest: str) -> Reply:
+        words = rest.split()
+        rel = _relationship(ctx, "relationship.rematch", words[0] if words else "")
+        options = rematch_options(ctx.uow, ctx.programme, rel)
+        if not options:
+            raise InvalidInput("coordinator.rematch.nobody_free", number=rel.id)
+        conv = ctx.start(REMATCH_FLOW, "choose", r=rel.id)
+        prefill: dict[str, str] = {}
+        if len(words) > 1:
+            wanted = ctx.uow.people.by_email(words[1])
+            if wanted is None:
+                raise NotFound("coordinator.person.unknown", email=words[1][:80])
+            prefill["guide"] = str(wanted.id)
+        form = rematch_form(ctx, conv, rel, options)
+        return Reply().say(refilled(form, prefill) if prefill else form)
+
+    @router.action("rematch.submit")
+    def rematch_submit(ctx: Context, values: dict[str, str]) -> Reply:
+        require_coordinator(ctx, "relationship.rematch")
+        conv = ctx.expect(REMATCH_FLOW, values, "choose")
+        rel = find_relationship(ctx.uow, int(conv.data["r"]))
+        try:
+            guide_id = int(values.get("guide", ""))
+        except ValueError:
+            guide_id = 0
+        guide = ctx.uow.people.get(guide_id)
+        try:
+            if guide is None:
+                raise InvalidInput("coordinator.rematch.choose_guide")
+            new = rematch(
+                ctx.uow,
+                ctx.programme,
+                rel,
+                guide,
+                ctx.person,
+                ctx.now(),
+                assesses=values.get("assesses", "no") == "yes",
+                override_reason=values.get("override_reason", ""),
+            )
+        except InvalidInput as err:
+            message = ctx.text(err.key, **err.values)
+            field = "override_reason" if err.key == "coordinator.rematch.assessor" else "guide"
+            form = rematch_form(ctx, conv, rel, rematch_options(ctx.uow, ctx.programme, rel))
+            return Reply().say(Text(message), refilled(form, values, {field: message}))
+        ctx.finish()
+        learner = new.learners()[0]
+        reply = Reply(replace=True).say(
+            Text(
+                ctx.text(
+                    "coordinator.rematch.done", old=rel.id, new=new.id, learner=learner.name, guide=guide.name
+                )
+            )
+        )
+        assert learner.id is not None and guide.id is not None
+        reply.notify(
+            learner.id,
+            Text(
+                ctx.text(
+                    "coordinator.notice.rematched_learner", guide=guide.name, number=new.id, kind=new.kind
+                )
+            ),
+            key=f"rematch-{new.id}",
+        )
+        reply.notify(
+            guide.id,
+            Text(
+                ctx.text(
+                    "coordinator.notice.rematched_guide", learner=learner.name, number=new.id, kind=new.kind
+                )
+            ),
+            key=f"rematch-{new.id}",
+        )
+        for old_guide in rel.guides():
+            if old_guide.id is not None:
+                reply.notify(
+                    old_guide.id,
+                    Text(ctx.text("coordinator.notice.ended", number=rel.id)),
+                    key=f"rematch-{new.id}",
+                )
+        return reply
+
+    @command("add person", "coordinator.help.add_person", usage="EMAIL NAME ROLE")
+    def add(ctx: Context, rest: str) -> Reply:
+        require_coordinator(ctx, "person.add")
+        words = rest.split()
+        if len(words) < 3:
+            raise InvalidInput("coordinator.person.add_usage", roles=", ".join(r.value for r in Role))
+        email, name, role = words[0], " ".join(words[1:-1]), words[-1]
+        person = add_person(ctx.uow, ctx.programme, email, name, role, ctx.person, ctx.now())
+        return Reply().say(Text(ctx.text("coordinator.person.added", name=person.name, role=role.lower())))
+
+
+def _relationship(ctx: Context, action: str, raw: str) -> Relationship:
+    number = raw.strip().lstrip("#")
+    require_coordinator(ctx, action, f"relationship:{number}" if number.isdigit() else "")
+    return find_relationship(ctx.uow, relationship_number(raw))
+
+
+def _tell_members(
+    ctx: Context, reply: Reply, rel: Relationship, key: str, event: str, **values: object
+) -> Reply:
+    """Let every member know what the coordinator changed (through the outbox)."""
+    for member in rel.current_members():
+        pid = member.person.id
+        if pid is not None:
+            reply.notify(
+                pid,
+                Text(ctx.text(key, number=rel.id, **values)),
+                key=f"coordinator-{rel.id}-{event}-{ctx.now().isoformat()}",
+            )
+    return reply
+
+
+def rematch_form(ctx: Context, conv: Conversation, rel: Relationship, options: list[GuideOption]) -> Form:
+    learner = rel.learners()[0] if rel.learners() else None
+    return Form(
+        form_id="rematch",
+        title=ctx.text("coordinator.rematch.form_title", number=rel.id),
+        intro=ctx.text(
+            "coordinator.rematch.intro",
+            number=rel.id,
+            learner=learner.name if learner else "-",
+            kind=rel.kind,
+        ),
+        inputs=(
+            Input(
+                "guide",
+                ctx.text("coordinator.rematch.field.guide"),
+                InputKind.CHOICE,
+                options=tuple(
+                    Option(
+                        str(o.person.id),
+                        ctx.text(
+                            "coordinator.rematch.option",
+                            name=o.person.name,
+                            learners=o.learners,
+                            capacity=o.capacity,
+                        ),
+                    )
+                    for o in options
+                ),
+            ),
+            Input(
+                "assesses",
+                ctx.text("coordinator.rematch.field.assesses"),
+                InputKind.CHOICE,
+                value="no",
+                options=(
+                    Option("no", ctx.text("coordinator.rematch.assesses_no")),
+                    Option("yes", ctx.text("coordinator.rematch.assesses_yes")),
+                ),
+            ),
+            Input(
+                "override_reason",
+                ctx.text("coordinator.rematch.field.override_reason"),
+                InputKind.LONG_TEXT,
+                required=False,
+                max_length=500,
+                hint=ctx.text("coordinator.rematch.override_hint"),
+            ),
+        ),
+        submit_action="rematch.submit",
+        submit_label=ctx.text("coordinator.rematch.submit"),
+        hidden={"v": str(conv.version)},
+    )

@@ -1,0 +1,53 @@
+"""``mentorbot audit [--limit N]``: the audit trail, newest first -- who did what, to what, and when."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, TextIO
+
+from bot.coordinator import audit_rows
+from bot.health import Table, table_text
+from bot.ports import UnitOfWorkFactory
+from bot.programme import ProgrammeConfig
+from mentorbot.commands._coordinator import EXIT_OK, open_runtime
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def add_parser(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser("audit", help="list the audit trail, newest first")
+    parser.add_argument("--limit", type=_positive, default=50, metavar="N", help="how many entries (50)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    runtime = open_runtime()
+    return show_audit(runtime.uow_factory, runtime.programme, args.limit)
+
+
+def show_audit(
+    uow_factory: UnitOfWorkFactory, programme: ProgrammeConfig, limit: int, out: TextIO | None = None
+) -> int:
+    out = out or sys.stdout
+    with uow_factory() as uow:
+        rows = audit_rows(uow, limit)
+    table = Table(
+        "audit",
+        programme.text("coordinator.audit.heading", n=len(rows)),
+        ("at", "who", "action", "target", "outcome", "detail"),
+        tuple(
+            (r.at.strftime("%Y-%m-%d %H:%M:%S UTC"), r.actor, r.action, r.target or "-", r.outcome, r.detail)
+            for r in rows
+        ),
+    )
+    print(table_text(table), file=out)
+    return EXIT_OK

@@ -1,0 +1,143 @@
+"""``mentorbot person``: data rights and adding people.
+
+    mentorbot person export EMAIL [--out FILE]   everything stored about them, as JSON (stdout by default)
+    mentorbot person forget EMAIL [--yes]        erase their personal data and content; anonymous
+                                                 counts stay. Without --yes it only says what it would do.
+    mentorbot person add EMAIL NAME ROLE         add someone to the programme
+
+Every use is audited with the operating-system account that ran it. An unknown e-mail address is
+refused (exit status 2) and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.clock import Clock
+from bot.coordinator import add_person
+from bot.data_rights import export_person, find_person, forget_person
+from bot.errors import UserFacingError
+from bot.ports import UnitOfWorkFactory
+from bot.programme import ProgrammeConfig
+from mentorbot.commands._coordinator import EXIT_BAD_INPUT, EXIT_OK, open_runtime, operator, say_error
+
+
+def add_parser(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "person",
+        help="export or erase what is stored about a person; add a person",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="person_command", metavar="ACTION")
+    actions.required = True
+    exp = actions.add_parser("export", help="write everything stored about a person as JSON")
+    exp.add_argument("email")
+    exp.add_argument("--out", metavar="FILE", help="write to this file (default: the terminal)")
+    exp.set_defaults(func=run_export)
+    forget = actions.add_parser("forget", help="erase a person's personal data and content")
+    forget.add_argument("email")
+    forget.add_argument("--yes", action="store_true", help="really erase (it cannot be undone)")
+    forget.set_defaults(func=run_forget)
+    add = actions.add_parser("add", help="add someone to the programme")
+    add.add_argument("email")
+    add.add_argument("name")
+    add.add_argument("role")
+    add.set_defaults(func=run_add)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    rt = open_runtime()
+    return export(rt.uow_factory, rt.programme, rt.clock, args.email, Path(args.out) if args.out else None)
+
+
+def run_forget(args: argparse.Namespace) -> int:
+    rt = open_runtime()
+    return forget(rt.uow_factory, rt.programme, rt.clock, args.email, args.yes)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    rt = open_runtime()
+    return add(rt.uow_factory, rt.programme, rt.clock, args.email, args.name, args.role)
+
+
+def export(
+    uow_factory: UnitOfWorkFactory,
+    programme: ProgrammeConfig,
+    clock: Clock,
+    email: str,
+    out_file: Path | None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    out = out or sys.stdout
+    with uow_factory() as uow:
+        try:
+            data = export_person(uow, email, clock.now(), via="cli", operator=operator())
+        except UserFacingError as error:
+            return say_error(programme, "person export", error, err)
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+        if out_file is None:
+            print(text, file=out)
+        else:
+            out_file.parent.mkdir(parents=True, exist_ok=True)
+            out_file.write_text(text + "\n", encoding="utf-8")
+            print(programme.text("coordinator.data.exported", email=email, path=out_file), file=out)
+        uow.commit()
+    return EXIT_OK
+
+
+def forget(
+    uow_factory: UnitOfWorkFactory,
+    programme: ProgrammeConfig,
+    clock: Clock,
+    email: str,
+    yes: bool,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    out = out or sys.stdout
+    with uow_factory() as uow:
+        try:
+            if not yes:
+                find_person(uow, email)  # an unknown address is refused even without --yes
+                print(programme.text("coordinator.data.confirm_forget", email=email), file=out)
+                return EXIT_BAD_INPUT
+            person_id = find_person(uow, email).id
+            counts = forget_person(uow, email, clock.now(), via="cli", operator=operator())
+        except UserFacingError as error:
+            return say_error(programme, "person forget", error, err)
+        uow.commit()
+    summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or programme.text(
+        "coordinator.data.nothing_changed"
+    )
+    print(programme.text("coordinator.data.forgotten", id=person_id, summary=summary), file=out)
+    return EXIT_OK
+
+
+def add(
+    uow_factory: UnitOfWorkFactory,
+    programme: ProgrammeConfig,
+    clock: Clock,
+    email: str,
+    name: str,
+    role: str,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    out = out or sys.stdout
+    with uow_factory() as uow:
+        try:
+            person = add_person(uow, programme, email, name, role, None, clock.now())
+        except UserFacingError as error:
+            return say_error(programme, "person add", error, err)
+        uow.commit()
+    print(
+        programme.text("coordinator.person.added", name=person.name, role=role.lower()).replace("*", ""),
+        file=out,
+    )
+    return EXIT_OK

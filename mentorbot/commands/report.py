@@ -1,0 +1,105 @@
+"""``mentorbot report``: programme health as a terminal table, CSV files or PNG charts.
+
+    mentorbot report                              # tables in the terminal
+    mentorbot report --format csv --out report/   # one CSV file per table
+    mentorbot report --format png --out report/   # charts: meetings over time, phases, check-in
+                                                  # quadrants (5 people or more), guide load, overview
+
+Activity only: who met and how often, never what anyone wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.clock import Clock, FixedClock, as_utc
+from bot.health import build_report, report_tables, table_text
+from bot.ports import UnitOfWorkFactory
+from bot.programme import ProgrammeConfig
+from mentorbot.commands._coordinator import EXIT_BAD_INPUT, EXIT_OK, open_runtime
+
+FORMATS = ("table", "csv", "png")
+
+
+def add_parser(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "report",
+        help="programme health: activity only, never content",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument(
+        "--out", metavar="DIR", default="report", help="folder for CSV or PNG files (report/)"
+    )
+    parser.add_argument("--now", metavar="ISO", help="report as of this instant (default: now)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    runtime = open_runtime()
+    clock: Clock = runtime.clock
+    if args.now:
+        try:
+            clock = FixedClock(as_utc(datetime.fromisoformat(args.now)))
+        except ValueError:
+            print(
+                "mentorbot report: --now must be an ISO-8601 time such as 2026-03-31T18:00, "
+                f"not {args.now!r}",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+    return report(runtime.uow_factory, runtime.programme, clock, args.format, Path(args.out))
+
+
+def report(
+    uow_factory: UnitOfWorkFactory,
+    programme: ProgrammeConfig,
+    clock: Clock,
+    fmt: str,
+    out_dir: Path,
+    out: TextIO | None = None,
+) -> int:
+    out = out or sys.stdout
+    with uow_factory() as uow:
+        health = build_report(uow.activity, programme, clock.now())
+    say = programme.text
+    if fmt == "table":
+        for table in report_tables(health, say):
+            print(table_text(table), file=out)
+            print(file=out)
+        return EXIT_OK
+    if fmt == "csv":
+        for path in write_csv(health, out_dir, say):
+            print(say("coordinator.cli.wrote", path=path), file=out)
+        return EXIT_OK
+    try:
+        from mentorbot.charts import everyone, write_charts
+    except ImportError:  # pragma: no cover - matplotlib is an optional extra
+        print(
+            "mentorbot report: PNG charts need matplotlib: pip install 'mentorbot[charts]'", file=sys.stderr
+        )
+        return EXIT_BAD_INPUT
+    for path in write_charts(health, out_dir, say):
+        print(say("coordinator.cli.wrote", path=path), file=out)
+    if everyone(health) is None:
+        print(say("coordinator.cli.no_png_quadrants"), file=out)
+    return EXIT_OK
+
+
+def write_csv(health: Any, out_dir: Path, say: Any) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for table in report_tables(health, say):
+        path = out_dir / f"{table.name}.csv"
+        with path.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(table.columns)
+            writer.writerows(table.rows)
+        written.append(path)
+    return written
