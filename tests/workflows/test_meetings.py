@@ -17,7 +17,7 @@ from icalendar import Calendar
 from bot.app import MentorBot
 from bot.clock import FixedClock
 from bot.messages import Attachment, Message
-from bot.model import Meeting, MeetingStatus
+from bot.model import AgendaItem, Meeting, MeetingStatus
 from handlers.console.channel import ConsoleSession
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -411,3 +411,28 @@ def test_meetings_lists_upcoming_and_recent_in_the_viewers_zone(
     assert f"Meeting {proposed.id}: times offered by Eli Mentee: Tue 10 Mar 2026, 08:00 EDT" in text
     assert f"Meeting {held.id}: Tue 3 Mar 2026, 07:00 EST, held (45 minutes)" in text
     assert f"Answer meeting {proposed.id}" in text
+
+
+def test_the_invite_carries_nothing_the_mentee_wrote(
+    pair: Rel, session: Session, receive: Receive, uow_factory: SqlUnitOfWorkFactory, clock: FixedClock
+) -> None:
+    with uow_factory() as uow:
+        person = uow.people.get(pair.mentee.id)
+        assert person is not None
+        uow.content(person).add_agenda_item(
+            AgendaItem(
+                relationship_id=pair.id,
+                author_id=pair.mentee.id,
+                text="my doubts about the residency application",
+                position=1,
+                created_at=clock.now(),
+            )
+        )
+        uow.commit()
+    mentee, mentor = session(pair.mentee.email), session(pair.mentor.email)
+    propose(mentee, "2026-03-05 14:30")
+    receive(mentor)
+    mentor.press("Thu 5 Mar")
+    (invite,) = attachments(mentor.last)
+    assert "residency" not in invite.content
+    assert "doubts" not in invite.content
