@@ -156,10 +156,13 @@ class SqlDeliveries:
         dialect = self.session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         stmt = (
-            insert(tables.deliveries).values(**values).on_conflict_do_nothing(index_elements=["dedupe_key"])
+            insert(tables.deliveries)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(tables.deliveries.c.id)
         )
-        result = self.session.execute(stmt)
-        return bool(result.rowcount)
+        # RETURNING, not rowcount: psycopg reports rowcount -1 for INSERT .. ON CONFLICT DO NOTHING
+        return self.session.execute(stmt).first() is not None
 
     def for_person(self, person_id: int) -> list[Delivery]:
         stmt = (
