@@ -25,7 +25,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Handled, MentorBot
-from bot.messages import Form, Inbound, Message, Sender
+from bot.messages import Block as NeutralBlock
+from bot.messages import Buttons, Form, Inbound, Message, Sender, Text
 from handlers.slack import blockkit as bk
 from handlers.slack.capabilities import BOT_EVENTS, SLASH_COMMAND
 from handlers.slack.inbound import input_values, is_person_dm, plain_text, pressed_button
@@ -244,15 +245,14 @@ class SlackListeners:
             channel = pressed.origin.channel
         else:
             channel = await self.directory.dm_channel(client, context.team_id or "", user_id)
-        form = _first_form(messages)
+        form, preface, rest = modal_parts(messages)
         if form is not None:
-            view = modal_view(form, self.texts, pressed.origin)
+            view = modal_view(form, self.texts, pressed.origin, preface)
             view["private_metadata"] = _with_pressed(view["private_metadata"], pressed)
             if await self.open_modal(client, body.get("trigger_id"), view):
-                messages = _without_form(messages)
-                await self.post(client, channel, messages)
+                await self.post(client, channel, rest)
                 return
-        if pressed.origin is not None:
+        if pressed.origin is not None and not handled.failed:
             if handled.replace and messages:
                 messages = await self.replace(client, pressed.origin, messages)
             else:
@@ -298,15 +298,21 @@ class SlackListeners:
             await self.post(client, dm, handled.messages)
             return
         messages = list(handled.messages)
-        form = _first_form(messages)
+        form, preface, rest = modal_parts(messages)
         if form is not None and form.form_id == meta.get("f") and _has_errors(form):
             await ack(response_action="errors", errors=form_errors(form))
             return
+        explanation = _plain_summary(messages)
+        field = _field_for(view, explanation)
+        if handled.failed and field is not None:
+            # keep the modal open, with what was typed, and say what is wrong under the field it is about
+            await ack(response_action="errors", errors={field: explanation})
+            return
         if form is not None:
-            next_view = modal_view(form, self.texts, origin)
+            next_view = modal_view(form, self.texts, origin, preface)
             next_view["private_metadata"] = _carry_pressed(next_view["private_metadata"], meta)
             await ack(response_action="update", view=next_view)
-            messages = _without_form(messages)
+            messages = rest
         else:
             await ack()
         dm = await self.directory.dm_channel(client, context.team_id or "", user_id)
@@ -343,9 +349,11 @@ class SlackListeners:
     ) -> bool:
         """Send ``messages`` to ``channel``; the first form opens as a modal when a trigger allows it.
         Returns whether anything was posted to the channel."""
-        form = _first_form(messages)
-        if form is not None and await self.open_modal(client, trigger_id, modal_view(form, self.texts)):
-            messages = _without_form(messages)
+        form, preface, rest = modal_parts(messages)
+        if form is not None and await self.open_modal(
+            client, trigger_id, modal_view(form, self.texts, None, preface)
+        ):
+            messages = rest
         await self.post(client, channel, messages)
         return bool(messages)
 
@@ -421,23 +429,22 @@ def _pressed(body: dict[str, Any], action: dict[str, Any]) -> Pressed:
     return Pressed(origin, list(message.get("blocks") or []), str(action.get("block_id") or ""), label)
 
 
-def _first_form(messages: list[Message]) -> Form | None:
-    for message in messages:
-        if message.form is not None:
-            return message.form
-    return None
+def modal_parts(messages: list[Message]) -> tuple[Form | None, tuple[NeutralBlock, ...], list[Message]]:
+    """The first form, what to show above it in the modal, and the messages still to post.
 
-
-def _without_form(messages: list[Message]) -> list[Message]:
-    """The messages with the (first) form taken out; a message that was only a form disappears."""
-    out: list[Message] = []
-    for message in messages:
-        blocks = tuple(b for b in message.blocks if not isinstance(b, Form))
-        if blocks:
-            out.append(
-                Message(blocks, summary=message.summary) if len(blocks) != len(message.blocks) else message
-            )
-    return out
+    The form's own message moves into the modal with it -- unless that message also has buttons (e.g.
+    "Finish"), which must stay reachable in the conversation: then it is posted, without the form.
+    """
+    for index, message in enumerate(messages):
+        form = message.form
+        if form is None:
+            continue
+        others = tuple(b for b in message.blocks if not isinstance(b, Form))
+        before, after = messages[:index], messages[index + 1 :]
+        if any(isinstance(b, Buttons) for b in others):
+            return form, (), [*before, Message(others, summary=message.summary), *after]
+        return form, others, [*before, *after]
+    return None, (), messages
 
 
 def _has_errors(form: Form) -> bool:
@@ -460,6 +467,28 @@ def _carry_pressed(metadata: str, previous: dict[str, Any]) -> str:
             data[key] = previous[key]
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     return text if len(text) <= bk.PRIVATE_METADATA else metadata
+
+
+def _field_for(view: dict[str, Any], explanation: str) -> str | None:
+    """The input an explanation is most likely about: one it names, else the first text field, else
+    the first input (Slack shows ``response_action: errors`` under a field)."""
+    inputs = [b for b in view.get("blocks") or [] if b.get("type") == "input" and b.get("block_id")]
+    lowered = explanation.lower()
+    for block in inputs:
+        label = str((block.get("label") or {}).get("text") or "").strip().lower().rstrip("?:")
+        if label and label in lowered:
+            return str(block["block_id"])
+    for block in inputs:
+        if (block.get("element") or {}).get("type") == "plain_text_input":
+            return str(block["block_id"])
+    return str(inputs[0]["block_id"]) if inputs else None
+
+
+def _plain_summary(messages: list[Message]) -> str:
+    """The bot's explanation as plain text (validation messages under a field are not formatted)."""
+    parts = [b.text for m in messages for b in m.blocks if isinstance(b, Text)]
+    text = " ".join(parts) or " ".join(m.summary for m in messages)
+    return bk.clip(text.replace("*", ""), bk.INPUT_HINT)
 
 
 def _title_of(blocks: list[dict[str, Any]]) -> str:

@@ -243,9 +243,11 @@ def unpack_form(packed: str) -> Form | None:
 # -- modals ------------------------------------------------------------------------------------------
 
 
-def modal_view(form: Form, texts: Texts, origin: Origin | None = None) -> dict[str, Any]:
-    """``form`` as a modal. Hidden values, the action and the originating message travel in
-    ``private_metadata`` (Slack returns it untouched with the submission)."""
+def modal_view(
+    form: Form, texts: Texts, origin: Origin | None = None, preface: Iterable[NeutralBlock] = ()
+) -> dict[str, Any]:
+    """``form`` as a modal, below ``preface`` (the rest of its message). Hidden values, the action and
+    the originating message travel in ``private_metadata`` (Slack returns it untouched)."""
     metadata = json.dumps(
         {
             "a": form.submit_action,
@@ -258,7 +260,7 @@ def modal_view(form: Form, texts: Texts, origin: Origin | None = None) -> dict[s
     )
     if len(metadata) > bk.PRIVATE_METADATA:
         raise RenderError(f"form {form.form_id!r}: hidden values too big for a Slack modal")
-    blocks: list[Block] = []
+    blocks: list[Block] = message_blocks(preface, texts)
     if form.intro:
         blocks.extend(bk.section(piece) for piece in bk.split_text(escape(form.intro)))
     blocks.extend(input_block(inp) for inp in form.inputs)

@@ -173,7 +173,7 @@ class Harness:
         raise LookupError(f"no button {label!r} in {channel}")
 
     async def press_home(self, user: str, label: str) -> tuple[int, str]:
-        view = self.fake.called("views.publish")[-1].args["view"]
+        view = [c for c in self.fake.called("views.publish") if c.args["user_id"] == user][-1].args["view"]
         for block in view["blocks"]:
             for element in block.get("elements", []) if block.get("type") == "actions" else []:
                 if element["text"]["text"] == label:
@@ -232,6 +232,15 @@ class Harness:
         return view
 
     # -- what a person sees ------------------------------------------------------------------------------
+    async def shown(self, channel: str, wanted: str) -> str:
+        """Wait until a message in ``channel`` shows ``wanted``; returns that message's text."""
+
+        def found() -> bool:
+            return any(wanted in t for t in self.texts(channel))
+
+        await self.fake.wait_until(found)
+        return next(t for t in self.texts(channel) if wanted in t)
+
     def texts(self, channel: str) -> list[str]:
         """Every text shown in ``channel``'s messages, as Slack stores them (escaped mrkdwn)."""
         out: list[str] = []
