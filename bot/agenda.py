@@ -28,6 +28,7 @@ from bot.context import Context
 from bot.errors import InvalidInput, StaleAction
 from bot.messages import Block, Section, Text
 from bot.model import (
+    ActionItem,
     AgendaItem,
     AgendaStatus,
     AgreementStatus,
@@ -39,7 +40,6 @@ from bot.model import (
     Relationship,
     Side,
 )
-from bot.ports import ContentAccess
 from bot.programme import ProgrammeConfig
 from bot.timefmt import show, show_date
 
@@ -55,6 +55,21 @@ _LEARNER_WORDS = ("mentee", "learner", "advisee", "coachee", "student", "me")
 
 class Texts(Protocol):
     def text(self, key: str, /, **values: object) -> str: ...
+
+
+class AgendaContent(Protocol):
+    """The part of :class:`bot.ports.ContentAccess` the compiled agenda reads (membership-checked).
+
+    A full ``ContentAccess`` is one; the scheduler passes its own snapshot-backed equivalent.
+    """
+
+    viewer_id: int
+
+    def relationship(self, relationship_id: int) -> Relationship: ...
+    def meetings(self, relationship_id: int) -> list[Meeting]: ...
+    def meeting(self, meeting_id: int) -> Meeting: ...
+    def agenda(self, relationship_id: int) -> list[AgendaItem]: ...
+    def actions(self, relationship_id: int) -> list[ActionItem]: ...
 
 
 # -- who sets the agenda ------------------------------------------------------------------------------
@@ -240,7 +255,7 @@ def with_prompt(label: str, text: str) -> str:
 
 
 def compiled_agenda(
-    source: Context | ContentAccess,
+    source: Context | AgendaContent,
     relationship: Relationship,
     meeting: Meeting | None,
     texts: Texts | None = None,
@@ -255,7 +270,7 @@ def compiled_agenda(
     reader's zone) decides what is overdue and defaults to the day of the latest meeting start known.
     """
     if isinstance(source, Context):
-        content: ContentAccess = source.content()
+        content: AgendaContent = source.content()
         texts = texts or source.programme
         today = today or source.today()
     else:
