@@ -73,6 +73,7 @@ class SlackListeners:
         self.directory = directory
         self.first_time = first_time
         self.inflight: set[asyncio.Task[Any]] = set()
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}  # lock, requests using it
 
     def register(self, app: AsyncApp) -> None:
         app.middleware(self.drop_retried_events)
@@ -106,7 +107,20 @@ class SlackListeners:
         return None
 
     async def ask(self, inbound: Inbound) -> Handled:
-        return await asyncio.to_thread(self.bot.handle, inbound)
+        """The bot's answer. One person's requests are handled one at a time, in the order they came:
+        two quick messages never overtake each other, and a first contact is linked only once."""
+        key = (inbound.sender.workspace, inbound.sender.external_id)
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                return await asyncio.to_thread(self.bot.handle, inbound)
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
 
     async def sender(self, client: AsyncWebClient, context: AsyncBoltContext, user_id: str) -> Sender | None:
         return await self.directory.sender(client, context.team_id or "", user_id)

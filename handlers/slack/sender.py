@@ -106,8 +106,8 @@ def translate_error(err: SlackApiError) -> Exception:
 
 
 def _retry_after(headers: object) -> float | None:
-    items = headers.items() if isinstance(headers, dict) else []
-    for name, value in items:
+    items = getattr(headers, "items", None)  # a dict, or aiohttp's case-insensitive multidict
+    for name, value in items() if callable(items) else []:
         if str(name).lower() == "retry-after":
             text = value[0] if isinstance(value, list | tuple) else value
             try:

@@ -1,0 +1,83 @@
+"""The outbox's way to Slack: proactive messages, and how Slack's answers map onto the dispatcher's
+RetryLater / NotReachable / PermanentFailure."""
+
+from __future__ import annotations
+
+import pytest
+from slack_harness import Harness, People, message_text
+
+from bot.messages import Button, Buttons, Message, Section, Text
+from bot.model import ChatIdentity, Person
+from scheduler.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
+
+MENTEE = Person(email="mentee@example.org", name="Eli Mentee", id=1)
+MENTEE_ON_SLACK = ChatIdentity(platform="slack", external_id="U0MENTEE", workspace="T0TEAM")
+NOTICE = Message(
+    (
+        Text("Maria proposed three times for your next meeting."),
+        Buttons((Button("Show the times", "command", {"text": "meetings"}),)),
+    )
+)
+
+
+def sender_of(slack: Harness) -> ChannelSender:
+    sender = slack.runtime.senders["slack"]
+    assert sender.platform == "slack"
+    return sender
+
+
+async def test_a_proactive_message_arrives_in_the_persons_dm(slack: Harness, people: People) -> None:
+    sender = sender_of(slack)
+    await sender.send(MENTEE, MENTEE_ON_SLACK, NOTICE)
+    assert slack.fake.called("conversations.open")[0].args["users"] == "U0MENTEE"
+    post = slack.fake.posts()[0]
+    assert post["channel"] == "DU0MENTEE"
+    assert "Maria proposed three times" in post["text"]  # what the notification shows
+    assert "[Show the times]" in message_text(post["blocks"])
+    assert sender.rate_key(MENTEE_ON_SLACK) == "slack:T0TEAM:U0MENTEE"
+    assert sender.rate_limit.per_second <= 1.0  # Slack: about one message per second per channel
+
+
+async def test_a_429_is_retried_later_after_the_time_slack_asked_for(slack: Harness, people: People) -> None:
+    slack.fake.fail_next("chat.postMessage", 429, "ratelimited", {"Retry-After": "17"})
+    with pytest.raises(RetryLater) as raised:
+        await sender_of(slack).send(MENTEE, MENTEE_ON_SLACK, NOTICE)
+    assert raised.value.retry_after == 17.0
+    assert len(slack.fake.called("chat.postMessage")) == 1  # not retried inside send: the dispatcher decides
+
+
+async def test_a_server_error_is_retried_later(slack: Harness, people: People) -> None:
+    slack.fake.fail_next("chat.postMessage", 503, "service_unavailable")
+    with pytest.raises(RetryLater) as raised:
+        await sender_of(slack).send(MENTEE, MENTEE_ON_SLACK, NOTICE)
+    assert raised.value.retry_after is None
+
+
+async def test_a_deactivated_user_is_not_reachable(slack: Harness, people: People) -> None:
+    slack.fake.users["U0MENTEE"].deleted = True
+    with pytest.raises(NotReachable):
+        await sender_of(slack).send(MENTEE, MENTEE_ON_SLACK, NOTICE)
+
+
+async def test_a_message_slack_refuses_is_a_permanent_failure(slack: Harness, people: People) -> None:
+    slack.fake.fail_next("chat.postMessage", 200, "invalid_blocks")
+    with pytest.raises(PermanentFailure):
+        await sender_of(slack).send(MENTEE, MENTEE_ON_SLACK, NOTICE)
+
+
+async def test_a_long_list_is_split_into_messages_and_the_rest_counted_visibly(
+    slack: Harness, people: People
+) -> None:
+    lines = "\n".join(
+        f"{n}. Reflect on week {n} of the rotation and what you would do differently" for n in range(1, 8001)
+    )
+    await sender_of(slack).send(MENTEE, MENTEE_ON_SLACK, Message((Section("Your reflections", lines),)))
+    posts = slack.fake.posts()
+    assert len(posts) == 3  # three full messages of 50 blocks, no more
+    assert all(len(p["blocks"]) == 50 for p in posts)
+    last = message_text(posts[-1]["blocks"])
+    assert last.endswith("more not shown here. Ask me in a direct message to see everything.")
+    shown = sum(message_text(p["blocks"]).count("Reflect on week") for p in posts)
+    more = int(last.rsplit("…and ", 1)[1].split(" ")[0])
+    assert shown + more == 8000  # nothing disappears silently
+    assert slack.fake.violations == []
