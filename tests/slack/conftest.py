@@ -9,13 +9,13 @@ loopback (reached through SLACK_API_URL), and requests signed exactly the way Sl
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from fake_slack import FakeSlack
-from slack_harness import Harness, People, make_runtime, slack_env
+from slack_harness import Harness, People, StartSlack, make_runtime, slack_env
 from sqlalchemy import Engine
 
 from bot.clock import FixedClock
@@ -81,9 +81,6 @@ def people(uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock:
         uow.commit()
         assert mentee.id and mentor.id and coordinator.id and rel.id
         return People(mentee.id, mentor.id, coordinator.id, rel.id)
-
-
-StartSlack = Callable[..., Awaitable[Harness]]
 
 
 @pytest.fixture

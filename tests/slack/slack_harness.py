@@ -9,6 +9,7 @@ import hmac
 import itertools
 import json
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -62,6 +63,9 @@ def make_runtime(
 ) -> Runtime:
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False), env=env)
     return Runtime(settings, engine, uow_factory, programme, clock, MentorBot(uow_factory, programme, clock))
+
+
+StartSlack = Callable[..., Awaitable["Harness"]]
 
 
 class Harness:
