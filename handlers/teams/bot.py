@@ -1,0 +1,244 @@
+"""The Teams activity handler: Bot Framework activities in, neutral inbound messages to the bot, cards out.
+
+Only translation lives here. What a message means is decided by ``MentorBot.handle`` (in ``bot/``);
+this class works out who wrote (the Entra object id; the e-mail address from the roster when the
+person is not linked yet), what they typed or pressed, and draws the answer as Adaptive Cards.
+
+* **Personal chat**: typed commands and card submissions go to the bot. The conversation reference is
+  stored after every handled activity, so the outbox can message the person first later.
+* **Group chats and team channels**: the bot answers that it works in a personal chat (what a
+  relationship discusses must not be shown to a whole team) and does nothing else.
+* **Install**: when the app is added to a personal chat the person gets their dashboard (``home``) as a
+  welcome; added to a team or group chat, it says hello and where to find it.
+* **Action.Submit** arrives as a message whose ``value`` holds ``{"a": action, "v": values}`` plus the
+  form's inputs. When the bot answers with ``replace``, the card that was pressed is updated in place
+  so a stale button cannot be pressed twice.
+* **Action.Execute** (``adaptiveCard/action`` invoke) carries the same data; its answer card is
+  returned in the invoke response, which Teams draws in place of the pressed card.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
+
+from bot.app import Handled, MentorBot
+from bot.messages import Inbound, Message, Text
+from bot.ports import UnitOfWorkFactory
+from handlers.teams import inbound
+from handlers.teams.cards import CARD_CONTENT_TYPE, CardRenderer, submitted_action, summary_of
+from handlers.teams.references import address_of, save_address
+
+log = logging.getLogger(__name__)
+
+WELCOME_COMMAND = "home"
+EMAIL_CACHE_SIZE = 10_000
+
+TextLookup = Callable[..., str]
+
+
+class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
+    def __init__(
+        self,
+        bot: MentorBot,
+        uow_factory: UnitOfWorkFactory,
+        texts: TextLookup,
+        now: Callable[[], datetime],
+    ) -> None:
+        super().__init__()
+        self.bot = bot
+        self.uow_factory = uow_factory
+        self.texts = texts
+        self.now = now
+        self.renderer = CardRenderer(texts)
+        # user id -> e-mail address from the roster: looked up once per person and process
+        self._emails: OrderedDict[str, str] = OrderedDict()
+
+    # -- messages and Action.Submit -------------------------------------------------------------
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if not inbound.is_personal(activity):
+            await self._send(turn_context, [self._say("teams.personal_only")])
+            return
+        if activity.value is not None:
+            submitted = submitted_action(activity.value)
+            if submitted is None:
+                await self._send(turn_context, [self._say("error.stale_action")])
+                return
+            action, values = submitted
+            handled = await self._handle(turn_context, action=action, values=values)
+            await self._answer(turn_context, handled, pressed_id=activity.reply_to_id)
+            return
+        text = inbound.typed_text(activity)
+        handled = await self._handle(turn_context, text=text)
+        await self._answer(turn_context, handled, pressed_id=None)
+
+    # -- Action.Execute -------------------------------------------------------------------------
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
+        action = invoke_value.action or {}
+        data = action.get("data") if isinstance(action, dict) else None
+        submitted = submitted_action(data)
+        if submitted is None:
+            return _message_response(self.texts("error.stale_action"))
+        if not inbound.is_personal(turn_context.activity):
+            return _message_response(self.texts("teams.personal_only"))
+        name, values = submitted
+        handled = await self._handle(turn_context, action=name, values=values)
+        messages = list(handled.messages)
+        if handled.replace and messages:
+            first = messages.pop(0)
+            await self._send(turn_context, messages)
+            return AdaptiveCardInvokeResponse(
+                status_code=200, type=CARD_CONTENT_TYPE, value=self.renderer.card(first)
+            )
+        await self._send(turn_context, messages)
+        note = summary_of(messages[0]) if messages else ""
+        return _message_response(note)
+
+    # -- install ----------------------------------------------------------------------------------
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        """The app was added to a chat: welcome. Other members joining a team is none of our business."""
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        added = [m for m in activity.members_added or [] if m is not None]
+        if not bot_id or not any(m.id == bot_id for m in added):
+            return
+        if inbound.is_personal(activity):
+            handled = await self._handle(turn_context, text=WELCOME_COMMAND)
+            await self._answer(turn_context, handled, pressed_id=None)
+        else:
+            await self._send(turn_context, [self._say("teams.hello_shared_chat")])
+
+    async def on_installation_update(self, turn_context: TurnContext) -> None:
+        """Sent alongside the conversation update on install; the welcome is sent for that one."""
+        return
+
+    # -- the bot ----------------------------------------------------------------------------------
+    async def _handle(
+        self,
+        turn_context: TurnContext,
+        *,
+        text: str | None = None,
+        action: str | None = None,
+        values: dict[str, str] | None = None,
+    ) -> Handled:
+        """Ask the bot; when it does not know the person yet, look up their e-mail in the roster and
+        ask again (so the roster is only called for people not linked to Teams yet)."""
+        activity = turn_context.activity
+        email = self._emails.get(inbound.user_external_id(activity))
+        handled = await asyncio.to_thread(
+            self.bot.handle, self._inbound(activity, email, text, action, values)
+        )
+        if handled.person_id is None and email is None:
+            email = await self._email_of(turn_context)
+            if email:
+                handled = await asyncio.to_thread(
+                    self.bot.handle, self._inbound(activity, email, text, action, values)
+                )
+        if handled.person_id is not None:
+            await self._remember(activity, handled.person_id)
+        return handled
+
+    @staticmethod
+    def _inbound(
+        activity: Activity,
+        email: str | None,
+        text: str | None,
+        action: str | None,
+        values: dict[str, str] | None,
+    ) -> Inbound:
+        sender = inbound.sender_of(activity, email)
+        if action is not None:
+            return Inbound(sender, action=action, values=dict(values or {}))
+        return Inbound(sender, text=text or "")
+
+    async def _email_of(self, turn_context: TurnContext) -> str | None:
+        """The person's e-mail address from the Teams roster, or None when the roster cannot say."""
+        activity = turn_context.activity
+        member_id = activity.from_property.id if activity.from_property else None
+        if not member_id:
+            return None
+        try:
+            member = await TeamsInfo.get_member(turn_context, member_id)
+        except Exception as err:  # the roster is unavailable (the Playground, a test adapter, an outage)
+            log.info("Teams roster lookup failed: %s", type(err).__name__)
+            return None
+        email = (getattr(member, "email", None) or getattr(member, "user_principal_name", None) or "").strip()
+        if "@" not in email:
+            return None
+        key = inbound.user_external_id(activity)
+        self._emails[key] = email
+        self._emails.move_to_end(key)
+        while len(self._emails) > EMAIL_CACHE_SIZE:
+            self._emails.popitem(last=False)
+        return email
+
+    async def _remember(self, activity: Activity, person_id: int) -> None:
+        if not inbound.is_personal(activity):
+            return
+        try:
+            await asyncio.to_thread(
+                save_address, self.uow_factory, person_id, address_of(activity), self.now()
+            )
+        except Exception:  # not being able to store it must not cost the person their answer
+            log.exception("could not store the Teams conversation reference")
+
+    # -- answers ----------------------------------------------------------------------------------
+    async def _answer(self, turn_context: TurnContext, handled: Handled, *, pressed_id: str | None) -> None:
+        messages = list(handled.messages)
+        if handled.replace and pressed_id and messages:
+            first = messages[0]
+            update = self.activity(first)
+            update.id = pressed_id
+            try:
+                await turn_context.update_activity(update)
+                messages.pop(0)
+            except Exception as err:  # the card is gone or too old: send the answer as a new message
+                log.info("could not update the pressed card: %s", type(err).__name__)
+        await self._send(turn_context, messages)
+
+    async def _send(self, turn_context: TurnContext, messages: list[Message]) -> None:
+        if messages:
+            await turn_context.send_activities([self.activity(m) for m in messages])
+
+    def activity(self, message: Message) -> Activity:
+        """One neutral message as a Teams message activity with one Adaptive Card."""
+        reply: Activity = MessageFactory.attachment(CardFactory.adaptive_card(self.renderer.card(message)))
+        summary = summary_of(message)
+        if summary:
+            reply.summary = summary
+        return reply
+
+    def _say(self, key: str, **values: Any) -> Message:
+        return Message((Text(self.texts(key, **values)),))
+
+
+def _message_response(text: str) -> AdaptiveCardInvokeResponse:
+    return AdaptiveCardInvokeResponse(
+        status_code=200, type="application/vnd.microsoft.activity.message", value=text
+    )
+
+
+def turn_error_handler(teams_bot: MentorTeamsBot) -> Callable[[TurnContext, Exception], Any]:
+    """For a bug or an outage while answering: log it, and tell the person without any detail."""
+
+    async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+        log.error("Teams turn failed", exc_info=(type(error), error, error.__traceback__))
+        if turn_context.activity.type != ActivityTypes.message:
+            return
+        try:
+            await turn_context.send_activity(teams_bot.activity(teams_bot._say("error.internal")))
+        except Exception:
+            log.exception("could not tell the person about the failure")
+
+    return on_turn_error

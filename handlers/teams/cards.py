@@ -1,0 +1,360 @@
+"""Neutral messages as Adaptive Cards 1.5, and submitted card data back to action + values.
+
+Every text goes into ``TextRun`` elements of a ``RichTextBlock``. The Adaptive Cards schema says a
+``TextRun`` is never read as markdown, so whatever a person wrote (a link in markdown syntax, a fake
+mention, list markers) is shown exactly as typed and cannot pose as something else. The one piece of
+formatting the neutral model has, ``*bold*`` in catalogue texts, becomes a bold run.
+
+Buttons and forms use ``Action.Submit`` with the data ``{"a": action, "v": values}``; Teams merges the
+form's input values into that object (input ids are the neutral input names), and
+:func:`submitted_action` takes them apart again. ``Action.Submit`` works in every Teams client, in
+group chats and in the Agents Playground; the card is refreshed in place afterwards when the workflow
+asks for it (``Handled.replace``). ``Action.Execute`` invokes carry the same data and are understood
+too (see :mod:`handlers.teams.bot`).
+
+This module is plain data in, plain data out: no botbuilder import, so moving to the Microsoft 365
+Agents SDK leaves it untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from bot.messages import (
+    Attachment,
+    Button,
+    Buttons,
+    ButtonStyle,
+    Divider,
+    Fields,
+    Form,
+    Input,
+    InputKind,
+    Message,
+    Section,
+    Text,
+)
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+CARD_VERSION = "1.5"
+CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+
+ACTION_KEY = "a"
+VALUES_KEY = "v"
+# keys Teams or the card itself adds to submitted data that are not form inputs
+_NOT_INPUTS = frozenset({ACTION_KEY, VALUES_KEY, "msteams"})
+# a date-and-time input is drawn as two inputs, joined again on submission
+DATE_SUFFIX = "__date"
+TIME_SUFFIX = "__time"
+
+_BOLD = re.compile(r"\*([^*\n]+)\*")
+
+TextLookup = Callable[..., str]
+
+
+class CardRenderer:
+    """Draws neutral messages as Adaptive Cards.
+
+    ``text(key, **values)`` looks up the few texts the renderer itself adds (the note that stands in
+    for a file attachment, the message shown when a required field is empty).
+    """
+
+    def __init__(self, text: TextLookup) -> None:
+        self._text = text
+
+    def card(self, message: Message) -> dict[str, Any]:
+        body: list[dict[str, Any]] = []
+        separate = False
+        for block in message.blocks:
+            if isinstance(block, Divider):
+                separate = True
+                continue
+            elements = self._block(block)
+            if elements and separate:
+                elements[0]["separator"] = True
+                elements[0]["spacing"] = "Medium"
+                separate = False
+            body.extend(elements)
+        card: dict[str, Any] = {
+            "type": "AdaptiveCard",
+            "$schema": CARD_SCHEMA,
+            "version": CARD_VERSION,
+            "body": body,
+        }
+        fallback = summary_of(message)
+        if fallback:
+            card["fallbackText"] = fallback
+        return card
+
+    # -- blocks ---------------------------------------------------------------------------------
+    def _block(self, block: object) -> list[dict[str, Any]]:
+        match block:
+            case Text(text=text):
+                return [rich_text(text)] if text else []
+            case Section(title=title, body=body):
+                elements = [rich_text(title, weight="Bolder", size="Medium")]
+                if body:
+                    elements.append(rich_text(body, spacing="Small"))
+                return elements
+            case Fields(pairs=pairs):
+                return [_field_row(label, value, first=i == 0) for i, (label, value) in enumerate(pairs)]
+            case Buttons(buttons=buttons):
+                if not buttons:
+                    return []
+                return [{"type": "ActionSet", "actions": [_submit(b) for b in buttons]}]
+            case Form():
+                return [self._form(block)]
+            case Attachment(filename=filename):
+                return [rich_text(self._text("teams.attachment_note", filename=filename), italic=True)]
+        return []
+
+    def _form(self, form: Form) -> dict[str, Any]:
+        items: list[dict[str, Any]] = [rich_text(form.title, weight="Bolder", size="Medium")]
+        if form.intro:
+            items.append(rich_text(form.intro, spacing="Small"))
+        for inp in form.inputs:
+            items.extend(self._input(inp))
+        submit = {
+            "type": "Action.Submit",
+            "title": form.submit_label,
+            "style": "positive",
+            "data": {ACTION_KEY: form.submit_action, VALUES_KEY: dict(form.hidden)},
+        }
+        items.append({"type": "ActionSet", "actions": [submit]})
+        return {"type": "Container", "id": f"form-{form.form_id}", "items": items}
+
+    def _input(self, inp: Input) -> list[dict[str, Any]]:
+        required_message = self._text("teams.input_required", label=inp.label)
+        common: dict[str, Any] = {"label": inp.label, "isRequired": inp.required}
+        if inp.required:
+            common["errorMessage"] = required_message
+        elements: list[dict[str, Any]]
+        match inp.kind:
+            case InputKind.TEXT | InputKind.LONG_TEXT:
+                element: dict[str, Any] = {"type": "Input.Text", "id": inp.name, **common}
+                if inp.kind is InputKind.LONG_TEXT:
+                    element["isMultiline"] = True
+                if inp.max_length:
+                    element["maxLength"] = inp.max_length
+                _set(element, "value", inp.value)
+                _set(element, "placeholder", inp.hint)
+                elements = [element]
+            case InputKind.DATE:
+                elements = [_with_value({"type": "Input.Date", "id": inp.name, **common}, inp.value)]
+            case InputKind.TIME:
+                elements = [_with_value({"type": "Input.Time", "id": inp.name, **common}, inp.value)]
+            case InputKind.DATETIME:
+                day, _, clock = inp.value.partition(" ")
+                date_input = _with_value({"type": "Input.Date", "id": inp.name + DATE_SUFFIX, **common}, day)
+                time_input = _with_value(
+                    {
+                        "type": "Input.Time",
+                        "id": inp.name + TIME_SUFFIX,
+                        "isRequired": inp.required,
+                        **({"errorMessage": required_message} if inp.required else {}),
+                    },
+                    clock,
+                )
+                _set(time_input, "placeholder", inp.hint)
+                elements = [date_input, time_input]
+            case InputKind.NUMBER:
+                element = {"type": "Input.Number", "id": inp.name, **common}
+                number = _number(inp.value)
+                if number is not None:
+                    element["value"] = number
+                _set(element, "placeholder", inp.hint)
+                elements = [element]
+            case InputKind.CHOICE | InputKind.MULTI_CHOICE:
+                element = {
+                    "type": "Input.ChoiceSet",
+                    "id": inp.name,
+                    **common,
+                    "style": "compact" if inp.kind is InputKind.CHOICE else "expanded",
+                    "isMultiSelect": inp.kind is InputKind.MULTI_CHOICE,
+                    "choices": [{"title": o.label, "value": o.value} for o in inp.options],
+                }
+                _set(element, "value", inp.value)
+                _set(element, "placeholder", inp.hint)
+                elements = [element]
+            case _:
+                elements = [_with_value({"type": "Input.Text", "id": inp.name, **common}, inp.value)]
+        if inp.hint and inp.kind in (
+            InputKind.DATE,
+            InputKind.TIME,
+            InputKind.CHOICE,
+            InputKind.MULTI_CHOICE,
+        ):
+            elements.append(rich_text(inp.hint, spacing="None", subtle=True))
+        if inp.error:
+            elements.append(rich_text(inp.error, spacing="None", color="Attention"))
+        return elements
+
+
+# -- text -----------------------------------------------------------------------------------------
+def text_runs(text: str, **style: Any) -> list[dict[str, Any]]:
+    """``text`` as TextRuns: ``*bold*`` spans become bold runs, everything else is shown as typed."""
+    runs: list[dict[str, Any]] = []
+    position = 0
+    for match in _BOLD.finditer(text):
+        if match.start() > position:
+            runs.append({"type": "TextRun", "text": text[position : match.start()], **style})
+        runs.append({"type": "TextRun", "text": match.group(1), **style, "weight": "Bolder"})
+        position = match.end()
+    if position < len(text):
+        runs.append({"type": "TextRun", "text": text[position:], **style})
+    return runs
+
+
+def rich_text(
+    text: str,
+    *,
+    weight: str | None = None,
+    size: str | None = None,
+    spacing: str | None = None,
+    italic: bool = False,
+    subtle: bool = False,
+    color: str | None = None,
+) -> dict[str, Any]:
+    style: dict[str, Any] = {}
+    if weight:
+        style["weight"] = weight
+    if size:
+        style["size"] = size
+    if italic:
+        style["italic"] = True
+    if subtle:
+        style["isSubtle"] = True
+    if color:
+        style["color"] = color
+    block: dict[str, Any] = {"type": "RichTextBlock", "inlines": text_runs(text, **style)}
+    if spacing:
+        block["spacing"] = spacing
+    return block
+
+
+def card_text(card: Mapping[str, Any]) -> str:
+    """The words on a card, one line per text element: what a person reads (used in tests and logs)."""
+    lines: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Mapping):
+            kind = node.get("type")
+            if kind == "RichTextBlock":
+                lines.append("".join(str(r.get("text", "")) for r in node.get("inlines", [])))
+                return
+            if kind == "TextBlock":
+                lines.append(str(node.get("text", "")))
+                return
+            if kind and str(kind).startswith("Action."):
+                lines.append(f"[{node.get('title', '')}]")
+                return
+            if kind and str(kind).startswith("Input."):
+                lines.append(f"<{node.get('label', node.get('id', ''))}>")
+            for value in node.values():
+                if isinstance(value, list | Mapping):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card.get("body", []))
+    return "\n".join(lines)
+
+
+def summary_of(message: Message) -> str:
+    """A short plain-text preview for notifications (the message's own summary, else its first text)."""
+    if message.summary:
+        return message.summary[:150]
+    for block in message.blocks:
+        match block:
+            case Text(text=text) if text:
+                return _BOLD.sub(r"\1", text)[:150]
+            case Section(title=title):
+                return _BOLD.sub(r"\1", title)[:150]
+            case Form(title=title):
+                return title[:150]
+    return ""
+
+
+# -- submissions ----------------------------------------------------------------------------------
+def submitted_action(data: object) -> tuple[str, dict[str, str]] | None:
+    """``(action, values)`` from the data of a pressed button or submitted form, or None if the data
+    is not ours (a card from elsewhere, a malformed payload)."""
+    if not isinstance(data, Mapping):
+        return None
+    action = data.get(ACTION_KEY)
+    if not isinstance(action, str) or not action:
+        return None
+    values: dict[str, str] = {}
+    hidden = data.get(VALUES_KEY)
+    if isinstance(hidden, Mapping):
+        values.update({str(k): _as_text(v) for k, v in hidden.items()})
+    inputs = {str(k): _as_text(v) for k, v in data.items() if k not in _NOT_INPUTS}
+    for name in [k for k in inputs if k.endswith(DATE_SUFFIX)]:
+        base = name[: -len(DATE_SUFFIX)]
+        day = inputs.pop(name)
+        clock = inputs.pop(base + TIME_SUFFIX, "")
+        inputs[base] = f"{day} {clock}".strip()
+    for name in [k for k in inputs if k.endswith(TIME_SUFFIX)]:  # a time without its date
+        inputs[name[: -len(TIME_SUFFIX)]] = inputs.pop(name)
+    values.update(inputs)
+    return action, values
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return ",".join(_as_text(v) for v in value)
+    return str(value)
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _submit(button: Button) -> dict[str, Any]:
+    action: dict[str, Any] = {
+        "type": "Action.Submit",
+        "title": button.label,
+        "data": {ACTION_KEY: button.action, VALUES_KEY: dict(button.values)},
+    }
+    if button.style is ButtonStyle.PRIMARY:
+        action["style"] = "positive"
+    elif button.style is ButtonStyle.DANGER:
+        action["style"] = "destructive"
+    return action
+
+
+def _field_row(label: str, value: str, *, first: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "type": "ColumnSet",
+        "columns": [
+            {"type": "Column", "width": 2, "items": [rich_text(label, weight="Bolder")]},
+            {"type": "Column", "width": 3, "items": [rich_text(value or "–")]},
+        ],
+    }
+    if not first:
+        row["spacing"] = "Small"
+    return row
+
+
+def _set(element: dict[str, Any], key: str, value: str) -> None:
+    if value:
+        element[key] = value
+
+
+def _with_value(element: dict[str, Any], value: str) -> dict[str, Any]:
+    _set(element, "value", value)
+    return element
+
+
+def _number(text: str) -> int | float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else number

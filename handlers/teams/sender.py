@@ -1,0 +1,94 @@
+"""The Teams sender for the outbox dispatcher: proactive messages through ``continue_conversation``.
+
+The dispatcher paces and retries; this class delivers one message into the person's personal chat with
+the bot, using the conversation reference stored when they last wrote there, and says how it went, as
+``scheduler/sending.py`` asks:
+
+* no stored reference (the person never opened a personal chat with the bot) → :class:`NotReachable`,
+  which coordinators see; the message is never dropped silently;
+* 403 or 404 from the Bot Connector (the app was uninstalled or blocked, the chat is gone) →
+  :class:`NotReachable`;
+* 429, 5xx, a timeout or a network error → :class:`RetryLater`, with the ``Retry-After`` seconds when
+  the connector sent them;
+* anything else the connector refuses (a malformed card, 413 too large) → :class:`PermanentFailure`.
+
+Rate limits. Teams allows a bot about 7 messages per second into one conversation (and 60 per 30 s) and
+throttles a bot across all its conversations too. Nudges are not urgent, so the sender asks the
+dispatcher for one message per second per conversation and 20 per second across the tenant, well
+inside both.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import aiohttp
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
+from msrest.exceptions import ClientRequestError, HttpOperationError
+
+from bot.messages import Message
+from bot.model import ChatIdentity, Person
+from handlers.teams.references import conversation_id, reference_from
+from scheduler.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
+
+log = logging.getLogger(__name__)
+
+ActivityFor = Callable[[Message], Activity]
+
+
+class TeamsSender:
+    platform = "teams"
+    rate_limit = RateLimit(per_second=1.0, global_per_second=20.0)
+
+    def __init__(self, adapter: CloudAdapter, app_id: str, activity_for: ActivityFor) -> None:
+        self._adapter = adapter
+        self._app_id = app_id
+        self._activity_for = activity_for
+
+    def rate_key(self, identity: ChatIdentity) -> str:
+        return f"teams:{conversation_id(identity) or identity.external_id}"
+
+    async def send(self, person: Person, identity: ChatIdentity, message: Message) -> None:
+        reference = reference_from(identity)
+        if reference is None:
+            raise NotReachable(
+                "no Teams conversation yet: the person has not opened a personal chat with the bot"
+            )
+        activity = self._activity_for(message)
+
+        async def deliver(turn_context: TurnContext) -> None:
+            await turn_context.send_activity(activity)
+
+        try:
+            await self._adapter.continue_conversation(reference, deliver, bot_app_id=self._app_id or None)
+        except HttpOperationError as err:
+            raise translate_error(err) from err
+        except (ClientRequestError, aiohttp.ClientError, TimeoutError, ConnectionError) as err:
+            raise RetryLater(f"network: {type(err).__name__}") from err
+
+
+def translate_error(err: HttpOperationError) -> Exception:
+    """A Bot Connector error as the dispatcher's RetryLater / NotReachable / PermanentFailure."""
+    response = getattr(err, "response", None)
+    status = int(getattr(response, "status_code", 0) or 0)
+    retry_after = _retry_after(getattr(response, "headers", None))
+    if status == 429:
+        return RetryLater("Teams throttled the bot (429)", retry_after)
+    if status >= 500 or status == 0:
+        return RetryLater(f"Bot Connector error {status or 'without status'}", retry_after)
+    if status in (403, 404):
+        return NotReachable(f"Teams refused the conversation ({status}): the app was removed or blocked")
+    return PermanentFailure(f"Teams refused the message ({status})")
+
+
+def _retry_after(headers: object) -> float | None:
+    if headers is None or not hasattr(headers, "get"):
+        return None
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
