@@ -503,6 +503,7 @@ def _cell(value: str | int | float) -> str:
 # -- chat: neutral blocks (the Slack App Home and the Teams card render the same) --------------------
 
 CHAT_LIST_LIMIT = 15  # longer lists are cut short in chat; ``mentorbot report`` has them all
+CHAT_TEXT_LIMIT = 2800  # one section's text, inside Slack's 3000 characters with room for the "more" line
 
 
 def report_blocks(report: HealthReport, say: Say) -> tuple[Block, ...]:
@@ -605,10 +606,17 @@ def report_blocks(report: HealthReport, say: Say) -> tuple[Block, ...]:
 def _lines(lines: list[str], say: Say) -> str:
     if not lines:
         return say("coordinator.health.none")
-    shown = lines[:CHAT_LIST_LIMIT]
-    if len(lines) > CHAT_LIST_LIMIT:
-        shown.append(say("coordinator.health.more", n=len(lines) - CHAT_LIST_LIMIT))
-    return "\n".join(f"• {line}" for line in shown)
+    shown: list[str] = []
+    used = 0
+    for line in lines[:CHAT_LIST_LIMIT]:
+        bullet = f"• {line}"
+        if used + len(bullet) + 1 > CHAT_TEXT_LIMIT:
+            break
+        shown.append(bullet)
+        used += len(bullet) + 1
+    if len(shown) < len(lines):
+        shown.append(say("coordinator.health.more", n=len(lines) - len(shown)))
+    return "\n".join(shown)
 
 
 def _quadrant_line(group: QuadrantGroup, say: Say) -> str:
