@@ -20,12 +20,16 @@ class SendError(Exception):
 
 class RetryLater(SendError):
     """A temporary failure (HTTP 429 or 5xx, a timeout). ``retry_after`` seconds when the platform
-    said so (Retry-After), else None and the dispatcher backs off exponentially."""
+    said so (Retry-After), else None and the dispatcher backs off exponentially.
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    The dispatcher also holds further sends for ``retry_after`` seconds: to the same rate key, or to the
+    whole platform when ``platform_wide`` (e.g. a workspace-wide or tenant-wide limit was hit)."""
+
+    def __init__(self, reason: str, retry_after: float | None = None, *, platform_wide: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.platform_wide = platform_wide
 
 
 class PermanentFailure(SendError):
@@ -57,3 +61,10 @@ class ChannelSender(Protocol):
     async def send(self, person: Person, identity: ChatIdentity, message: Message) -> None:
         """Deliver ``message``. Raises RetryLater, PermanentFailure or NotReachable."""
         ...
+
+
+# A sender that holds resources (an aiohttp session) may also define ``async def aclose(self) -> None``;
+# the dispatcher calls it when the scheduler shuts down (``serve``) or after ``mentorbot tick``.
+# Registration: each channel's mount function puts its sender in ``runtime.senders[platform]``
+# (``mentorbot.wiring.Runtime.senders``), synchronously, without needing the app to be started, because
+# ``mentorbot tick`` calls the same mount functions on an application it never starts.

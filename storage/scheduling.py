@@ -17,24 +17,37 @@ Content
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import String, and_, bindparam, cast, event, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.model import (
     ActionItem,
+    ActionStatus,
     AgendaItem,
+    AgendaStatus,
+    AgreementStatus,
     CheckIn,
+    DeliveryStatus,
     GroundRules,
     Meeting,
+    MeetingStatus,
     Membership,
     NetworkEntry,
     Person,
     PhaseChange,
     Relationship,
+    RelationshipStatus,
+    Role,
+    Side,
 )
+from scheduler.snapshot import ExistingDelivery, RelationshipFacts, Snapshot
 from storage import tables
 
 _installed = False
@@ -95,3 +108,404 @@ def mark_for_review(
         .execution_options(synchronize_session=False)
     )
     session.connection().execute(stmt)
+
+
+# -- the plan pass -----------------------------------------------------------------------------------------
+
+_LIVE_RELATIONSHIP = (RelationshipStatus.ACTIVE.value, RelationshipStatus.PAUSED.value)
+MEETING_WINDOW = timedelta(days=14)  # meetings that started this recently are loaded with the snapshot
+EXISTING_WINDOW = timedelta(days=30)  # outbox rows loaded to dedupe and to count against the daily cap
+
+
+def due_relationship_ids(session: Session, now: datetime, limit: int) -> list[int]:
+    """Up to ``limit`` live relationships whose review mark has come (never reviewed ones first)."""
+    r = tables.relationships
+    live = r.c.status.in_(_LIVE_RELATIONSHIP)
+    ids = list(session.scalars(select(r.c.id).where(live, r.c.review_at.is_(None)).limit(limit)))
+    if len(ids) < limit:
+        more = select(r.c.id).where(live, r.c.review_at <= now).limit(limit - len(ids))
+        ids += list(session.scalars(more))
+    return ids
+
+
+def load_snapshot(session: Session, relationship_ids: Sequence[int], now: datetime) -> Snapshot:
+    """Everything the planner needs about these relationships, in a fixed number of queries.
+
+    The guides' other live relationships are added, so a guide's weekly digest covers all of them.
+    Objects are detached from the session before they are returned: the planner cannot write by accident.
+    """
+    r, m = tables.relationships, tables.memberships
+    rels = _relationships(session, relationship_ids)
+    guide_ids = {mb.person_id for rel in rels for mb in rel.current_members() if mb.side == Side.GUIDE}
+    if guide_ids:
+        extra = (
+            select(m.c.relationship_id)
+            .join(r, r.c.id == m.c.relationship_id)
+            .where(
+                m.c.person_id.in_(sorted(guide_ids)),
+                m.c.side == Side.GUIDE.value,
+                m.c.left_at.is_(None),
+                r.c.status.in_(_LIVE_RELATIONSHIP),
+            )
+        )
+        known = {rel.id for rel in rels}
+        more = sorted({rid for rid in session.scalars(extra) if rid not in known})
+        rels += _relationships(session, more)
+    ids = sorted(rel.id for rel in rels if rel.id is not None)
+    member_ids = sorted(
+        {mb.person_id for rel in rels for mb in rel.current_members() if mb.person_id is not None}
+    )
+    learner_ids = sorted(
+        {
+            mb.person_id
+            for rel in rels
+            for mb in rel.current_members()
+            if mb.side != Side.GUIDE and mb.person_id
+        }
+    )
+    seqs = dict(session.execute(select(r.c.id, r.c.review_seq).where(r.c.id.in_(ids))).all())
+    history = _grouped(session.scalars(_by_relationship(PhaseChange, tables.phase_changes, ids, "at")))
+    rules = _grouped(
+        session.scalars(
+            _by_relationship(GroundRules, tables.ground_rules, ids, "version").where(
+                tables.ground_rules.c.status.in_(
+                    [AgreementStatus.AGREED.value, AgreementStatus.PROPOSED.value]
+                )
+            )
+        )
+    )
+    mt = tables.meetings
+    meetings = _grouped(
+        session.scalars(
+            _by_relationship(Meeting, mt, ids, "starts_at").where(
+                or_(
+                    mt.c.status.in_([MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value]),
+                    mt.c.starts_at >= now - MEETING_WINDOW,
+                )
+            )
+        )
+    )
+    held = {
+        rid: (last, count)
+        for rid, last, count in session.execute(
+            select(mt.c.relationship_id, func.max(mt.c.starts_at), func.count(mt.c.id))
+            .where(mt.c.relationship_id.in_(ids), mt.c.status == MeetingStatus.HELD.value)
+            .group_by(mt.c.relationship_id)
+        )
+    }
+    agenda = _grouped(_member_content(session, AgendaItem, tables.agenda_items, ids, member_ids))
+    actions = _grouped(_member_content(session, ActionItem, tables.action_items, ids, member_ids))
+    ck = tables.checkins
+    checkins: dict[int, dict[int, datetime]] = {}
+    for rid, pid, at in session.execute(
+        select(ck.c.relationship_id, ck.c.person_id, func.max(ck.c.at))
+        .where(ck.c.relationship_id.in_(ids))
+        .group_by(ck.c.relationship_id, ck.c.person_id)
+    ):
+        checkins.setdefault(rid, {})[pid] = _aware(at) or at
+    ne = tables.network_entries
+    with_network = frozenset(
+        session.scalars(select(ne.c.person_id).where(ne.c.person_id.in_(learner_ids)).distinct())
+    )
+    existing = existing_deliveries(session, member_ids, now - EXISTING_WINDOW)
+    facts = [
+        RelationshipFacts(
+            relationship=rel,
+            review_seq=seqs.get(rel.id, 0),
+            phase_history=history.get(rel.id, []),
+            rules=rules.get(rel.id, []),
+            meetings=meetings.get(rel.id, []),
+            last_met_at=_aware(held.get(rel.id, (None, 0))[0]),
+            meetings_held=int(held.get(rel.id, (None, 0))[1]),
+            agenda=agenda.get(rel.id, []),
+            actions=actions.get(rel.id, []),
+            last_checkin=checkins.get(rel.id, {}),
+        )
+        for rel in sorted(rels, key=lambda x: x.id or 0)
+    ]
+    session.expunge_all()
+    return Snapshot(relationships=facts, existing=existing, people_with_network=with_network)
+
+
+def _relationships(session: Session, ids: Sequence[int]) -> list[Relationship]:
+    if not ids:
+        return []
+    stmt = select(Relationship).where(tables.relationships.c.id.in_(list(ids)))
+    return list(session.scalars(stmt))
+
+
+def _by_relationship(cls: type[Any], table: Any, ids: Sequence[int], order: str) -> Any:
+    return select(cls).where(table.c.relationship_id.in_(ids)).order_by(table.c[order], table.c.id)
+
+
+def _member_content(
+    session: Session, cls: type[Any], table: Any, ids: Sequence[int], member_ids: Sequence[int]
+) -> Iterable[Any]:
+    """Live agenda items / open action items of these relationships, joined through the current
+    memberships of the people they will be sent to (purpose: nudges to those same members)."""
+    m = tables.memberships
+    members_of = select(m.c.relationship_id).where(m.c.person_id.in_(member_ids), m.c.left_at.is_(None))
+    status = (
+        [AgendaStatus.OPEN.value, AgendaStatus.CARRIED_OVER.value]
+        if cls is AgendaItem
+        else [ActionStatus.OPEN.value]
+    )
+    stmt = (
+        select(cls)
+        .where(table.c.relationship_id.in_(ids), table.c.relationship_id.in_(members_of))
+        .where(table.c.status.in_(status))
+        .order_by(table.c.id)
+    )
+    return session.scalars(stmt)
+
+
+def _grouped(objects: Iterable[Any]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = {}
+    for obj in objects:
+        out.setdefault(obj.relationship_id, []).append(obj)
+    return out
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """Aggregates (max) bypass the column type on SQLite; make them aware UTC like every other time."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def existing_deliveries(
+    session: Session, person_ids: Sequence[int], since: datetime
+) -> list[ExistingDelivery]:
+    if not person_ids:
+        return []
+    d = tables.deliveries
+    stmt = select(d.c.person_id, d.c.kind, d.c.dedupe_key, d.c.due_at, d.c.status).where(
+        d.c.person_id.in_(list(person_ids)), d.c.due_at >= since
+    )
+    return [ExistingDelivery(*row) for row in session.execute(stmt)]
+
+
+def coordinators(session: Session) -> list[Person]:
+    """Active coordinators (detached). Only read when a stall alert is due."""
+    p = tables.people
+    stmt = select(Person).where(
+        p.c.active.is_(True),
+        p.c.erased_at.is_(None),
+        cast(p.c.roles, String).like(f'%"{Role.COORDINATOR.value}"%'),
+    )
+    found = [person for person in session.scalars(stmt) if person.is_coordinator]
+    for person in found:
+        session.expunge(person)
+    return found
+
+
+def try_plan_lock(session: Session) -> bool:
+    """One plan pass at a time across processes on PostgreSQL (held until the transaction ends)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(7213401)")).scalar())
+
+
+def apply_phase_step(
+    session: Session, relationship_id: int, from_phase: str, to_phase: str, at: datetime, reason: str
+) -> bool:
+    """Move a relationship on, guarded by the phase it was in; the change is kept in its history."""
+    r = tables.relationships
+    moved = session.execute(
+        update(r).where(r.c.id == relationship_id, r.c.phase == from_phase).values(phase=to_phase)
+    )
+    if not moved.rowcount:  # type: ignore[attr-defined]
+        return False
+    session.execute(
+        insert(tables.phase_changes).values(
+            relationship_id=relationship_id, phase=to_phase, at=at, reason=reason, by_person_id=None
+        )
+    )
+    return True
+
+
+def insert_deliveries(session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
+    """Insert outbox rows, skipping any whose dedupe key exists; returns the keys actually inserted."""
+    if not rows:
+        return set()
+    d = tables.deliveries
+    dialect = session.get_bind().dialect.name
+    ins = pg_insert(d) if dialect == "postgresql" else sqlite_insert(d)
+    stmt = ins.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(d.c.dedupe_key)
+    inserted: set[str] = set()
+    for start in range(0, len(rows), 500):
+        inserted |= set(session.scalars(stmt, list(rows[start : start + 500])))
+    return inserted
+
+
+def write_reviews(session: Session, reviews: dict[int, datetime], seqs: dict[int, int]) -> None:
+    """Set each relationship's next review, unless something changed it since it was read."""
+    if not reviews:
+        return
+    r = tables.relationships
+    stmt = (
+        update(r)
+        .where(r.c.id == bindparam("rid"), r.c.review_seq == bindparam("seq"))
+        .values(review_at=bindparam("at"))
+    )
+    params = [{"rid": rid, "seq": seqs.get(rid, 0), "at": at} for rid, at in reviews.items()]
+    session.connection().execute(stmt, params)
+
+
+# -- the outbox: claim, finish ----------------------------------------------------------------------------
+
+CLAIMABLE = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery this dispatcher holds until ``lease_until``; every later change is guarded by ``token``."""
+
+    id: int
+    person_id: int
+    kind: str
+    dedupe_key: str
+    payload: dict[str, Any]
+    due_at: datetime
+    expires_at: datetime | None
+    channel: str
+    priority: int
+    attempts: int  # including this one
+    relationship_id: int | None
+    lease_until: datetime
+    token: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a claimed delivery."""
+
+    delivery_id: int
+    token: str
+    status: str
+    attempts: int
+    due_at: datetime
+    last_error: str = ""
+    channel: str = ""
+    sent_at: datetime | None = None
+
+
+def claim_due(
+    session: Session, now: datetime, lease_until: datetime, token: str, limit: int
+) -> list[Claimed]:
+    """Claim up to ``limit`` deliveries that are due (or whose previous claim's lease ran out).
+
+    PostgreSQL: ``SELECT ... FOR UPDATE SKIP LOCKED`` picks rows no other dispatcher holds, and the
+    update marks them claimed in the same statement.  SQLite: the single UPDATE takes the database's write
+    lock before it reads, so two dispatchers can never pick the same row.  The caller commits at once.
+    """
+    d = tables.deliveries
+    claimable = or_(
+        and_(d.c.status.in_(CLAIMABLE), d.c.due_at <= now),
+        and_(d.c.status == DeliveryStatus.CLAIMED.value, d.c.lease_until <= now),
+    )
+    pick = select(d.c.id).where(claimable).order_by(d.c.priority, d.c.due_at, d.c.id).limit(limit)
+    values = {
+        "status": DeliveryStatus.CLAIMED.value,
+        "lease_until": lease_until,
+        "claim_token": token,
+        "attempts": d.c.attempts + 1,
+    }
+    returning = (
+        d.c.id, d.c.person_id, d.c.kind, d.c.dedupe_key, d.c.payload, d.c.due_at, d.c.expires_at,
+        d.c.channel, d.c.priority, d.c.attempts, d.c.relationship_id,
+    )  # fmt: skip
+    if session.get_bind().dialect.name == "postgresql":
+        picked = pick.with_for_update(skip_locked=True).cte("picked")
+        stmt = update(d).where(d.c.id == picked.c.id).values(**values).returning(*returning)
+    else:
+        stmt = update(d).where(d.c.id.in_(pick.scalar_subquery())).values(**values).returning(*returning)
+    rows = session.execute(stmt.execution_options(synchronize_session=False)).all()
+    claimed = [Claimed(*row, lease_until=lease_until, token=token) for row in rows]
+    return sorted(claimed, key=lambda c: (c.priority, c.due_at, c.id))
+
+
+def recipients(session: Session, person_ids: Iterable[int]) -> dict[int, Person]:
+    """The people (with their chat identities) that claimed deliveries go to, detached."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    found = {p.id: p for p in session.scalars(select(Person).where(tables.people.c.id.in_(ids))) if p.id}
+    session.expunge_all()
+    return found
+
+
+def finish(session: Session, outcomes: Sequence[Outcome]) -> int:
+    """Record outcomes, each guarded by its claim; returns how many claims had been lost meanwhile
+    (the lease ran out and another dispatcher took the delivery over)."""
+    d = tables.deliveries
+    lost = 0
+    for o in outcomes:
+        stmt = (
+            update(d)
+            .where(
+                d.c.id == o.delivery_id,
+                d.c.status == DeliveryStatus.CLAIMED.value,
+                d.c.claim_token == o.token,
+            )
+            .values(
+                status=o.status,
+                attempts=o.attempts,
+                due_at=o.due_at,
+                last_error=o.last_error[:2000],
+                channel=o.channel,
+                sent_at=o.sent_at,
+                lease_until=None,
+                claim_token=None,
+            )
+        )
+        if not session.execute(stmt).rowcount:  # type: ignore[attr-defined]
+            lost += 1
+    return lost
+
+
+def outbox_counts(session: Session) -> dict[str, int]:
+    d = tables.deliveries
+    stmt = select(d.c.status, func.count(d.c.id)).group_by(d.c.status)
+    return {str(status): int(n) for status, n in session.execute(stmt)}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An undeliverable message as coordinators see it: who, what kind, when, why -- never the content."""
+
+    delivery_id: int
+    person_id: int
+    person_name: str
+    kind: str
+    status: str
+    attempts: int
+    due_at: datetime
+    last_error: str
+
+
+def delivery_problems(session: Session, *, limit: int = 100) -> list[Problem]:
+    """Dead letters and unreachable recipients, newest first (for coordinators)."""
+    d, p = tables.deliveries, tables.people
+    stmt = (
+        select(
+            d.c.id, d.c.person_id, p.c.name, d.c.kind, d.c.status, d.c.attempts, d.c.due_at, d.c.last_error
+        )
+        .join(p, p.c.id == d.c.person_id)
+        .where(d.c.status.in_([DeliveryStatus.DEAD.value, DeliveryStatus.UNREACHABLE.value]))
+        .order_by(d.c.due_at.desc(), d.c.id.desc())
+        .limit(limit)
+    )
+    return [Problem(*row) for row in session.execute(stmt)]
+
+
+def claim_due_exists(session: Session, now: datetime) -> bool:
+    """Is anything due (or abandoned by a dispatcher whose lease ran out)?"""
+    d = tables.deliveries
+    claimable = or_(
+        and_(d.c.status.in_(CLAIMABLE), d.c.due_at <= now),
+        and_(d.c.status == DeliveryStatus.CLAIMED.value, d.c.lease_until <= now),
+    )
+    return session.execute(select(d.c.id).where(claimable).limit(1)).first() is not None

@@ -1,0 +1,404 @@
+"""The outbox dispatcher: claims due deliveries, sends them through each person's channel, records what
+happened -- exactly once per delivery, with several ``serve`` processes on one database.
+
+Claiming
+    A batch of due deliveries is claimed in one short transaction (``storage.scheduling.claim_due``):
+    status ``claimed``, a lease (``lease_until``) and a claim token.  Sending happens outside any
+    transaction.  Every later change is an update guarded by ``status = 'claimed' AND claim_token = <ours>``,
+    so a dispatcher that lost its claim (its lease ran out and another took the delivery over) changes
+    nothing.  A crash between claim and send leaves the delivery claimable again once its lease has run
+    out.  A delivery is never sent when less than :attr:`Dispatcher.lease_margin` of its lease is left;
+    it is handed back instead.
+
+Channels
+    ``senders`` maps a platform name to its :class:`~scheduler.sending.ChannelSender` (the composition
+    root's ``Runtime.senders``: Slack and Teams register theirs when they mount).  A person is reached on
+    the chat platform they used most recently whose sender is configured.  A person with a Slack or Teams
+    identity whose sender is *not* configured is reported ``unreachable`` (never silently dropped).  A
+    person with no chat identity at all is served by the console/log channel
+    (``scheduler.console_sender``).
+
+Respect, at the moment of sending
+    A delivery past its ``expires_at`` (the misfire policy) is ``skipped``.  Nudges to a person who has
+    paused, opted out of that kind, or left are ``skipped``; any message that would land in the person's
+    quiet hours (or a routine nudge on a weekend day) goes back to ``pending`` with the time it may be sent.
+
+Failures
+    ``RetryLater`` (HTTP 429/5xx, timeouts) schedules a retry with exponential backoff, never sooner than
+    the platform's ``Retry-After``, which also pauses the pacing bucket concerned.  After
+    :attr:`Dispatcher.max_attempts` the delivery is ``dead`` with its last error kept (coordinators see it).
+    ``PermanentFailure`` is dead at once; ``NotReachable`` is ``unreachable``.
+
+Nothing here blocks the event loop: database work runs in a thread (``asyncio.to_thread``), sends are
+awaited, pacing sleeps are ``asyncio.sleep``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.messages import Message
+from bot.model import ChatIdentity, DeliveryStatus, Person, Platform
+from bot.programme import ProgrammeConfig
+from bot.serialize import message_from_dict
+from scheduler.console_sender import ConsoleLogSender, console_identity
+from scheduler.kinds import ROUTINE_KINDS, is_nudge
+from scheduler.localtime import local_date, release
+from scheduler.pacing import PlatformPacer
+from scheduler.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
+from storage import scheduling as store
+from storage.uow import SqlUnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DispatchSummary:
+    sent: int = 0
+    failed: int = 0  # will be retried
+    dead: int = 0
+    unreachable: int = 0
+    skipped: int = 0
+    deferred: int = 0  # quiet hours or weekend: back to pending with a later time
+    released: int = 0  # handed back unsent (shutting down, or too little of the lease left)
+    lost: int = 0  # our claim had run out and another dispatcher took over
+    by_platform: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: DispatchSummary) -> None:
+        for name in ("sent", "failed", "dead", "unreachable", "skipped", "deferred", "released", "lost"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for k, v in other.by_platform.items():
+            self.by_platform[k] = self.by_platform.get(k, 0) + v
+
+
+@dataclass
+class _Route:
+    platform: str
+    sender: ChannelSender
+    identity: ChatIdentity
+
+
+class Dispatcher:
+    """Sends what is due. One per process; :meth:`drain` may be called again and again."""
+
+    def __init__(
+        self,
+        uow_factory: SqlUnitOfWorkFactory,
+        programme: ProgrammeConfig,
+        clock: Clock,
+        senders: Mapping[str, ChannelSender],
+        *,
+        lease: timedelta = timedelta(minutes=2),
+        lease_margin: timedelta = timedelta(seconds=15),
+        max_attempts: int = 6,
+        batch_size: int = 200,
+        concurrency: int = 64,
+        backoff: timedelta = timedelta(seconds=30),
+        max_backoff: timedelta = timedelta(hours=1),
+        send_timeout: float = 30.0,
+        flush_every: float = 0.25,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.programme = programme
+        self.clock = clock
+        self.senders = senders  # live: channels may register after the dispatcher is built
+        self.console = ConsoleLogSender()
+        self.lease = lease
+        self.lease_margin = lease_margin
+        self.max_attempts = max_attempts
+        self.batch_size = batch_size
+        self.concurrency = concurrency
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.send_timeout = send_timeout
+        self.flush_every = flush_every
+        self._pacers: dict[str, PlatformPacer] = {}
+        self._stopping: asyncio.Event | None = None
+        self._stop_requested = False
+
+    # -- the loop -----------------------------------------------------------------------------------------
+    async def drain(self, *, idle_wait: float = 0.0) -> DispatchSummary:
+        """Send until nothing is due (then wait ``idle_wait`` seconds for more, and stop when none came)
+        or until :meth:`stop` is called.  Deliveries in flight are always finished or handed back."""
+        summary = DispatchSummary()
+        outcomes: list[store.Outcome] = []
+        tasks: set[asyncio.Task[store.Outcome]] = set()
+        flushing: asyncio.Task[None] | None = None
+        self._stopping = stopping = asyncio.Event()
+        if self._stop_requested:
+            stopping.set()
+
+        async def flush(final: bool = False) -> None:
+            nonlocal flushing
+            if flushing is not None:
+                await flushing
+                flushing = None
+            if outcomes:
+                batch = outcomes[:]
+                outcomes.clear()
+                job = asyncio.ensure_future(self._record(batch, summary))
+                if final:
+                    await job
+                else:
+                    flushing = job
+
+        last_flush = asyncio.get_running_loop().time()
+        try:
+            while not stopping.is_set():
+                room = self.concurrency * 4 - len(tasks)
+                if room >= max(1, self.batch_size // 4):
+                    claimed = await asyncio.to_thread(self._claim, min(self.batch_size, room))
+                else:
+                    claimed = []
+                for item, person in claimed:
+                    early = self._precheck(item, person)
+                    if early is not None:
+                        outcomes.append(early)
+                    else:
+                        assert person is not None
+                        tasks.add(asyncio.create_task(self._deliver(item, person)))
+                if not claimed and not tasks:
+                    if idle_wait <= 0:
+                        break
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stopping.wait(), timeout=idle_wait)
+                    if await asyncio.to_thread(self._nothing_due):
+                        break
+                    continue
+                if tasks:
+                    done, _ = await asyncio.wait(
+                        tasks, timeout=self.flush_every, return_when=asyncio.FIRST_COMPLETED
+                    )
+                    for t in done:
+                        tasks.discard(t)
+                        outcomes.append(t.result())
+                now = asyncio.get_running_loop().time()
+                if len(outcomes) >= self.batch_size or now - last_flush >= self.flush_every:
+                    await flush()
+                    last_flush = now
+        finally:
+            # stopping: whatever has not started sending goes back; sends under way finish
+            for t in tasks:
+                t.cancel()
+            for t in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    outcomes.append(await t)
+            await flush(final=True)
+        return summary
+
+    def stop(self) -> None:
+        """Stop claiming; :meth:`drain` returns once the deliveries in flight are finished or handed back.
+        Call from the event loop that runs :meth:`drain`."""
+        self._stop_requested = True
+        if self._stopping is not None:
+            self._stopping.set()
+
+    def resume(self) -> None:
+        """Allow :meth:`drain` to run again after :meth:`stop`."""
+        self._stop_requested = False
+
+    async def aclose(self) -> None:
+        """Close the senders that hold resources (those with an ``aclose`` coroutine)."""
+        for sender in {id(s): s for s in (*self.senders.values(), self.console)}.values():
+            close = getattr(sender, "aclose", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    await close()
+
+    # -- database work (in a thread) ---------------------------------------------------------------------
+    def _session(self) -> Session:
+        return self.uow_factory.session_factory()
+
+    def _claim(self, limit: int) -> list[tuple[store.Claimed, Person | None]]:
+        now = self.clock.now()
+        with self._session() as session:
+            claimed = store.claim_due(session, now, now + self.lease, uuid.uuid4().hex, limit)
+            people = store.recipients(session, (c.person_id for c in claimed))
+            session.commit()
+        return [(c, people.get(c.person_id)) for c in claimed]
+
+    def _nothing_due(self) -> bool:
+        now = self.clock.now()
+        with self._session() as session:
+            return not store.claim_due_exists(session, now)
+
+    async def _record(self, outcomes: list[store.Outcome], summary: DispatchSummary) -> None:
+        lost = await asyncio.to_thread(self._finish, outcomes)
+        summary.lost += lost
+        for o in outcomes:
+            self._count(o, summary)
+
+    def _finish(self, outcomes: list[store.Outcome]) -> int:
+        with self._session() as session:
+            lost = store.finish(session, outcomes)
+            session.commit()
+        if lost:
+            log.warning("outbox: %d claim(s) had run out before their outcome was recorded", lost)
+        return lost
+
+    @staticmethod
+    def _count(o: store.Outcome, summary: DispatchSummary) -> None:
+        if o.status == DeliveryStatus.SENT:
+            summary.sent += 1
+            summary.by_platform[o.channel] = summary.by_platform.get(o.channel, 0) + 1
+        elif o.status == DeliveryStatus.FAILED:
+            summary.failed += 1
+        elif o.status == DeliveryStatus.DEAD:
+            summary.dead += 1
+        elif o.status == DeliveryStatus.UNREACHABLE:
+            summary.unreachable += 1
+        elif o.status == DeliveryStatus.SKIPPED:
+            summary.skipped += 1
+        elif o.last_error == _RELEASED:
+            summary.released += 1
+        else:
+            summary.deferred += 1
+
+    # -- deciding and sending ------------------------------------------------------------------------------
+    def _precheck(self, item: store.Claimed, person: Person | None) -> store.Outcome | None:
+        """An outcome decided without sending (skipped, deferred), or None to go ahead."""
+        now = self.clock.now()
+        if person is None or not person.active or person.erased_at is not None:
+            return self._outcome(item, DeliveryStatus.SKIPPED, "the person has left the programme")
+        if item.expires_at is not None and now >= item.expires_at:
+            return self._outcome(item, DeliveryStatus.SKIPPED, f"expired at {item.expires_at.isoformat()}")
+        if is_nudge(item.kind):
+            if item.kind in person.opt_outs:
+                return self._outcome(item, DeliveryStatus.SKIPPED, f"{person.name} opted out of {item.kind}")
+            if person.is_paused_on(local_date(now, person)):
+                return self._outcome(item, DeliveryStatus.SKIPPED, f"{person.name} paused reminders")
+        allowed = release(now, person, self.programme, routine=item.kind in ROUTINE_KINDS)
+        if allowed > now:
+            return self._outcome(item, DeliveryStatus.PENDING, "", due_at=allowed, attempts=item.attempts - 1)
+        if "message" not in item.payload:
+            return self._outcome(item, DeliveryStatus.DEAD, "nothing to send: the payload has no message")
+        return None
+
+    def route(self, person: Person, channel: str = "") -> _Route:
+        """The channel that reaches ``person``; raises NotReachable (see the module docstring)."""
+        if channel and channel != Platform.CONSOLE:
+            identity = person.identity(channel)
+            sender = self.senders.get(channel)
+            if identity is None or sender is None:
+                raise NotReachable(f"asked for {channel}, which is not available for {person.name}")
+            return _Route(channel, sender, identity)
+        chat = sorted(
+            (i for i in person.identities if i.platform != Platform.CONSOLE),
+            key=lambda i: (i.updated_at is not None, i.updated_at or datetime.min, i.id or 0),
+            reverse=True,
+        )
+        for identity in chat:
+            sender = self.senders.get(identity.platform)
+            if sender is not None:
+                return _Route(identity.platform, sender, identity)
+        if chat:
+            platforms = ", ".join(sorted({i.platform for i in chat}))
+            raise NotReachable(f"{person.name} is on {platforms}, but no sender is configured for it")
+        console = self.senders.get(Platform.CONSOLE.value) or self.console
+        return _Route(Platform.CONSOLE.value, console, console_identity(person))
+
+    def pacer(self, platform: str, sender: ChannelSender) -> PlatformPacer:
+        pacer = self._pacers.get(platform)
+        if pacer is None or pacer.limit != sender.rate_limit:
+            pacer = self._pacers[platform] = PlatformPacer(sender.rate_limit)
+        return pacer
+
+    async def _deliver(self, item: store.Claimed, person: Person) -> store.Outcome:
+        sending = False
+        try:
+            try:
+                route = self.route(person, item.channel)
+            except NotReachable as exc:
+                return self._outcome(item, DeliveryStatus.UNREACHABLE, str(exc))
+            key = route.sender.rate_key(route.identity)
+            pacer = self.pacer(route.platform, route.sender)
+            await pacer.acquire(key)
+            if self.clock.now() >= item.lease_until - self.lease_margin:
+                return self._outcome(item, DeliveryStatus.PENDING, _RELEASED, due_at=item.due_at,
+                                     attempts=item.attempts - 1)  # fmt: skip
+            message: Message = message_from_dict(item.payload["message"])
+            sending = True
+            try:
+                await asyncio.wait_for(route.sender.send(person, route.identity, message), self.send_timeout)
+            except TimeoutError:
+                raise RetryLater(f"{route.platform} did not answer within {self.send_timeout:g}s") from None
+            return self._outcome(
+                item, DeliveryStatus.SENT, "", channel=route.platform, sent_at=self.clock.now()
+            )
+        except RetryLater as exc:
+            if exc.retry_after:
+                self._pause(person, item, exc)
+            return self._retry(item, f"{exc.reason}", exc.retry_after)
+        except PermanentFailure as exc:
+            return self._outcome(item, DeliveryStatus.DEAD, f"refused: {exc}")
+        except NotReachable as exc:
+            return self._outcome(item, DeliveryStatus.UNREACHABLE, str(exc))
+        except asyncio.CancelledError:
+            if sending:
+                raise
+            return self._outcome(item, DeliveryStatus.PENDING, _RELEASED, due_at=item.due_at,
+                                 attempts=item.attempts - 1)  # fmt: skip
+        except Exception as exc:  # a bug in a sender must not stop the outbox; retry, then dead letter
+            log.exception("outbox: sending delivery %s failed unexpectedly", item.id)
+            return self._retry(item, f"{type(exc).__name__}: {exc}", None)
+
+    def _pause(self, person: Person, item: store.Claimed, exc: RetryLater) -> None:
+        with contextlib.suppress(NotReachable):
+            route = self.route(person, item.channel)
+            pacer = self.pacer(route.platform, route.sender)
+            assert exc.retry_after is not None
+            if exc.platform_wide:
+                pacer.shared.pause(exc.retry_after)
+            else:
+                pacer.key(route.sender.rate_key(route.identity)).pause(exc.retry_after)
+
+    def _retry(self, item: store.Claimed, reason: str, retry_after: float | None) -> store.Outcome:
+        if item.attempts >= self.max_attempts:
+            return self._outcome(
+                item, DeliveryStatus.DEAD, f"gave up after {item.attempts} attempts: {reason}"
+            )
+        delay = self.backoff_for(item.attempts, item.id)
+        if retry_after is not None:
+            delay = max(delay, timedelta(seconds=retry_after))
+        return self._outcome(item, DeliveryStatus.FAILED, reason, due_at=self.clock.now() + delay)
+
+    def backoff_for(self, attempts: int, delivery_id: int) -> timedelta:
+        """Exponential backoff (30 s, 1 min, 2 min, ... up to an hour) with a little spread per delivery,
+        so deliveries that failed together do not all come back at the same second."""
+        base = min(self.max_backoff, self.backoff * (1 << max(0, min(attempts - 1, 20))))
+        spread = (delivery_id * 7919 % 1000) / 1000 * 0.2
+        return min(self.max_backoff, base * (1 + spread))
+
+    def _outcome(
+        self,
+        item: store.Claimed,
+        status: str,
+        error: str,
+        *,
+        due_at: datetime | None = None,
+        attempts: int | None = None,
+        channel: str = "",
+        sent_at: datetime | None = None,
+    ) -> store.Outcome:
+        return store.Outcome(
+            delivery_id=item.id,
+            token=item.token,
+            status=str(status),
+            attempts=item.attempts if attempts is None else attempts,
+            due_at=due_at or item.due_at,
+            last_error=error,
+            channel=channel or item.channel,
+            sent_at=sent_at,
+        )
+
+
+_RELEASED = "handed back unsent"

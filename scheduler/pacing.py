@@ -1,0 +1,87 @@
+"""Pacing sends to each platform's rate limits, in process: token buckets per platform and per key.
+
+A platform limits twice: per key (Slack: about one message per second per channel; Teams: per
+conversation) and across the whole workspace or tenant.  Each send first waits for its key's bucket, then
+for the platform's.  A ``Retry-After`` answer pauses the bucket it concerns, so the sends queued behind
+it wait too instead of running into the same wall.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+from scheduler.sending import RateLimit
+
+
+class TokenBucket:
+    """At most ``rate`` acquisitions per second, with bursts of up to ``burst`` (a GCRA scheduler).
+
+    Every caller reserves its slot when it asks, so concurrent callers are served in order and the rate
+    holds exactly, however many are waiting.
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        burst: float = 1.0,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.interval = 1.0 / rate
+        self.tolerance = max(0.0, burst - 1.0) * self.interval
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._tat = 0.0  # the theoretical arrival time of the next slot
+        self._paused_until = 0.0
+
+    def reserve(self) -> float:
+        """Take the next slot; returns how long to wait for it (seconds)."""
+        now = self._monotonic()
+        tat = max(self._tat, now, self._paused_until)
+        wait = max(0.0, tat - self.tolerance - now, self._paused_until - now)
+        self._tat = tat + self.interval
+        return wait
+
+    async def acquire(self) -> None:
+        wait = self.reserve()
+        if wait > 0:
+            await self._sleep(wait)
+
+    def pause(self, seconds: float) -> None:
+        """Hold every caller for ``seconds`` (the platform said Retry-After)."""
+        self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+    def idle_since(self) -> float:
+        return self._tat
+
+
+class PlatformPacer:
+    """The buckets of one platform: one shared, one per key (created on first use, dropped when idle)."""
+
+    def __init__(self, limit: RateLimit, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self._monotonic = monotonic
+        self.shared = TokenBucket(limit.global_per_second, monotonic=monotonic)
+        self._keys: dict[str, TokenBucket] = {}
+
+    def key(self, key: str) -> TokenBucket:
+        bucket = self._keys.get(key)
+        if bucket is None:
+            if len(self._keys) > 10_000:
+                self._forget_idle()
+            bucket = self._keys[key] = TokenBucket(self.limit.per_second, monotonic=self._monotonic)
+        return bucket
+
+    async def acquire(self, key: str) -> None:
+        await self.key(key).acquire()
+        await self.shared.acquire()
+
+    def _forget_idle(self) -> None:
+        now = self._monotonic()
+        for k in [k for k, b in self._keys.items() if b.idle_since() < now - 60]:
+            del self._keys[k]

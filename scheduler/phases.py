@@ -1,0 +1,208 @@
+"""The phase engine: which phase of the programme's phase model a relationship is in (domain.md §4).
+
+The programme lists its phases in order; the default is initiation (8 weeks) → cultivation (open) →
+separation (6 weeks) → closure (2 weeks).  The engine reads the list by position, so a programme's own
+names work the same way:
+
+* the **first** phase ends when the pair has held a meeting (since the phase began) and has agreed
+  ground rules, or when its length has passed, whichever comes first;
+* a phase before the last open-ended one ends when its length has passed;
+* the phases **after** the last open-ended phase are anchored to the relationship's planned end: the last
+  phase (closure) begins on the planned end date and each one before it begins its own length earlier
+  (separation six weeks before the end).  Without a planned end, the open phase lasts until a
+  coordinator moves the pair on;
+* the relationship is *finished* (no more nudges) once the last phase's length has passed.
+
+Phases are not strictly linear: a coordinator can set any phase by hand (:func:`set_phase`).  The engine
+then measures from that moment, and an end-anchored move whose date had already passed when the
+coordinator set the phase is not forced again: the phase runs for its own length instead.  Every change
+is kept as a :class:`~bot.model.PhaseChange` (``by_person_id`` None for the engine).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.errors import InvalidInput, NotFound, NotPermitted
+from bot.ground_rules import agreed
+from bot.meetings import ends_at
+from bot.model import AuditEvent, MeetingStatus, Person, PhaseChange
+from bot.ports import UnitOfWork
+from bot.programme import ProgrammeConfig
+from scheduler.localtime import start_of_day
+from scheduler.snapshot import RelationshipFacts
+
+
+@dataclass(frozen=True)
+class PhaseStep:
+    """One automatic move, at the instant it became due."""
+
+    relationship_id: int
+    from_phase: str
+    to_phase: str
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class PhaseState:
+    phase: str
+    entered_at: datetime
+    manual: bool  # set by a coordinator (the engine does not force an end-anchored move already past)
+
+
+@dataclass(frozen=True)
+class PhaseOutcome:
+    steps: tuple[PhaseStep, ...]
+    state: PhaseState
+    next_change_at: datetime | None  # when the engine will next have something to do
+    finished: bool  # the last phase is over: nothing more is sent for this relationship
+
+
+def current_state(facts: RelationshipFacts, programme: ProgrammeConfig) -> PhaseState:
+    """The phase the relationship is in and when it began (the latest change into it, else the start)."""
+    rel = facts.relationship
+    history = list(facts.phase_history)
+    if history and history[-1].phase == rel.phase:
+        last = history[-1]
+        return PhaseState(rel.phase, last.at, last.by_person_id is not None)
+    return PhaseState(rel.phase, start_of_day(rel.started_on, programme.zone), False)
+
+
+def met_since(facts: RelationshipFacts, since: datetime, now: datetime) -> datetime | None:
+    """When the pair first met at or after ``since`` (a meeting held, or confirmed and over), if they did."""
+    times = [
+        m.starts_at
+        for m in facts.meetings
+        if m.starts_at is not None
+        and m.starts_at >= since
+        and (
+            m.status == MeetingStatus.HELD
+            or (m.status == MeetingStatus.CONFIRMED and (end := ends_at(m)) is not None and end <= now)
+        )
+    ]
+    if times:
+        return min(times)
+    if facts.last_met_at is not None and facts.last_met_at >= since:
+        return facts.last_met_at
+    return None
+
+
+def evaluate(facts: RelationshipFacts, now: datetime, programme: ProgrammeConfig) -> PhaseOutcome:
+    """Every move that is due at ``now`` (in order), the resulting state, and when to look again."""
+    state = current_state(facts, programme)
+    names = programme.phase_names()
+    steps: list[PhaseStep] = []
+    if state.phase not in names:  # a phase the programme no longer has: leave it to a coordinator
+        return PhaseOutcome((), state, None, False)
+    for _ in range(len(names)):
+        move = _next_move(facts, state, now, programme)
+        if move is None:
+            break
+        at, to_phase, reason = move
+        if at > now:
+            return PhaseOutcome(tuple(steps), state, at, False)
+        steps.append(PhaseStep(facts.id, state.phase, to_phase, at, reason))
+        state = PhaseState(to_phase, at, False)
+    last = programme.phases[-1]
+    if state.phase == last.name and last.length is not None:
+        end = state.entered_at + last.length
+        return PhaseOutcome(tuple(steps), state, None if end <= now else end, end <= now)
+    return PhaseOutcome(tuple(steps), state, None, False)
+
+
+def _next_move(
+    facts: RelationshipFacts, state: PhaseState, now: datetime, programme: ProgrammeConfig
+) -> tuple[datetime, str, str] | None:
+    names = programme.phase_names()
+    i = names.index(state.phase)
+    if i + 1 >= len(names):
+        return None
+    spec = programme.phases[i]
+    to_phase = names[i + 1]
+    rel = facts.relationship
+    open_index = max((j for j, p in enumerate(programme.phases) if p.length is None), default=-1)
+    options: list[tuple[datetime, str]] = []
+    if i == 0:
+        ready = _ready_at(facts, state.entered_at, now)
+        if ready is not None:
+            options.append((ready, "first meeting held and ground rules agreed"))
+    if 0 <= open_index <= i and rel.planned_end is not None:
+        anchor = _anchored_start(i + 1, rel.planned_end, programme)
+        if not (state.manual and anchor <= state.entered_at):
+            reason = "planned end reached" if i + 1 == len(names) - 1 else "planned end approaching"
+            options.append((max(anchor, state.entered_at), reason))
+        elif spec.length is not None:
+            options.append((state.entered_at + spec.length, f"{spec.name} phase length passed"))
+    elif spec.length is not None:
+        options.append((state.entered_at + spec.length, f"{spec.name} phase length passed"))
+    if not options:
+        return None
+    at, reason = min(options)
+    return at, to_phase, reason
+
+
+def _ready_at(facts: RelationshipFacts, since: datetime, now: datetime) -> datetime | None:
+    rules = agreed(list(facts.rules))
+    if rules is None or rules.agreed_at is None:
+        return None
+    met = met_since(facts, since, now)
+    if met is None:
+        return None
+    return max(met, rules.agreed_at, since)
+
+
+def _anchored_start(index: int, planned_end: date, programme: ProgrammeConfig) -> datetime:
+    """When phase ``index`` (after the open-ended one) begins: the last on the planned end date, each
+    earlier one its own length before the next."""
+    start = start_of_day(planned_end, programme.zone)
+    for j in range(len(programme.phases) - 2, index - 1, -1):
+        start -= programme.phases[j].length or timedelta(0)
+    return start
+
+
+# -- by hand ---------------------------------------------------------------------------------------------
+
+
+def set_phase(
+    uow: UnitOfWork,
+    relationship_id: int,
+    phase: str,
+    by_person: Person | None,
+    reason: str,
+    now: datetime,
+    *,
+    programme: ProgrammeConfig | None = None,
+) -> PhaseChange | None:
+    """Put a relationship in ``phase`` by hand; returns the change, or None if it was already there.
+
+    ``by_person`` must be a coordinator (None: the bot itself).  With ``programme``, the phase must be one
+    of its phases (``InvalidInput`` naming them otherwise).  The change is kept in the phase history and
+    in the audit log; the planner looks at the relationship again on its next pass.  The caller commits.
+    """
+    if by_person is not None and not by_person.is_coordinator:
+        raise NotPermitted("error.not_permitted")
+    if programme is not None and phase not in programme.phase_names():
+        raise InvalidInput("nudge.phase.unknown", phase=phase[:40], phases=", ".join(programme.phase_names()))
+    rel = uow.relationships.get(relationship_id)
+    if rel is None:
+        raise NotFound("error.not_found")
+    if rel.phase == phase:
+        return None
+    before = rel.phase
+    change = PhaseChange(
+        phase=phase, at=now, reason=reason, by_person_id=by_person.id if by_person is not None else None
+    )
+    rel.phase = phase
+    rel.phase_history.append(change)
+    uow.audit.record(
+        AuditEvent(
+            at=now,
+            action="relationship.phase",
+            actor_id=by_person.id if by_person is not None else None,
+            target=f"relationship:{relationship_id}",
+            detail={"from": before, "to": phase, "reason": reason},
+        )
+    )
+    return change
