@@ -59,12 +59,15 @@ class Pulse:
         return low_safety(self.safety)
 
 
+def read_score(raw: str | None, label: str) -> int:
+    """One answer as typed or chosen: a whole number from 1 to 5 (``label`` names it in errors)."""
+    return whole_number(raw, label, LOWEST, HIGHEST)
+
+
 def read_pulse(values: dict[str, str], labels: dict[str, str]) -> Pulse:
     """The three answers of a submitted form, each a whole number from 1 to 5.
 
     ``labels`` names each scale in the person's words for the error message.
     """
-    scores = {
-        scale: whole_number(values.get(scale), labels.get(scale, scale), LOWEST, HIGHEST) for scale in SCALES
-    }
+    scores = {scale: read_score(values.get(scale), labels.get(scale, scale)) for scale in SCALES}
     return Pulse(scores["support"], scores["challenge"], scores["safety"])

@@ -44,6 +44,7 @@ from bot.model import (
 from bot.routing import Router
 from bot.timefmt import parse_date, show_date
 from bot.validation import clean_text, date_not_in_past
+from bot.workflows._form_errors import FieldProblem, field, form_again
 
 PLAN_FLOW = "actions.plan"
 COMMENT_FLOW = "actions.comment"
@@ -242,20 +243,20 @@ def start_plan(ctx: Context, rel: Relationship, meeting_raw: str | None) -> Repl
     return Reply().say(Text(intro), *_drafting(ctx, rel, meeting_id, [], conv.version))
 
 
-def add_to_plan(ctx: Context, values: dict[str, str]) -> Reply:
-    conv = ctx.expect(PLAN_FLOW, values, "drafting")
-    rel = ctx.my_relationship(conv.data.get("r"))
-    if not plan.may_draft(rel, ctx.person):
-        raise NotPermitted("error.not_permitted")
-    text = clean_text(values.get("what"), ctx.text("actions.field.what"), ctx.programme.max_text_length)
-    owner_id, owner_name = plan.resolve_owner(values.get("owner"), values.get("owner_name") or "", rel)
+def _read_item(ctx: Context, rel: Relationship, values: dict[str, str], meeting_id: int | None) -> ActionItem:
+    """The submitted item, checked field by field; SMART shortcomings are not errors."""
+    with field("what"):
+        text = clean_text(values.get("what"), ctx.text("actions.field.what"), ctx.programme.max_text_length)
+    with field("owner"):
+        owner_id, owner_name = plan.resolve_owner(values.get("owner"), values.get("owner_name") or "", rel)
     due = None
-    if (values.get("due") or "").strip():
-        due = parse_date(values["due"])
-        date_not_in_past(due, ctx.today())
-    priority = plan.parse_priority(values.get("priority"))
-    meeting_id = conv.data.get("m")
-    item = ActionItem(
+    with field("due"):
+        if (values.get("due") or "").strip():
+            due = parse_date(values["due"])
+            date_not_in_past(due, ctx.today())
+    with field("priority"):
+        priority = plan.parse_priority(values.get("priority"))
+    return ActionItem(
         relationship_id=_rid(rel),
         text=text,
         created_by=ctx.person_id,
@@ -266,6 +267,18 @@ def add_to_plan(ctx: Context, values: dict[str, str]) -> Reply:
         priority=priority,
         meeting_id=meeting_id,
     )
+
+
+def add_to_plan(ctx: Context, values: dict[str, str]) -> Reply:
+    conv = ctx.expect(PLAN_FLOW, values, "drafting")
+    rel = ctx.my_relationship(conv.data.get("r"))
+    if not plan.may_draft(rel, ctx.person):
+        raise NotPermitted("error.not_permitted")
+    try:
+        item = _read_item(ctx, rel, values, conv.data.get("m"))
+    except FieldProblem as problem:
+        return form_again(ctx, _item_form(ctx, rel, conv.version), values, problem)
+    text, meeting_id = item.text, item.meeting_id
     ctx.content().add_action(item)
     assert item.id is not None
     added = [*conv.data.get("added", []), item.id]

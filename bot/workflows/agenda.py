@@ -27,6 +27,7 @@ from bot.model import AgendaItem, AgendaStatus, Relationship, RelationshipStatus
 from bot.routing import ActionHandler, CommandHandler, Router
 from bot.timefmt import show_date
 from bot.validation import clean_text
+from bot.workflows._form_errors import FieldProblem, field, form_again
 
 MAX_ITEMS = 20
 ADD_FLOW = "agenda.add"
@@ -136,7 +137,7 @@ def _after_change(ctx: Context, rel: Relationship, key: str, **values: object) -
     return reply
 
 
-def _add_form(ctx: Context, rel: Relationship, version: int, error: str = "") -> Form:
+def _add_form(ctx: Context, rel: Relationship, version: int) -> Form:
     return Form(
         form_id="agenda.add",
         title=ctx.text("agenda.form.add_title"),
@@ -155,7 +156,6 @@ def _add_form(ctx: Context, rel: Relationship, version: int, error: str = "") ->
                 InputKind.LONG_TEXT,
                 max_length=_limit(ctx),
                 hint=ctx.text("agenda.form.text_hint"),
-                error=error,
             ),
         ),
         submit_action="agenda.add",
@@ -289,9 +289,14 @@ def register(router: Router) -> None:
         conv = ctx.expect(ADD_FLOW, values, "form")
         rel = _relationship(ctx, conv.data.get("r"))
         prompt = values.get("prompt") or rules.OWN_TOPIC
-        if prompt not in (*rules.PROMPTS, rules.OWN_TOPIC):
-            raise InvalidInput("agenda.error.prompt")
-        text = _item_text(ctx, values.get("text"))
+        try:
+            with field("prompt"):
+                if prompt not in (*rules.PROMPTS, rules.OWN_TOPIC):
+                    raise InvalidInput("agenda.error.prompt")
+            with field("text"):
+                text = _item_text(ctx, values.get("text"))
+        except FieldProblem as problem:
+            return form_again(ctx, _add_form(ctx, rel, conv.version), values, problem)
         label = ctx.text(f"agenda.prompt_short.{prompt}") if prompt != rules.OWN_TOPIC else ""
         reply = add_item(ctx, rel, rules.with_prompt(label, text))
         ctx.finish()
@@ -338,7 +343,11 @@ def register(router: Router) -> None:
         upcoming = _view(ctx, rel).upcoming
         if item not in upcoming:
             raise StaleAction()
-        item.text = _item_text(ctx, values.get("text"))
+        try:
+            with field("text"):
+                item.text = _item_text(ctx, values.get("text"))
+        except FieldProblem as problem:
+            return form_again(ctx, _edit_form(ctx, item, conv.version), values, problem)
         ctx.finish()
         ctx.audit("agenda.edit", f"relationship:{rel.id}", item=item.id)
         return _after_change(ctx, rel, "agenda.edited", n=upcoming.index(item) + 1)

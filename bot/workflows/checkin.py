@@ -18,6 +18,7 @@ from bot.messages import Block, Button, Buttons, Fields, Form, Input, InputKind,
 from bot.model import CheckIn, Person, Relationship, RelationshipStatus, Side
 from bot.routing import Router
 from bot.timefmt import show_date
+from bot.workflows._form_errors import FieldProblem, field, form_again
 
 FLOW = "checkin"
 YES, NO = "yes", "no"
@@ -55,10 +56,27 @@ def _scale_input(ctx: Context, scale: str) -> Input:
     return Input(scale, ctx.text(f"checkin.scale.{scale}.question"), InputKind.CHOICE, options=options)
 
 
+def _read(ctx: Context, values: dict[str, str]) -> tuple[pulse_rules.Pulse, str]:
+    labels = _labels(ctx)
+    scores: dict[str, int] = {}
+    for scale in pulse_rules.SCALES:
+        with field(scale):
+            scores[scale] = pulse_rules.read_score(values.get(scale), labels[scale])
+    share = (values.get("share") or NO).strip().lower()
+    with field("share"):
+        if share not in (YES, NO):
+            raise InvalidInput("checkin.error.share")
+    return pulse_rules.Pulse(scores["support"], scores["challenge"], scores["safety"]), share
+
+
 def open_form(ctx: Context, rel: Relationship) -> Reply:
     conv = ctx.start(FLOW, "form", r=rel.id)
+    return Reply().say(_form(ctx, rel, conv.version))
+
+
+def _form(ctx: Context, rel: Relationship, version: int) -> Form:
     names = ", ".join(p.name for p in _audience(rel, ctx.person_id)) or "—"
-    form = Form(
+    return Form(
         form_id="checkin",
         title=ctx.text("checkin.form.title", kind=ctx.text(f"kind.{rel.kind}.label")),
         intro=ctx.text("checkin.form.intro", names=names),
@@ -77,9 +95,8 @@ def open_form(ctx: Context, rel: Relationship) -> Reply:
         ),
         submit_action="checkin.submit",
         submit_label=ctx.text("checkin.form.submit"),
-        hidden={"v": str(conv.version)},
+        hidden={"v": str(version)},
     )
-    return Reply().say(form)
 
 
 def _answers(ctx: Context, checkin: CheckIn) -> Fields:
@@ -121,10 +138,10 @@ def _notify_guides(ctx: Context, reply: Reply, rel: Relationship, checkin: Check
 def submit(ctx: Context, values: dict[str, str]) -> Reply:
     conv = ctx.expect(FLOW, values, "form")
     rel = ctx.my_relationship(conv.data.get("r"))
-    pulse = pulse_rules.read_pulse(values, _labels(ctx))
-    share = (values.get("share") or NO).strip().lower()
-    if share not in (YES, NO):
-        raise InvalidInput("checkin.error.share")
+    try:
+        pulse, share = _read(ctx, values)
+    except FieldProblem as problem:
+        return form_again(ctx, _form(ctx, rel, conv.version), values, problem)
     checkin = CheckIn(
         relationship_id=_rid(rel),
         person_id=ctx.person_id,

@@ -22,6 +22,7 @@ from bot.model import NetworkAsk, NetworkEntry
 from bot.routing import Router
 from bot.timefmt import show_date
 from bot.validation import clean_text
+from bot.workflows._form_errors import FieldProblem, field, form_again
 
 ADD_FLOW = "network.add"
 ASK_FLOW = "network.ask"
@@ -134,10 +135,18 @@ def _ask_form(ctx: Context, version: int) -> Form:
 
 
 def record_ask(ctx: Context, values: dict[str, str]) -> Reply:
-    ctx.expect(ASK_FLOW, values, "form")
-    kind = rules.parse_kind(values.get("gap") or "")
-    whom = " ".join(clean_text(values.get("whom"), ctx.text("network.field.whom"), NAME_LIMIT).split())
-    ask = clean_text(values.get("ask"), ctx.text("network.field.ask"), ctx.programme.max_text_length)
+    conv = ctx.expect(ASK_FLOW, values, "form")
+    try:
+        with field("gap"):
+            kind = rules.parse_kind(values.get("gap") or "")
+        with field("whom"):
+            whom = " ".join(
+                clean_text(values.get("whom"), ctx.text("network.field.whom"), NAME_LIMIT).split()
+            )
+        with field("ask"):
+            ask = clean_text(values.get("ask"), ctx.text("network.field.ask"), ctx.programme.max_text_length)
+    except FieldProblem as problem:
+        return form_again(ctx, _ask_form(ctx, conv.version), values, problem)
     ctx.content().add_network_ask(
         NetworkAsk(person_id=ctx.person_id, gap_kind=kind, ask=ask, asked_of=whom, created_at=ctx.now())
     )

@@ -148,6 +148,12 @@ def test_bad_input_gets_a_clear_reply_and_stores_nothing(
         return mentee.text()
 
     assert "already passed" in send(due="2026-03-01")
+    # the form comes back with what was typed and the message under the field to fix
+    again = mentee.last_form()
+    assert again is not None and again.hidden == form.hidden
+    errors = {i.name: i.error for i in again.inputs if i.error}
+    assert list(errors) == ["due"] and "already passed" in errors["due"]
+    assert {i.name: i.value for i in again.inputs}["what"] == "Write the reflection"
     assert "couldn't read “next friday” as a date" in send(due="next friday")
     assert f"under {programme.max_text_length} characters" in send(what="x" * (programme.max_text_length + 1))
     assert "Please fill in the action" in send(what="   ")

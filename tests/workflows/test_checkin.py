@@ -126,6 +126,8 @@ def test_bad_answers_and_a_stale_form_store_nothing_twice(
     base = {**form.hidden, "support": "3", "challenge": "3", "safety": "3", "share": "no"}
     mentee.act(form.submit_action, base | {"support": "7"})
     assert "The support should be a whole number from 1 to 5" in mentee.text()
+    again = mentee.last_form()
+    assert again is not None and [i.name for i in again.inputs if i.error] == ["support"]
     mentee.act(form.submit_action, base | {"share": "perhaps"})
     assert "yes or no" in mentee.text()
     assert stored_checkins(uow_factory, pair) == []
