@@ -76,15 +76,14 @@ class SlackChannel:
 
         self.listeners = SlackListeners(bot, texts, self.directory, seen_first_time)
         self.listeners.register(self.app)
-        self.sender = SlackSender(self.client_for_workspace, texts, self.directory)
+        self.sender = SlackSender(self.client_for_workspace, texts, self.directory, self.close_session)
         self._sender_clients: dict[str, AsyncWebClient] = {}
         self._session: aiohttp.ClientSession | None = None
         self.socket_mode: AsyncSocketModeHandler | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------------
     async def start(self) -> None:
-        self._session = aiohttp.ClientSession()
-        self.client.session = self._session
+        await self.session()
         if self.config.socket_mode:
             self.socket_mode = AsyncSocketModeHandler(self.app, self.config.app_token, web_client=self.client)
             await self.socket_mode.connect_async()
@@ -97,9 +96,22 @@ class SlackChannel:
             await self.socket_mode.close_async()
             self.socket_mode = None
         await self.listeners.drain()
-        if self._session is not None:
+        await self.close_session()
+
+    async def session(self) -> aiohttp.ClientSession:
+        """The one aiohttp session every Web API client shares; opened on first use (``mentorbot tick``
+        sends without ever starting the server), closed by :meth:`close_session`."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+            self.client.session = self._session
+            for client in self._sender_clients.values():
+                client.session = self._session
+        return self._session
+
+    async def close_session(self) -> None:
+        if self._session is not None and not self._session.closed:
             await self._session.close()
-            self._session = None
+        self._session = None
 
     # -- the dispatcher's way to Slack ---------------------------------------------------------------------
     async def client_for_workspace(self, workspace: str) -> AsyncWebClient | None:
@@ -110,15 +122,15 @@ class SlackChannel:
             token = bot.bot_token if bot is not None else None
         if token is None:
             return None
+        session = await self.session()
         client = self._sender_clients.get(token)
         if client is None:
             # no rate-limit retry handler: the dispatcher reschedules on RetryLater instead of waiting here
             client = AsyncWebClient(
                 token=token,
                 base_url=self.config.api_url,
-                session=self._session,
+                session=session,
                 retry_handlers=[AsyncConnectionErrorRetryHandler()],
             )
             self._sender_clients[token] = client
-        client.session = self._session
         return client

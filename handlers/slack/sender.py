@@ -63,10 +63,17 @@ class SlackSender:
     # chat.postMessage: about one message per second per channel; several hundred a minute per workspace
     rate_limit = RateLimit(per_second=1.0, global_per_second=4.0)
 
-    def __init__(self, client_for: ClientFor, texts: Texts, directory: Directory) -> None:
+    def __init__(
+        self, client_for: ClientFor, texts: Texts, directory: Directory, close: Callable[[], Awaitable[None]]
+    ) -> None:
         self._client_for = client_for
         self._texts = texts
         self._directory = directory
+        self._close = close
+
+    async def aclose(self) -> None:
+        """Close the HTTP session (the dispatcher calls this on shutdown and after ``mentorbot tick``)."""
+        await self._close()
 
     def rate_key(self, identity: ChatIdentity) -> str:
         # one DM channel per (workspace, user): the key Slack limits postings on
@@ -80,24 +87,32 @@ class SlackSender:
             payloads = render_message(message, self._texts)
         except RenderError as err:
             raise PermanentFailure(str(err)) from err
+        method = "conversations.open"
         try:
             channel = await self._directory.dm_channel(client, identity.workspace, identity.external_id)
+            method = "chat.postMessage"
             for payload in payloads:
-                await call(client, "chat.postMessage", channel=channel, **payload)
+                await call(client, method, channel=channel, **payload)
         except SlackApiError as err:
-            raise translate_error(err) from err
+            raise translate_error(err, method) from err
         except (TimeoutError, aiohttp.ClientError) as err:
             raise RetryLater(f"network: {type(err).__name__}") from err
 
 
-def translate_error(err: SlackApiError) -> Exception:
-    """A Slack API error as the dispatcher's RetryLater / NotReachable / PermanentFailure."""
+def translate_error(err: SlackApiError, method: str = "chat.postMessage") -> Exception:
+    """A Slack API error as the dispatcher's RetryLater / NotReachable / PermanentFailure.
+
+    chat.postMessage is limited per channel, so its 429 holds back only that person's DM; the tiered
+    methods (conversations.open) are limited per workspace, so their 429 holds back all of Slack.
+    """
     response = err.response
     status = int(getattr(response, "status_code", 0) or 0)
     code = error_code(err)
     retry_after = _retry_after(getattr(response, "headers", None) or {})
     if status == 429 or code == "ratelimited":
-        return RetryLater("rate limited (429)", retry_after)
+        return RetryLater(
+            f"rate limited (429) on {method}", retry_after, platform_wide=method != "chat.postMessage"
+        )
     if status >= 500 or code in TEMPORARY_ERRORS:
         return RetryLater(f"Slack error {status} {code}".strip(), retry_after)
     if code in UNREACHABLE_ERRORS:

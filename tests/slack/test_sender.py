@@ -4,11 +4,18 @@ RetryLater / NotReachable / PermanentFailure."""
 from __future__ import annotations
 
 import pytest
-from slack_harness import Harness, People, message_text
+from fake_slack import FakeSlack
+from slack_harness import Harness, People, make_runtime, message_text, slack_env
+from sqlalchemy import Engine
 
+from bot.clock import FixedClock
 from bot.messages import Button, Buttons, Message, Section, Text
 from bot.model import ChatIdentity, Person
+from bot.programme import ProgrammeConfig
+from handlers.slack.mount import mount_slack
+from mentorbot.server import build_app
 from scheduler.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
+from storage.uow import SqlUnitOfWorkFactory
 
 MENTEE = Person(email="mentee@example.org", name="Eli Mentee", id=1)
 MENTEE_ON_SLACK = ChatIdentity(platform="slack", external_id="U0MENTEE", workspace="T0TEAM")
@@ -81,3 +88,23 @@ async def test_a_long_list_is_split_into_messages_and_the_rest_counted_visibly(
     more = int(last.rsplit("…and ", 1)[1].split(" ")[0])
     assert shown + more == 8000  # nothing disappears silently
     assert slack.fake.violations == []
+
+
+async def test_a_429_on_a_workspace_wide_method_holds_back_all_of_slack(
+    slack: Harness, people: People
+) -> None:
+    slack.fake.fail_next("conversations.open", 429, "ratelimited", {"Retry-After": "30"})
+    with pytest.raises(RetryLater) as raised:
+        await sender_of(slack).send(MENTEE, MENTEE_ON_SLACK, NOTICE)
+    assert (raised.value.retry_after, raised.value.platform_wide) == (30.0, True)
+
+
+async def test_the_sender_works_without_the_server_running_as_mentorbot_tick_uses_it(
+    engine: Engine, uow_factory: SqlUnitOfWorkFactory, clock: FixedClock, fake_slack: FakeSlack
+) -> None:
+    runtime = make_runtime(engine, uow_factory, ProgrammeConfig.default(), clock, slack_env(fake_slack))
+    build_app(runtime, [mount_slack])  # mounted, never started
+    sender = runtime.senders["slack"]
+    await sender.send(MENTEE, MENTEE_ON_SLACK, NOTICE)
+    assert fake_slack.posts()[0]["channel"] == "DU0MENTEE"
+    await sender.aclose()  # type: ignore[attr-defined]
