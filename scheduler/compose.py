@@ -50,11 +50,12 @@ def rule_line(programme: ProgrammeConfig, rules: GroundRules | None, key: str) -
 
 
 def first_meeting(
-    programme: ProgrammeConfig, rel: Relationship, person: Person, rules: GroundRules | None, *, learner: bool
+    programme: ProgrammeConfig, rel: Relationship, person: Person, rules: GroundRules | None, *, goals: bool
 ) -> Message:
+    """``goals``: add the mentee's preparation (strengths, growth areas, goals) when the phase asks for it."""
     heading = programme.text("nudge.first_meeting.title", title=title(programme, rel, person.id))
     body = [programme.text("nudge.first_meeting.body"), rule_line(programme, rules, "who_schedules")]
-    if learner:
+    if goals:
         body.append(programme.text("nudge.first_meeting.goals"))
     return _message(
         [

@@ -71,7 +71,7 @@ from scheduler.kinds import (
     WEEKLY_DIGEST,
     NudgeSpec,
 )
-from scheduler.localtime import NUDGE_TIME, at_local, day_slot, local_date, release, start_of_day, zone_of
+from scheduler.localtime import at_local, day_slot, local_date, release, start_of_day, zone_of
 from scheduler.phases import PhaseStep, evaluate
 from scheduler.rhythm import cadence as cadence_of
 from scheduler.snapshot import ExistingDelivery, RelationshipFacts, Snapshot
@@ -348,7 +348,7 @@ class _RelContext:
                     self.rel,
                     person,
                     self.rules,
-                    learner=person.id in learners,
+                    goals=person.id in learners and "goals" in self.families,
                 )
                 self.offer(
                     FIRST_MEETING,
@@ -433,8 +433,9 @@ class _RelContext:
                     day_slot(window + rhythm, person, self.programme),
                     build,
                 )
+        # from the start of that day in the programme's zone, so each coordinator gets it at their own 09:00
         stall_on = window + 2 * rhythm
-        stall_at = at_local(stall_on, NUDGE_TIME, zone)
+        stall_at = start_of_day(stall_on, zone)
         if stall_at > self.now:
             self.p.wake([self.f.id], stall_at)
         elif self.now < stall_at + STALL.grace:
