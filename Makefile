@@ -33,3 +33,10 @@ bench: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mentorbot.sqlite3
+
+# Chat with the running bot (`make run` in another terminal) in the Microsoft 365 Agents Playground, a
+# Teams-like web page: no Microsoft account or credentials needed. Installs the pinned Playground with npm
+# into .cache/playground (never committed). AS=EMAIL chooses who you are (default: the example mentee).
+AS ?= mentee@example.org
+playground: $(VENV)/.installed-run
+	$(BIN)/mentorbot teams playground --as $(AS)

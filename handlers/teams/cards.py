@@ -139,7 +139,6 @@ class CardRenderer:
                 if inp.max_length:
                     element["maxLength"] = inp.max_length
                 _set(element, "value", inp.value)
-                _set(element, "placeholder", inp.hint)
                 elements = [element]
             case InputKind.DATE:
                 elements = [_with_value({"type": "Input.Date", "id": inp.name, **common}, inp.value)]
@@ -157,14 +156,12 @@ class CardRenderer:
                     },
                     clock,
                 )
-                _set(time_input, "placeholder", inp.hint)
                 elements = [date_input, time_input]
             case InputKind.NUMBER:
                 element = {"type": "Input.Number", "id": inp.name, **common}
                 number = _number(inp.value)
                 if number is not None:
                     element["value"] = number
-                _set(element, "placeholder", inp.hint)
                 elements = [element]
             case InputKind.CHOICE | InputKind.MULTI_CHOICE:
                 element = {
@@ -176,7 +173,6 @@ class CardRenderer:
                     "choices": [{"title": o.label, "value": o.value} for o in inp.options],
                 }
                 _set(element, "value", inp.value)
-                _set(element, "placeholder", inp.hint)
                 elements = [element]
             case _:
                 elements = [_with_value({"type": "Input.Text", "id": inp.name, **common}, inp.value)]
