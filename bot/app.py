@@ -78,6 +78,19 @@ class MentorBot:
             )
             return Handled([self._say("error.internal")], failed=True)
 
+    # -- linking people to a platform before they write (a channel's directory lookup) ----------
+    def unlinked(self, platform: str) -> list[str]:
+        """E-mail addresses of people in the programme with no identity on ``platform`` yet."""
+        with self.uow_factory() as uow:
+            return sorted(p.email for p in uow.people.all() if p.identity(platform) is None)
+
+    def link(self, sender: Sender) -> bool:
+        """Remember ``sender`` (found by e-mail in the platform's directory, e.g. Slack's
+        users.lookupByEmail) as the way to reach the person with that e-mail, exactly as on their first
+        message, so that nudges reach them before they ever write. True when they are in the programme."""
+        with self.uow_factory() as uow:
+            return self._identify(uow, sender) is not None
+
     # -- steps -----------------------------------------------------------------------------------
     def _identify(self, uow: UnitOfWork, sender: Sender) -> Person | None:
         person = uow.people.by_identity(sender.platform, sender.external_id)

@@ -7,6 +7,7 @@ Mode connection are created in :meth:`SlackChannel.start` and closed in :meth:`S
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 import aiohttp
@@ -22,12 +23,14 @@ from sqlalchemy import Engine
 from bot.app import MentorBot
 from bot.clock import Clock
 from handlers.slack.config import SlackConfig
+from handlers.slack.linker import Linker
 from handlers.slack.listeners import SlackListeners
 from handlers.slack.oauth import ThreadedInstallationStore, oauth_settings
 from handlers.slack.render import Texts
 from handlers.slack.sender import SlackSender
-from handlers.slack.web import Directory
+from handlers.slack.web import Directory, call
 from storage.processed_events import first_time
+from storage.slack_installations import installed_teams
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,10 @@ class SlackChannel:
         self._sender_clients: dict[str, AsyncWebClient] = {}
         self._session: aiohttp.ClientSession | None = None
         self.socket_mode: AsyncSocketModeHandler | None = None
+        self.engine = engine
+        self.linker = Linker(bot, self.workspaces)
+        self._linking: asyncio.Task[None] | None = None
+        self._team_id: str | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -90,8 +97,14 @@ class SlackChannel:
             log.info("Slack: connected over Socket Mode")
         else:
             log.info("Slack: listening on /slack/events")
+        self._linking = asyncio.create_task(self.linker.run_forever())
 
     async def stop(self) -> None:
+        if self._linking is not None:
+            self._linking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._linking
+            self._linking = None
         if self.socket_mode is not None:
             await self.socket_mode.close_async()
             self.socket_mode = None
@@ -112,6 +125,30 @@ class SlackChannel:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
+
+    async def workspaces(self) -> list[tuple[str, AsyncWebClient]]:
+        """Each workspace the app is in, with a client to look people up there (waits out a 429)."""
+        await self.session()
+        if self.config.bot_token is not None:
+            if self._team_id is None:
+                self._team_id = str((await call(self.client, "auth.test")).get("team_id") or "")
+            return [(self._team_id, self.client)]
+        found: list[tuple[str, AsyncWebClient]] = []
+        for team in await asyncio.to_thread(installed_teams, self.engine):
+            client = await self.client_for_workspace(team)
+            if client is not None:
+                found.append(
+                    (
+                        team,
+                        AsyncWebClient(
+                            token=client.token,
+                            base_url=self.config.api_url,
+                            session=self._session,
+                            retry_handlers=self.client.retry_handlers,
+                        ),
+                    )
+                )
+        return found
 
     # -- the dispatcher's way to Slack ---------------------------------------------------------------------
     async def client_for_workspace(self, workspace: str) -> AsyncWebClient | None:

@@ -25,6 +25,9 @@ WEB_API_METHODS: dict[str, tuple[str, ...]] = {
     "views.open": (),
     "views.update": (),
     "views.publish": (),
+    # calendar invites (.ics) shared as files: slack_sdk's files_upload_v2 calls these two
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
 }
 
 

@@ -46,7 +46,7 @@ from handlers.slack.render import (
     unpack_form,
     without_form,
 )
-from handlers.slack.web import Directory, call, error_code
+from handlers.slack.web import Directory, call, error_code, share_files
 
 log = logging.getLogger(__name__)
 
@@ -380,13 +380,18 @@ class SlackListeners:
                 continue
             for payload in payloads:
                 await call(client, "chat.postMessage", channel=channel, **payload)
+            await share_files(client, channel, message)
 
     async def replace(self, client: AsyncWebClient, origin: Origin, messages: list[Message]) -> list[Message]:
         """Put the first message in place of ``origin``; returns the messages still to post."""
         payloads = render_message(messages[0], self.texts)
+        if not payloads:  # nothing to show but a file: leave the message, share the file below it
+            await share_files(client, origin.channel, messages[0])
+            return messages[1:]
         await call(client, "chat.update", channel=origin.channel, ts=origin.ts, **payloads[0])
         for payload in payloads[1:]:
             await call(client, "chat.postMessage", channel=origin.channel, **payload)
+        await share_files(client, origin.channel, messages[0])
         return messages[1:]
 
     async def update(

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.messages import Block as NeutralBlock
 from bot.messages import (
+    Attachment,
     Button,
     Buttons,
     ButtonStyle,
@@ -31,6 +31,7 @@ from bot.messages import (
     Section,
     Text,
 )
+from bot.messages import Block as NeutralBlock
 from bot.serialize import message_from_dict, message_to_dict
 from handlers.slack import blockkit as bk
 from handlers.slack.blockkit import Block, escape
@@ -75,6 +76,8 @@ class Origin:
 def render_message(message: Message, texts: Texts) -> list[dict[str, Any]]:
     """``message`` as chat.postMessage payloads (``text`` + ``blocks``): one per page of 50 blocks."""
     blocks = message_blocks(message.blocks, texts)
+    if not blocks:
+        return []  # e.g. only a file: nothing to post but the upload
     pages = paginate(blocks, bk.MESSAGE_BLOCKS, MAX_PAGES, texts)
     summary = notification_text(message)
     return [{"text": summary, "blocks": page} for page in pages]
@@ -114,9 +117,15 @@ def message_blocks(blocks: Iterable[NeutralBlock], texts: Texts) -> list[Block]:
                 out.append({"type": "divider"})
             case Form():
                 out.extend(form_prompt(block, texts))
+            case Attachment():
+                pass  # uploaded as a file next to the message (see attachments_of)
             case _:
                 log.warning("Slack cannot show a %s block yet; left out", type(block).__name__)
     return out
+
+
+def attachments_of(message: Message) -> list[Attachment]:
+    return [b for b in message.blocks if isinstance(b, Attachment)]
 
 
 def button_element(button: Button, action_id: str) -> Block | None:
@@ -260,7 +269,10 @@ def modal_view(
     )
     if len(metadata) > bk.PRIVATE_METADATA:
         raise RenderError(f"form {form.form_id!r}: hidden values too big for a Slack modal")
-    blocks: list[Block] = message_blocks(preface, texts)
+    blocks: list[Block] = []
+    if len(form.title) > bk.VIEW_TITLE:  # the title bar holds 24 characters: say it in full below it
+        blocks.append(bk.section(f"*{escape(form.title)}*"))
+    blocks.extend(message_blocks(preface, texts))
     if form.intro:
         blocks.extend(bk.section(piece) for piece in bk.split_text(escape(form.intro)))
     blocks.extend(input_block(inp) for inp in form.inputs)

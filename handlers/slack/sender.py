@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.messages import Message
 from bot.model import ChatIdentity, Person
 from handlers.slack.render import RenderError, Texts, render_message
-from handlers.slack.web import Directory, call, error_code
+from handlers.slack.web import Directory, call, error_code, share_files
 from scheduler.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,7 @@ class SlackSender:
             raise translate_error(err, method) from err
         except (TimeoutError, aiohttp.ClientError) as err:
             raise RetryLater(f"network: {type(err).__name__}") from err
+        await share_files(client, channel, message)
 
 
 def translate_error(err: SlackApiError, method: str = "chat.postMessage") -> Exception:

@@ -6,14 +6,18 @@ the manifest's scopes always cover what the code calls.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.messages import Sender
+from bot.messages import Attachment, Message, Sender
 from handlers.slack.capabilities import WEB_API_METHODS
+
+log = logging.getLogger(__name__)
 
 READ_METHODS = frozenset({"users.info", "users.lookupByEmail"})  # form/query parameters, not JSON
 
@@ -29,6 +33,24 @@ async def call(client: AsyncWebClient, method: str, **args: Any) -> dict[str, An
         response = await client.api_call(method, json=args)
     data = response.data
     return data if isinstance(data, dict) else {}
+
+
+async def upload(client: AsyncWebClient, channel: str, attachment: Attachment) -> None:
+    """Share a file (a calendar invite) in ``channel``: files.getUploadURLExternal, the upload itself,
+    files.completeUploadExternal (slack_sdk's files_upload_v2; both methods are in the capabilities table)."""
+    await client.files_upload_v2(
+        channel=channel, content=attachment.content, filename=attachment.filename, title=attachment.filename
+    )
+
+
+async def share_files(client: AsyncWebClient, channel: str, message: Message) -> None:
+    """Upload the message's files after it. A failed upload is logged, not raised: the message itself
+    arrived, and sending it again to retry the file would say everything twice."""
+    for attachment in (b for b in message.blocks if isinstance(b, Attachment)):
+        try:
+            await upload(client, channel, attachment)
+        except (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError) as err:
+            log.warning("could not share %s on Slack: %s", attachment.filename, err)
 
 
 def error_code(err: SlackApiError) -> str:

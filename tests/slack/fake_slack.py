@@ -39,6 +39,8 @@ REQUIRED: dict[str, list[str | tuple[str, ...]]] = {
     "views.open": ["trigger_id", "view"],
     "views.update": ["view", ("view_id", "external_id")],
     "views.publish": ["user_id", "view"],
+    "files.getUploadURLExternal": ["filename", "length"],
+    "files.completeUploadExternal": ["files"],
 }
 
 
@@ -73,6 +75,8 @@ class FakeSlack:
         self.violations: list[str] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) -> message
         self.responses: list[dict[str, Any]] = []  # what was posted to response_url
+        self.uploads: dict[str, bytes] = {}  # file id -> content
+        self.files: list[dict[str, Any]] = []  # shared files: id, title, channel, content
         self.expired_triggers: set[str] = set()
         self.tokens = {BOT_TOKEN}
         self.failures: dict[str, list[Failure]] = {}
@@ -106,6 +110,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response_url)
         app.router.add_get("/socket", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self.server = TestServer(app)
         await self.server.start_server()
 
@@ -290,6 +295,31 @@ class FakeSlack:
     def _views_publish(self, args: dict[str, Any], call: Call) -> dict[str, Any]:
         self._check_view(args["view"], "home")
         return {"view": args["view"]}
+
+    def _files_getUploadURLExternal(self, args: dict[str, Any], call: Call) -> dict[str, Any]:  # noqa: N802
+        assert self.server is not None
+        file_id = f"F{len(self.uploads) + 1:04d}"
+        self.uploads[file_id] = b""
+        return {"upload_url": str(self.server.make_url(f"/upload/{file_id}")), "file_id": file_id}
+
+    def _files_completeUploadExternal(self, args: dict[str, Any], call: Call) -> dict[str, Any]:  # noqa: N802
+        files = json.loads(args["files"]) if isinstance(args["files"], str) else args["files"]
+        for f in files:
+            if not self.uploads.get(f["id"]):
+                self.violations.append(f"files.completeUploadExternal for {f['id']} before its upload")
+            self.files.append(
+                {
+                    "id": f["id"],
+                    "title": f.get("title"),
+                    "channel": args.get("channel_id"),
+                    "content": self.uploads.get(f["id"], b"").decode(),
+                }
+            )
+        return {"files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text=f"OK - {len(self.uploads[request.match_info['file_id']])}")
 
     # -- response_url and Socket Mode --------------------------------------------------------------------
     async def _response_url(self, request: web.Request) -> web.Response:

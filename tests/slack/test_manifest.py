@@ -55,6 +55,7 @@ def test_the_manifest_asks_for_exactly_the_scopes_events_and_command_the_code_us
     assert m["oauth_config"]["scopes"]["bot"] == [
         "chat:write",
         "commands",
+        "files:write",
         "im:history",
         "im:write",
         "users:read",

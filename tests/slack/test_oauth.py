@@ -29,7 +29,9 @@ async def install(slack: Harness, code: str) -> str:
     assert url is not None, page
     authorize = url.group(1).replace("&amp;", "&")
     assert "client_id=1234.5678" in authorize
-    assert "scope=chat:write,commands,im:history,im:write,users:read,users:read.email" in authorize
+    assert (
+        "scope=chat:write,commands,files:write,im:history,im:write,users:read,users:read.email" in authorize
+    )
     state = re.search(r"state=([^&]+)", authorize)
     assert state is not None
     async with slack.client.get(
