@@ -17,8 +17,10 @@ from typing import Any
 
 from bot.context import Context
 from bot.errors import InvalidInput, NotFound, NotPermitted
+from bot.messages import Message, Outbound, Text
 from bot.model import (
     AuditEvent,
+    Delivery,
     Membership,
     Person,
     PhaseChange,
@@ -30,6 +32,7 @@ from bot.model import (
 from bot.phases import set_phase
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
+from bot.serialize import message_to_dict
 from bot.validation import clean_text
 
 REFUSED = "refused"
@@ -274,6 +277,108 @@ def rematch(
         assessor_conflict=conflict,
     )
     return new
+
+
+# -- telling the members ------------------------------------------------------------------------------
+
+NOTICE_PRIORITY = 20  # as the bot's other notices to members
+
+
+def member_notices(
+    programme: ProgrammeConfig, rel: Relationship, key: str, event: str, now: datetime, **values: object
+) -> list[Outbound]:
+    """One notice per current member of ``rel`` saying what a coordinator changed (catalogue ``key``)."""
+    return [
+        Outbound(
+            m.person.id,
+            Message((Text(programme.text(key, number=rel.id, **values)),)),
+            kind="notice",
+            key=f"coordinator-{rel.id}-{event}-{now.isoformat()}",
+        )
+        for m in rel.current_members()
+        if m.person.id is not None
+    ]
+
+
+def phase_notices(programme: ProgrammeConfig, rel: Relationship, now: datetime) -> list[Outbound]:
+    what_key = f"phase.{rel.phase}.what_now"
+    what_now = programme.text(what_key) if programme.catalogue.has(what_key) else ""
+    return member_notices(
+        programme,
+        rel,
+        "coordinator.notice.phase",
+        f"phase-{rel.phase}",
+        now,
+        phase=rel.phase,
+        what_now=what_now,
+    )
+
+
+def rematch_notices(programme: ProgrammeConfig, old: Relationship, new: Relationship) -> list[Outbound]:
+    """The learner and the new guide hear about the new relationship; the old guide that it ended."""
+    learner, guide = new.learners()[0], new.guides()[0]
+    assert learner.id is not None and guide.id is not None
+    key = f"rematch-{new.id}"
+    notices = [
+        Outbound(
+            learner.id,
+            Message(
+                (
+                    Text(
+                        programme.text(
+                            "coordinator.notice.rematched_learner",
+                            guide=guide.name,
+                            number=new.id,
+                            kind=new.kind,
+                        )
+                    ),
+                )
+            ),
+            key=key,
+        ),
+        Outbound(
+            guide.id,
+            Message(
+                (
+                    Text(
+                        programme.text(
+                            "coordinator.notice.rematched_guide",
+                            learner=learner.name,
+                            number=new.id,
+                            kind=new.kind,
+                        )
+                    ),
+                )
+            ),
+            key=key,
+        ),
+    ]
+    for old_guide in old.guides():
+        if old_guide.id is not None and old_guide.id != guide.id:
+            notices.append(
+                Outbound(
+                    old_guide.id,
+                    Message((Text(programme.text("coordinator.notice.ended", number=old.id)),)),
+                    key=key,
+                )
+            )
+    return notices
+
+
+def enqueue_notices(uow: UnitOfWork, notices: list[Outbound], now: datetime) -> None:
+    """Put notices in the outbox as the bot does for chat replies (for changes made from the CLI)."""
+    for notice in notices:
+        uow.deliveries.enqueue(
+            Delivery(
+                person_id=notice.person_id,
+                kind=notice.kind,
+                dedupe_key=f"{notice.kind}:{notice.person_id}:{notice.key}",
+                payload={"message": message_to_dict(notice.message)},
+                due_at=now,
+                priority=NOTICE_PRIORITY,
+                created_at=now,
+            )
+        )
 
 
 # -- people ------------------------------------------------------------------------------------------

@@ -24,9 +24,12 @@ from bot.coordinator import (
     change_phase,
     end_relationship,
     find_relationship,
+    member_notices,
     pause_relationship,
+    phase_notices,
     relationship_number,
     rematch,
+    rematch_notices,
     rematch_options,
     require_coordinator,
     resume_relationship,
@@ -89,21 +92,26 @@ def register(router: Router) -> None:
         rel = _relationship(ctx, "relationship.pause", rest)
         pause_relationship(ctx.uow, rel, ctx.person, ctx.now())
         reply = Reply().say(Text(ctx.text("coordinator.relationship.paused", number=rel.id)))
-        return _tell_members(ctx, reply, rel, "coordinator.notice.paused", "paused")
+        reply.notices += member_notices(ctx.programme, rel, "coordinator.notice.paused", "paused", ctx.now())
+        return reply
 
     @command("resume relationship", "coordinator.help.resume", usage="N")
     def resume(ctx: Context, rest: str) -> Reply:
         rel = _relationship(ctx, "relationship.resume", rest)
         resume_relationship(ctx.uow, rel, ctx.person, ctx.now())
         reply = Reply().say(Text(ctx.text("coordinator.relationship.resumed", number=rel.id)))
-        return _tell_members(ctx, reply, rel, "coordinator.notice.resumed", "resumed")
+        reply.notices += member_notices(
+            ctx.programme, rel, "coordinator.notice.resumed", "resumed", ctx.now()
+        )
+        return reply
 
     @command("end relationship", "coordinator.help.end", usage="N")
     def end(ctx: Context, rest: str) -> Reply:
         rel = _relationship(ctx, "relationship.end", rest)
         end_relationship(ctx.uow, rel, ctx.person, ctx.now())
         reply = Reply().say(Text(ctx.text("coordinator.relationship.ended", number=rel.id)))
-        return _tell_members(ctx, reply, rel, "coordinator.notice.ended", "ended")
+        reply.notices += member_notices(ctx.programme, rel, "coordinator.notice.ended", "ended", ctx.now())
+        return reply
 
     @command("phase", "coordinator.help.phase", usage="N PHASE")
     def phase(ctx: Context, rest: str) -> Reply:
@@ -117,9 +125,8 @@ def register(router: Router) -> None:
         reply = Reply().say(
             Text(ctx.text("coordinator.phase.changed", number=rel.id, before=before, after=rel.phase))
         )
-        return _tell_members(
-            ctx, reply, rel, "coordinator.notice.phase", f"phase-{rel.phase}", phase=rel.phase
-        )
+        reply.notices += phase_notices(ctx.programme, rel, ctx.now())
+        return reply
 
     @command("rematch", "coordinator.help.rematch", usage="N [GUIDE_EMAIL]", aliases=("re-match",))
     def rematch_command(ctx: Context, rest: str) -> Reply:
@@ -175,32 +182,7 @@ def register(router: Router) -> None:
                 )
             )
         )
-        assert learner.id is not None and guide.id is not None
-        reply.notify(
-            learner.id,
-            Text(
-                ctx.text(
-                    "coordinator.notice.rematched_learner", guide=guide.name, number=new.id, kind=new.kind
-                )
-            ),
-            key=f"rematch-{new.id}",
-        )
-        reply.notify(
-            guide.id,
-            Text(
-                ctx.text(
-                    "coordinator.notice.rematched_guide", learner=learner.name, number=new.id, kind=new.kind
-                )
-            ),
-            key=f"rematch-{new.id}",
-        )
-        for old_guide in rel.guides():
-            if old_guide.id is not None:
-                reply.notify(
-                    old_guide.id,
-                    Text(ctx.text("coordinator.notice.ended", number=rel.id)),
-                    key=f"rematch-{new.id}",
-                )
+        reply.notices += rematch_notices(ctx.programme, rel, new)
         return reply
 
     @command("add person", "coordinator.help.add_person", usage="EMAIL NAME ROLE")
@@ -218,21 +200,6 @@ def _relationship(ctx: Context, action: str, raw: str) -> Relationship:
     number = raw.strip().lstrip("#")
     require_coordinator(ctx, action, f"relationship:{number}" if number.isdigit() else "")
     return find_relationship(ctx.uow, relationship_number(raw))
-
-
-def _tell_members(
-    ctx: Context, reply: Reply, rel: Relationship, key: str, event: str, **values: object
-) -> Reply:
-    """Let every member know what the coordinator changed (through the outbox)."""
-    for member in rel.current_members():
-        pid = member.person.id
-        if pid is not None:
-            reply.notify(
-                pid,
-                Text(ctx.text(key, number=rel.id, **values)),
-                key=f"coordinator-{rel.id}-{event}-{ctx.now().isoformat()}",
-            )
-    return reply
 
 
 def rematch_form(ctx: Context, conv: Conversation, rel: Relationship, options: list[GuideOption]) -> Form:

@@ -3,6 +3,8 @@ members told, and refused (and audited) for anyone who is not a coordinator."""
 
 from __future__ import annotations
 
+import argparse
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -10,9 +12,12 @@ from typing import Any
 import pytest
 from coordinator_seed import Seeded
 
+from bot.clock import FixedClock
 from bot.model import RelationshipStatus, Side
+from bot.programme import ProgrammeConfig
 from bot.serialize import message_from_dict
 from handlers.console.channel import ConsoleSession
+from mentorbot.commands.relationship import change
 from storage.uow import SqlUnitOfWorkFactory
 
 
@@ -243,3 +248,56 @@ def test_a_forged_rematch_form_from_a_non_coordinator_is_refused(
         "relationship.rematch",
         "refused",
     )
+
+
+def cli(**values: object) -> argparse.Namespace:
+    defaults: dict[str, object] = {
+        "email": "coordinator@example.org",
+        "assesses": False,
+        "override_reason": "",
+    }
+    return argparse.Namespace(**{**defaults, **values})
+
+
+def test_the_same_changes_from_the_cli(
+    seeded: Seeded, uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
+) -> None:
+    r1, r2 = seeded.rels["r1"], seeded.rels["r2"]
+    out = io.StringIO()
+    assert change(uow_factory, programme, clock, cli(change="pause", number=str(r1)), out) == 0
+    assert change(uow_factory, programme, clock, cli(change="resume", number=f"#{r1}"), out) == 0
+    assert (
+        change(uow_factory, programme, clock, cli(change="phase", number=str(r1), phase="closure"), out) == 0
+    )
+    args = cli(change="rematch", number=str(r2), guide="vera@example.org")
+    assert change(uow_factory, programme, clock, args, out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith(f"Relationship #{r1} is paused")
+    assert lines[2] == f"Relationship #{r1} moved from cultivation to closure. Its members have been told."
+    assert "for Bo Learner with Vera Volunteer" in lines[3]
+    assert status_of(uow_factory, r1) == (RelationshipStatus.ACTIVE, "closure")
+    assert status_of(uow_factory, r2)[0] == RelationshipStatus.ENDED
+    assert any("now in the closure phase" in n for n in notices(uow_factory, seeded.ids["eli"]))
+    assert any("You have a new guide: Vera Volunteer" in n for n in notices(uow_factory, seeded.ids["bo"]))
+    done = [(e.action, e.actor_id) for e in audit_events(uow_factory) if e.outcome == "ok"]
+    cora_id = seeded.ids["cora"]
+    assert done[-4:] == [
+        ("relationship.pause", cora_id),
+        ("relationship.resume", cora_id),
+        ("relationship.phase", cora_id),
+        ("relationship.rematch", cora_id),
+    ]
+
+    for args, message in (
+        (cli(change="end", number=str(r1), email="mentor@example.org"), "only the programme's coordinators"),
+        (cli(change="end", number="999"), "There is no relationship #999"),
+        (cli(change="phase", number=str(r1), phase="bloom"), "“bloom” is not a phase"),
+        (cli(change="rematch", number=str(r1), guide="hana@example.org"), "Hana Helper already has 1 of 1"),
+        (cli(change="rematch", number=str(r1), guide="nobody@example.org"), "has the e-mail address nobody@"),
+    ):
+        err = io.StringIO()
+        assert change(uow_factory, programme, clock, args, io.StringIO(), err) == 2
+        assert message in err.getvalue()
+    assert status_of(uow_factory, r1) == (RelationshipStatus.ACTIVE, "closure")
+    refused = [(e.action, e.actor_id) for e in audit_events(uow_factory) if e.outcome == "refused"]
+    assert refused == [("relationship.end", seeded.ids["maria"])]

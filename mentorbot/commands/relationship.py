@@ -1,0 +1,143 @@
+"""``mentorbot relationship``: a coordinator's hands-on changes, from the terminal.
+
+    mentorbot relationship pause N --as COORDINATOR_EMAIL
+    mentorbot relationship resume N --as COORDINATOR_EMAIL
+    mentorbot relationship end N --as COORDINATOR_EMAIL
+    mentorbot relationship phase N PHASE --as COORDINATOR_EMAIL
+    mentorbot relationship rematch N GUIDE_EMAIL --as COORDINATOR_EMAIL [--assesses --override-reason TEXT]
+
+The same rules as in chat: only coordinators (anyone else is refused and the attempt audited), every
+change audited with who, what and when, and the members told through the outbox.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, TextIO
+
+from bot.clock import Clock
+from bot.coordinator import (
+    change_phase,
+    end_relationship,
+    enqueue_notices,
+    find_relationship,
+    member_notices,
+    pause_relationship,
+    phase_notices,
+    refuse_unless_coordinator,
+    relationship_number,
+    rematch,
+    rematch_notices,
+    resume_relationship,
+)
+from bot.errors import NotFound, UserFacingError
+from bot.ports import UnitOfWorkFactory
+from bot.programme import ProgrammeConfig
+from mentorbot.commands._coordinator import EXIT_OK, open_runtime, say_error
+
+CHANGES = ("pause", "resume", "end", "phase", "rematch")
+
+
+def add_parser(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "relationship",
+        help="pause, resume, end, set the phase of or re-match a relationship (coordinators only)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    changes = parser.add_subparsers(dest="change", metavar="CHANGE")
+    changes.required = True
+    for name, what in (
+        ("pause", "pause a relationship: no reminders until it is resumed"),
+        ("resume", "resume a paused relationship"),
+        ("end", "end a relationship, without fault"),
+        ("phase", "move a relationship to another phase"),
+        ("rematch", "end a relationship and match its learner with another guide"),
+    ):
+        p = changes.add_parser(name, help=what)
+        p.add_argument("number", metavar="N", help="the relationship's number")
+        if name == "phase":
+            p.add_argument("phase")
+        if name == "rematch":
+            p.add_argument("guide", metavar="GUIDE_EMAIL")
+            p.add_argument(
+                "--assesses", action="store_true", help="the new guide formally assesses the learner"
+            )
+            p.add_argument("--override-reason", default="", help="why the match must stand despite that")
+        p.add_argument("--as", dest="email", required=True, metavar="COORDINATOR_EMAIL", help="who is acting")
+        p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    rt = open_runtime()
+    return change(rt.uow_factory, rt.programme, rt.clock, args)
+
+
+def change(
+    uow_factory: UnitOfWorkFactory,
+    programme: ProgrammeConfig,
+    clock: Clock,
+    args: argparse.Namespace,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    out = out or sys.stdout
+    now = clock.now()
+    action = f"relationship.{args.change}"
+    with uow_factory() as uow:
+        try:
+            actor = uow.people.by_email(args.email)
+            if actor is None or not actor.active or actor.erased_at is not None:
+                raise NotFound("coordinator.cli.not_a_person", email=args.email[:320])
+            number = str(args.number).lstrip("#")
+            refuse_unless_coordinator(
+                uow, actor, action, now, f"relationship:{number}" if number.isdigit() else ""
+            )
+            rel = find_relationship(uow, relationship_number(args.number))
+            if args.change == "pause":
+                pause_relationship(uow, rel, actor, now)
+                notices = member_notices(programme, rel, "coordinator.notice.paused", "paused", now)
+                text = programme.text("coordinator.relationship.paused", number=rel.id)
+            elif args.change == "resume":
+                resume_relationship(uow, rel, actor, now)
+                notices = member_notices(programme, rel, "coordinator.notice.resumed", "resumed", now)
+                text = programme.text("coordinator.relationship.resumed", number=rel.id)
+            elif args.change == "end":
+                end_relationship(uow, rel, actor, now)
+                notices = member_notices(programme, rel, "coordinator.notice.ended", "ended", now)
+                text = programme.text("coordinator.relationship.ended", number=rel.id)
+            elif args.change == "phase":
+                before = change_phase(uow, programme, rel, args.phase, actor, now)
+                notices = phase_notices(programme, rel, now)
+                text = programme.text(
+                    "coordinator.phase.changed", number=rel.id, before=before, after=rel.phase
+                )
+            else:
+                guide = uow.people.by_email(args.guide)
+                if guide is None:
+                    raise NotFound("coordinator.person.unknown", email=args.guide[:320])
+                new = rematch(
+                    uow,
+                    programme,
+                    rel,
+                    guide,
+                    actor,
+                    now,
+                    assesses=args.assesses,
+                    override_reason=args.override_reason,
+                )
+                notices = rematch_notices(programme, rel, new)
+                text = programme.text(
+                    "coordinator.rematch.done",
+                    old=rel.id,
+                    new=new.id,
+                    learner=new.learners()[0].name,
+                    guide=guide.name,
+                )
+            enqueue_notices(uow, notices, now)
+        except UserFacingError as error:
+            return say_error(programme, f"relationship {args.change}", error, err)
+        uow.commit()
+    print(text.replace("*", ""), file=out)
+    return EXIT_OK
