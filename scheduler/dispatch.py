@@ -322,9 +322,12 @@ class Dispatcher:
             key = route.sender.rate_key(route.identity)
             pacer = self.pacer(route.platform, route.sender)
             await pacer.acquire(key)
-            if self.clock.now() >= item.lease_until - self.lease_margin:
-                return self._outcome(item, DeliveryStatus.PENDING, _RELEASED, due_at=item.due_at,
-                                     attempts=item.attempts - 1)  # fmt: skip
+            now = self.clock.now()
+            if now >= item.lease_until - self.lease_margin:  # waited too long for its turn: not ours to send
+                later = now + timedelta(seconds=1)
+                return self._outcome(
+                    item, DeliveryStatus.PENDING, _RELEASED, due_at=later, attempts=item.attempts - 1
+                )
             message: Message = message_from_dict(item.payload["message"])
             sending = True
             try:
