@@ -506,6 +506,12 @@ CHAT_LIST_LIMIT = 15  # longer lists are cut short in chat; ``mentorbot report``
 CHAT_TEXT_LIMIT = 2800  # one section's text, inside Slack's 3000 characters with room for the "more" line
 
 
+def coordinator_view(reader: ActivityReader, programme: ProgrammeConfig, now: datetime) -> tuple[Block, ...]:
+    """The health report as neutral blocks, ready for the Slack App Home or a Teams card:
+    ``coordinator_view(uow.activity, programme, clock.now())``."""
+    return report_blocks(build_report(reader, programme, now), programme.text)
+
+
 def report_blocks(report: HealthReport, say: Say) -> tuple[Block, ...]:
     """The report for chat, within platform limits (a handful of blocks, each text well under 3000)."""
     blocks: list[Block] = [

@@ -36,7 +36,7 @@ from bot.coordinator import (
 )
 from bot.errors import InvalidInput, NotFound
 from bot.forms import refilled
-from bot.health import build_report, report_blocks
+from bot.health import coordinator_view
 from bot.messages import Form, Input, InputKind, Option, Reply, Section, Text
 from bot.model import Conversation, Relationship, Role
 from bot.routing import CommandHandler, Router
@@ -58,8 +58,7 @@ def register(router: Router) -> None:
     @command("report", "help.report", aliases=("health",))
     def report(ctx: Context, rest: str) -> Reply:
         require_coordinator(ctx, "report")
-        health = build_report(ctx.uow.activity, ctx.programme, ctx.now())
-        return Reply().say(*report_blocks(health, ctx.text))
+        return Reply().say(*coordinator_view(ctx.uow.activity, ctx.programme, ctx.now()))
 
     @command("audit", "help.audit", usage="[N]")
     def audit_log(ctx: Context, rest: str) -> Reply:
