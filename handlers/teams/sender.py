@@ -58,12 +58,19 @@ class TeamsSender:
                 "no Teams conversation yet: the person has not opened a personal chat with the bot"
             )
         activity = self._activity_for(message)
+        failures: list[Exception] = []
 
         async def deliver(turn_context: TurnContext) -> None:
-            await turn_context.send_activity(activity)
+            # caught here: the adapter's pipeline would hand it to the turn-error handler, which only logs
+            try:
+                await turn_context.send_activity(activity)
+            except Exception as err:
+                failures.append(err)
 
         try:
             await self._adapter.continue_conversation(reference, deliver, bot_app_id=self._app_id or None)
+            if failures:
+                raise failures[0]
         except HttpOperationError as err:
             raise translate_error(err) from err
         except (ClientRequestError, aiohttp.ClientError, TimeoutError, ConnectionError) as err:

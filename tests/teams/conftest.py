@@ -1,0 +1,119 @@
+"""Fixtures for the Teams tests: people in a relationship, a fake Bot Connector on loopback (the
+``serviceUrl`` of every activity the tests send), and mentorbot's serve app with Teams mounted.
+
+* ``people`` -- a mentee (Eli) and their mentor (Maria) in one relationship, and a coordinator; the
+  stranger (Sam) has a Teams account but is not in the programme
+* ``fake_connector`` -- the fake Bot Connector (fake_connector.py), whose roster knows all four
+* ``start_teams(**env)`` -- start a server with Teams mounted; ``teams`` -- one in anonymous mode
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from fake_connector import FakeConnector
+from sqlalchemy import Engine
+from teams_harness import MENTEE, MENTOR, STRANGER, TeamsHarness, make_runtime
+
+from bot.clock import FixedClock
+from bot.model import Format, Kind, Membership, Person, Relationship, Role, Side
+from bot.programme import ProgrammeConfig
+from handlers.teams.mount import mount_teams
+from mentorbot.server import build_app
+from storage.uow import SqlUnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class People:
+    mentee_id: int
+    mentor_id: int
+    coordinator_id: int
+    relationship_id: int
+
+
+StartTeams = Callable[..., Awaitable[TeamsHarness]]
+
+
+@pytest.fixture
+def programme() -> ProgrammeConfig:
+    return ProgrammeConfig.default()
+
+
+@pytest.fixture
+def people(uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock) -> People:
+    with uow_factory() as uow:
+        prog = uow.programmes.get_or_create(programme.slug, programme.name)
+        mentee = Person(
+            email="mentee@example.org", name="Eli Mentee", roles=[Role.MENTEE], programme_id=prog.id
+        )
+        mentor = Person(
+            email="mentor@example.org",
+            name="Maria Mentor",
+            roles=[Role.GUIDE],
+            programme_id=prog.id,
+            timezone="America/New_York",
+        )
+        coordinator = Person(
+            email="coordinator@example.org",
+            name="Cora Coordinator",
+            roles=[Role.COORDINATOR],
+            programme_id=prog.id,
+        )
+        for person in (mentee, mentor, coordinator):
+            uow.people.add(person)
+        uow.commit()
+        rel = Relationship(
+            kind=Kind.MENTORING,
+            format=Format.ONE_TO_ONE,
+            phase="initiation",
+            started_on=clock.now().date(),
+            members=[
+                Membership(person=mentor, side=Side.GUIDE),
+                Membership(person=mentee, side=Side.LEARNER),
+            ],
+            programme_id=prog.id,
+        )
+        uow.relationships.add(rel)
+        uow.commit()
+        assert mentee.id and mentor.id and coordinator.id and rel.id
+        return People(mentee.id, mentor.id, coordinator.id, rel.id)
+
+
+@pytest.fixture
+async def fake_connector() -> AsyncIterator[FakeConnector]:
+    fake = await FakeConnector().start()
+    for user in (MENTEE, MENTOR, STRANGER):
+        fake.members[user.user_id] = user.member()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def start_teams(
+    engine: Engine,
+    uow_factory: SqlUnitOfWorkFactory,
+    programme: ProgrammeConfig,
+    clock: FixedClock,
+    fake_connector: FakeConnector,
+) -> AsyncIterator[StartTeams]:
+    clients: list[TestClient] = []  # type: ignore[type-arg]
+
+    async def start(**env: str) -> TeamsHarness:
+        runtime = make_runtime(engine, uow_factory, programme, clock, dict(env))
+        app = build_app(runtime, [mount_teams])
+        client = TestClient(TestServer(app))
+        await client.start_server()
+        clients.append(client)
+        return TeamsHarness(client, fake_connector, runtime)
+
+    yield start
+    for client in clients:
+        await client.close()
+
+
+@pytest.fixture
+async def teams(start_teams: StartTeams, people: People) -> TeamsHarness:
+    return await start_teams()
