@@ -38,8 +38,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -106,7 +107,11 @@ class Dispatcher:
         max_backoff: timedelta = timedelta(hours=1),
         send_timeout: float = 30.0,
         flush_every: float = 0.25,
+        pacing_clock: Callable[[], float] = time.monotonic,
+        pacing_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
+        """``pacing_clock`` and ``pacing_sleep`` measure and wait out the platforms' rate limits (real
+        seconds); tests may give virtual ones."""
         self.uow_factory = uow_factory
         self.programme = programme
         self.clock = clock
@@ -121,6 +126,8 @@ class Dispatcher:
         self.max_backoff = max_backoff
         self.send_timeout = send_timeout
         self.flush_every = flush_every
+        self.pacing_clock = pacing_clock
+        self.pacing_sleep = pacing_sleep
         self._pacers: dict[str, PlatformPacer] = {}
         self._stopping: asyncio.Event | None = None
         self._stop_requested = False
@@ -309,7 +316,9 @@ class Dispatcher:
     def pacer(self, platform: str, sender: ChannelSender) -> PlatformPacer:
         pacer = self._pacers.get(platform)
         if pacer is None or pacer.limit != sender.rate_limit:
-            pacer = self._pacers[platform] = PlatformPacer(sender.rate_limit)
+            pacer = self._pacers[platform] = PlatformPacer(
+                sender.rate_limit, monotonic=self.pacing_clock, sleep=self.pacing_sleep
+            )
         return pacer
 
     async def _deliver(self, item: store.Claimed, person: Person) -> store.Outcome:

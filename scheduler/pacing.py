@@ -63,10 +63,17 @@ class TokenBucket:
 class PlatformPacer:
     """The buckets of one platform: one shared, one per key (created on first use, dropped when idle)."""
 
-    def __init__(self, limit: RateLimit, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limit: RateLimit,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.limit = limit
         self._monotonic = monotonic
-        self.shared = TokenBucket(limit.global_per_second, monotonic=monotonic)
+        self._sleep = sleep
+        self.shared = TokenBucket(limit.global_per_second, monotonic=monotonic, sleep=sleep)
         self._keys: dict[str, TokenBucket] = {}
 
     def key(self, key: str) -> TokenBucket:
@@ -74,7 +81,9 @@ class PlatformPacer:
         if bucket is None:
             if len(self._keys) > 10_000:
                 self._forget_idle()
-            bucket = self._keys[key] = TokenBucket(self.limit.per_second, monotonic=self._monotonic)
+            bucket = self._keys[key] = TokenBucket(
+                self.limit.per_second, monotonic=self._monotonic, sleep=self._sleep
+            )
         return bucket
 
     async def acquire(self, key: str) -> None:
