@@ -15,8 +15,9 @@ names work the same way:
 
 Phases are not strictly linear: a coordinator can set any phase by hand (:func:`set_phase`).  The engine
 then measures from that moment, and an end-anchored move whose date had already passed when the
-coordinator set the phase is not forced again: the phase runs for its own length instead.  Every change
-is kept as a :class:`~bot.model.PhaseChange` (``by_person_id`` None for the engine).
+coordinator set the phase is not forced again: the engine waits for the next anchor still ahead (closure
+on the planned end), or else for the phase's own length.  Every change is kept as a
+:class:`~bot.model.PhaseChange` (``by_person_id`` None for the engine).
 """
 
 from __future__ import annotations
@@ -120,27 +121,32 @@ def _next_move(
     if i + 1 >= len(names):
         return None
     spec = programme.phases[i]
-    to_phase = names[i + 1]
     rel = facts.relationship
     open_index = max((j for j, p in enumerate(programme.phases) if p.length is None), default=-1)
-    options: list[tuple[datetime, str]] = []
+    options: list[tuple[datetime, str, str]] = []
     if i == 0:
         ready = _ready_at(facts, state.entered_at, now)
         if ready is not None:
-            options.append((ready, "first meeting held and ground rules agreed"))
+            options.append((ready, names[1], "first meeting held and ground rules agreed"))
+    by_length = (
+        (state.entered_at + spec.length, names[i + 1], f"{spec.name} phase length passed")
+        if spec.length is not None
+        else None
+    )
     if 0 <= open_index <= i and rel.planned_end is not None:
-        anchor = _anchored_start(i + 1, rel.planned_end, programme)
-        if not (state.manual and anchor <= state.entered_at):
-            reason = "planned end reached" if i + 1 == len(names) - 1 else "planned end approaching"
-            options.append((max(anchor, state.entered_at), reason))
-        elif spec.length is not None:
-            options.append((state.entered_at + spec.length, f"{spec.name} phase length passed"))
-    elif spec.length is not None:
-        options.append((state.entered_at + spec.length, f"{spec.name} phase length passed"))
-    if not options:
-        return None
-    at, reason = min(options)
-    return at, to_phase, reason
+        # end-anchored; after a coordinator's move, only the anchors still ahead of it count
+        for j in range(i + 1, len(names)):
+            anchor = _anchored_start(j, rel.planned_end, programme)
+            if not (state.manual and anchor <= state.entered_at):
+                reason = "planned end reached" if j == len(names) - 1 else "planned end approaching"
+                options.append((max(anchor, state.entered_at), names[j], reason))
+                break
+        else:
+            if by_length is not None:
+                options.append(by_length)
+    elif by_length is not None:
+        options.append(by_length)
+    return min(options) if options else None
 
 
 def _ready_at(facts: RelationshipFacts, since: datetime, now: datetime) -> datetime | None:
