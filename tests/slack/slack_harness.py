@@ -176,6 +176,11 @@ class Harness:
                         )
         raise LookupError(f"no button {label!r} in {channel}")
 
+    async def press_when_shown(self, user: str, label: str) -> tuple[int, str]:
+        """Wait for a button labelled ``label`` in ``user``'s DM, then press it."""
+        await self.shown(f"D{user}", f"[{label}]")
+        return await self.press(user, label)
+
     async def press_home(self, user: str, label: str) -> tuple[int, str]:
         view = [c for c in self.fake.called("views.publish") if c.args["user_id"] == user][-1].args["view"]
         for block in view["blocks"]:
