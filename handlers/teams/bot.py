@@ -26,9 +26,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
-from botbuilder.schema import Activity, ActivityTypes, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
+from botbuilder.schema import Activity, ActivityTypes
 
 from bot.app import Handled, MentorBot
 from bot.messages import Inbound, Message, Text
@@ -40,6 +40,7 @@ from handlers.teams.references import address_of, save_address
 log = logging.getLogger(__name__)
 
 WELCOME_COMMAND = "home"
+EXECUTE_INVOKE = "adaptiveCard/action"
 EMAIL_CACHE_SIZE = 10_000
 
 TextLookup = Callable[..., str]
@@ -82,28 +83,29 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         await self._answer(turn_context, handled, pressed_id=None)
 
     # -- Action.Execute -------------------------------------------------------------------------
-    async def on_adaptive_card_invoke(
-        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
-    ) -> AdaptiveCardInvokeResponse:
-        action = invoke_value.action or {}
-        data = action.get("data") if isinstance(action, dict) else None
-        submitted = submitted_action(data)
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        if turn_context.activity.name == EXECUTE_INVOKE:
+            return InvokeResponse(status=200, body=await self._execute(turn_context))
+        return await super().on_invoke_activity(turn_context)
+
+    async def _execute(self, turn_context: TurnContext) -> dict[str, Any]:
+        """The invoke response body (plain JSON data): the refreshed card, or a short message."""
+        value = turn_context.activity.value
+        action = value.get("action") if isinstance(value, dict) else None
+        submitted = submitted_action(action.get("data") if isinstance(action, dict) else None)
         if submitted is None:
-            return _message_response(self.texts("error.stale_action"))
+            return _message_body(self.texts("error.stale_action"))
         if not inbound.is_personal(turn_context.activity):
-            return _message_response(self.texts("teams.personal_only"))
+            return _message_body(self.texts("teams.personal_only"))
         name, values = submitted
         handled = await self._handle(turn_context, action=name, values=values)
         messages = list(handled.messages)
         if handled.replace and messages:
             first = messages.pop(0)
             await self._send(turn_context, messages)
-            return AdaptiveCardInvokeResponse(
-                status_code=200, type=CARD_CONTENT_TYPE, value=self.renderer.card(first)
-            )
+            return {"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": self.renderer.card(first)}
         await self._send(turn_context, messages)
-        note = summary_of(messages[0]) if messages else ""
-        return _message_response(note)
+        return _message_body(summary_of(messages[0]) if messages else "")
 
     # -- install ----------------------------------------------------------------------------------
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
@@ -223,10 +225,9 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         return Message((Text(self.texts(key, **values)),))
 
 
-def _message_response(text: str) -> AdaptiveCardInvokeResponse:
-    return AdaptiveCardInvokeResponse(
-        status_code=200, type="application/vnd.microsoft.activity.message", value=text
-    )
+def _message_body(text: str) -> dict[str, Any]:
+    """An Action.Execute answer that leaves the card as it is and shows ``text`` briefly."""
+    return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
 
 
 def turn_error_handler(teams_bot: MentorTeamsBot) -> Callable[[TurnContext, Exception], Any]:

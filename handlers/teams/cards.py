@@ -49,7 +49,9 @@ _NOT_INPUTS = frozenset({ACTION_KEY, VALUES_KEY, "msteams"})
 DATE_SUFFIX = "__date"
 TIME_SUFFIX = "__time"
 
-_BOLD = re.compile(r"\*([^*\n]+)\*")
+# *bold*: single asterisks around text that starts and ends with a non-space (so "5 * 3 * 2" and
+# "**x**" stay as they are)
+_BOLD = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![*\w])")
 
 TextLookup = Callable[..., str]
 
@@ -151,6 +153,7 @@ class CardRenderer:
                     {
                         "type": "Input.Time",
                         "id": inp.name + TIME_SUFFIX,
+                        "label": self._text("teams.time_label", label=inp.label),
                         "isRequired": inp.required,
                         **({"errorMessage": required_message} if inp.required else {}),
                     },
@@ -176,12 +179,7 @@ class CardRenderer:
                 elements = [element]
             case _:
                 elements = [_with_value({"type": "Input.Text", "id": inp.name, **common}, inp.value)]
-        if inp.hint and inp.kind in (
-            InputKind.DATE,
-            InputKind.TIME,
-            InputKind.CHOICE,
-            InputKind.MULTI_CHOICE,
-        ):
+        if inp.hint:  # under the field and always visible (a placeholder disappears once there is a value)
             elements.append(rich_text(inp.hint, spacing="None", subtle=True))
         if inp.error:
             elements.append(rich_text(inp.error, spacing="None", color="Attention"))

@@ -7,6 +7,7 @@ smooth edges, and written as 8-bit RGBA PNG with nothing but ``zlib`` and ``stru
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from collections.abc import Callable
@@ -61,6 +62,7 @@ def _coverage(size: int, shapes: list[Shape], inset: float) -> list[list[float]]
     return rows
 
 
+@functools.cache
 def color_icon(size: int = 192) -> bytes:
     """The full-colour icon: the white mark on the accent colour, edge to edge."""
     pixels = []
@@ -73,6 +75,7 @@ def color_icon(size: int = 192) -> bytes:
     return png(size, size, pixels)
 
 
+@functools.cache
 def outline_icon(size: int = 32) -> bytes:
     """The outline icon: the white mark on a transparent background."""
     pixels = []
