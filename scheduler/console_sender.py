@@ -1,11 +1,14 @@
 """The console/log channel: how people without a chat identity receive their messages.
 
 Someone in the roster who has never talked to the bot on Slack or Teams (and so has no identity there)
-still gets every message: it is written to the log (logger ``mentorbot.console``, one entry per message,
-as the terminal shows it) and counts as delivered on the console/log channel, so operators and demos see
-exactly what would have been sent.  ``mentorbot chat`` users have a ``console`` identity and are served
-the same way.  A person who *does* have a Slack or Teams identity is never routed here: if that platform's
-sender is not configured, the delivery is reported as unreachable instead (``scheduler.dispatch``).
+is not left out: each of their messages is delivered on the console/log channel.  The outbox records it
+as sent on channel ``console`` (with the full message kept in the delivery row), and the log gets one
+line saying so -- without the text, because logs never carry what people wrote (``mentorbot.logs``).
+``mentorbot tick --show`` prints the text of these messages, for demos and for operators who relay
+them by hand.  ``mentorbot chat`` users have a ``console`` identity and are served the same way.
+
+A person who *does* have a Slack or Teams identity is never routed here: if that platform's sender is
+not configured, the delivery is reported as unreachable instead (``scheduler.dispatch``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ class ConsoleLogSender:
     rate_limit = RateLimit(per_second=1000.0, global_per_second=10_000.0)
 
     def __init__(self, sink: Callable[[str], None] | None = None) -> None:
-        """``sink`` also receives each delivered message as text (``mentorbot tick --show`` prints them)."""
+        """``sink`` receives each message as the terminal shows it (``mentorbot tick --show``)."""
         self.sink = sink
         self.delivered = 0
 
@@ -34,10 +37,13 @@ class ConsoleLogSender:
         return identity.external_id
 
     async def send(self, person: Person, identity: ChatIdentity, message: Message) -> None:
-        text = f"to {person.name} <{person.email}> (console):\n{render_message(message)}"
-        log.info("%s", text)
+        log.info(
+            "message for person %s delivered on the console/log channel (no chat identity)",
+            person.id,
+            extra={"person_id": person.id, "channel": self.platform},
+        )
         if self.sink is not None:
-            self.sink(text)
+            self.sink(f"to {person.name} <{person.email}> (console):\n{render_message(message)}\n")
         self.delivered += 1
 
 

@@ -72,6 +72,7 @@ class DispatchSummary:
     deferred: int = 0  # quiet hours or weekend: back to pending with a later time
     released: int = 0  # handed back unsent (shutting down, or too little of the lease left)
     lost: int = 0  # our claim had run out and another dispatcher took over
+    lateness: float = 0.0  # seconds between due and sent, for the latest message (how far behind we are)
     by_platform: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: DispatchSummary) -> None:
@@ -257,6 +258,8 @@ class Dispatcher:
         if o.status == DeliveryStatus.SENT:
             summary.sent += 1
             summary.by_platform[o.channel] = summary.by_platform.get(o.channel, 0) + 1
+            if o.sent_at is not None:
+                summary.lateness = max(0.0, (o.sent_at - o.due_at).total_seconds())
         elif o.status == DeliveryStatus.FAILED:
             summary.failed += 1
         elif o.status == DeliveryStatus.DEAD:

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 PLAN_EVERY_SECONDS = 60
 DISPATCH_EVERY_SECONDS = 5
+LAG_METRIC = "mentorbot_scheduler_lag_seconds"
 
 
 class SchedulerService:
@@ -54,6 +55,9 @@ class SchedulerService:
         self._dispatch_task: asyncio.Task[DispatchSummary | None] | None = None
 
     async def start(self) -> None:
+        self.runtime.metrics.describe(
+            LAG_METRIC, "gauge", "how late the last message sent was (seconds after due)"
+        )
         self.scheduler = AsyncIOScheduler(timezone=UTC, event_loop=asyncio.get_running_loop())
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         first = datetime.now(UTC)  # APScheduler runs on real time; the passes ask the injected clock
@@ -68,7 +72,8 @@ class SchedulerService:
 
     async def stop(self) -> None:
         if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.shutdown(wait=False)  # AsyncIOScheduler does this on the loop's next turn
+            await asyncio.sleep(0)
         self._stop_planning.set()
         self.dispatcher.stop()
         for task in (self._plan_task, self._dispatch_task):
@@ -98,10 +103,13 @@ class SchedulerService:
 
     async def _dispatch(self) -> DispatchSummary | None:
         try:
-            return await self.dispatcher.drain()
+            summary = await self.dispatcher.drain()
         except Exception:
             log.exception("scheduler: the dispatch pass failed; it runs again at the next trigger")
             return None
+        if summary.sent:
+            self.runtime.metrics.set(LAG_METRIC, summary.lateness)
+        return summary
 
 
 SCHEDULER: web.AppKey[SchedulerService] = web.AppKey("scheduler", SchedulerService)

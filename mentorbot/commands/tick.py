@@ -32,6 +32,11 @@ def add_parser(sub: Any) -> None:
         help=f"the instant to act at, e.g. {EXAMPLE} or 2026-03-02T10:00+01:00; without a zone it is UTC"
         " (default: the current time)",
     )
+    parser.add_argument(
+        "--show",
+        action="store_true",
+        help="print the messages delivered on the console/log channel (people without a chat identity)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -55,12 +60,16 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"mentorbot tick: --now: {exc}", file=sys.stderr)
         return 2
+    from bot.model import Platform
     from mentorbot.channels import channel_mounters
+    from scheduler.console_sender import ConsoleLogSender
     from scheduler.service import mount_scheduler
     from scheduler.tick import register_channel_senders, run_tick
 
     settings = Settings.from_env()
     runtime = build_runtime(settings, clock=FixedClock(now))
+    if args.show:
+        runtime.senders[Platform.CONSOLE.value] = ConsoleLogSender(sink=print)
     register_channel_senders(runtime, [m for m in channel_mounters(settings) if m is not mount_scheduler])
     try:
         summary = asyncio.run(run_tick(runtime))
