@@ -29,6 +29,7 @@ from handlers.slack.oauth import ThreadedInstallationStore, oauth_settings
 from handlers.slack.render import Texts
 from handlers.slack.sender import SlackSender
 from handlers.slack.web import Directory, call
+from mentorbot.metrics import Metrics
 from storage.processed_events import first_time
 from storage.slack_installations import installed_teams
 
@@ -44,8 +45,13 @@ class SlackChannel:
         texts: Texts,
         engine: Engine,
         clock: Clock,
+        metrics: Metrics | None = None,
     ) -> None:
         self.config = config
+        self.metrics = metrics or Metrics()
+        self.metrics.describe(
+            "mentorbot_channel_errors_total", "counter", "failures talking to a chat platform"
+        )
         self.directory = Directory()
         # replies to people who just wrote: wait out a 429 once, then give up
         self.client = AsyncWebClient(
@@ -77,9 +83,11 @@ class SlackChannel:
         async def seen_first_time(key: str) -> bool:
             return await asyncio.to_thread(first_time, engine, key, clock.now())
 
-        self.listeners = SlackListeners(bot, texts, self.directory, seen_first_time)
+        self.listeners = SlackListeners(bot, texts, self.directory, seen_first_time, self.count_error)
         self.listeners.register(self.app)
-        self.sender = SlackSender(self.client_for_workspace, texts, self.directory, self.close_session)
+        self.sender = SlackSender(
+            self.client_for_workspace, texts, self.directory, self.close_session, self.count_error
+        )
         self._sender_clients: dict[str, AsyncWebClient] = {}
         self._session: aiohttp.ClientSession | None = None
         self.socket_mode: AsyncSocketModeHandler | None = None
@@ -87,6 +95,9 @@ class SlackChannel:
         self.linker = Linker(bot, self.workspaces)
         self._linking: asyncio.Task[None] | None = None
         self._team_id: str | None = None
+
+    def count_error(self, kind: str) -> None:
+        self.metrics.inc("mentorbot_channel_errors_total", channel="slack", kind=kind)
 
     # -- lifecycle -----------------------------------------------------------------------------------
     async def start(self) -> None:

@@ -67,16 +67,25 @@ class Pressed:
 
 
 class SlackListeners:
-    def __init__(self, bot: MentorBot, texts: Texts, directory: Directory, first_time: FirstTime) -> None:
+    def __init__(
+        self,
+        bot: MentorBot,
+        texts: Texts,
+        directory: Directory,
+        first_time: FirstTime,
+        count_error: Callable[[str], None] = lambda kind: None,
+    ) -> None:
         self.bot = bot
         self.texts = texts
         self.directory = directory
         self.first_time = first_time
+        self.count_error = count_error
         self.inflight: set[asyncio.Task[Any]] = set()
         self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}  # lock, requests using it
 
     def register(self, app: AsyncApp) -> None:
         app.middleware(self.drop_retried_events)
+        app.error(self.on_error)
         handlers: dict[str, Callable[..., Awaitable[None]]] = {
             "message": self.on_message,
             "app_home_opened": self.on_home_opened,
@@ -105,6 +114,12 @@ class SlackListeners:
             return BoltResponse(status=200, body="")
         await next()
         return None
+
+    async def on_error(self, error: Exception) -> None:
+        """A listener failed (after its ack): Slack shows nothing, so it goes to the log and the metrics."""
+        kind = error_code(error) if isinstance(error, SlackApiError) else type(error).__name__
+        self.count_error(kind or "slack_api_error")
+        log.error("Slack: handling a request failed: %s", kind, exc_info=error)
 
     async def ask(self, inbound: Inbound) -> Handled:
         """The bot's answer. One person's requests are handled one at a time, in the order they came:

@@ -30,7 +30,12 @@ def mount_slack(app: web.Application, runtime: Runtime) -> None:
     from handlers.slack.http import events_handler, install_handler, redirect_handler
 
     channel = SlackChannel(
-        config, bot=runtime.bot, texts=runtime.programme.text, engine=runtime.engine, clock=runtime.clock
+        config,
+        bot=runtime.bot,
+        texts=runtime.programme.text,
+        engine=runtime.engine,
+        clock=runtime.clock,
+        metrics=runtime.metrics,
     )
     app[SLACK] = channel
     if not config.socket_mode:

@@ -64,12 +64,18 @@ class SlackSender:
     rate_limit = RateLimit(per_second=1.0, global_per_second=4.0)
 
     def __init__(
-        self, client_for: ClientFor, texts: Texts, directory: Directory, close: Callable[[], Awaitable[None]]
+        self,
+        client_for: ClientFor,
+        texts: Texts,
+        directory: Directory,
+        close: Callable[[], Awaitable[None]],
+        count_error: Callable[[str], None] = lambda kind: None,
     ) -> None:
         self._client_for = client_for
         self._texts = texts
         self._directory = directory
         self._close = close
+        self._count_error = count_error
 
     async def aclose(self) -> None:
         """Close the HTTP session (the dispatcher calls this on shutdown and after ``mentorbot tick``)."""
@@ -94,8 +100,10 @@ class SlackSender:
             for payload in payloads:
                 await call(client, method, channel=channel, **payload)
         except SlackApiError as err:
+            self._count_error(error_code(err) or f"http_{getattr(err.response, 'status_code', 0)}")
             raise translate_error(err, method) from err
         except (TimeoutError, aiohttp.ClientError) as err:
+            self._count_error("network")
             raise RetryLater(f"network: {type(err).__name__}") from err
         await share_files(client, channel, message)
 

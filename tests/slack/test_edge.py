@@ -7,6 +7,9 @@ import time
 
 from slack_harness import Harness, People, event_envelope, sign
 
+from handlers.slack.app import SlackChannel
+from handlers.slack.mount import SLACK
+
 
 async def test_a_request_with_a_bad_signature_is_refused(slack: Harness, people: People) -> None:
     body = json.dumps(event_envelope(_dm("U0MENTEE", "help"), "EvBAD"))
@@ -66,3 +69,20 @@ async def _answered_after_sentinel(slack: Harness) -> None:
     have caused has had its turn by then (one person's requests are handled in order)."""
     await slack.dm("U0MENTEE", "help")
     await slack.shown("DU0MENTEE", "Getting started")
+
+
+async def test_a_failing_reply_is_logged_and_counted_per_channel(slack: Harness, people: People) -> None:
+    slack.fake.fail_next("chat.postMessage", 200, "not_in_channel")
+    await slack.dm("U0MENTEE", "help")
+    await slack.fake.wait_for("chat.postMessage")
+    channel = slack.client.app[SLACK]
+    assert isinstance(channel, SlackChannel)
+    await channel.listeners.drain()
+    errors = slack.runtime.metrics.value(
+        "mentorbot_channel_errors_total", channel="slack", kind="not_in_channel"
+    )
+    assert errors == 1
+    assert (
+        'mentorbot_channel_errors_total{channel="slack",kind="not_in_channel"} 1'
+        in slack.runtime.metrics.render()
+    )

@@ -76,7 +76,7 @@ async def test_ground_rules_are_proposed_in_a_modal_and_confirmed_with_a_button(
 
     await deliver_outbox(slack)
     await slack.shown("DU0MENTOR", "every 2 weeks at first")
-    await slack.press("U0MENTOR", "Confirm")
+    await slack.press_when_shown("U0MENTOR", "Confirm")
     await slack.shown("DU0MENTOR", "Agreed: version 1 is now your ground rules")
     await deliver_outbox(slack)
     await slack.shown("DU0MENTEE", "Your ground rules are agreed")
@@ -93,7 +93,7 @@ async def test_a_check_in_is_answered_in_a_modal_of_choices_and_shared_with_a_bu
     assert choices[:3] == ["static_select"] * 3
     await slack.submit("U0MENTEE", {"support": "2", "challenge": "5", "safety": "4"})
     await slack.shown("DU0MENTEE", "Your check-in: stretched without enough backing")
-    await slack.press("U0MENTEE", "Share my answers with Maria Mentor")
+    await slack.press_when_shown("U0MENTEE", "Share my answers with Maria Mentor")
     await slack.shown("DU0MENTEE", "Shared with Maria Mentor")
     assert slack.fake.violations == []
 
@@ -115,7 +115,7 @@ async def test_a_coordinator_announces_from_slack_and_the_audience_receives_it(
     )
     assert (status, body) == (200, "")
     await slack.shown("DU0COORD", "It will reach *1 person*")
-    await slack.press("U0COORD", "Send now")
+    await slack.press_when_shown("U0COORD", "Send now")
     await slack.shown("DU0COORD", "Announcement #1 is on its way to 1")
     await deliver_outbox(slack)
     await slack.shown("DU0MENTEE", "Join us in the atrium on Friday at 5.")
