@@ -310,22 +310,35 @@ class SlackListeners:
         except ValueError:
             meta = {}
         user_id = body["user"]["id"]
-        sender = await self.sender(client, context, user_id)
-        if sender is None or not isinstance(meta.get("a"), str):
+        if not isinstance(meta.get("a"), str):
             await ack()
             return
         hidden = {str(k): str(v) for k, v in (meta.get("h") or {}).items()}
-        inbound = Inbound(sender, action=meta["a"], values={**hidden, **input_values(view.get("state"))})
+        values = {**hidden, **input_values(view.get("state"))}
         origin = Origin.from_json(meta.get("o"))
-        work = asyncio.ensure_future(self.ask(inbound))
+
+        async def answer() -> Handled | None:
+            sender = await self.sender(client, context, user_id)
+            if sender is None:
+                return None
+            return await self.ask(Inbound(sender, action=meta["a"], values=values))
+
+        # the answer decides how the modal is acknowledged (errors, the next step, or closed), and the
+        # acknowledgement must reach Slack within 3 seconds: wait for the bot at most this long
+        work = asyncio.ensure_future(answer())
         try:
-            handled = await asyncio.wait_for(asyncio.shield(work), SUBMIT_WAIT_SECONDS)
+            result = await asyncio.wait_for(asyncio.shield(work), SUBMIT_WAIT_SECONDS)
         except TimeoutError:
             await ack()  # the bot is slow today: close the modal, answer in the DM when ready
-            handled = await work
-            dm = await self.directory.dm_channel(client, context.team_id or "", user_id)
-            await self.post(client, dm, handled.messages)
+            result = await work
+            if result is not None:
+                dm = await self.directory.dm_channel(client, context.team_id or "", user_id)
+                await self.post(client, dm, result.messages)
             return
+        if result is None:
+            await ack()
+            return
+        handled = result
         messages = list(handled.messages)
         form, preface, rest = modal_parts(messages)
         if form is not None and form.form_id == meta.get("f") and _has_errors(form):
