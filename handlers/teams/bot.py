@@ -34,7 +34,7 @@ from bot.app import Handled, MentorBot
 from bot.messages import Inbound, Message, Text
 from bot.ports import UnitOfWorkFactory
 from handlers.teams import inbound
-from handlers.teams.cards import CARD_CONTENT_TYPE, CardRenderer, submitted_action, summary_of
+from handlers.teams.cards import CARD_CONTENT_TYPE, CardRenderer, submitted_action, submitted_form, summary_of
 from handlers.teams.references import address_of, save_address
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,9 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                 return
             action, values = submitted
             handled = await self._handle(turn_context, action=action, values=values)
-            await self._answer(turn_context, handled, pressed_id=activity.reply_to_id)
+            await self._answer(
+                turn_context, handled, pressed_id=activity.reply_to_id, form_id=submitted_form(activity.value)
+            )
             return
         text = inbound.typed_text(activity)
         handled = await self._handle(turn_context, text=text)
@@ -196,15 +198,31 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             log.exception("could not store the Teams conversation reference")
 
     # -- answers ----------------------------------------------------------------------------------
-    async def _answer(self, turn_context: TurnContext, handled: Handled, *, pressed_id: str | None) -> None:
+    async def _answer(
+        self,
+        turn_context: TurnContext,
+        handled: Handled,
+        *,
+        pressed_id: str | None,
+        form_id: str | None = None,
+    ) -> None:
+        """Send the answer. It replaces the pressed card when the bot asks for that, or when the form that
+        was submitted comes back (with the reason it was not accepted under its fields)."""
         messages = list(handled.messages)
-        if handled.replace and pressed_id and messages:
-            first = messages[0]
-            update = self.activity(first)
+        in_place: Message | None = None
+        if pressed_id and messages:
+            if handled.replace:
+                in_place = messages[0]
+            elif form_id:
+                in_place = next(
+                    (m for m in messages if m.form is not None and m.form.form_id == form_id), None
+                )
+        if in_place is not None and pressed_id:
+            update = self.activity(in_place)
             update.id = pressed_id
             try:
                 await turn_context.update_activity(update)
-                messages.pop(0)
+                messages.remove(in_place)
             except Exception as err:  # the card is gone or too old: send the answer as a new message
                 log.info("could not update the pressed card: %s", type(err).__name__)
         await self._send(turn_context, messages)

@@ -43,8 +43,9 @@ CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 
 ACTION_KEY = "a"
 VALUES_KEY = "v"
+FORM_KEY = "f"  # which form was submitted, so a form that comes back (with a reason) can replace it
 # keys Teams or the card itself adds to submitted data that are not form inputs
-_NOT_INPUTS = frozenset({ACTION_KEY, VALUES_KEY, "msteams"})
+_NOT_INPUTS = frozenset({ACTION_KEY, VALUES_KEY, FORM_KEY, "msteams"})
 # a date-and-time input is drawn as two inputs, joined again on submission
 DATE_SUFFIX = "__date"
 TIME_SUFFIX = "__time"
@@ -122,7 +123,7 @@ class CardRenderer:
             "type": "Action.Submit",
             "title": form.submit_label,
             "style": "positive",
-            "data": {ACTION_KEY: form.submit_action, VALUES_KEY: dict(form.hidden)},
+            "data": {ACTION_KEY: form.submit_action, VALUES_KEY: dict(form.hidden), FORM_KEY: form.form_id},
         }
         items.append({"type": "ActionSet", "actions": [submit]})
         return {"type": "Container", "id": f"form-{form.form_id}", "items": items}
@@ -295,6 +296,13 @@ def submitted_action(data: object) -> tuple[str, dict[str, str]] | None:
         inputs[name[: -len(TIME_SUFFIX)]] = inputs.pop(name)
     values.update(inputs)
     return action, values
+
+
+def submitted_form(data: object) -> str | None:
+    """The id of the form whose submit button sent ``data`` (None for a plain button)."""
+    if isinstance(data, Mapping) and isinstance(data.get(FORM_KEY), str):
+        return str(data[FORM_KEY])
+    return None
 
 
 def _as_text(value: object) -> str:

@@ -144,7 +144,7 @@ def test_a_form_becomes_inputs_named_as_the_bot_names_them() -> None:
     assert multi["isMultiSelect"] is True
     (submit,) = elements(card, "Action.Submit")
     assert submit["title"] == "Send"
-    assert submit["data"] == {"a": "meeting.times.submit", "v": {"v": "3", "r": "12"}}
+    assert submit["data"] == {"a": "meeting.times.submit", "v": {"v": "3", "r": "12"}, "f": "meeting.times"}
     text = card_text(card)
     assert "what you want to talk about" in text  # the hint stays visible under its field
     warning = [b for b in elements(card, "TextRun") if b.get("color") == "Attention"]

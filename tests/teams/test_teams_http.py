@@ -169,3 +169,21 @@ async def test_a_form_is_filled_in_and_submitted_with_its_hidden_values(
     # the same form sent again (a double click) changes nothing and says why
     await teams.submit(MENTEE, data, form_message.activity_id)
     assert "no longer applies" in teams.last(MENTEE)
+
+
+async def test_a_rejected_form_comes_back_in_place_with_the_reason_and_what_was_typed(
+    teams: TeamsHarness, people: People
+) -> None:
+    await teams.say(MENTEE, "ground rules propose")
+    form_message = teams.fake.posted[-1]
+    card = form_message.cards[0]
+    submit = teams.actions(card)[-1]
+    posted_before = len(teams.fake.posted)
+
+    data = {**submit["data"], **teams.inputs(card), "frequency": "", "duration": "an hour, over coffee"}
+    await teams.submit(MENTEE, data, form_message.activity_id)
+
+    assert len(teams.fake.posted) == posted_before  # no second form: the same card shows the reason
+    shown = teams.chat_text(form_message)
+    assert "How often we meet" in shown and "Please give an answer" in shown
+    assert teams.inputs(form_message.cards[0])["duration"] == "an hour, over coffee"  # nothing typed is lost
