@@ -103,9 +103,12 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         handled = await self._handle(turn_context, action=name, values=values)
         messages = list(handled.messages)
         if handled.replace and messages:
-            first = messages.pop(0)
-            await self._send(turn_context, messages)
-            return {"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": self.renderer.card(first)}
+            first, *more = self.renderer.cards(messages.pop(0))
+            outgoing = [MessageFactory.attachment(CardFactory.adaptive_card(c)) for c in more]
+            outgoing += [a for m in messages for a in self.activities(m)]
+            if outgoing:
+                await turn_context.send_activities(outgoing)
+            return {"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": first}
         await self._send(turn_context, messages)
         return _message_body(summary_of(messages[0]) if messages else "")
 
@@ -217,27 +220,35 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                 in_place = next(
                     (m for m in messages if m.form is not None and m.form.form_id == form_id), None
                 )
+        rest: list[Activity] = []
         if in_place is not None and pressed_id:
-            update = self.activity(in_place)
+            update, *rest = self.activities(in_place)
             update.id = pressed_id
             try:
                 await turn_context.update_activity(update)
                 messages.remove(in_place)
             except Exception as err:  # the card is gone or too old: send the answer as a new message
                 log.info("could not update the pressed card: %s", type(err).__name__)
-        await self._send(turn_context, messages)
+                rest = []
+        outgoing = rest + [a for m in messages for a in self.activities(m)]
+        if outgoing:
+            await turn_context.send_activities(outgoing)
 
     async def _send(self, turn_context: TurnContext, messages: list[Message]) -> None:
         if messages:
-            await turn_context.send_activities([self.activity(m) for m in messages])
+            await turn_context.send_activities([a for m in messages for a in self.activities(m)])
 
-    def activity(self, message: Message) -> Activity:
-        """One neutral message as a Teams message activity with one Adaptive Card."""
-        reply: Activity = MessageFactory.attachment(CardFactory.adaptive_card(self.renderer.card(message)))
+    def activities(self, message: Message) -> list[Activity]:
+        """One neutral message as Teams message activities, each with one Adaptive Card (one, unless the
+        message is too large for a single Teams message)."""
         summary = summary_of(message)
-        if summary:
-            reply.summary = summary
-        return reply
+        out: list[Activity] = []
+        for card in self.renderer.cards(message):
+            activity: Activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+            if summary:
+                activity.summary = summary
+            out.append(activity)
+        return out
 
     def _say(self, key: str, **values: Any) -> Message:
         return Message((Text(self.texts(key, **values)),))
@@ -256,7 +267,7 @@ def turn_error_handler(teams_bot: MentorTeamsBot) -> Callable[[TurnContext, Exce
         if turn_context.activity.type != ActivityTypes.message:
             return
         try:
-            await turn_context.send_activity(teams_bot.activity(teams_bot._say("error.internal")))
+            await turn_context.send_activities(teams_bot.activities(teams_bot._say("error.internal")))
         except Exception:
             log.exception("could not tell the person about the failure")
 

@@ -18,12 +18,14 @@ Agents SDK leaves it untouched.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.messages import (
     Attachment,
+    Block,
     Button,
     Buttons,
     ButtonStyle,
@@ -66,6 +68,22 @@ class CardRenderer:
 
     def __init__(self, text: TextLookup) -> None:
         self._text = text
+
+    def cards(self, message: Message) -> list[dict[str, Any]]:
+        """One card, or several when one would be larger than Teams accepts (about 28 KB a message):
+        long texts are cut between lines and the blocks spread over cards, in order."""
+        card = self.card(message)
+        if _size(card) <= CARD_BUDGET:
+            return [card]
+        pieces = [piece for block in message.blocks for piece in _pieces(block)]
+        chunks: list[list[Block]] = [[]]
+        for piece in pieces:
+            candidate = [*chunks[-1], piece]
+            if chunks[-1] and _size(self.card(Message(tuple(candidate)))) > CARD_BUDGET:
+                chunks.append([piece])
+            else:
+                chunks[-1] = candidate
+        return [self.card(Message(tuple(chunk), summary=message.summary)) for chunk in chunks if chunk]
 
     def card(self, message: Message) -> dict[str, Any]:
         body: list[dict[str, Any]] = []
@@ -185,6 +203,49 @@ class CardRenderer:
         if inp.error:
             elements.append(rich_text(inp.error, spacing="None", color="Attention"))
         return elements
+
+
+# -- size -----------------------------------------------------------------------------------------
+CARD_BUDGET = 24_000  # bytes of card JSON; Teams refuses messages over about 28 KB
+_TEXT_PIECE = 6_000  # characters of one text piece when a long text is cut
+_FIELDS_PIECE = 40  # pairs of one Fields piece
+
+
+def _size(card: dict[str, Any]) -> int:
+    return len(json.dumps(card, ensure_ascii=False).encode("utf-8"))
+
+
+def _pieces(block: Block) -> list[Block]:
+    """A block cut into smaller blocks of the same meaning (texts between lines, fields by pairs)."""
+    match block:
+        case Text(text=text):
+            return [Text(part) for part in _cut_lines(text)]
+        case Section(title=title, body=body):
+            parts = _cut_lines(body) or [""]
+            return [Section(title, parts[0]), *(Text(part) for part in parts[1:])]
+        case Fields(pairs=pairs):
+            return [Fields(pairs[i : i + _FIELDS_PIECE]) for i in range(0, len(pairs), _FIELDS_PIECE)]
+    return [block]
+
+
+def _cut_lines(text: str) -> list[str]:
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > _TEXT_PIECE:  # one enormous line: cut it where it must be cut
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:_TEXT_PIECE])
+            line = line[_TEXT_PIECE:]
+        if current and len(current) + 1 + len(line) > _TEXT_PIECE:
+            parts.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        parts.append(current)
+    return parts
 
 
 # -- text -----------------------------------------------------------------------------------------

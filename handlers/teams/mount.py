@@ -34,7 +34,7 @@ def build_teams(runtime: Runtime) -> TeamsChannel:
     adapter = build_adapter(config)
     teams_bot = MentorTeamsBot(runtime.bot, runtime.uow_factory, runtime.programme.text, runtime.clock.now)
     adapter.on_turn_error = turn_error_handler(teams_bot)
-    sender = TeamsSender(adapter, config.app_id, teams_bot.activity)
+    sender = TeamsSender(adapter, config.app_id, teams_bot.activities)
     return TeamsChannel(config, adapter, teams_bot, sender)
 
 

@@ -36,17 +36,17 @@ from scheduler.sending import NotReachable, PermanentFailure, RateLimit, RetryLa
 
 log = logging.getLogger(__name__)
 
-ActivityFor = Callable[[Message], Activity]
+ActivitiesFor = Callable[[Message], list[Activity]]
 
 
 class TeamsSender:
     platform = "teams"
     rate_limit = RateLimit(per_second=1.0, global_per_second=20.0)
 
-    def __init__(self, adapter: CloudAdapter, app_id: str, activity_for: ActivityFor) -> None:
+    def __init__(self, adapter: CloudAdapter, app_id: str, activities_for: ActivitiesFor) -> None:
         self._adapter = adapter
         self._app_id = app_id
-        self._activity_for = activity_for
+        self._activities_for = activities_for
 
     def rate_key(self, identity: ChatIdentity) -> str:
         return f"teams:{conversation_id(identity) or identity.external_id}"
@@ -57,13 +57,13 @@ class TeamsSender:
             raise NotReachable(
                 "no Teams conversation yet: the person has not opened a personal chat with the bot"
             )
-        activity = self._activity_for(message)
+        activities = self._activities_for(message)
         failures: list[Exception] = []
 
         async def deliver(turn_context: TurnContext) -> None:
             # caught here: the adapter's pipeline would hand it to the turn-error handler, which only logs
             try:
-                await turn_context.send_activity(activity)
+                await turn_context.send_activities(activities)
             except Exception as err:
                 failures.append(err)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.messages import (
@@ -20,7 +21,7 @@ from bot.messages import (
     Text,
 )
 from bot.programme import ProgrammeConfig
-from handlers.teams.cards import CardRenderer, card_text, submitted_action
+from handlers.teams.cards import CARD_BUDGET, CardRenderer, card_text, submitted_action
 
 TEXTS = ProgrammeConfig.default().text
 RENDER = CardRenderer(TEXTS)
@@ -206,3 +207,26 @@ def test_a_calendar_file_becomes_a_note_and_a_divider_a_separator() -> None:
     assert body[1]["separator"] is True
     assert "meeting.ics" in card_text(card)
     assert "BEGIN:VCALENDAR" not in str(card)
+
+
+def test_a_message_too_large_for_one_teams_message_is_spread_over_several_cards_in_order() -> None:
+    lines = [f"• Person {i:04d}: has not connected a chat account yet" for i in range(2000)]
+    message = Message(
+        (
+            Section("People the bot cannot reach", "\n".join(lines)),
+            Fields(tuple((f"k{i}", "v") for i in range(90))),
+        )
+    )
+
+    cards = RENDER.cards(message)
+
+    assert len(cards) > 1
+    assert all(len(json.dumps(c, ensure_ascii=False).encode()) <= CARD_BUDGET for c in cards)
+    shown = "\n".join(card_text(c) for c in cards)
+    assert shown.index("Person 0000") < shown.index("Person 1999") < shown.index("k89")
+    assert all(line in shown for line in lines)
+    assert card_text(cards[0]).startswith("People the bot cannot reach")
+
+
+def test_an_ordinary_message_is_one_card() -> None:
+    assert len(RENDER.cards(Message((Text("Hello"), _form())))) == 1
