@@ -206,13 +206,35 @@ async def test_a_meeting_is_proposed_accepted_and_both_get_the_calendar_details(
     await mentee.wait_for(lambda m: ".ics" in m.text, "the confirmed meeting with its calendar details")
 
 
-async def test_a_mentee_adds_to_the_agenda_through_a_form(world: World) -> None:
+async def test_a_mentee_checks_in_and_maps_her_network_with_forms(world: World) -> None:
+    mentee = world.mentee
+    (form,) = await mentee.say("checkin #1")
+    assert set(form.inputs()) >= {"support", "challenge", "safety", "share"}
+
+    result = _texts(
+        await mentee.press(
+            world.text("checkin.form.submit"), {"support": "4", "challenge": "4", "safety": "5"}
+        )
+    )
+    assert "Your check-in:" in result
+
+    await mentee.say("network add")
+    await mentee.press(world.text("network.form.add_submit"), {"kind": "coaching", "name": "Dr Imogen Lee"})
+    assert "Coaching: Dr Imogen Lee" in _texts(await mentee.say("network"))
+
+
+async def test_a_mentee_adds_to_the_agenda_by_typing_and_through_a_form(world: World) -> None:
     mentee = world.mentee
     await mentee.say("agenda add #1 How to prepare for my research interview")
+    await mentee.say("agenda #1")
+    await mentee.press(world.text("agenda.button.add"))
+    await mentee.press(
+        world.text("agenda.form.add_submit"), {"text": "Whether to apply for the summer elective"}
+    )
 
     shown = _texts(await mentee.say("agenda #1"))
 
-    assert "How to prepare for my research interview" in shown
+    assert shown.index("How to prepare for my research interview") < shown.index("summer elective")
 
 
 async def test_a_coordinator_sees_programme_health_in_teams_never_content(world: World) -> None:
