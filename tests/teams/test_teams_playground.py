@@ -237,6 +237,31 @@ async def test_a_mentee_adds_to_the_agenda_by_typing_and_through_a_form(world: W
     assert shown.index("How to prepare for my research interview") < shown.index("summer elective")
 
 
+async def test_a_coordinator_announces_to_mentees_from_teams_and_tick_delivers_it(world: World) -> None:
+    coordinator, mentee = world.coordinator, world.mentee
+    (form,) = await coordinator.say("announce")
+    assert "roles" in form.inputs()  # the audience is chosen on the card (here: everyone who is a mentee)
+
+    preview = _texts(
+        await coordinator.press(
+            world.text("coordinator.announce.preview_button"),
+            {
+                "title": "Journal club",
+                "body": "Thursday at 17:00 in the library, all mentees welcome.",
+                "roles": "mentee",
+            },
+        )
+    )
+    assert "Journal club" in preview and "Priya Shah" in preview
+    await coordinator.press(world.text("coordinator.announce.send_button"))
+
+    await world.tick("2026-03-02T12:00:00Z")
+
+    await mentee.wait_for(
+        lambda m: "Thursday at 17:00 in the library" in m.text, "the coordinator's announcement"
+    )
+
+
 async def test_a_coordinator_sees_programme_health_in_teams_never_content(world: World) -> None:
     report = _texts(await world.coordinator.say("report"))
 
