@@ -12,7 +12,8 @@ person is not linked yet), what they typed or pressed, and draws the answer as A
   welcome; added to a team or group chat, it says hello and where to find it.
 * **Action.Submit** arrives as a message whose ``value`` holds ``{"a": action, "v": values}`` plus the
   form's inputs. When the bot answers with ``replace``, the card that was pressed is updated in place
-  so a stale button cannot be pressed twice.
+  so a stale button cannot be pressed twice; a submitted form that comes back (with the reason it was
+  not accepted) replaces itself too, keeping what was typed.
 * **Action.Execute** (``adaptiveCard/action`` invoke) carries the same data; its answer card is
   returned in the invoke response, which Teams draws in place of the pressed card.
 """
@@ -67,12 +68,12 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         if not inbound.is_personal(activity):
-            await self._send(turn_context, [self._say("teams.personal_only")])
+            await self._send(turn_context, [self.say("teams.personal_only")])
             return
         if activity.value is not None:
             submitted = submitted_action(activity.value)
             if submitted is None:
-                await self._send(turn_context, [self._say("error.stale_action")])
+                await self._send(turn_context, [self.say("error.stale_action")])
                 return
             action, values = submitted
             handled = await self._handle(turn_context, action=action, values=values)
@@ -124,7 +125,7 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             handled = await self._handle(turn_context, text=WELCOME_COMMAND)
             await self._answer(turn_context, handled, pressed_id=None)
         else:
-            await self._send(turn_context, [self._say("teams.hello_shared_chat")])
+            await self._send(turn_context, [self.say("teams.hello_shared_chat")])
 
     async def on_installation_update(self, turn_context: TurnContext) -> None:
         """Sent alongside the conversation update on install; the welcome is sent for that one."""
@@ -250,7 +251,8 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             out.append(activity)
         return out
 
-    def _say(self, key: str, **values: Any) -> Message:
+    def say(self, key: str, **values: Any) -> Message:
+        """A catalogue text as a message (the channel's own few words: errors, where to find the bot)."""
         return Message((Text(self.texts(key, **values)),))
 
 
@@ -267,7 +269,7 @@ def turn_error_handler(teams_bot: MentorTeamsBot) -> Callable[[TurnContext, Exce
         if turn_context.activity.type != ActivityTypes.message:
             return
         try:
-            await turn_context.send_activities(teams_bot.activities(teams_bot._say("error.internal")))
+            await turn_context.send_activities(teams_bot.activities(teams_bot.say("error.internal")))
         except Exception:
             log.exception("could not tell the person about the failure")
 

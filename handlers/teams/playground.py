@@ -87,6 +87,8 @@ def install(directory: Path = DEFAULT_DIR, *, version: str = VERSION) -> Path:
             "--no-audit",
             "--no-fund",
             "--loglevel=error",
+            "--fetch-retries=1",  # without a registry, say so within a minute or two rather than ten
+            "--fetch-timeout=60000",
             f"{PACKAGE}@{version}",
         ],
         capture_output=True,
