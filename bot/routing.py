@@ -117,7 +117,7 @@ class Router:
 
     def suggest(self, text: str, roles: Iterable[str]) -> str:
         roles = list(roles)
-        names = [n for c in self.commands if c.allowed_for(roles) for n in (c.name, *c.aliases)]
+        names = [n for c in self.visible_commands(roles) for n in (c.name, *c.aliases)]
         head = " ".join(text.strip().lower().split()[:2])
         close = difflib.get_close_matches(head, names, n=1, cutoff=0.5)
         if not close:

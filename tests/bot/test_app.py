@@ -132,3 +132,19 @@ def test_an_unreachable_database_gets_a_polite_try_again_shortly(
     )
     text = " ".join(b.text for m in handled.messages for b in m.blocks if isinstance(b, Text))
     assert text == programme.text("error.unavailable")
+
+
+def test_a_mentee_is_never_offered_a_coordinator_command_as_a_suggestion(
+    uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
+) -> None:
+    _add_person(uow_factory, "mentee@example.org", [Role.MENTEE])
+    _add_person(uow_factory, "coordinator@example.org", [Role.COORDINATOR])
+    bot = MentorBot(uow_factory, programme, clock)
+    mentee, coordinator = (
+        ConsoleSession(bot, "mentee@example.org"),
+        ConsoleSession(bot, "coordinator@example.org"),
+    )
+    mentee.send("anounce")
+    coordinator.send("anounce")
+    assert "*announce*" not in mentee.text()
+    assert "*announce*" in coordinator.text()
