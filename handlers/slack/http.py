@@ -3,7 +3,7 @@ and the thin handlers for ``/slack/events`` and the OAuth pages."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
@@ -14,9 +14,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 async def bolt_request(request: web.Request) -> AsyncBoltRequest:
-    headers: dict[str, list[str]] = {}
+    headers: dict[str, str | Sequence[str]] = {}
     for name, value in request.headers.items():
-        headers.setdefault(name.lower(), []).append(value)
+        previous = headers.get(name.lower())
+        headers[name.lower()] = [*previous, value] if isinstance(previous, list) else [value]
     return AsyncBoltRequest(body=await request.text(), query=request.query_string, headers=headers)
 
 

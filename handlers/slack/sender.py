@@ -105,6 +105,8 @@ class SlackSender:
         except (TimeoutError, aiohttp.ClientError) as err:
             self._count_error("network")
             raise RetryLater(f"network: {type(err).__name__}") from err
+        except LookupError as err:  # Slack answered ok but without the DM channel
+            raise PermanentFailure(str(err)) from err
         await share_files(client, channel, message)
 
 

@@ -112,7 +112,7 @@ class Directory:
             data = await call(client, "conversations.open", users=user_id)
             channel = str((data.get("channel") or {}).get("id") or "")
             if not channel:
-                raise SlackApiError("conversations.open returned no channel", data)  # type: ignore[arg-type]
+                raise LookupError(f"conversations.open returned no channel for {user_id}")
             if len(self._dm_channels) >= self.MAX_ENTRIES:
                 self._dm_channels.clear()
             self._dm_channels[key] = channel
