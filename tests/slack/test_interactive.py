@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
-from slack_harness import Harness, People, message_text
+from slack_harness import Harness, People, fill_inputs, message_text
 
-from bot.model import AgendaStatus
+from bot.messages import Form, Message
+from bot.model import AgendaStatus, ChatIdentity, Person
+from handlers.slack.render import unpack_form
 
 
 def agenda_texts(slack: Harness, people: People) -> list[str]:
@@ -175,3 +178,46 @@ async def _press_ts(slack: Harness, user: str, ts: str, label: str) -> None:
     finally:
         slack.fake.messages.update(newer)
     assert message
+
+
+async def test_a_form_too_big_for_a_button_is_filled_in_inside_the_message(
+    slack: Harness, people: People
+) -> None:
+    await slack.dm("U0MENTEE", "agenda add")  # the workflow starts its form (and its version)
+    await slack.shown("DU0MENTEE", "[Open the form]")
+    packed = next(
+        e["value"]
+        for m in slack.fake.messages.values()
+        for b in m["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"] == "Open the form"
+    )
+    form = unpack_form(packed)
+    assert form is not None
+    # the same form with an intro far too long to travel inside a button
+    intro = " ".join(hashlib.sha256(str(n).encode()).hexdigest() for n in range(60))
+    big = Message(
+        (
+            Form(
+                form.form_id,
+                form.title,
+                form.inputs,
+                form.submit_action,
+                form.submit_label,
+                form.hidden,
+                intro,
+            ),
+        )
+    )
+    identity = ChatIdentity(platform="slack", external_id="U0MENTEE", workspace="T0TEAM")
+    await slack.runtime.senders["slack"].send(Person(email="mentee@example.org", name="Eli"), identity, big)
+    await slack.shown("DU0MENTEE", "<Your item>")  # the inputs are in the message itself
+    inline = [m for m in slack.fake.messages.values() if any(b["type"] == "input" for b in m["blocks"])][-1]
+    await slack.press(
+        "U0MENTEE", form.submit_label, state=fill_inputs(inline["blocks"], {"text": "Visa paperwork"})
+    )
+    await slack.shown("DU0MENTEE", "Added as item 1")
+    await slack.shown("DU0MENTEE", "✓ Sent: Add to the agenda")
+    assert any("Visa paperwork" in t for t in agenda_texts(slack, people))
+    assert slack.fake.violations == []
