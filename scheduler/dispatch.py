@@ -24,10 +24,11 @@ Respect, at the moment of sending
     quiet hours (or a routine nudge on a weekend day) goes back to ``pending`` with the time it may be sent.
 
 Failures
-    ``RetryLater`` (HTTP 429/5xx, timeouts) schedules a retry with exponential backoff, never sooner than
-    the platform's ``Retry-After``, which also pauses the pacing bucket concerned.  After
-    :attr:`Dispatcher.max_attempts` the delivery is ``dead`` with its last error kept (coordinators see it).
-    ``PermanentFailure`` is dead at once; ``NotReachable`` is ``unreachable``.
+    ``RetryLater`` with a ``Retry-After`` (HTTP 429: the platform is pacing us) retries exactly that much
+    later, pauses the pacing bucket concerned, and does not count as a failed attempt.  Other temporary
+    failures (5xx, timeouts) retry with exponential backoff; after :attr:`Dispatcher.max_attempts` the
+    delivery is ``dead`` with its last error kept (coordinators see it).  ``PermanentFailure`` is dead at
+    once; ``NotReachable`` is ``unreachable``.
 
 Nothing here blocks the event loop: database work runs in a thread (``asyncio.to_thread``), sends are
 awaited, pacing sleeps are ``asyncio.sleep``.
@@ -350,9 +351,15 @@ class Dispatcher:
                 item, DeliveryStatus.SENT, "", channel=route.platform, sent_at=self.clock.now()
             )
         except RetryLater as exc:
-            if exc.retry_after:
-                self._pause(person, item, exc)
-            return self._retry(item, f"{exc.reason}", exc.retry_after)
+            if exc.retry_after is None:
+                return self._retry(item, exc.reason, None)
+            # the platform is pacing us, not refusing the message: wait exactly as long as it asked,
+            # hold back the sends queued behind it, and do not count this against the attempts
+            self._pause(person, item, exc)
+            later = self.clock.now() + timedelta(seconds=exc.retry_after)
+            return self._outcome(
+                item, DeliveryStatus.FAILED, exc.reason, due_at=later, attempts=item.attempts - 1
+            )
         except PermanentFailure as exc:
             return self._outcome(item, DeliveryStatus.DEAD, f"refused: {exc}")
         except NotReachable as exc:

@@ -16,10 +16,11 @@ from scheduler.sending import RateLimit
 
 
 class TokenBucket:
-    """At most ``rate`` acquisitions per second, with bursts of up to ``burst`` (a GCRA scheduler).
+    """At most ``rate`` grants per second, with bursts of up to ``burst`` after a quiet spell (GCRA).
 
-    Every caller reserves its slot when it asks, so concurrent callers are served in order and the rate
-    holds exactly, however many are waiting.
+    Callers are served one at a time, in order, and a slot is granted at the moment the caller actually
+    goes ahead: when the event loop was busy for a moment, the next sends resume at the rate instead of
+    rushing to catch up -- a rush is what runs a platform's own limiter into 429s.
     """
 
     def __init__(
@@ -38,19 +39,17 @@ class TokenBucket:
         self._sleep = sleep
         self._tat = 0.0  # the theoretical arrival time of the next slot
         self._paused_until = 0.0
-
-    def reserve(self) -> float:
-        """Take the next slot; returns how long to wait for it (seconds)."""
-        now = self._monotonic()
-        tat = max(self._tat, now, self._paused_until)
-        wait = max(0.0, tat - self.tolerance - now, self._paused_until - now)
-        self._tat = tat + self.interval
-        return wait
+        self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
-        wait = self.reserve()
-        if wait > 0:
-            await self._sleep(wait)
+        async with self._lock:
+            while True:
+                now = self._monotonic()
+                wait = max(self._tat - self.tolerance - now, self._paused_until - now)
+                if wait <= 0:
+                    break
+                await self._sleep(wait)
+            self._tat = max(self._tat, now) + self.interval
 
     def pause(self, seconds: float) -> None:
         """Hold every caller for ``seconds`` (the platform said Retry-After)."""
@@ -73,7 +72,11 @@ class PlatformPacer:
         self.limit = limit
         self._monotonic = monotonic
         self._sleep = sleep
-        self.shared = TokenBucket(limit.global_per_second, monotonic=monotonic, sleep=sleep)
+        # a twentieth of a second of burst across the platform absorbs the event loop's small delays
+        # without ever rushing a platform's own limiter
+        self.shared = TokenBucket(
+            limit.global_per_second, max(1.0, limit.global_per_second / 20), monotonic=monotonic, sleep=sleep
+        )
         self._keys: dict[str, TokenBucket] = {}
 
     def key(self, key: str) -> TokenBucket:

@@ -138,19 +138,14 @@ def load_snapshot(session: Session, relationship_ids: Sequence[int], now: dateti
     rels = _relationships(session, relationship_ids)
     guide_ids = {mb.person_id for rel in rels for mb in rel.current_members() if mb.side == Side.GUIDE}
     if guide_ids:
-        extra = (
-            select(m.c.relationship_id)
-            .join(r, r.c.id == m.c.relationship_id)
-            .where(
-                m.c.person_id.in_(sorted(guide_ids)),
-                m.c.side == Side.GUIDE.value,
-                m.c.left_at.is_(None),
-                r.c.status.in_(_LIVE_RELATIONSHIP),
-            )
+        # two index lookups (memberships by person, then relationships by id): a join here tempts
+        # SQLite into scanning relationships by status
+        guided = select(m.c.relationship_id).where(
+            m.c.person_id.in_(sorted(guide_ids)), m.c.side == Side.GUIDE.value, m.c.left_at.is_(None)
         )
         known = {rel.id for rel in rels}
-        more = sorted({rid for rid in session.scalars(extra) if rid not in known})
-        rels += _relationships(session, more)
+        others = sorted({rid for rid in session.scalars(guided) if rid not in known})
+        rels += [rel for rel in _relationships(session, others) if rel.status in _LIVE_RELATIONSHIP]
     ids = sorted(rel.id for rel in rels if rel.id is not None)
     member_ids = sorted(
         {mb.person_id for rel in rels for mb in rel.current_members() if mb.person_id is not None}

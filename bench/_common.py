@@ -1,0 +1,80 @@
+"""Helpers shared by the benchmarks: databases to run on, where results go."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from storage.database import make_engine
+from storage.migrate import upgrade
+
+RESULTS = Path(__file__).parent / "results"
+PG_URL = os.environ.get(
+    "MENTORBOT_BENCH_POSTGRES_URL",
+    os.environ.get("MENTORBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+)
+
+
+@dataclass
+class Database:
+    name: str
+    engine: Engine
+
+
+def backends() -> list[str]:
+    """SQLite always; PostgreSQL when it answers (MENTORBOT_BENCH_POSTGRES_URL, else the test server)."""
+    found = ["sqlite"]
+    try:
+        probe = make_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with probe.connect() as conn:
+            conn.execute(text("select 1"))
+        probe.dispose()
+        found.append("postgresql")
+    except Exception as exc:  # no server: SQLite only, and say so
+        print(f"(PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}; SQLite only)")
+    return found
+
+
+@contextmanager
+def database(backend: str) -> Iterator[Database]:
+    """A fresh, migrated database: an SQLite file in a temporary folder, or a PostgreSQL schema."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            engine = make_engine(f"sqlite:///{folder}/bench.sqlite3")
+            upgrade(engine)
+            try:
+                yield Database("SQLite", engine)
+            finally:
+                engine.dispose()
+        return
+    schema = f"mb_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        upgrade(engine)
+        yield Database("PostgreSQL", engine)
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def sizes(default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = os.environ.get("MENTORBOT_BENCH_SIZES")
+    return tuple(int(x) for x in raw.split(",")) if raw else default
+
+
+def write_results(name: str, markdown: str) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.md").write_text(markdown)
+    print(markdown)
