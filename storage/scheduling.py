@@ -467,35 +467,6 @@ def outbox_counts(session: Session) -> dict[str, int]:
     return {str(status): int(n) for status, n in session.execute(stmt)}
 
 
-@dataclass(frozen=True)
-class Problem:
-    """An undeliverable message as coordinators see it: who, what kind, when, why -- never the content."""
-
-    delivery_id: int
-    person_id: int
-    person_name: str
-    kind: str
-    status: str
-    attempts: int
-    due_at: datetime
-    last_error: str
-
-
-def delivery_problems(session: Session, *, limit: int = 100) -> list[Problem]:
-    """Dead letters and unreachable recipients, newest first (for coordinators)."""
-    d, p = tables.deliveries, tables.people
-    stmt = (
-        select(
-            d.c.id, d.c.person_id, p.c.name, d.c.kind, d.c.status, d.c.attempts, d.c.due_at, d.c.last_error
-        )
-        .join(p, p.c.id == d.c.person_id)
-        .where(d.c.status.in_([DeliveryStatus.DEAD.value, DeliveryStatus.UNREACHABLE.value]))
-        .order_by(d.c.due_at.desc(), d.c.id.desc())
-        .limit(limit)
-    )
-    return [Problem(*row) for row in session.execute(stmt)]
-
-
 def claim_due_exists(session: Session, now: datetime) -> bool:
     """Is anything due (or abandoned by a dispatcher whose lease ran out)?"""
     d = tables.deliveries

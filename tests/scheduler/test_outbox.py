@@ -155,9 +155,12 @@ def test_people_are_reached_on_their_chat_platform_or_reported_unreachable(world
     (teams_row,) = w.outbox(on_teams)
     assert teams_row.status == "unreachable"
     assert teams_row.last_error == "Tia Teams is on teams, but no sender is configured for it"
-    with w.uow_factory.session_factory() as session:
-        problems = store.delivery_problems(session)
-    assert [(p.person_name, p.status) for p in problems] == [("Tia Teams", "unreachable")]
+    with w.uow_factory() as uow:  # what the coordinators' report shows
+        assert uow.activity.last_delivery_status() == {
+            on_slack: "sent",
+            on_teams: "unreachable",
+            nowhere: "sent",
+        }
 
 
 class Flaky(RecordingSender):
@@ -188,6 +191,9 @@ def test_temporary_failures_back_off_and_end_as_a_dead_letter_with_the_error_kep
         w.move_to(row.due_at)
     assert flaky.calls == 6  # the default number of attempts
     assert row.last_error == "gave up after 6 attempts: HTTP 503 from Slack"
+    with w.uow_factory() as uow:  # coordinators see the dead letter with its error
+        (dead,) = uow.activity.dead_letters()
+        assert (dead.person_id, dead.error) == (sam, "gave up after 6 attempts: HTTP 503 from Slack")
     # 30 s, 1 min, 2 min, 4 min, 8 min, each with up to 20% spread
     bases = [30, 60, 120, 240, 480]
     assert len(waits) == len(bases)
