@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot.model import Announcement
 from storage import tables
+from storage.ids import storable
 
 
 class SqlAnnouncements:
@@ -18,7 +19,7 @@ class SqlAnnouncements:
         self.session.flush()
 
     def get(self, announcement_id: int) -> Announcement | None:
-        return self.session.get(Announcement, announcement_id)
+        return self.session.get(Announcement, announcement_id) if storable(announcement_id) else None
 
     def recent(self, *, limit: int = 10) -> list[Announcement]:
         stmt = select(Announcement).order_by(tables.announcements.c.id.desc()).limit(limit)

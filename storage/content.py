@@ -26,6 +26,7 @@ from bot.model import (
     Relationship,
 )
 from storage import tables
+from storage.ids import storable
 
 T = TypeVar("T")
 
@@ -41,7 +42,7 @@ class SqlContentAccess:
         return select(m.c.relationship_id).where(m.c.person_id == self.viewer_id, m.c.left_at.is_(None))
 
     def relationship(self, relationship_id: int) -> Relationship:
-        rel = self.session.get(Relationship, relationship_id)
+        rel = self.session.get(Relationship, relationship_id) if storable(relationship_id) else None
         if rel is None or not rel.is_member(self.viewer_id):
             raise NotPermitted("error.not_member")
         return rel
@@ -62,6 +63,8 @@ class SqlContentAccess:
         return list(self.session.scalars(stmt))
 
     def _one(self, cls: type[T], table: Any, item_id: int) -> T:
+        if not storable(item_id):
+            raise NotFound("error.not_found")
         stmt = select(cls).where(
             table.c.id == item_id, table.c.relationship_id.in_(self._member_relationship_ids())
         )
@@ -149,6 +152,8 @@ class SqlContentAccess:
         self.session.flush()
 
     def remove_network_entry(self, entry_id: int) -> None:
+        if not storable(entry_id):
+            raise NotFound("error.not_found")
         n = tables.network_entries
         stmt = select(NetworkEntry).where(n.c.id == entry_id, n.c.person_id == self.viewer_id)
         entry = self.session.scalars(stmt).first()

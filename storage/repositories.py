@@ -22,6 +22,7 @@ from bot.model import (
     Side,
 )
 from storage import tables
+from storage.ids import storable
 
 
 class SqlProgrammes:
@@ -48,7 +49,7 @@ class SqlPeople:
         self.session.add(person)
 
     def get(self, person_id: int) -> Person | None:
-        return self.session.get(Person, person_id)
+        return self.session.get(Person, person_id) if storable(person_id) else None
 
     def by_email(self, email: str) -> Person | None:
         stmt = select(Person).where(func.lower(tables.people.c.email) == email.strip().lower())
@@ -97,7 +98,7 @@ class SqlRelationships:
         self.session.add(relationship)
 
     def get(self, relationship_id: int) -> Relationship | None:
-        return self.session.get(Relationship, relationship_id)
+        return self.session.get(Relationship, relationship_id) if storable(relationship_id) else None
 
     def by_external_ref(self, ref: str) -> Relationship | None:
         stmt = select(Relationship).where(tables.relationships.c.external_ref == ref)
