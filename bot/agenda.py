@@ -204,7 +204,7 @@ def next_position(items: Iterable[AgendaItem]) -> int:
 def pick(items: Sequence[AgendaItem], number: str) -> AgendaItem:
     """The item a person means by its number in the list they were shown (1-based)."""
     raw = number.strip().lstrip("#")
-    if not raw.isdigit() or not 1 <= int(raw) <= len(items):
+    if not raw.isdecimal() or not 1 <= int(raw) <= len(items):
         raise InvalidInput("agenda.error.number", value=number.strip()[:20] or "?", count=len(items))
     return items[int(raw) - 1]
 
@@ -212,7 +212,7 @@ def pick(items: Sequence[AgendaItem], number: str) -> AgendaItem:
 def parse_order(text: str, count: int) -> list[int]:
     """``"3 1 2"`` (or ``"3,1,2"``): every number from 1 to ``count`` exactly once, as 0-based indexes."""
     parts = text.replace(",", " ").split()
-    if not all(p.isdigit() for p in parts) or sorted(int(p) for p in parts) != list(range(1, count + 1)):
+    if not all(p.isdecimal() for p in parts) or sorted(int(p) for p in parts) != list(range(1, count + 1)):
         raise InvalidInput(
             "agenda.error.order", count=count, example=" ".join(str(n) for n in range(count, 0, -1))
         )

@@ -89,7 +89,7 @@ def require_coordinator(ctx: Context, action: str, target: str = "") -> None:
 
 def relationship_number(raw: str | None) -> int:
     text = (raw or "").strip().lstrip("#")
-    if not text.isdigit():
+    if not text.isdecimal():
         raise InvalidInput("coordinator.relationship.number_expected", got=(raw or "")[:20])
     return int(text)
 
@@ -476,9 +476,9 @@ def audit_rows(uow: UnitOfWork, limit: int = 50) -> list[AuditRow]:
 
 def _target(target: str, names: dict[int, str]) -> str:
     kind, _, number = target.partition(":")
-    if kind == "person" and number.isdigit():
+    if kind == "person" and number.isdecimal():
         return names.get(int(number), f"person #{number}")
-    if number.isdigit():
+    if number.isdecimal():
         return f"{kind} #{number}"
     return target
 

@@ -12,7 +12,7 @@ def words(rest: str) -> list[str]:
 def relationship_arg(rest: str) -> str | None:
     """The ``#3`` (or bare ``3``) in a command's arguments, or None for "the only one I have"."""
     for word in words(rest):
-        if word.startswith("#") or word.isdigit():
+        if word.startswith("#") or word.isdecimal():
             return word
     return None
 
@@ -20,6 +20,6 @@ def relationship_arg(rest: str) -> str | None:
 def number(word: str | None, what: str) -> int:
     """A number the person typed (``12`` or ``#12``), or a reply saying what was expected."""
     raw = (word or "").lstrip("#")
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise InvalidInput("args.number_expected", what=what, got=(word or "")[:20])
     return int(raw)

@@ -347,7 +347,7 @@ def _typed_close(ctx: Context, rest: str, status: ActionStatus) -> Reply:
 def _pick(numbered: list[tuple[Relationship, ActionItem]], raw: str) -> tuple[Relationship, ActionItem]:
     if not numbered:
         raise InvalidInput("actions.error.none_open")
-    if not raw.isdigit() or not 1 <= int(raw) <= len(numbered):
+    if not raw.isdecimal() or not 1 <= int(raw) <= len(numbered):
         raise InvalidInput("actions.error.number", value=raw[:20] or "?", count=len(numbered))
     return numbered[int(raw) - 1]
 

@@ -75,7 +75,7 @@ def register(router: Router) -> None:
         number = rest.strip().lstrip("#")
         if not number:
             return recent_announcements(ctx)
-        if not number.isdigit():
+        if not number.isdecimal():
             raise InvalidInput("coordinator.announce.number_expected", got=rest.strip()[:20])
         return status_reply(ctx, int(number))
 

@@ -66,7 +66,7 @@ def register(router: Router) -> None:
         raw = rest.strip()
         limit = AUDIT_DEFAULT
         if raw:
-            if not raw.isdigit() or not 1 <= int(raw) <= AUDIT_MAX:
+            if not raw.isdecimal() or not 1 <= int(raw) <= AUDIT_MAX:
                 raise InvalidInput("validation.number", field="number of entries", low=1, high=AUDIT_MAX)
             limit = int(raw)
         rows = audit_rows(ctx.uow, limit)
@@ -197,7 +197,7 @@ def register(router: Router) -> None:
 
 def _relationship(ctx: Context, action: str, raw: str) -> Relationship:
     number = raw.strip().lstrip("#")
-    require_coordinator(ctx, action, f"relationship:{number}" if number.isdigit() else "")
+    require_coordinator(ctx, action, f"relationship:{number}" if number.isdecimal() else "")
     return find_relationship(ctx.uow, relationship_number(raw))
 
 

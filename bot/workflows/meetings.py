@@ -500,7 +500,7 @@ def _is_responsible(ctx: Context, rel: Relationship, rules: GroundRules | None) 
 def _agreed_minutes(rules: GroundRules | None, ctx: Context) -> int:
     text = rules.items.get("duration", "") if rules is not None else ""
     text = text or ctx.programme.ground_rule_defaults.get("duration", "")
-    digits = "".join(ch for ch in text.split(" ")[0] if ch.isdigit())
+    digits = "".join(ch for ch in text.split(" ")[0] if ch.isdecimal())
     minutes = int(digits) if digits else 60
     return minutes if 5 <= minutes <= meetings.MAX_MINUTES else 60
 

@@ -209,7 +209,7 @@ def register(router: Router) -> None:
         raw = rest.strip().lstrip("#")
         if not entries:
             raise InvalidInput("network.error.none_added")
-        if not raw.isdigit() or not 1 <= int(raw) <= len(entries):
+        if not raw.isdecimal() or not 1 <= int(raw) <= len(entries):
             raise InvalidInput("network.error.number", value=rest.strip()[:20] or "?", count=len(entries))
         entry = entries[int(raw) - 1]
         assert entry.id is not None
