@@ -14,6 +14,7 @@ module             what it does                                                 
 ``bot``            the ``TeamsActivityHandler``: activities → ``MentorBot.handle`` → cards      yes
 ``endpoint``       ``POST /api/messages``, authentication, the 4.17.x invoke workaround        yes
 ``sender``         the outbox sender (``continue_conversation``)                               yes
+``msrest_fix``     a set instead of a list in msrest's retry policy: ~15 ms less CPU per turn  yes
 ``mount``          wiring into ``serve`` and ``tick``                                          yes
 ``package``        the Teams app package (manifest v1.29 + icons)                              no
 ``icons``          the two app icons, drawn in code                                            no

@@ -25,6 +25,7 @@ from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 
+from handlers.teams import msrest_fix
 from handlers.teams.config import TeamsConfig
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ TurnLogic = Callable[[TurnContext], Awaitable[None]]
 
 
 def build_adapter(config: TeamsConfig) -> CloudAdapter:
+    msrest_fix.apply()  # ~15 ms less CPU per turn and per proactive send (see the module)
     auth = ConfigurationBotFrameworkAuthentication(config.botbuilder_configuration())
     return CloudAdapter(auth)
 
