@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.clock import Clock
 from bot.context import Context
@@ -21,6 +21,7 @@ from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from bot.routing import Router
 from bot.serialize import message_to_dict
+from bot.validation import storable_text
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class MentorBot:
 
     # -- the one entry point -------------------------------------------------------------------
     def handle(self, inbound: Inbound) -> Handled:
+        inbound = storable_inbound(inbound)
         try:
             with self.uow_factory() as uow:
                 person = self._identify(uow, inbound.sender)
@@ -89,7 +91,7 @@ class MentorBot:
         users.lookupByEmail) as the way to reach the person with that e-mail, exactly as on their first
         message, so that nudges reach them before they ever write. True when they are in the programme."""
         with self.uow_factory() as uow:
-            return self._identify(uow, sender) is not None
+            return self._identify(uow, storable_sender(sender)) is not None
 
     # -- steps -----------------------------------------------------------------------------------
     def _identify(self, uow: UnitOfWork, sender: Sender) -> Person | None:
@@ -164,6 +166,28 @@ class MentorBot:
         if isinstance(err, NotPermitted) and not self.programme.catalogue.has(key):
             key = "error.not_permitted"
         return self._say(key, **err.values)
+
+
+def storable_sender(sender: Sender) -> Sender:
+    return replace(
+        sender,
+        external_id=storable_text(sender.external_id),
+        email=storable_text(sender.email) if sender.email is not None else None,
+        workspace=storable_text(sender.workspace),
+        display_name=storable_text(sender.display_name),
+        timezone=storable_text(sender.timezone) if sender.timezone is not None else None,
+    )
+
+
+def storable_inbound(inbound: Inbound) -> Inbound:
+    """What a person sent, without what can be neither stored nor sent (see ``storable_text``)."""
+    return replace(
+        inbound,
+        sender=storable_sender(inbound.sender),
+        text=storable_text(inbound.text) if inbound.text is not None else None,
+        action=storable_text(inbound.action) if inbound.action is not None else None,
+        values={storable_text(str(k)): storable_text(str(v)) for k, v in inbound.values.items()},
+    )
 
 
 def roles_summary(roles: Iterable[str]) -> str:

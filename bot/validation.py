@@ -24,6 +24,15 @@ def clean_text(value: str | None, field: str, limit: int, *, required: bool = Tr
     return text
 
 
+def storable_text(text: str) -> str:
+    """``text`` as it can be stored and sent: NUL characters removed (PostgreSQL refuses them in text)
+    and lone surrogates replaced by U+FFFD. Neither can be typed; both arrive in JSON written to attack
+    (``"\\u0000"``, ``"\\ud800"``), and both made storing or sending what a person wrote fail."""
+    if text.isascii():
+        return text.replace("\x00", "") if "\x00" in text else text
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text if ch != "\x00")
+
+
 def not_in_past(at: datetime, now: datetime) -> None:
     """A moment that has already passed is refused (``error.date_in_past``)."""
     if at <= now:
