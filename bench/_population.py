@@ -1,0 +1,227 @@
+"""A programme of any size, written with bulk inserts (SQLAlchemy Core), for the chat-path benchmarks.
+
+The CSV importer checks every row and writes through the domain model, which is right for a roster but
+slow for 100,000 people; the benchmarks only need the rows to be there. Ids follow simple conventions so
+that the fake platforms can answer for anyone without a list:
+
+* person ``p`` has the e-mail ``person<p>@bench.example``, the Slack user id ``U<p:08d>`` and the Teams
+  ids ``29:<p>`` (Bot Framework) and ``aad-<p>`` (Entra object id);
+* the first ``focus`` people are mentees in **two** relationships each (each with its own guide, a held
+  meeting, a confirmed one ahead and agreed ground rules): the people whose DMs are measured;
+* ``background`` more pairs (a guide and a mentee in one relationship) make the tables realistically big;
+* the last person is a coordinator.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, insert, text
+
+from bench._common import PG_URL, backends
+from storage import tables
+from storage.database import make_engine
+from storage.migrate import upgrade
+from storage.uow import SqlUnitOfWorkFactory
+
+CHUNK = 5000
+DOMAIN = "bench.example"
+SLACK_TEAM = "T0BENCH"
+TEAMS_TENANT = "tenant-bench"
+
+
+def email(pid: int) -> str:
+    return f"person{pid}@{DOMAIN}"
+
+
+def slack_user(pid: int) -> str:
+    return f"U{pid:08d}"
+
+
+def person_of_slack_user(user_id: str) -> int | None:
+    digits = user_id[1:]
+    return int(digits) if user_id.startswith("U") and digits.isdigit() else None
+
+
+def teams_user(pid: int) -> str:
+    return f"29:{pid}"
+
+
+def teams_aad(pid: int) -> str:
+    return f"aad-{pid}"
+
+
+def person_of_teams_user(user_id: str) -> int | None:
+    digits = user_id.removeprefix("29:")
+    return int(digits) if user_id.startswith("29:") and digits.isdigit() else None
+
+
+@dataclass(frozen=True)
+class Served:
+    """A migrated database that other processes can open by URL."""
+
+    name: str  # "SQLite" or "PostgreSQL"
+    url: str
+    engine: Engine
+
+
+def chat_backends() -> list[str]:
+    """``MENTORBOT_BENCH_BACKENDS=sqlite`` (comma-separated) limits the databases; else SQLite, plus
+    PostgreSQL when it answers."""
+    chosen = os.environ.get("MENTORBOT_BENCH_BACKENDS")
+    if chosen:
+        return [b.strip() for b in chosen.split(",") if b.strip()]
+    return backends()
+
+
+@contextmanager
+def served_database(backend: str) -> Iterator[Served]:
+    """A fresh, migrated database reachable by URL: an SQLite file, or a PostgreSQL schema of its own
+    (the URL carries ``search_path``, so a server process given only the URL finds it)."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{folder}/bench.sqlite3"
+            engine = make_engine(url)
+            upgrade(engine)
+            try:
+                yield Served("SQLite", url, engine)
+            finally:
+                engine.dispose()
+        return
+    schema = f"mb_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in PG_URL else "?"
+    url = f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        yield Served("PostgreSQL", url, engine)
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@dataclass
+class Population:
+    focus: list[int]  # mentees with two relationships each
+    coordinator: int
+    people: int
+    relationships: int
+    mentees: list[int] = field(default_factory=list)  # every mentee (focus and background)
+
+
+def seed(
+    engine: Engine,
+    *,
+    focus: int,
+    background: int,
+    now: datetime,
+    slack: bool = False,
+    timezone: str = "Europe/London",
+    quiet_hours: bool = True,
+) -> Population:
+    """Write the programme (see the module docstring). ``slack``: everyone is already linked to Slack
+    (as after the directory lookup), so replies and announcements need no first-contact linking.
+    ``quiet_hours=False`` gives everyone an empty quiet span, so that a message is due at any hour."""
+    with SqlUnitOfWorkFactory(engine)() as uow:
+        programme_id = uow.programmes.get_or_create("bench", "Benchmark programme").id
+        uow.commit()
+    created = now - timedelta(days=60)
+    started = (now - timedelta(days=56)).date()
+    quiet = {} if quiet_hours else {"quiet_start": "00:00", "quiet_end": "00:00"}
+    people: list[dict[str, Any]] = []
+    rels: list[dict[str, Any]] = []
+    members: list[dict[str, Any]] = []
+    meetings: list[dict[str, Any]] = []
+    rules: list[dict[str, Any]] = []
+
+    def person(pid: int, role: str) -> None:
+        people.append({
+            "id": pid, "programme_id": programme_id, "email": email(pid), "name": f"Person {pid}",
+            "roles": [role], "timezone": timezone, "opt_outs": [], "created_at": created, **quiet,
+        })  # fmt: skip
+
+    def relationship(guide: int, mentee: int) -> None:
+        rid = len(rels) + 1
+        rels.append({
+            "id": rid, "programme_id": programme_id, "kind": "mentoring", "format": "one-to-one",
+            "phase": "cultivation", "started_on": started, "cadence_days": 28, "status": "active",
+            "created_at": created,
+        })  # fmt: skip
+        members.extend([
+            {"relationship_id": rid, "person_id": guide, "side": "guide", "joined_at": created},
+            {"relationship_id": rid, "person_id": mentee, "side": "learner", "joined_at": created},
+        ])  # fmt: skip
+        held = now - timedelta(days=21)
+        meetings.append({
+            "relationship_id": rid, "status": "held", "scheduled_by": mentee, "created_at": created,
+            "options": [], "starts_at": held, "duration_minutes": 60, "held_minutes": 55, "updated_at": held,
+        })  # fmt: skip
+        rules.append({
+            "relationship_id": rid, "version": 1, "proposed_by": mentee, "proposed_at": created,
+            "items": {"frequency": "every 4 weeks", "who_schedules": "mentee"}, "status": "agreed",
+            "agreed_at": created + timedelta(days=2),
+        })  # fmt: skip
+
+    focus_ids = list(range(1, focus + 1))
+    mentees = list(focus_ids)
+    for pid in focus_ids:
+        person(pid, "mentee")
+    next_id = focus + 1
+    for mentee in focus_ids:
+        for _ in range(2):
+            guide, next_id = next_id, next_id + 1
+            person(guide, "guide")
+            relationship(guide, mentee)
+            ahead = datetime.combine(now.date() + timedelta(days=7), datetime.min.time(), UTC)
+            meetings.append({
+                "relationship_id": len(rels), "status": "confirmed", "scheduled_by": mentee, "options": [],
+                "created_at": now - timedelta(days=2), "starts_at": ahead + timedelta(hours=15),
+                "duration_minutes": 60, "held_minutes": None, "updated_at": now - timedelta(days=2),
+            })  # fmt: skip
+    for _ in range(background):
+        guide, mentee, next_id = next_id, next_id + 1, next_id + 2
+        person(guide, "guide")
+        person(mentee, "mentee")
+        mentees.append(mentee)
+        relationship(guide, mentee)
+    coordinator = next_id
+    person(coordinator, "coordinator")
+
+    identities: list[dict[str, Any]] = []
+    if slack:
+        identities = [
+            {"person_id": p["id"], "platform": "slack", "external_id": slack_user(p["id"]),
+             "workspace": SLACK_TEAM, "address": {}, "updated_at": created}
+            for p in people
+        ]  # fmt: skip
+    with engine.begin() as conn:
+        for table, rows in (
+            (tables.people, people),
+            (tables.relationships, rels),
+            (tables.memberships, members),
+            (tables.meetings, meetings),
+            (tables.ground_rules, rules),
+            (tables.chat_identities, identities),
+        ):
+            for start in range(0, len(rows), CHUNK):
+                conn.execute(insert(table), rows[start : start + CHUNK])
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            for name in ("people", "relationships"):
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
+                )
+            conn.exec_driver_sql("ANALYZE")
+    return Population(focus_ids, coordinator, len(people), len(rels), mentees)

@@ -1,0 +1,137 @@
+"""A signed Slack DM handled end to end by mentorbot, against a bare slack-bolt app that only echoes it,
+in the same run.
+
+Each DM is a signed ``event_callback`` POSTed to ``/slack/events`` of the app under test (its own process,
+see :mod:`bench._serving`); its latency runs from sending the request to the moment the fake Slack Web API
+(in this process, on loopback) receives the reply's last ``chat.postMessage``. mentorbot runs on its real
+``MentorBot`` over the database (SQLite; PostgreSQL when reachable), holding ``background`` pairs besides
+the ``users`` measured mentees, who each have two relationships. Every mentee is already linked to Slack,
+and one warm-up round fills both apps' caches (``auth.test``, ``users.info``), as on a server that has
+been up a while. Requests go one at a time, alternating between the two apps, so both see the same
+machine at the same moment.
+
+Commands: ``my relationships`` (two relationships with their next meetings and ground rules) and
+``help``. The bare app answers every DM with one message.
+
+Settings (environment): ``MENTORBOT_BENCH_DM_REQUESTS`` (per command and app, default 200),
+``MENTORBOT_BENCH_DM_USERS`` (20), ``MENTORBOT_BENCH_DM_BACKGROUND`` (pairs, 5000),
+``MENTORBOT_BENCH_BACKENDS`` (e.g. ``sqlite``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from datetime import UTC, datetime
+
+import aiohttp
+
+from bench._common import write_results
+from bench._dm import Client, Config, Row, interleaved, table
+from bench._fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
+from bench._population import SLACK_TEAM, seed, served_database, slack_user
+from bench._serving import ServedApp, settled, slack_signature
+
+NAME = "slack_dm"
+
+
+class SlackClient:
+    """Sends DMs to one app as Slack would, and times the reply at the fake Web API."""
+
+    def __init__(self, session: aiohttp.ClientSession, fake: FakeSlackApi, base: str) -> None:
+        self.session = session
+        self.fake = fake
+        self.url = f"{base}/slack/events"
+        self._ids = itertools.count(1)
+        self._tag = base.rsplit(":", 1)[1]
+
+    async def send(self, pid: int, text: str, expected: int) -> tuple[float, float]:
+        user = slack_user(pid)
+        channel = f"D{user}"
+        arrived = self.fake.expect(channel, self.fake.posts_by_channel[channel] + expected)
+        body = json.dumps(envelope(user, text, f"Ev{self._tag}x{next(self._ids):07d}"))
+        headers = {"Content-Type": "application/json", **slack_signature(body, SIGNING_SECRET)}
+        started = time.perf_counter()
+        async with self.session.post(self.url, data=body, headers=headers) as resp:
+            await resp.read()
+            if resp.status != 200:
+                raise RuntimeError(f"{self.url} answered {resp.status}")
+        answered = time.perf_counter()
+        done = await asyncio.wait_for(arrived, 30)
+        return answered - started, done - started
+
+    async def reply_size(self, pid: int, text: str) -> int:
+        channel = f"D{slack_user(pid)}"
+        before = self.fake.posts_by_channel[channel]
+        await self.send(pid, text, 1)
+        return await settled(lambda: self.fake.posts_by_channel[channel]) - before
+
+
+def envelope(user: str, text: str, event_id: str) -> dict[str, object]:
+    return {
+        "token": "legacy",
+        "team_id": SLACK_TEAM,
+        "api_app_id": "A0BENCH",
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": SLACK_TEAM, "user_id": "UBOT", "is_bot": True}],
+        "event": {
+            "type": "message",
+            "channel_type": "im",
+            "channel": f"D{user}",
+            "user": user,
+            "text": text,
+            "ts": f"{time.time():.6f}",
+        },
+    }
+
+
+async def measure(url: str, people: list[int], requests: int, database: str) -> list[Row]:
+    fake = FakeSlackApi()
+    await fake.start()
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.url}
+    try:
+        with ServedApp("bare-slack", env=env) as bare, ServedApp("mentorbot-slack", url, env) as bot:
+            async with aiohttp.ClientSession() as session:
+                clients: dict[str, Client] = {
+                    "bare bolt": SlackClient(session, fake, bare.base),
+                    "mentorbot": SlackClient(session, fake, bot.base),
+                }
+                return await interleaved(clients, people, requests, database)
+    finally:
+        await fake.stop()
+
+
+def run(config: Config) -> list[Row]:
+    rows: list[Row] = []
+    for backend in config.backends:
+        with served_database(backend) as db:
+            print(f"  {db.name}: {config.users} mentees + {config.background:,} pairs ...", flush=True)
+            population = seed(db.engine, focus=config.users, background=config.background,
+                              now=datetime.now(UTC), slack=True)  # fmt: skip
+            db.engine.dispose()
+            rows += asyncio.run(measure(db.url, population.focus, config.requests, db.name))
+    return rows
+
+
+def report(rows: list[Row], config: Config) -> str:
+    intro = [
+        "From the signed request sent to `/slack/events` to the reply's last `chat.postMessage` at the fake",
+        f"Web API, in ms; {config.requests} DMs per command and app, one at a time, the apps taking turns.",
+        f"mentorbot: the real bot on the database, {config.users} mentees with two relationships each and",
+        f"{config.background:,} more pairs. Bare bolt: a slack-bolt AsyncApp whose one listener echoes.",
+        "The HTTP answer (Slack's 3-second acknowledgement) comes before the reply: the work follows it.",
+    ]
+    return table("Slack DM, end to end", intro, rows, ["bare bolt"], answered=True)
+
+
+def main() -> None:
+    config = Config.from_env()
+    write_results(NAME, report(run(config), config))
+
+
+if __name__ == "__main__":
+    main()

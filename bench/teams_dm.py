@@ -1,0 +1,142 @@
+"""A Teams personal-chat message handled end to end by mentorbot, against a bare botbuilder bot that only
+echoes it, in the same run.
+
+Each message is a Bot Framework ``message`` activity POSTed to ``/api/messages`` of the app under test
+(its own process, see :mod:`bench._serving`), in local anonymous mode (no ``MICROSOFT_APP_ID``, as with
+the Agents Playground: no token to check or to fetch). Its ``serviceUrl`` is a fake Bot Connector in this
+process, on loopback; the latency runs from sending the activity to the moment the connector receives the
+reply's last activity. mentorbot runs on its real ``MentorBot`` over the database (SQLite; PostgreSQL
+when reachable) with ``background`` pairs besides the ``users`` measured mentees, who each have two
+relationships. A warm-up round links each mentee (roster lookup, conversation reference stored), as on
+a server that has been up a while. Requests go one at a time, the apps taking turns.
+
+Two baselines: botbuilder's echo bot as anyone would write it, and the same with the one-line fix for
+msrest's slow retry policy that mentorbot applies (``handlers/teams/msrest_fix.py``), which saves every
+botbuilder bot ~15 ms per turn; the second shows what mentorbot adds to botbuilder's own floor.
+
+Commands: ``my relationships`` (two relationship cards) and ``help``. The bare bots answer with one
+text message. Unlike Slack's, the Bot Framework request is answered only after the turn.
+
+Settings (environment): ``MENTORBOT_BENCH_DM_REQUESTS`` (per command and app, default 200),
+``MENTORBOT_BENCH_DM_USERS`` (20), ``MENTORBOT_BENCH_DM_BACKGROUND`` (pairs, 5000),
+``MENTORBOT_BENCH_BACKENDS`` (e.g. ``sqlite``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from datetime import UTC, datetime
+
+import aiohttp
+
+from bench._common import write_results
+from bench._dm import Client, Config, Row, interleaved, table
+from bench._fake_connector import FakeConnector
+from bench._population import TEAMS_TENANT, seed, served_database, teams_aad, teams_user
+from bench._serving import ServedApp, settled
+
+NAME = "teams_dm"
+BOT_ID = "28:mentorbot-bench"
+BARE, BARE_FIXED = "bare botbuilder", "bare + msrest fix"
+
+
+class TeamsClient:
+    """Sends activities to one app as Teams would, and times the reply at the fake connector."""
+
+    def __init__(self, session: aiohttp.ClientSession, fake: FakeConnector, base: str) -> None:
+        self.session = session
+        self.fake = fake
+        self.url = f"{base}/api/messages"
+        self._ids = itertools.count(1)
+
+    async def send(self, pid: int, text: str, expected: int) -> tuple[float, float]:
+        conversation = f"personal-{pid}"
+        arrived = self.fake.expect(conversation, self.fake.posts[conversation] + expected)
+        body = json.dumps(activity(pid, text, f"in-{next(self._ids)}", self.fake.url))
+        started = time.perf_counter()
+        async with self.session.post(
+            self.url, data=body, headers={"Content-Type": "application/json"}
+        ) as resp:
+            await resp.read()
+            if resp.status >= 300:
+                raise RuntimeError(f"{self.url} answered {resp.status}")
+        answered = time.perf_counter()
+        done = await asyncio.wait_for(arrived, 30)
+        return answered - started, done - started
+
+    async def reply_size(self, pid: int, text: str) -> int:
+        conversation = f"personal-{pid}"
+        before = self.fake.posts[conversation]
+        await self.send(pid, text, 1)
+        return await settled(lambda: self.fake.posts[conversation]) - before
+
+
+def activity(pid: int, text: str, activity_id: str, service_url: str) -> dict[str, object]:
+    return {
+        "type": "message",
+        "id": activity_id,
+        "timestamp": datetime.now(UTC).isoformat(),
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+        "from": {"id": teams_user(pid), "name": f"Person {pid}", "aadObjectId": teams_aad(pid)},
+        "recipient": {"id": BOT_ID, "name": "mentorbot"},
+        "conversation": {"id": f"personal-{pid}", "conversationType": "personal", "tenantId": TEAMS_TENANT},
+        "channelData": {"tenant": {"id": TEAMS_TENANT}},
+        "locale": "en-GB",
+        "text": text,
+    }
+
+
+async def measure(url: str, people: list[int], requests: int, database: str) -> list[Row]:
+    fake = FakeConnector()
+    await fake.start()
+    try:
+        with (
+            ServedApp("bare-teams") as bare,
+            ServedApp("bare-teams-fixed") as fixed,
+            ServedApp("mentorbot-teams", url) as bot,
+        ):
+            async with aiohttp.ClientSession() as session:
+                clients: dict[str, Client] = {
+                    BARE: TeamsClient(session, fake, bare.base),
+                    BARE_FIXED: TeamsClient(session, fake, fixed.base),
+                    "mentorbot": TeamsClient(session, fake, bot.base),
+                }
+                return await interleaved(clients, people, requests, database)
+    finally:
+        await fake.stop()
+
+
+def run(config: Config) -> list[Row]:
+    rows: list[Row] = []
+    for backend in config.backends:
+        with served_database(backend) as db:
+            print(f"  {db.name}: {config.users} mentees + {config.background:,} pairs ...", flush=True)
+            population = seed(db.engine, focus=config.users, background=config.background,
+                              now=datetime.now(UTC))  # fmt: skip
+            db.engine.dispose()
+            rows += asyncio.run(measure(db.url, population.focus, config.requests, db.name))
+    return rows
+
+
+def report(rows: list[Row], config: Config) -> str:
+    intro = [
+        "From the activity sent to `/api/messages` (anonymous local mode) to the reply's last activity at",
+        f"the fake Bot Connector, in ms; {config.requests} messages per command and app, one at a time, the",
+        f"apps taking turns. mentorbot: the real bot on the database, {config.users} mentees with two",
+        f"relationships each and {config.background:,} more pairs. Bare botbuilder: an ActivityHandler that",
+        "echoes; bare + msrest fix: the same with the fix mentorbot applies to msrest's retry policy.",
+    ]
+    return table("Teams message, end to end", intro, rows, [BARE, BARE_FIXED], answered=False)
+
+
+def main() -> None:
+    config = Config.from_env()
+    write_results(NAME, report(run(config), config))
+
+
+if __name__ == "__main__":
+    main()
