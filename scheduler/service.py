@@ -9,6 +9,9 @@ A trigger that finds its pass still running does nothing (the pass runs as an as
 APScheduler never has to skip a run), which also keeps a long fan-out from piling up work.  On shutdown
 the triggers stop, the dispatcher stops claiming and finishes (or hands back) what is in flight, and the
 plan pass stops between chunks.
+
+The defaults suit production; :class:`SchedulerTuning` reads overrides from the environment (for tests
+and drills that must see several passes, a lease running out or a retry within seconds).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import contextlib
 import gc
 import logging
 import threading
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -35,6 +40,54 @@ log = logging.getLogger(__name__)
 PLAN_EVERY_SECONDS = 60
 DISPATCH_EVERY_SECONDS = 5
 LAG_METRIC = "mentorbot_scheduler_lag_seconds"
+LEASE_SECONDS = 120.0
+RETRY_BACKOFF_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class SchedulerTuning:
+    """How often the passes run, how long a claim lasts, how soon a failed send is first retried.
+
+    ================================  ===========================================================  =======
+    variable                          meaning                                                      default
+    ================================  ===========================================================  =======
+    ``MENTORBOT_PLAN_INTERVAL``       seconds between plan passes                                  60
+    ``MENTORBOT_DISPATCH_INTERVAL``   seconds between dispatch passes                              5
+    ``MENTORBOT_OUTBOX_LEASE``        seconds a claimed delivery stays with its dispatcher; after   120
+                                      a crash, another process takes it over once it has run out
+    ``MENTORBOT_RETRY_BACKOFF``       seconds before the first retry of a temporary failure         30
+                                      (then doubled each time, up to an hour)
+    ================================  ===========================================================  =======
+    """
+
+    plan_every: float = PLAN_EVERY_SECONDS
+    dispatch_every: float = DISPATCH_EVERY_SECONDS
+    lease: float = LEASE_SECONDS
+    retry_backoff: float = RETRY_BACKOFF_SECONDS
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SchedulerTuning:
+        """The tuning from ``env``; ``SystemExit`` naming the variable whose value is not a positive
+        number of seconds."""
+
+        def seconds(name: str, default: float) -> float:
+            raw = (env.get(name) or "").strip()
+            if not raw:
+                return default
+            try:
+                value = float(raw)
+            except ValueError:
+                value = -1.0
+            if not value > 0 or value == float("inf"):
+                raise SystemExit(f"{name} must be a positive number of seconds, got {raw!r}")
+            return value
+
+        return cls(
+            plan_every=seconds("MENTORBOT_PLAN_INTERVAL", PLAN_EVERY_SECONDS),
+            dispatch_every=seconds("MENTORBOT_DISPATCH_INTERVAL", DISPATCH_EVERY_SECONDS),
+            lease=seconds("MENTORBOT_OUTBOX_LEASE", LEASE_SECONDS),
+            retry_backoff=seconds("MENTORBOT_RETRY_BACKOFF", RETRY_BACKOFF_SECONDS),
+        )
 
 
 class SchedulerService:
@@ -44,13 +97,25 @@ class SchedulerService:
         *,
         plan_every: float = PLAN_EVERY_SECONDS,
         dispatch_every: float = DISPATCH_EVERY_SECONDS,
+        tuning: SchedulerTuning | None = None,
     ) -> None:
+        tuning = tuning or SchedulerTuning(plan_every=plan_every, dispatch_every=dispatch_every)
         self.runtime = runtime
-        self.plan_every = plan_every
-        self.dispatch_every = dispatch_every
+        self.plan_every = tuning.plan_every
+        self.dispatch_every = tuning.dispatch_every
         self._stop_planning = threading.Event()
         self.plan_pass = PlanPass(runtime.uow_factory, runtime.programme, stop=self._stop_planning)
-        self.dispatcher = Dispatcher(runtime.uow_factory, runtime.programme, runtime.clock, runtime.senders)
+        lease = timedelta(seconds=tuning.lease)
+        self.dispatcher = Dispatcher(
+            runtime.uow_factory,
+            runtime.programme,
+            runtime.clock,
+            runtime.senders,
+            lease=lease,
+            # never send with less than this left of the claim (15 s, or a quarter of a short lease)
+            lease_margin=min(timedelta(seconds=15), lease / 4),
+            backoff=timedelta(seconds=tuning.retry_backoff),
+        )
         self.scheduler: AsyncIOScheduler | None = None
         self._plan_task: asyncio.Task[PlanSummary | None] | None = None
         self._dispatch_task: asyncio.Task[DispatchSummary | None] | None = None
@@ -124,7 +189,7 @@ SCHEDULER: web.AppKey[SchedulerService] = web.AppKey("scheduler", SchedulerServi
 def mount_scheduler(app: web.Application, runtime: Runtime) -> None:
     """Start the scheduler with the server and stop it gracefully with it."""
     runtime.senders.setdefault(Platform.CONSOLE.value, ConsoleLogSender())
-    service = SchedulerService(runtime)
+    service = SchedulerService(runtime, tuning=SchedulerTuning.from_env(runtime.settings.env))
     app[SCHEDULER] = service
 
     async def start(_app: web.Application) -> None:

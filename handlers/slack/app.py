@@ -30,6 +30,7 @@ from handlers.slack.render import Texts
 from handlers.slack.sender import SlackSender
 from handlers.slack.web import Directory, call
 from mentorbot.metrics import Metrics
+from scheduler.sending import RateLimit
 from storage.processed_events import first_time
 from storage.slack_installations import installed_teams
 
@@ -86,7 +87,12 @@ class SlackChannel:
         self.listeners = SlackListeners(bot, texts, self.directory, seen_first_time, self.count_error)
         self.listeners.register(self.app)
         self.sender = SlackSender(
-            self.client_for_workspace, texts, self.directory, self.close_session, self.count_error
+            self.client_for_workspace,
+            texts,
+            self.directory,
+            self.close_session,
+            self.count_error,
+            RateLimit(per_second=SlackSender.rate_limit.per_second, global_per_second=config.send_rate),
         )
         self._sender_clients: dict[str, AsyncWebClient] = {}
         self._session: aiohttp.ClientSession | None = None

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from handlers.slack.capabilities import bot_scopes
 
 DEFAULT_API_URL = "https://slack.com/api/"
+# chat.postMessage across one workspace: Slack allows about one message per second per channel and
+# several hundred a minute per workspace; SLACK_SEND_RATE raises or lowers the outbox's pace
+DEFAULT_SEND_RATE = 4.0
 CREDENTIAL_VARIABLES = (
     "SLACK_BOT_TOKEN",
     "SLACK_SIGNING_SECRET",
@@ -38,6 +41,7 @@ class SlackConfig:
     client_secret: str | None
     scopes: tuple[str, ...]
     api_url: str
+    send_rate: float = DEFAULT_SEND_RATE  # outbox messages per second per workspace (SLACK_SEND_RATE)
 
     @property
     def socket_mode(self) -> bool:
@@ -103,6 +107,18 @@ class SlackConfig:
         api_url = get("SLACK_API_URL") or DEFAULT_API_URL
         if not api_url.startswith(("http://", "https://")):
             problems.append(f"SLACK_API_URL must be an http(s) URL, got {api_url!r}")
+        send_rate_text = get("SLACK_SEND_RATE")
+        send_rate = DEFAULT_SEND_RATE
+        if send_rate_text is not None:
+            try:
+                send_rate = float(send_rate_text)
+            except ValueError:
+                send_rate = -1.0
+            if not 0 < send_rate < float("inf"):
+                problems.append(
+                    "SLACK_SEND_RATE must be a positive number of messages per second, "
+                    f"got {send_rate_text!r}"
+                )
         if problems:
             raise SlackConfigError("Slack is configured incompletely:\n  - " + "\n  - ".join(problems))
         return cls(
@@ -113,4 +129,5 @@ class SlackConfig:
             client_secret=client_secret,
             scopes=scopes,
             api_url=api_url if api_url.endswith("/") else api_url + "/",
+            send_rate=send_rate,
         )

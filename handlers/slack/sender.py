@@ -70,7 +70,10 @@ class SlackSender:
         directory: Directory,
         close: Callable[[], Awaitable[None]],
         count_error: Callable[[str], None] = lambda kind: None,
+        rate_limit: RateLimit | None = None,
     ) -> None:
+        if rate_limit is not None:
+            self.rate_limit = rate_limit
         self._client_for = client_for
         self._texts = texts
         self._directory = directory

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from mentorbot.settings import Settings
 from mentorbot.wiring import Runtime
 from scheduler.console_sender import ConsoleLogSender
 from scheduler.dispatch import Dispatcher
-from scheduler.service import SCHEDULER, mount_scheduler
+from scheduler.service import SCHEDULER, SchedulerTuning, mount_scheduler
 from storage.database import make_engine
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
@@ -161,3 +161,30 @@ def test_a_plan_pass_looks_only_at_relationships_whose_time_has_come(world: Worl
     assert w.plan().reviewed == 1
     w.move_to(w.at("2026-03-02 09:00"))
     assert w.plan().reviewed == 20  # everyone's welcome is due
+
+
+def test_serve_scheduler_tuning_comes_from_the_environment_and_a_bad_value_stops_serve(
+    engine: Engine, clock: FixedClock
+) -> None:
+    programme = ProgrammeConfig.default()
+    factory = SqlUnitOfWorkFactory(engine)
+    env = {
+        "MENTORBOT_DISPATCH_INTERVAL": "0.5",
+        "MENTORBOT_OUTBOX_LEASE": "8",
+        "MENTORBOT_RETRY_BACKOFF": "2",
+    }
+    runtime = Runtime(
+        Settings(env=env), engine, factory, programme, clock, MentorBot(factory, programme, clock)
+    )
+    service = build_app(runtime, [mount_scheduler])[SCHEDULER]
+    assert (service.plan_every, service.dispatch_every) == (60, 0.5)
+    dispatcher = service.dispatcher
+    assert (dispatcher.lease, dispatcher.backoff) == (timedelta(seconds=8), timedelta(seconds=2))
+    assert dispatcher.lease_margin == timedelta(seconds=2)  # a quarter of a short lease
+    assert SchedulerTuning.from_env({}) == SchedulerTuning(60, 5, 120, 30)
+    for bad in ("soon", "0", "-3", "inf"):
+        with pytest.raises(SystemExit) as stopped:
+            SchedulerTuning.from_env({"MENTORBOT_OUTBOX_LEASE": bad})
+        assert (
+            str(stopped.value) == f"MENTORBOT_OUTBOX_LEASE must be a positive number of seconds, got {bad!r}"
+        )

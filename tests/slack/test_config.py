@@ -50,6 +50,10 @@ from storage.uow import SqlUnitOfWorkFactory
             },
             "SLACK_SCOPES lacks scopes the app uses: commands",
         ),
+        (
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_SEND_RATE": "fast"},
+            "SLACK_SEND_RATE must be a positive number of messages per second, got 'fast'",
+        ),
     ],
 )
 def test_an_incomplete_or_malformed_configuration_stops_serve_with_what_to_fix(
@@ -88,6 +92,17 @@ async def test_socket_mode_needs_no_signing_secret_and_serves_no_http_endpoint(
     runtime = make_runtime(engine, uow_factory, ProgrammeConfig.default(), clock, env)
     app = build_app(runtime, [mount_slack])
     assert "slack" in runtime.senders
+    assert runtime.senders["slack"].rate_limit.global_per_second == 4.0  # Slack's pace by default
     assert not any(
         getattr(r, "resource", None) and r.resource.canonical == "/slack/events" for r in app.router.routes()
     )
+
+
+def test_slack_send_rate_sets_the_outbox_pace_across_the_workspace(
+    engine: Engine, uow_factory: SqlUnitOfWorkFactory, clock: FixedClock
+) -> None:
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_SEND_RATE": "12.5"}
+    runtime = make_runtime(engine, uow_factory, ProgrammeConfig.default(), clock, env)
+    build_app(runtime, [mount_slack])
+    limit = runtime.senders["slack"].rate_limit
+    assert (limit.per_second, limit.global_per_second) == (1.0, 12.5)  # still one a second per person
