@@ -131,6 +131,7 @@ class Dispatcher:
         self.pacing_clock = pacing_clock
         self.pacing_sleep = pacing_sleep
         self._pacers: dict[str, PlatformPacer] = {}
+        self._in_send: set[asyncio.Task[store.Outcome]] = set()  # deliveries talking to a platform now
         self._stopping: asyncio.Event | None = None
         self._stop_requested = False
 
@@ -140,7 +141,7 @@ class Dispatcher:
         or until :meth:`stop` is called.  Deliveries in flight are always finished or handed back."""
         summary = DispatchSummary()
         outcomes: list[store.Outcome] = []
-        tasks: set[asyncio.Task[store.Outcome]] = set()
+        tasks: dict[asyncio.Task[store.Outcome], store.Claimed] = {}
         flushing: asyncio.Task[None] | None = None
         self._stopping = stopping = asyncio.Event()
         if self._stop_requested:
@@ -174,7 +175,7 @@ class Dispatcher:
                         outcomes.append(early)
                     else:
                         assert person is not None
-                        tasks.add(asyncio.create_task(self._deliver(item, person)))
+                        tasks[asyncio.create_task(self._deliver(item, person))] = item
                 if not claimed and not tasks:
                     if idle_wait <= 0:
                         break
@@ -188,19 +189,24 @@ class Dispatcher:
                         tasks, timeout=self.flush_every, return_when=asyncio.FIRST_COMPLETED
                     )
                     for t in done:
-                        tasks.discard(t)
+                        del tasks[t]
                         outcomes.append(t.result())
                 now = asyncio.get_running_loop().time()
                 if len(outcomes) >= self.batch_size or now - last_flush >= self.flush_every:
                     await flush()
                     last_flush = now
         finally:
-            # stopping: whatever has not started sending goes back; sends under way finish
+            # stopping: whatever has not started sending goes back; sends under way finish (each within
+            # send_timeout) and are recorded -- cancelling one could leave a message delivered but its
+            # delivery still claimed, to be sent again once the lease runs out
             for t in tasks:
-                t.cancel()
-            for t in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
+                if t not in self._in_send:
+                    t.cancel()
+            for t, item in tasks.items():
+                try:
                     outcomes.append(await t)
+                except asyncio.CancelledError:  # cancelled before it ever ran
+                    outcomes.append(self._released(item))
             await flush(final=True)
         return summary
 
@@ -343,10 +349,15 @@ class Dispatcher:
                 )
             message: Message = message_from_dict(item.payload["message"])
             sending = True
+            task = asyncio.current_task()
+            if task is not None:
+                self._in_send.add(task)
             try:
                 await asyncio.wait_for(route.sender.send(person, route.identity, message), self.send_timeout)
             except TimeoutError:
                 raise RetryLater(f"{route.platform} did not answer within {self.send_timeout:g}s") from None
+            finally:
+                self._in_send.discard(task)
             return self._outcome(
                 item, DeliveryStatus.SENT, "", channel=route.platform, sent_at=self.clock.now()
             )
@@ -367,11 +378,16 @@ class Dispatcher:
         except asyncio.CancelledError:
             if sending:
                 raise
-            return self._outcome(item, DeliveryStatus.PENDING, _RELEASED, due_at=item.due_at,
-                                 attempts=item.attempts - 1)  # fmt: skip
+            return self._released(item)
         except Exception as exc:  # a bug in a sender must not stop the outbox; retry, then dead letter
             log.exception("outbox: sending delivery %s failed unexpectedly", item.id)
             return self._retry(item, f"{type(exc).__name__}: {exc}", None)
+
+    def _released(self, item: store.Claimed) -> store.Outcome:
+        """Handed back unsent (shutting down): pending again at its own time, the attempt not counted."""
+        return self._outcome(
+            item, DeliveryStatus.PENDING, _RELEASED, due_at=item.due_at, attempts=item.attempts - 1
+        )
 
     def _pause(self, person: Person, item: store.Claimed, exc: RetryLater) -> None:
         with contextlib.suppress(NotReachable):

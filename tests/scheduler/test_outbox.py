@@ -89,6 +89,54 @@ def test_a_delivery_with_too_little_lease_left_is_handed_back_not_sent(world: Wo
     assert len(w.inbox(eli)) == 1
 
 
+async def test_stopping_lets_a_send_under_way_finish_and_be_recorded_and_hands_back_the_rest(
+    world: World,
+) -> None:
+    """Shutting down must not cut a send short: the platform may already have the message, and a
+    delivery left claimed would be sent again once its lease ran out."""
+    w = world
+    eli, maria = w.person("mentee@example.org", "Eli Mentee"), w.person("mentor@example.org", "Maria Mentor")
+    queue(w, eli, 1)
+    queue(w, maria, 1)
+    sending, handing_back, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    class Slow(RecordingSender):
+        async def send(self, person, identity, message):  # type: ignore[no-untyped-def]
+            sending.set()
+            await release.wait()  # the platform is still answering when the stop comes
+            await super().send(person, identity, message)
+
+    async def wait_for_turn(_seconds: float) -> None:  # the second delivery waits for its pacing turn
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            handing_back.set()
+            raise
+
+    sender = Slow(Platform.CONSOLE.value, w.clock, rate=1.0)
+    dispatcher = Dispatcher(
+        w.uow_factory, w.programme, w.clock, {Platform.CONSOLE.value: sender}, pacing_sleep=wait_for_turn
+    )
+    drain = asyncio.create_task(dispatcher.drain())
+    await sending.wait()
+    dispatcher.stop()
+    await handing_back.wait()  # the one not yet sending is given back ...
+    release.set()  # ... while the one under way finishes
+    summary = await drain
+    assert (summary.sent, summary.released) == (1, 1)
+    assert len(sender.received) == 1
+    rows = {row.person_id: row for row in w.outbox()}
+    sent_to = sender.received[0].person_id
+    assert rows[sent_to].status == "sent"
+    assert (
+        rows[eli if sent_to == maria else maria].status,
+        rows[eli if sent_to == maria else maria].attempts,
+    ) == (
+        "pending",
+        0,
+    )
+
+
 def _second_engine(engine: Engine) -> Engine:
     """Another engine (its own connection pool) on the same database and schema."""
     url = engine.url.render_as_string(hide_password=False)
