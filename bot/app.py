@@ -84,7 +84,7 @@ class MentorBot:
     def unlinked(self, platform: str) -> list[str]:
         """E-mail addresses of people in the programme with no identity on ``platform`` yet."""
         with self.uow_factory() as uow:
-            return sorted(p.email for p in uow.people.all() if p.identity(platform) is None)
+            return uow.people.emails_without_identity(platform)
 
     def link(self, sender: Sender) -> bool:
         """Remember ``sender`` (found by e-mail in the platform's directory, e.g. Slack's

@@ -89,6 +89,16 @@ class SqlPeople:
             stmt = stmt.where(tables.people.c.active.is_(True))
         return list(self.session.scalars(stmt))
 
+    def emails_without_identity(self, platform: str) -> list[str]:
+        people, identities = tables.people, tables.chat_identities
+        linked = (
+            select(identities.c.id)
+            .where(identities.c.person_id == people.c.id, identities.c.platform == platform)
+            .exists()
+        )
+        stmt = select(people.c.email).where(people.c.active.is_(True), ~linked)
+        return sorted(self.session.scalars(stmt))
+
 
 class SqlRelationships:
     def __init__(self, session: Session) -> None:
