@@ -39,7 +39,7 @@ def mount_slack(app: web.Application, runtime: Runtime) -> None:
     )
     app[SLACK] = channel
     if not config.socket_mode:
-        app.router.add_post(EVENTS_PATH, events_handler(channel.app))
+        app.router.add_post(EVENTS_PATH, events_handler(channel.app, config.signing_secret or ""))
     if config.oauth:
         app.router.add_get(INSTALL_PATH, install_handler(channel.app))
         app.router.add_get(REDIRECT_PATH, redirect_handler(channel.app))
