@@ -7,8 +7,9 @@ Claiming
     transaction.  Every later change is an update guarded by ``status = 'claimed' AND claim_token = <ours>``,
     so a dispatcher that lost its claim (its lease ran out and another took the delivery over) changes
     nothing.  A crash between claim and send leaves the delivery claimable again once its lease has run
-    out.  A delivery is never sent when less than :attr:`Dispatcher.lease_margin` of its lease is left;
-    it is handed back instead.
+    out.  A send is started only while its whole :attr:`Dispatcher.send_timeout` plus
+    :attr:`Dispatcher.lease_margin` (to record the outcome) fits in what is left of the lease; otherwise
+    the delivery is handed back.
 
 Channels
     ``senders`` maps a platform name to its :class:`~scheduler.sending.ChannelSender` (the composition
@@ -342,7 +343,9 @@ class Dispatcher:
             pacer = self.pacer(route.platform, route.sender)
             await pacer.acquire(key)
             now = self.clock.now()
-            if now >= item.lease_until - self.lease_margin:  # waited too long for its turn: not ours to send
+            # waited too long for its turn: a send may take send_timeout, and must be recorded (within
+            # the margin) before the claim runs out, or another dispatcher could send it again meanwhile
+            if now >= item.lease_until - self.lease_margin - timedelta(seconds=self.send_timeout):
                 later = now + timedelta(seconds=1)
                 return self._outcome(
                     item, DeliveryStatus.PENDING, _RELEASED, due_at=later, attempts=item.attempts - 1

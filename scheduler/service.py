@@ -112,8 +112,10 @@ class SchedulerService:
             runtime.clock,
             runtime.senders,
             lease=lease,
-            # never send with less than this left of the claim (15 s, or a quarter of a short lease)
+            # a send starts only when it can time out (30 s) and be recorded (15 s) within the claim;
+            # a short lease gets a quarter of itself for each
             lease_margin=min(timedelta(seconds=15), lease / 4),
+            send_timeout=min(30.0, tuning.lease / 4),
             backoff=timedelta(seconds=tuning.retry_backoff),
         )
         self.scheduler: AsyncIOScheduler | None = None

@@ -137,6 +137,34 @@ async def test_stopping_lets_a_send_under_way_finish_and_be_recorded_and_hands_b
     )
 
 
+async def test_a_send_starts_only_when_it_can_finish_within_the_claim(world: World) -> None:
+    """A send may take up to the send timeout (30 s). Started with less of the claim left than that plus
+    the margin, a slow answer would outlast the claim, and another dispatcher could take the delivery
+    over and send it again meanwhile. Here the claim has 20 s left when its turn comes (as after waiting
+    100 s of a 2-minute lease for the platform's pace), and the platform takes 25 s to answer."""
+    w = world
+    eli = w.person("mentee@example.org", "Eli Mentee")
+    (key,) = queue(w, eli, 1)
+    other = w.dispatcher()  # a second process on the same database
+
+    class Slow(RecordingSender):
+        async def send(self, person, identity, message):  # type: ignore[no-untyped-def]
+            w.move_to(w.clock.now() + timedelta(seconds=25))
+            await other.drain()  # meanwhile the other process looks for work
+            await super().send(person, identity, message)
+
+    slow = Slow(Platform.CONSOLE.value, w.clock)
+    first = Dispatcher(
+        w.uow_factory, w.programme, w.clock, {Platform.CONSOLE.value: slow},
+        lease=timedelta(seconds=20), lease_margin=timedelta(seconds=15), send_timeout=30,
+    )  # fmt: skip
+    summary = await first.drain()
+    assert (summary.sent, summary.released) == (0, 1)  # handed back rather than risk it
+    w.move_to(w.clock.now() + timedelta(seconds=1))
+    await other.drain()
+    assert [r.message.summary for r in [*slow.received, *w.console.received]] == [key]  # once
+
+
 def _second_engine(engine: Engine) -> Engine:
     """Another engine (its own connection pool) on the same database and schema."""
     url = engine.url.render_as_string(hide_password=False)

@@ -180,7 +180,7 @@ def test_serve_scheduler_tuning_comes_from_the_environment_and_a_bad_value_stops
     assert (service.plan_every, service.dispatch_every) == (60, 0.5)
     dispatcher = service.dispatcher
     assert (dispatcher.lease, dispatcher.backoff) == (timedelta(seconds=8), timedelta(seconds=2))
-    assert dispatcher.lease_margin == timedelta(seconds=2)  # a quarter of a short lease
+    assert (dispatcher.lease_margin, dispatcher.send_timeout) == (timedelta(seconds=2), 2)  # a quarter each
     assert SchedulerTuning.from_env({}) == SchedulerTuning(60, 5, 120, 30)
     for bad in ("soon", "0", "-3", "inf"):
         with pytest.raises(SystemExit) as stopped:
