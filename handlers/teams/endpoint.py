@@ -6,7 +6,8 @@ botbuilder 4.17.x ``CloudAdapter.process()`` serializes invoke responses a secon
 invoke body as it is.
 
 Authentication: with ``MICROSOFT_APP_ID`` set, a request must carry a Bot Framework token (checked by
-botbuilder against Microsoft's published keys); one without a valid token is refused with 401. Without
+botbuilder against Microsoft's published keys); one without a valid token is refused with 401 whatever
+its body (without an ``Authorization: Bearer`` header the body is not read at all). Without
 an app id the endpoint runs in local anonymous mode, for the Agents Playground: then it answers only
 requests from this machine (loopback), since without tokens anyone who can reach it could write as any
 Teams user.
@@ -15,6 +16,7 @@ Teams user.
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -42,7 +44,9 @@ def build_adapter(config: TeamsConfig) -> CloudAdapter:
     return CloudAdapter(auth)
 
 
-def messages_handler(adapter: CloudAdapter, logic: TurnLogic, *, loopback_only: bool = False) -> Handler:
+def messages_handler(
+    adapter: CloudAdapter, logic: TurnLogic, *, loopback_only: bool = False, token_required: bool = False
+) -> Handler:
     async def messages(request: web.Request) -> web.StreamResponse:
         if loopback_only and not _is_loopback(request.remote):
             log.warning(
@@ -51,22 +55,17 @@ def messages_handler(adapter: CloudAdapter, logic: TurnLogic, *, loopback_only: 
                 MESSAGES_PATH,
             )
             return web.json_response({"error": "unauthorized"}, status=HTTPStatus.UNAUTHORIZED)
-        if "application/json" not in request.headers.get("Content-Type", ""):
-            return web.json_response({"error": "expected application/json"}, status=415)
-        try:
-            body = await request.json()
-        except ValueError:
-            return web.json_response({"error": "the body is not JSON"}, status=400)
-        if not isinstance(body, dict):
-            return web.json_response({"error": "expected an activity object"}, status=400)
-        activity = Activity().deserialize(body)
-        if not activity.type:
-            return web.json_response({"error": "the activity has no type"}, status=400)
-
         auth_header = request.headers.get("Authorization", "")
+        if token_required and not auth_header.startswith("Bearer "):
+            # with an app id every request carries a token: without one, the body is not even read
+            log.info("Teams: request refused: no token")
+            return web.json_response({"error": "unauthorized"}, status=HTTPStatus.UNAUTHORIZED)
+        activity, problem = await read_activity(request)
         try:
+            # the token is checked before a problem with the body is told: whoever cannot show a token
+            # learns nothing from the answer but 401 (an unreadable body is checked as an empty activity)
             authenticated = await adapter.bot_framework_authentication.authenticate_request(
-                activity, auth_header
+                activity or Activity(), auth_header
             )
         except PermissionError:
             log.info("Teams: request refused: no valid token")
@@ -78,6 +77,8 @@ def messages_handler(adapter: CloudAdapter, logic: TurnLogic, *, loopback_only: 
         except Exception as err:  # a malformed token the JWT library rejects
             log.info("Teams: request refused: %s", type(err).__name__)
             return web.json_response({"error": "unauthorized"}, status=HTTPStatus.UNAUTHORIZED)
+        if problem is not None or activity is None:
+            return problem or web.json_response({"error": "expected an activity"}, status=400)
 
         invoke_response = await adapter.process_activity(authenticated, activity, logic)
         if invoke_response is None:
@@ -88,6 +89,43 @@ def messages_handler(adapter: CloudAdapter, logic: TurnLogic, *, loopback_only: 
         return web.json_response(invoke_response.body, status=invoke_response.status)
 
     return messages
+
+
+async def read_activity(request: web.Request) -> tuple[Activity | None, web.Response | None]:
+    """The activity in the body, or the 4xx answer saying why there is none. The body's size is limited by
+    the server (413 beyond it); JSON nested deeper than the parser goes is a 400 like any other bad JSON."""
+    if "application/json" not in request.headers.get("Content-Type", ""):
+        return None, web.json_response({"error": "expected application/json"}, status=415)
+    try:
+        body = json.loads(await request.read())
+    except (ValueError, RecursionError):
+        return None, web.json_response({"error": "the body is not JSON"}, status=400)
+    if not isinstance(body, dict):
+        return None, web.json_response({"error": "expected an activity object"}, status=400)
+    try:
+        activity = Activity().deserialize(body)
+    except Exception as err:  # msrest's DeserializationError and whatever it lets through
+        log.info("Teams: not an activity: %s", type(err).__name__)
+        return None, web.json_response({"error": "not an activity"}, status=400)
+    missing = _missing(activity)
+    if missing:
+        return None, web.json_response({"error": f"the activity has no {missing}"}, status=400)
+    return activity, None
+
+
+def _missing(activity: Activity) -> str:
+    """What every activity from a Bot Framework channel has and this one lacks: without a type there is
+    nothing to do, and without a service URL, a conversation and a sender there is no one to answer."""
+    if not isinstance(activity.type, str) or not activity.type:
+        return "type"
+    url = activity.service_url
+    if not isinstance(url, str) or not url.lower().startswith(("https://", "http://")):
+        return "serviceUrl"
+    if activity.conversation is None or not isinstance(activity.conversation.id, str):
+        return "conversation"
+    if activity.from_property is None or not isinstance(activity.from_property.id, str):
+        return "from"
+    return ""
 
 
 def _is_loopback(remote: str | None) -> bool:

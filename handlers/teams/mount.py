@@ -50,7 +50,12 @@ def mount_teams(app: web.Application, runtime: Runtime) -> None:
     app[TEAMS] = channel
     app.router.add_post(
         MESSAGES_PATH,
-        messages_handler(channel.adapter, channel.bot.on_turn, loopback_only=channel.config.anonymous),
+        messages_handler(
+            channel.adapter,
+            channel.bot.on_turn,
+            loopback_only=channel.config.anonymous,
+            token_required=not channel.config.anonymous,
+        ),
     )
     if channel.config.anonymous:
         log.info(
