@@ -367,14 +367,20 @@ def submitted_form(data: object) -> str | None:
 
 
 def _as_text(value: object) -> str:
-    if value is None:
+    """A submitted input's value as text: a choice set's list joined with commas. Inputs never send
+    anything deeper, so a nested list or an object (only in forged data) counts as empty."""
+    if isinstance(value, list | tuple):
+        return ",".join(_scalar_text(v) for v in value)
+    return _scalar_text(value)
+
+
+def _scalar_text(value: object) -> str:
+    if value is None or isinstance(value, list | tuple | dict):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, list | tuple):
-        return ",".join(_as_text(v) for v in value)
     return str(value)
 
 
