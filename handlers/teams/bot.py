@@ -25,6 +25,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
+from http import HTTPStatus
 from typing import Any
 
 from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
@@ -89,7 +90,10 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         if turn_context.activity.name == EXECUTE_INVOKE:
             return InvokeResponse(status=200, body=await self._execute(turn_context))
-        return await super().on_invoke_activity(turn_context)
+        # The bot offers no task modules, message extensions, tabs or sign-in: botbuilder would read the
+        # value of such an invoke (failing on a malformed one) only to answer 501. It is the caller's
+        # mistake, not a server failure
+        return InvokeResponse(status=HTTPStatus.BAD_REQUEST, body={"error": "unsupported invoke"})
 
     async def _execute(self, turn_context: TurnContext) -> dict[str, Any]:
         """The invoke response body (plain JSON data): the refreshed card, or a short message."""
