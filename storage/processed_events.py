@@ -14,8 +14,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 
+from bot.errors import Unavailable
 from storage.tables import processed_events
+from storage.uow import is_connection_problem
 
 KEEP = timedelta(days=2)  # Slack stops retrying after about five minutes
 PRUNE_EVERY_SECONDS = 3600.0
@@ -25,7 +28,8 @@ _prune_lock = threading.Lock()
 
 
 def first_time(engine: Engine, key: str, now: datetime) -> bool:
-    """Record ``key``; True the first time it is seen, False for every later call (from any process)."""
+    """Record ``key``; True the first time it is seen, False for every later call (from any process).
+    Raises :class:`bot.errors.Unavailable` when the database cannot be reached."""
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
     statement = (
         insert(processed_events)
@@ -33,8 +37,13 @@ def first_time(engine: Engine, key: str, now: datetime) -> bool:
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(processed_events.c.key)  # rowcount is not reliable here across drivers
     )
-    with engine.begin() as conn:
-        inserted = conn.execute(statement).first() is not None
+    try:
+        with engine.begin() as conn:
+            inserted = conn.execute(statement).first() is not None
+    except DBAPIError as exc:
+        if is_connection_problem(exc):
+            raise Unavailable("database") from exc
+        raise
     _maybe_prune(engine, now)
     return inserted
 

@@ -57,7 +57,7 @@ class SqlUnitOfWork:
                 raise
         finally:
             self.session.close()
-        if isinstance(exc, DBAPIError) and _is_connection_problem(exc):
+        if isinstance(exc, DBAPIError) and is_connection_problem(exc):
             raise Unavailable("database") from exc
 
     def content(self, viewer: Person) -> SqlContentAccess:
@@ -89,6 +89,6 @@ class SqlUnitOfWorkFactory:
         return SqlUnitOfWork(self.session_factory)
 
 
-def _is_connection_problem(exc: DBAPIError) -> bool:
+def is_connection_problem(exc: DBAPIError) -> bool:
     """A lost or refused database connection (as opposed to a bug such as a constraint violation)."""
     return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from bot.app import MentorBot
 from bot.clock import Clock
+from bot.errors import Unavailable
 from handlers.slack.config import SlackConfig
 from handlers.slack.linker import Linker
 from handlers.slack.listeners import SlackListeners
@@ -82,7 +83,13 @@ class SlackChannel:
         )
 
         async def seen_first_time(key: str) -> bool:
-            return await asyncio.to_thread(first_time, engine, key, clock.now())
+            try:
+                return await asyncio.to_thread(first_time, engine, key, clock.now())
+            except Unavailable:
+                # without the database a retry cannot be told from a first delivery; handle the event,
+                # so the person hears that the bot cannot help right now, rather than fail it unanswered
+                log.warning("Slack: the database is unavailable; handling event %s unchecked", key)
+                return True
 
         self.listeners = SlackListeners(bot, texts, self.directory, seen_first_time, self.count_error)
         self.listeners.register(self.app)
