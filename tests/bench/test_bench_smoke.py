@@ -1,0 +1,74 @@
+"""Each chat-path benchmark still runs end to end and fills its table, at a tiny size, on SQLite.
+
+No timing is asserted (benchmarks measure, tests do not): only that every row is there and that what
+was measured is what the benchmark says it measures (replies arrived, everyone got the announcement once).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bench import announcement, memory, slack_dm, teams_dm
+from bench._dm import Config
+from bench._fake_slack import SlackLimits
+
+TINY = Config(requests=3, users=2, background=5, backends=("sqlite",))
+NUMBER = r"[\d,.]+"
+
+
+def rows(table: str) -> list[list[str]]:
+    """The body rows of the markdown table (after its header and separator), as lists of cells."""
+    lines = [line for line in table.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+
+
+def test_slack_dm_compares_mentorbot_with_the_bare_bolt_app() -> None:
+    table = slack_dm.report(slack_dm.run(TINY), TINY)
+    found = rows(table)
+    assert [(r[0], r[1]) for r in found] == [("SQLite", "my relationships"), ("SQLite", "help")]
+    for row in found:
+        bare, bot = (int(n) for n in row[2].split(" / "))
+        assert bare == 1 and bot >= 1  # the echo, and mentorbot's real answer
+        assert all(re.fullmatch(rf"{NUMBER}x? / {NUMBER}x?", cell) for cell in row[3:])
+
+
+def test_teams_dm_compares_mentorbot_with_both_bare_botbuilder_bots() -> None:
+    table = teams_dm.report(teams_dm.run(TINY), TINY)
+    found = rows(table)
+    assert [(r[0], r[1]) for r in found] == [("SQLite", "my relationships"), ("SQLite", "help")]
+    for row in found:
+        assert row[2].startswith("1 / 1 / ")
+        assert len(row) == 8
+        assert all(re.fullmatch(rf"{NUMBER}x? / {NUMBER}x?", cell) for cell in row[3:])
+
+
+def test_announcement_reaches_everyone_once_in_each_scenario() -> None:
+    scenarios = [
+        announcement.Scenario(
+            "capacity", "sqlite", 12, SlackLimits(per_channel=1.0, workspace=200.0), 200.0, False
+        ),
+        announcement.Scenario(
+            "as shipped, DM channels known", "sqlite", 4, announcement.SLACK_LIMITS, None, True
+        ),
+        announcement.Scenario(
+            "as shipped, after a restart", "sqlite", 3, announcement.SLACK_LIMITS, None, False
+        ),
+    ]
+    found = rows(announcement.report(announcement.run(scenarios)))
+    assert [(r[0], r[2]) for r in found] == [
+        ("capacity", "12"),
+        ("as shipped, DM channels known", "4"),
+        ("as shipped, after a restart", "3"),
+    ]
+    assert [r[-1] for r in found] == ["1", "1", "1"]  # nobody got the announcement twice
+    opened = [int(r[-2]) for r in found]  # conversations.open: only for DM channels not known yet
+    assert opened[0] == 12 and opened[1] == 0 and opened[2] >= 3  # (429s on Tier 3 are asked again)
+
+
+def test_memory_reports_each_stage_of_a_serve_process() -> None:
+    found = rows(memory.report(memory.run((5,), ["sqlite"])))
+    assert len(found) == 1
+    database, people, relationships, *mib, plan = found[0]
+    assert (database, people, relationships) == ("SQLite", "14", "7")
+    assert all(float(m) > 20 for m in mib)  # MiB of a Python process with the whole app loaded
+    assert plan.endswith("(7 reviewed)")
