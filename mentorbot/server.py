@@ -19,6 +19,9 @@ from storage.stats import delivery_counts
 log = logging.getLogger(__name__)
 
 RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime", Runtime)
+# the largest request body any endpoint reads (413 beyond it); /slack/events allows less
+# (handlers/slack/http.py MAX_EVENT_BODY). Teams activities and Slack payloads are a few kilobytes.
+CLIENT_MAX_SIZE = 1024 * 1024
 Mounter = Callable[[web.Application, Runtime], Awaitable[None] | None]
 
 
@@ -77,7 +80,7 @@ async def observe_requests(
 
 
 def build_app(runtime: Runtime, mounters: list[Mounter] | None = None) -> web.Application:
-    app = web.Application(client_max_size=1024 * 1024, middlewares=[observe_requests])
+    app = web.Application(client_max_size=CLIENT_MAX_SIZE, middlewares=[observe_requests])
     app[RUNTIME] = runtime
     runtime.metrics.describe("mentorbot_deliveries", "gauge", "outbox deliveries by status")
     runtime.metrics.describe("mentorbot_handler_seconds", "histogram", "time to handle an HTTP request")
