@@ -10,9 +10,10 @@ database, so it runs in a thread.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,17 @@ from bot.messages import Block as NeutralBlock
 from bot.messages import Buttons, Form, Inbound, Message, Sender, Text
 from handlers.slack import blockkit as bk
 from handlers.slack.capabilities import BOT_EVENTS, SLASH_COMMAND
-from handlers.slack.inbound import input_values, is_person_dm, plain_text, pressed_button
+from handlers.slack.inbound import (
+    clean,
+    first_action,
+    input_values,
+    is_person_dm,
+    mapping_at,
+    plain_text,
+    pressed_button,
+    string_values,
+    text_at,
+)
 from handlers.slack.render import (
     BUTTON_ACTION_PREFIX,
     FORM_CALLBACK,
@@ -92,13 +103,12 @@ class SlackListeners:
         }
         for subscription in BOT_EVENTS:
             app.event(subscription.event_type)(handlers[subscription.event_type])
-        app.command(SLASH_COMMAND.command)(self.on_command)
-        app.action(OPEN_FORM_ACTION)(self.on_open_form)
-        app.action(INLINE_SUBMIT_ACTION)(self.on_inline_submit)
-        app.action({"type": "block_actions", "action_id": _prefix_pattern(BUTTON_ACTION_PREFIX)})(
-            self.on_button
-        )
-        app.view_submission(FORM_CALLBACK)(self.on_view_submission)
+        app.command(SLASH_COMMAND.command)(acks_on_failure(self.on_command))
+        app.action(OPEN_FORM_ACTION)(acks_on_failure(self.on_open_form))
+        app.action(INLINE_SUBMIT_ACTION)(acks_on_failure(self.on_inline_submit))
+        buttons = {"type": "block_actions", "action_id": _prefix_pattern(BUTTON_ACTION_PREFIX)}
+        app.action(buttons)(acks_on_failure(self.on_button))
+        app.view_submission(FORM_CALLBACK)(acks_on_failure(self.on_view_submission))
 
     # -- the edge ------------------------------------------------------------------------------------
     async def drop_retried_events(
@@ -159,20 +169,22 @@ class SlackListeners:
         if not is_person_dm(event):
             return  # channel messages, edits, joins, bots: not for the bot
         self._track()
-        sender = await self.sender(client, context, event["user"])
-        if sender is None:
+        user_id, channel = text_at(event, "user"), text_at(event, "channel")
+        sender = await self.sender(client, context, user_id)
+        if sender is None or not channel:
             return
-        self.directory.remember_dm(context.team_id or "", event["user"], event.get("channel", ""))
-        handled = await self.ask(Inbound(sender, text=plain_text(event["text"])))
-        await self.post(client, event["channel"], handled.messages)
+        self.directory.remember_dm(context.team_id or "", user_id, channel)
+        handled = await self.ask(Inbound(sender, text=plain_text(text_at(event, "text"))))
+        await self.post(client, channel, handled.messages)
 
     async def on_home_opened(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        if event.get("tab", "home") != "home":
+        user_id = text_at(event, "user")
+        if event.get("tab", "home") != "home" or not user_id:
             return
         self._track()
-        await self.publish_home(client, context, event["user"])
+        await self.publish_home(client, context, user_id)
 
     async def publish_home(self, client: AsyncWebClient, context: AsyncBoltContext, user_id: str) -> None:
         sender = await self.sender(client, context, user_id)
@@ -192,15 +204,15 @@ class SlackListeners:
     ) -> None:
         await ack()
         self._track()
-        user_id = command["user_id"]
+        user_id = text_at(command, "user_id")
         sender = await self.sender(client, context, user_id)
         if sender is None:
             return
-        text = plain_text(command.get("text") or "").strip() or "help"
+        text = plain_text(text_at(command, "text")).strip() or "help"
         handled = await self.ask(Inbound(sender, text=text))
         dm = await self.directory.dm_channel(client, context.team_id or "", user_id)
-        posted = await self.deliver(client, dm, handled.messages, trigger_id=command.get("trigger_id"))
-        if posted and command.get("channel_id") != dm:
+        posted = await self.deliver(client, dm, handled.messages, trigger_id=text_at(command, "trigger_id"))
+        if posted and text_at(command, "channel_id") != dm and text_at(command, "response_url"):
             await respond(text=bk.escape(self.texts("slack.answered_in_dm")), response_type="ephemeral")
 
     # -- buttons -----------------------------------------------------------------------------------------
@@ -209,11 +221,11 @@ class SlackListeners:
     ) -> None:
         await ack()
         self._track()
-        action = (body.get("actions") or [{}])[0]
-        button = pressed_button(action.get("value"))
+        action = first_action(body)
+        button = pressed_button(text_at(action, "value"))
         if button is None:
             return
-        user_id = body["user"]["id"]
+        user_id = text_at(body, "user", "id")
         sender = await self.sender(client, context, user_id)
         if sender is None:
             return
@@ -226,13 +238,16 @@ class SlackListeners:
     ) -> None:
         """The "Open the form" button: the form travels in the button, so no round trip to the bot."""
         await ack()
-        action = (body.get("actions") or [{}])[0]
-        form = unpack_form(str(action.get("value") or ""))
+        action = first_action(body)
+        form = unpack_form(text_at(action, "value"))
         if form is None:
             return
         pressed = _pressed(body, action)
-        view = modal_view(form, self.texts, pressed.origin)
-        await call(client, "views.open", trigger_id=body["trigger_id"], view=view)
+        try:
+            view = modal_view(form, self.texts, pressed.origin)
+        except RenderError:
+            return  # not a form this bot packed
+        await self.open_modal(client, text_at(body, "trigger_id"), view)
 
     async def on_inline_submit(
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -240,11 +255,11 @@ class SlackListeners:
         """A form shown inside a message (too big for a button) was submitted with its button."""
         await ack()
         self._track()
-        action = (body.get("actions") or [{}])[0]
-        button = pressed_button(action.get("value"))
+        action = first_action(body)
+        button = pressed_button(text_at(action, "value"))
         if button is None:
             return
-        user_id = body["user"]["id"]
+        user_id = text_at(body, "user", "id")
         sender = await self.sender(client, context, user_id)
         if sender is None:
             return
@@ -268,8 +283,7 @@ class SlackListeners:
         updated (replaced by the answer, or its buttons by a line saying what was chosen) and the answer
         is posted below it."""
         messages = list(handled.messages)
-        container = body.get("container") or {}
-        from_home = container.get("type") == "view"
+        from_home = text_at(body, "container", "type") == "view"
         if pressed.origin is not None:
             channel = pressed.origin.channel
         else:
@@ -278,7 +292,7 @@ class SlackListeners:
         if form is not None:
             view = modal_view(form, self.texts, pressed.origin, preface)
             view["private_metadata"] = _with_pressed(view["private_metadata"], pressed)
-            if await self.open_modal(client, body.get("trigger_id"), view):
+            if await self.open_modal(client, text_at(body, "trigger_id"), view):
                 await self.post(client, channel, rest)
                 return
         if pressed.origin is not None and not handled.failed:
@@ -306,14 +320,14 @@ class SlackListeners:
     ) -> None:
         self._track()
         try:
-            meta = json.loads(view.get("private_metadata") or "{}")
+            meta = json.loads(text_at(view, "private_metadata") or "{}")
         except ValueError:
             meta = {}
-        user_id = body["user"]["id"]
-        if not isinstance(meta.get("a"), str):
+        user_id = text_at(body, "user", "id")
+        if not isinstance(meta, dict) or not isinstance(meta.get("a"), str) or not user_id:
             await ack()
             return
-        hidden = {str(k): str(v) for k, v in (meta.get("h") or {}).items()}
+        hidden = string_values(mapping_at(meta, "h"))
         values = {**hidden, **input_values(view.get("state"))}
         origin = Origin.from_json(meta.get("o"))
 
@@ -321,7 +335,7 @@ class SlackListeners:
             sender = await self.sender(client, context, user_id)
             if sender is None:
                 return None
-            return await self.ask(Inbound(sender, action=meta["a"], values=values))
+            return await self.ask(Inbound(sender, action=clean(meta["a"]), values=values))
 
         # the answer decides how the modal is acknowledged (errors, the next step, or closed), and the
         # acknowledgement must reach Slack within 3 seconds: wait for the bot at most this long
@@ -454,6 +468,23 @@ class SlackListeners:
         return None
 
 
+def acks_on_failure(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """Whatever goes wrong in ``listener``, Slack gets its acknowledgement (never a 500 that makes it
+    show an error or retry); the failure itself is logged and counted by :meth:`SlackListeners.on_error`."""
+
+    @functools.wraps(listener)
+    async def run(**kwargs: Any) -> None:
+        try:
+            await listener(**kwargs)
+        except Exception:
+            ack = kwargs.get("ack")
+            if isinstance(ack, AsyncAck) and ack.response is None:
+                await ack()
+            raise
+
+    return run
+
+
 # -- helpers -------------------------------------------------------------------------------------------------
 
 
@@ -463,17 +494,17 @@ def _prefix_pattern(prefix: str) -> Any:
     return re.compile("^" + re.escape(prefix))
 
 
-def _pressed(body: dict[str, Any], action: dict[str, Any]) -> Pressed:
-    container = body.get("container") or {}
-    message = body.get("message") or {}
+def _pressed(body: dict[str, Any], action: Mapping[str, Any]) -> Pressed:
+    container = mapping_at(body, "container")
     origin = None
-    if container.get("type") == "message" and not container.get("is_ephemeral"):
-        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-        ts = container.get("message_ts") or message.get("ts")
+    if container.get("type") == "message" and container.get("is_ephemeral") is not True:
+        channel = text_at(container, "channel_id") or text_at(body, "channel", "id")
+        ts = text_at(container, "message_ts") or text_at(body, "message", "ts")
         if channel and ts:
-            origin = Origin(str(channel), str(ts))
-    label = str(((action.get("text") or {}).get("text")) or "")
-    return Pressed(origin, list(message.get("blocks") or []), str(action.get("block_id") or ""), label)
+            origin = Origin(channel, ts)
+    blocks = mapping_at(body, "message").get("blocks")
+    kept = [b for b in blocks if isinstance(b, dict)] if isinstance(blocks, list) else []
+    return Pressed(origin, kept, text_at(action, "block_id"), text_at(action, "text", "text"))
 
 
 def modal_parts(messages: list[Message]) -> tuple[Form | None, tuple[NeutralBlock, ...], list[Message]]:

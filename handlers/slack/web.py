@@ -76,6 +76,8 @@ class Directory:
 
     async def sender(self, client: AsyncWebClient, team_id: str, user_id: str) -> Sender | None:
         """The neutral sender for ``user_id``; None for bots and app users, who are never answered."""
+        if not user_id:
+            return None
         key = (team_id, user_id)
         cached = self._people.get(key)
         if cached is not None and time.monotonic() - cached[0] < self.TTL_SECONDS:
