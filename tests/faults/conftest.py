@@ -12,13 +12,12 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fake_slack_api import FakeSlackWebApi
 from population import write_programme
-from serve_process import ServeProcess, mentorbot_env, run_cli
+from serve_process import Database, ServeProcess, StartServe, mentorbot_env, run_cli
 from sqlalchemy import Engine, text
 
 from bot.programme import ProgrammeConfig
@@ -26,13 +25,6 @@ from storage.database import make_engine
 
 PG_URL = os.environ.get("MENTORBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("MENTORBOT_REQUIRE_POSTGRES") == "1"
-
-
-@dataclass(frozen=True)
-class Database:
-    kind: str  # "sqlite" or "postgresql"
-    url: str  # what a mentorbot process is given
-    engine: Engine  # the test's own connection, to seed and to watch
 
 
 def _postgres_admin() -> Engine:
@@ -104,9 +96,6 @@ def fake_slack() -> Iterator[FakeSlackWebApi]:
     fake = FakeSlackWebApi().start()
     yield fake
     fake.close()
-
-
-StartServe = Callable[..., ServeProcess]
 
 
 @pytest.fixture

@@ -17,10 +17,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fake_slack_api import BOT_TOKEN, TEAM, FakeSlackWebApi
+from sqlalchemy import Engine
 
 REPO = Path(__file__).resolve().parents[2]
 SIGNING_SECRET = "fault-drill-signing-secret"
@@ -75,6 +77,15 @@ def run_cli(
         f"mentorbot {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
     )
     return done
+
+
+@dataclass(frozen=True)
+class Database:
+    """A database that mentorbot processes open by URL, and the test's own engine on it."""
+
+    kind: str  # "sqlite" or "postgresql"
+    url: str  # what a mentorbot process is given
+    engine: Engine  # the test's own connection, to seed and to watch
 
 
 class ServeProcess:
@@ -187,3 +198,6 @@ class ServeProcess:
                 return int(resp.status)
         except urllib.error.HTTPError as err:
             return int(err.code)
+
+
+StartServe = Callable[..., ServeProcess]  # start_serve(database, *, ready=True, **env) (see conftest.py)

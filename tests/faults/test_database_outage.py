@@ -21,10 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import Database, StartServe
 from fake_slack_api import FakeSlackWebApi, slack_user
 from population import email, seed_crowd
-from serve_process import wait_for
+from serve_process import Database, StartServe, wait_for
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 from tcp_proxy import TcpProxy

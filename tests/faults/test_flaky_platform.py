@@ -17,10 +17,9 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from conftest import Database, StartServe
 from fake_slack_api import Chaos, FakeSlackWebApi, dm_channel, slack_user
 from population import outbox, seed_crowd, unfinished
-from serve_process import mentorbot_env, run_cli, wait_for
+from serve_process import Database, StartServe, mentorbot_env, run_cli, wait_for
 
 from bot.programme import ProgrammeConfig
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Database, StartServe
 from fake_slack_api import FakeSlackWebApi, dm_channel, slack_user
 from population import outbox, seed_crowd, sent_per_person, unfinished
-from serve_process import mentorbot_env, run_cli, wait_for
+from serve_process import Database, StartServe, mentorbot_env, run_cli, wait_for
 
 from bot.programme import ProgrammeConfig
 

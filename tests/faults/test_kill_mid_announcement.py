@@ -7,10 +7,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from conftest import Database, StartServe
 from fake_slack_api import FakeSlackWebApi, dm_channel, slack_user
 from population import attempts, claimed, outbox, seed_crowd, unfinished
-from serve_process import mentorbot_env, run_cli, wait_for
+from serve_process import Database, StartServe, mentorbot_env, run_cli, wait_for
 
 from bot.programme import ProgrammeConfig
 

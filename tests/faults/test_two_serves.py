@@ -14,10 +14,9 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import Database, StartServe
 from fake_slack_api import BOT_TOKEN, FakeSlackWebApi, dm_channel, slack_user
 from population import seed_pairs
-from serve_process import wait_for
+from serve_process import Database, StartServe, wait_for
 from sqlalchemy import Engine, func, or_, select
 
 from bot.programme import ProgrammeConfig
