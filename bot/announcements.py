@@ -145,10 +145,10 @@ def fan_out(
             announcement_message(programme, announcement.title, announcement.body, author_name)
         )
     }
-    added = 0
+    deliveries = []
     for person in people:
         assert person.id is not None
-        added += uow.deliveries.enqueue(
+        deliveries.append(
             Delivery(
                 person_id=person.id,
                 kind=KIND,
@@ -160,7 +160,7 @@ def fan_out(
                 created_at=now,
             )
         )
-    return added
+    return uow.deliveries.enqueue_many(deliveries)
 
 
 # -- afterwards ----------------------------------------------------------------------------------------

@@ -126,6 +126,10 @@ class DeliveryRepository(Protocol):
         """Add to the outbox unless a delivery with the same dedupe key exists. True if added."""
         ...
 
+    def enqueue_many(self, deliveries: Iterable[Delivery]) -> int:
+        """:meth:`enqueue` for many at once (an announcement's fan-out); returns how many were added."""
+        ...
+
     def for_person(self, person_id: int) -> list[Delivery]: ...
 
 
