@@ -18,6 +18,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 
@@ -33,6 +34,7 @@ from handlers.teams.config import TeamsConfig
 log = logging.getLogger(__name__)
 
 MESSAGES_PATH = "/api/messages"
+_ID = re.compile(r"[A-Za-z0-9:;@._|=+,\-]{1,512}")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 TurnLogic = Callable[[TurnContext], Awaitable[None]]
@@ -114,18 +116,24 @@ async def read_activity(request: web.Request) -> tuple[Activity | None, web.Resp
 
 
 def _missing(activity: Activity) -> str:
-    """What every activity from a Bot Framework channel has and this one lacks: without a type there is
-    nothing to do, and without a service URL, a conversation and a sender there is no one to answer."""
+    """What every activity from a Bot Framework channel has and this one lacks (or has malformed): without a
+    type there is nothing to do, and without a service URL, a conversation and a sender no one to answer."""
     if not isinstance(activity.type, str) or not activity.type:
         return "type"
     url = activity.service_url
     if not isinstance(url, str) or not url.lower().startswith(("https://", "http://")):
         return "serviceUrl"
-    if activity.conversation is None or not isinstance(activity.conversation.id, str):
+    if activity.conversation is None or not _is_id(activity.conversation.id):
         return "conversation"
-    if activity.from_property is None or not isinstance(activity.from_property.id, str):
+    if activity.from_property is None or not _is_id(activity.from_property.id):
         return "from"
     return ""
+
+
+def _is_id(value: object) -> bool:
+    """Whether ``value`` looks like a Bot Framework id ("a:1x...", "29:1x...", "19:x@thread.v2;messageid=1",
+    a GUID): replies put it in URL paths and in a header, where other characters break the request."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 
 def _is_loopback(remote: str | None) -> bool:
