@@ -25,6 +25,10 @@ class PersonFacts:
     capacity: int | None
     identities: int
 
+    @property
+    def in_programme(self) -> bool:
+        return self.active and not self.erased
+
 
 @dataclass(frozen=True)
 class MemberFacts:

@@ -9,11 +9,12 @@ outcome back from the outbox (states only, never the message).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.activity import RelationshipFacts
-from bot.audience import Audience, describe, select_recipients
+from bot.activity import PersonFacts, RelationshipFacts
+from bot.audience import Audience, PersonShape, describe, select_recipients
 from bot.errors import InvalidInput, NotFound
 from bot.messages import Message, Section, Text
 from bot.model import Announcement, Delivery, DeliveryStatus, Person
@@ -68,13 +69,14 @@ def compose(
     return Draft(clean_title, clean_body, audience, send_at)
 
 
-def recipients(uow: UnitOfWork, audience: Audience) -> list[Person]:
-    """Everyone the audience matches right now, each once."""
+def recipients(uow: UnitOfWork, audience: Audience) -> list[PersonFacts]:
+    """Everyone the audience matches right now, each once. Chosen from the roster's facts: loading every
+    person of a large programme as a domain object took seconds and hundreds of MiB."""
     relationships_of: dict[int, list[RelationshipFacts]] = {}
     for rel in uow.activity.relationships():
         for member in rel.members:
             relationships_of.setdefault(member.person_id, []).append(rel)
-    return select_recipients(audience, uow.people.all(), relationships_of)
+    return select_recipients(audience, uow.activity.people(), relationships_of)
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ def fan_out(
     programme: ProgrammeConfig,
     announcement: Announcement,
     author_name: str,
-    people: list[Person],
+    people: Sequence[PersonShape],
     now: datetime,
 ) -> int:
     """Enqueue the announcement for each person; returns how many were new (0 when planned before)."""

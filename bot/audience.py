@@ -5,17 +5,19 @@ dimensions combine (mentees *and* in cohort 2026). Phase and kind are properties
 they must hold together on one of the person's relationships that has not ended: "coaching in
 initiation" means a coaching relationship that is in initiation, not any coaching plus any initiation.
 
-This module is pure: it is given people and their relationships and says who matches.
+This module is pure: it is given people and their relationships and says who matches. People may be
+domain objects or the roster's facts (``bot.activity.PersonFacts``): a large programme's audience is
+chosen from the facts, without loading every person.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.errors import InvalidInput
-from bot.model import Kind, Person, RelationshipStatus, Role
+from bot.model import Kind, RelationshipStatus, Role
 
 DIMENSIONS: tuple[str, ...] = ("roles", "cohorts", "stages", "phases", "kinds")
 
@@ -30,6 +32,24 @@ class RelationshipShape(Protocol):
     def phase(self) -> str: ...
     @property
     def status(self) -> str: ...
+
+
+class PersonShape(Protocol):
+    """What audience matching needs to know of a person (``Person`` and ``PersonFacts`` both have it)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def roles(self) -> Sequence[str]: ...
+    @property
+    def cohort(self) -> str: ...
+    @property
+    def stage(self) -> str: ...
+    @property
+    def in_programme(self) -> bool: ...
+
+
+P = TypeVar("P", bound=PersonShape)
 
 
 @dataclass(frozen=True)
@@ -60,9 +80,9 @@ class Audience:
     def from_dict(cls, data: Mapping[str, Iterable[str]]) -> Audience:
         return cls(**{d: frozenset(str(v) for v in data.get(d, ())) for d in DIMENSIONS})
 
-    def matches(self, person: Person, relationships: Iterable[RelationshipShape]) -> bool:
+    def matches(self, person: PersonShape, relationships: Iterable[RelationshipShape]) -> bool:
         """Whether ``person`` belongs to this audience, given the relationships they are a member of."""
-        if not person.active or person.erased_at is not None:
+        if not person.in_programme:
             return False
         if self.roles and not self.roles.intersection(person.roles):
             return False
@@ -95,8 +115,8 @@ class Choices:
         return value
 
     @classmethod
-    def of_programme(cls, phases: Sequence[str], people: Iterable[Person]) -> Choices:
-        everyone = [p for p in people if p.active and p.erased_at is None]
+    def of_programme(cls, phases: Sequence[str], people: Iterable[PersonShape]) -> Choices:
+        everyone = [p for p in people if p.in_programme]
         return cls(
             roles=tuple(r.value for r in Role),
             cohorts=tuple(sorted({p.cohort for p in everyone if p.cohort})),
@@ -156,12 +176,12 @@ def parse_audience(raw: Mapping[str, str | Iterable[str] | None], choices: Choic
 
 def select_recipients(
     audience: Audience,
-    people: Iterable[Person],
+    people: Iterable[P],
     relationships_of: Mapping[int, Sequence[RelationshipShape]],
-) -> list[Person]:
+) -> list[P]:
     """Everyone in ``audience``, each once, in a stable order (by id)."""
     seen: set[int] = set()
-    out: list[Person] = []
+    out: list[P] = []
     for person in sorted(people, key=lambda p: p.id or 0):
         if person.id is None or person.id in seen:
             continue

@@ -157,6 +157,11 @@ class Person:
     def is_coordinator(self) -> bool:
         return self.has_role(Role.COORDINATOR)
 
+    @property
+    def in_programme(self) -> bool:
+        """Still taking part: not left, not erased."""
+        return self.active and self.erased_at is None
+
     def identity(self, platform: Platform | str) -> ChatIdentity | None:
         for ident in self.identities:
             if ident.platform == str(platform):

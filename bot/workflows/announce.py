@@ -111,7 +111,7 @@ def register(router: Router) -> None:
 
 
 def choices(ctx: Context) -> Choices:
-    return Choices.of_programme(ctx.programme.phase_names(), ctx.uow.people.all())
+    return Choices.of_programme(ctx.programme.phase_names(), ctx.uow.activity.people())
 
 
 def compose_form(ctx: Context, conv: Conversation, values: dict[str, str] | None = None) -> Form:

@@ -77,7 +77,7 @@ def announce(
             if author is None or not author.active or author.erased_at is not None:
                 raise NotFound("coordinator.cli.not_a_person", email=args.email[:320])
             refuse_unless_coordinator(uow, author, "announce", now)
-            choices = Choices.of_programme(programme.phase_names(), uow.people.all())
+            choices = Choices.of_programme(programme.phase_names(), uow.activity.people())
             audience = parse_audience({d: getattr(args, d) for d in DIMENSIONS}, choices)
             send_at = _when(args.at, author.timezone) if args.at else None
             draft = compose(args.title, args.body, audience, send_at, now)
