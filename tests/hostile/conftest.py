@@ -6,8 +6,8 @@ whatever reaches a chat.
   (Cora); B holds an agenda item, an action item, a held and a proposed meeting, a ground-rules proposal
   waiting for Olu, and Bea's check-in: the things A's members will try to reach
 * ``slack`` -- mentorbot serving ``/slack/events`` against the fake Slack Web API
-* ``teams`` -- mentorbot serving ``/api/messages`` in local anonymous mode; ``start_teams(**env)`` for
-  other settings (an app id)
+* ``teams`` -- mentorbot serving ``/api/messages`` in local anonymous mode; ``teams_with_app_id`` with
+  Bot Framework credentials
 """
 
 # ruff: noqa: E402  (the channel tests' helper folders go on sys.path before their modules are imported)
@@ -150,7 +150,7 @@ def world(uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: 
         )
 
 
-# -- Slack ------------------------------------------------------------------------------------------
+# -- Slack --------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -183,9 +183,10 @@ async def slack(
     await client.close()
 
 
-# -- Teams ------------------------------------------------------------------------------------------
+# -- Teams --------------------------------------------------------------------------------------------------
 
 StartTeams = Callable[..., Awaitable[TeamsHarness]]
+APP_ID = "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"
 
 
 @pytest.fixture
@@ -223,3 +224,9 @@ async def start_teams(
 @pytest.fixture
 async def teams(start_teams: StartTeams) -> TeamsHarness:
     return await start_teams()
+
+
+@pytest.fixture
+async def teams_with_app_id(start_teams: StartTeams) -> TeamsHarness:
+    """Teams with Bot Framework credentials: every request needs a token Microsoft issued."""
+    return await start_teams(MICROSOFT_APP_ID=APP_ID, MICROSOFT_APP_PASSWORD="not-a-real-secret")

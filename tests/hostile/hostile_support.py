@@ -7,15 +7,24 @@ and what must never reach a chat (a traceback, an exception's name, the "somethi
 from __future__ import annotations
 
 import builtins
+import hashlib
+import hmac
 import json
+import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from aiohttp import ClientError
+from botbuilder.schema import ErrorResponseException
+from slack_harness import SIGNING_SECRET, Harness
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, select
 from teams_harness import TeamsUser
 
 from bot.programme import ProgrammeConfig
+from handlers.slack.mount import SLACK
 from storage import tables
 
 # Teams users beyond the channel tests' mentee (Eli), mentor (Maria) and stranger
@@ -79,7 +88,7 @@ def audit_events(engine: Engine) -> list[dict[str, Any]]:
         return [dict(r._mapping) for r in rows]
 
 
-# -- what must never reach a chat ----------------------------------------------------------------------
+# -- what must never reach a chat ---------------------------------------------------------------------------
 
 _EXCEPTION_NAMES = sorted(
     {
@@ -106,6 +115,8 @@ _EXCEPTION_NAMES = sorted(
 )
 TRACE_MARKS = ("Traceback", 'File "', "sqlalchemy.", "psycopg", *_EXCEPTION_NAMES)
 INTERNAL = ProgrammeConfig.default().text("error.internal")
+# a platform refusing a call (a user id Slack does not know, a conversation the connector does not have)
+PLATFORM_ERRORS = (SlackApiError, ErrorResponseException, ClientError)
 
 
 def leaks(texts: Iterable[str]) -> list[str]:
@@ -119,12 +130,47 @@ def leaks(texts: Iterable[str]) -> list[str]:
     return found
 
 
+def failures(records: Iterable[logging.LogRecord]) -> list[str]:
+    """Errors logged with an exception that is not a chat platform refusing a call: bugs met while
+    handling a request, even when the person never sees them (a Slack listener after its ack, a Teams
+    turn that failed)."""
+    found = []
+    for record in records:
+        error = record.exc_info[1] if record.exc_info else None
+        if record.levelno >= logging.ERROR and error is not None and not isinstance(error, PLATFORM_ERRORS):
+            found.append(f"{record.name}: {record.getMessage()} ({type(error).__name__}: {error})"[:500])
+    return found
+
+
 def as_text(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, default=str)
 
 
-async def slack_settled(slack: Any) -> None:
-    """Wait until the replies that Slack requests started (after their ack) are finished."""
-    from handlers.slack.mount import SLACK
+# -- Slack --------------------------------------------------------------------------------------------------
 
-    await slack.client.app[SLACK].listeners.drain()
+
+def slack_signed(body: bytes, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+    """Slack's v0 signature over the raw bytes of a body (slack_harness.sign takes text)."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+async def slack_settled(slack: Harness) -> None:
+    """Wait until the replies that Slack requests started (after their ack) are finished."""
+    await slack.client.app[SLACK].listeners.drain()  # type: ignore[attr-defined]
+
+
+def slack_outgoing(slack: Harness) -> list[str]:
+    """Everything mentorbot sent to Slack: Web API calls and response_url posts."""
+    return [as_text(c.args) for c in slack.fake.calls] + [as_text(r) for r in slack.fake.responses]
+
+
+async def slack_still_serving(slack: Harness) -> None:
+    """A person's ordinary message is still answered, and nothing sent so far leaks anything."""
+    before = len(slack.fake.posts("DU0MENTEE"))
+    status, _ = await slack.dm("U0MENTEE", "help")
+    assert status == 200
+    await slack.fake.wait_until(lambda: len(slack.fake.posts("DU0MENTEE")) > before)
+    await slack_settled(slack)
+    assert leaks(slack_outgoing(slack)) == []
