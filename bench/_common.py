@@ -74,7 +74,14 @@ def sizes(default: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(int(x) for x in raw.split(",")) if raw else default
 
 
+def machine() -> str:
+    """A line saying where the numbers come from (the load average shows other work on the machine)."""
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"Measured on {os.cpu_count()} CPUs; load average at the end (1 / 5 / 15 min): {load}."
+
+
 def write_results(name: str, markdown: str) -> None:
+    markdown = markdown.rstrip("\n") + "\n\n" + machine() + "\n"
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{name}.md").write_text(markdown)
     print(markdown)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -315,3 +316,32 @@ def test_someone_who_left_the_programme_gets_nothing(world: World) -> None:
     (row,) = w.outbox(eli)
     assert (row.status, row.last_error) == ("skipped", "the person has left the programme")
     assert w.inbox(eli) == []
+
+
+async def test_stopping_mid_dispatch_finishes_what_is_being_sent_and_hands_back_the_rest(
+    world: World,
+) -> None:
+    w = world
+    sam = w.person("s@example.org", "Sam Slack", platform=Platform.SLACK.value)
+    keys = queue(w, sam, 20)
+    started, go_on = asyncio.Event(), asyncio.Event()
+
+    class Slow(RecordingSender):
+        async def send(self, person, identity, message):  # type: ignore[no-untyped-def]
+            started.set()
+            await go_on.wait()  # a send under way when the server is asked to stop
+            await super().send(person, identity, message)
+
+    slow = Slow(Platform.SLACK.value, w.clock, rate=1.0)  # the rest wait their turn in the pacing queue
+    w.senders[Platform.SLACK.value] = slow
+    dispatcher = w.dispatcher()
+    draining = asyncio.create_task(dispatcher.drain())
+    await started.wait()
+    dispatcher.stop()
+    go_on.set()
+    summary = await draining
+    assert (summary.sent, summary.released) == (1, 19)
+    assert [r.message.summary for r in slow.received] == keys[:1]
+    statuses = Counter(s.status for s in w.outbox(sam))
+    assert statuses == Counter({"sent": 1, "pending": 19})  # nothing left claimed: another process may go on
+    assert all(s.attempts == 0 for s in w.outbox(sam) if s.status == "pending")
