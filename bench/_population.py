@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, insert, make_url, text
 
 from bench._common import PG_URL, backends
 from storage import tables
@@ -83,8 +83,8 @@ def chat_backends() -> list[str]:
 
 @contextmanager
 def served_database(backend: str) -> Iterator[Served]:
-    """A fresh, migrated database reachable by URL: an SQLite file, or a PostgreSQL schema of its own
-    (the URL carries ``search_path``, so a server process given only the URL finds it)."""
+    """A fresh, migrated database reachable by URL (other processes open it from the URL alone): an
+    SQLite file, or a PostgreSQL database of its own on the benchmark server."""
     if backend == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{folder}/bench.sqlite3"
@@ -95,20 +95,21 @@ def served_database(backend: str) -> Iterator[Served]:
             finally:
                 engine.dispose()
         return
-    schema = f"mb_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in PG_URL else "?"
-    url = f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
+    # a database of its own, not a schema: PostgreSQL's advisory locks (the plan pass takes one) are
+    # per database, and tests running meanwhile in other schemas of the test database would hold it
+    name = f"mb_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     try:
         upgrade(engine)
         yield Served("PostgreSQL", url, engine)
     finally:
         engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

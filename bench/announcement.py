@@ -11,7 +11,7 @@ channel the sender does not know yet: after a restart, everyone's).
 
 Scenarios (rows):
 
-* **capacity**: Slack allows ``RATE`` messages per second (default 50) and the sender is told the same
+* **capacity**: Slack allows ``RATE`` messages per second (default 100) and the sender is told the same
   limit; ``PEOPLE`` recipients (default 2,000); no Tier 3 limit. How close to the allowed rate the
   outbox, the dispatcher and the sender get, on SQLite and PostgreSQL.
 * **as shipped, DM channels known**: Slack's published limits (1/s per channel, 300 a minute across the
@@ -21,8 +21,8 @@ Scenarios (rows):
   ``conversations.open`` first.
 
 Recipients have no quiet hours, so everything is due at once. Settings (environment):
-``MENTORBOT_BENCH_ANNOUNCE_PEOPLE`` (2000), ``MENTORBOT_BENCH_ANNOUNCE_RATE`` (50),
-``MENTORBOT_BENCH_ANNOUNCE_SHIPPED`` (recipients in the as-shipped rows, 100; 0 leaves them out),
+``MENTORBOT_BENCH_ANNOUNCE_PEOPLE`` (2000), ``MENTORBOT_BENCH_ANNOUNCE_RATE`` (100),
+``MENTORBOT_BENCH_ANNOUNCE_SHIPPED`` (recipients in the as-shipped rows, 40; 0 leaves them out),
 ``MENTORBOT_BENCH_BACKENDS``.
 """
 
@@ -87,8 +87,8 @@ class Result:
 
 def scenarios() -> list[Scenario]:
     people = int(os.environ.get("MENTORBOT_BENCH_ANNOUNCE_PEOPLE", "2000"))
-    rate = float(os.environ.get("MENTORBOT_BENCH_ANNOUNCE_RATE", "50"))
-    shipped = int(os.environ.get("MENTORBOT_BENCH_ANNOUNCE_SHIPPED", "100"))
+    rate = float(os.environ.get("MENTORBOT_BENCH_ANNOUNCE_RATE", "100"))
+    shipped = int(os.environ.get("MENTORBOT_BENCH_ANNOUNCE_SHIPPED", "40"))
     backends = chat_backends()
     found = [
         Scenario("capacity", b, people, SlackLimits(per_channel=1.0, workspace=rate), rate, False)
