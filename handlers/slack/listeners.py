@@ -14,7 +14,7 @@ import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -173,7 +173,9 @@ class SlackListeners:
         sender = await self.sender(client, context, user_id)
         if sender is None or not channel:
             return
-        self.directory.remember_dm(context.team_id or "", user_id, channel)
+        if channel != await self.directory.dm_channel(client, context.team_id or "", user_id):
+            log.warning("Slack: a message event pairs a user with a DM that is not theirs; not answered")
+            return
         handled = await self.ask(Inbound(sender, text=plain_text(text_at(event, "text"))))
         await self.post(client, channel, handled.messages)
 
@@ -284,10 +286,9 @@ class SlackListeners:
         is posted below it."""
         messages = list(handled.messages)
         from_home = text_at(body, "container", "type") == "view"
-        if pressed.origin is not None:
-            channel = pressed.origin.channel
-        else:
-            channel = await self.directory.dm_channel(client, context.team_id or "", user_id)
+        channel = await self.directory.dm_channel(client, context.team_id or "", user_id)
+        if pressed.origin is not None and pressed.origin.channel != channel:
+            pressed = replace(pressed, origin=None)  # not their conversation: leave it, answer in their DM
         form, preface, rest = modal_parts(messages)
         if form is not None:
             view = modal_view(form, self.texts, pressed.origin, preface)
@@ -372,6 +373,8 @@ class SlackListeners:
         else:
             await ack()
         dm = await self.directory.dm_channel(client, context.team_id or "", user_id)
+        if origin is not None and origin.channel != dm:
+            origin = None  # not their conversation: leave that message, answer in their DM
         channel = origin.channel if origin is not None else dm
         if origin is not None and form is None:
             if handled.replace and messages:

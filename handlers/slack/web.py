@@ -119,7 +119,3 @@ class Directory:
                 self._dm_channels.clear()
             self._dm_channels[key] = channel
         return channel
-
-    def remember_dm(self, team_id: str, user_id: str, channel: str) -> None:
-        if channel.startswith("D"):
-            self._dm_channels[(team_id, user_id)] = channel
