@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-# field -> a type, a tuple of alternatives, a nested Schema (an object) or [Schema] (a non-empty list of
-# them); a field whose name starts with "!" must be present
+# field -> a type, a tuple of alternatives, a nested Schema (an object) or [Schema] (a list of them); a
+# field whose name starts with "!" must be present
 Schema = Mapping[str, Any]
 
 _STR = (str,)
@@ -106,14 +106,17 @@ PAYLOAD: Schema = {
 
 def slack_shaped(body: Any) -> bool:
     """Whether ``body`` has the shape of a Slack payload wherever bolt and the listeners read it."""
-    return _fits(body, PAYLOAD)
+    if not _fits(body, PAYLOAD):
+        return False
+    # bolt takes the first of a payload's actions without looking (Slack always sends at least one)
+    return "actions" not in body or bool(body["actions"])
 
 
 def _fits(value: Any, rule: Any) -> bool:
     if isinstance(rule, tuple):  # any of these
         return any(_fits(value, r) for r in rule)
-    if isinstance(rule, list):  # a list of such objects, at least one (bolt reads the first)
-        return isinstance(value, list) and bool(value) and all(_fits(v, rule[0]) for v in value)
+    if isinstance(rule, list):  # a list of such objects
+        return isinstance(value, list) and all(_fits(v, rule[0]) for v in value)
     if isinstance(rule, type):
         return isinstance(value, rule)
     if not isinstance(value, dict):
