@@ -216,7 +216,12 @@ def _delete(doc: Any, path: tuple[Any, ...]) -> Any:
 
 
 @st.composite
-def broken(draw: st.DrawFn, template: Any, values: st.SearchStrategy[Any] = json_value) -> Any:
+def broken(
+    draw: st.DrawFn,
+    template: Any,
+    values: st.SearchStrategy[Any] = json_value,
+    keys: st.SearchStrategy[str] = odd_text,
+) -> Any:
     """``template`` with one to three of its places deleted, replaced by ``values``, or given an extra
     field; sometimes left whole (a valid document must keep working too)."""
     doc = copy.deepcopy(template)
@@ -233,7 +238,7 @@ def broken(draw: st.DrawFn, template: Any, values: st.SearchStrategy[Any] = json
             for step in path:
                 target = target[step]
             if isinstance(target, dict):
-                target[draw(odd_text)] = draw(values)
+                target[draw(keys)] = draw(values)
             elif isinstance(target, list):
                 target.append(draw(values))
     return doc

@@ -254,7 +254,7 @@ async def test_teams_an_opened_form_sent_back_with_a_forged_owner_is_refused(
     assert "Please choose who does it from the list" in teams.seen(MENTEE)
 
 
-# -- a signed payload whose person is not the one whose conversation it names ------------------------------------
+# -- a signed payload whose person is not the one whose conversation it names -----------------------------
 # Slack only sends a person's own DM with the bot; a payload that pairs Bea's user id with Eli's DM can only
 # be made with the signing secret. Even then the bot answers Bea in Bea's DM: it never shows one person's
 # relationship in someone else's conversation, nor remembers someone else's DM as theirs.

@@ -237,7 +237,7 @@ async def test_signed_slash_commands_with_odd_fields(
     slack: Harness, world: World, caplog: pytest.LogCaptureFixture, data: st.DataObject
 ) -> None:
     user = data.draw(st.sampled_from(("U0MENTEE", "U0COORD", "U0STRANGER", "UNOBODY")))
-    form = data.draw(broken(command_form(user, data.draw(encodable_text)), encodable_text))
+    form = data.draw(broken(command_form(user, data.draw(encodable_text)), encodable_text, encodable_text))
     body = urlencode(form) if isinstance(form, dict) else str(form)
     status = await post(slack, body, "application/x-www-form-urlencoded")
     await answered_safely(slack, status, caplog)
