@@ -58,7 +58,7 @@ _ACTION: Schema = {
 
 _VIEW: Schema = {
     "id": _STR,
-    "type": _STR,
+    "!type": _STR,
     "callback_id": _STR,
     "private_metadata": _STR,
     "team_id": _OPTIONAL_STR,
@@ -103,10 +103,17 @@ PAYLOAD: Schema = {
     "authorizations": [{"team_id": _OPTIONAL_STR, "enterprise_id": _OPTIONAL_STR, "user_id": _STR}],
 }
 
+# fields bolt reads without looking once a payload's type is one of these
+_TAKEN_FOR_GRANTED = {"workflow_step_edit": ("workflow_step",)}
+
 
 def slack_shaped(body: Any) -> bool:
     """Whether ``body`` has the shape of a Slack payload wherever bolt and the listeners read it."""
     if not _fits(body, PAYLOAD):
+        return False
+    if body.get("type") in _TAKEN_FOR_GRANTED and not all(
+        f in body for f in _TAKEN_FOR_GRANTED[body["type"]]
+    ):
         return False
     # bolt takes the first of a payload's actions without looking (Slack always sends at least one)
     return "actions" not in body or bool(body["actions"])
