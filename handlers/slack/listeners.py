@@ -101,14 +101,15 @@ class SlackListeners:
             "message": self.on_message,
             "app_home_opened": self.on_home_opened,
         }
+        guard = functools.partial(acks_on_failure, on_error=self.on_error)
         for subscription in BOT_EVENTS:
-            app.event(subscription.event_type)(handlers[subscription.event_type])
-        app.command(SLASH_COMMAND.command)(acks_on_failure(self.on_command))
-        app.action(OPEN_FORM_ACTION)(acks_on_failure(self.on_open_form))
-        app.action(INLINE_SUBMIT_ACTION)(acks_on_failure(self.on_inline_submit))
+            app.event(subscription.event_type)(guard(handlers[subscription.event_type]))
+        app.command(SLASH_COMMAND.command)(guard(self.on_command))
+        app.action(OPEN_FORM_ACTION)(guard(self.on_open_form))
+        app.action(INLINE_SUBMIT_ACTION)(guard(self.on_inline_submit))
         buttons = {"type": "block_actions", "action_id": _prefix_pattern(BUTTON_ACTION_PREFIX)}
-        app.action(buttons)(acks_on_failure(self.on_button))
-        app.view_submission(FORM_CALLBACK)(acks_on_failure(self.on_view_submission))
+        app.action(buttons)(guard(self.on_button))
+        app.view_submission(FORM_CALLBACK)(guard(self.on_view_submission))
 
     # -- the edge ------------------------------------------------------------------------------------
     async def drop_retried_events(
@@ -471,19 +472,26 @@ class SlackListeners:
         return None
 
 
-def acks_on_failure(listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+def acks_on_failure(
+    listener: Callable[..., Awaitable[None]], *, on_error: Callable[[Exception], Awaitable[None]]
+) -> Callable[..., Awaitable[None]]:
     """Whatever goes wrong in ``listener``, Slack gets its acknowledgement (never a 500 that makes it
-    show an error or retry); the failure itself is logged and counted by :meth:`SlackListeners.on_error`."""
+    show an error or retry); the failure itself is logged and counted by ``on_error``.
+
+    The failure is reported here rather than raised to bolt: bolt's runner, on a listener that fails
+    after its acknowledgement, resets the acknowledgement it has not yet answered with, then waits out
+    its 3-second timeout and answers 404 -- so a quick failure after ``ack()`` reached Slack as an error.
+    """
 
     @functools.wraps(listener)
     async def run(**kwargs: Any) -> None:
         try:
             await listener(**kwargs)
-        except Exception:
+        except Exception as error:
             ack = kwargs.get("ack")
             if isinstance(ack, AsyncAck) and ack.response is None:
                 await ack()
-            raise
+            await on_error(error)
 
     return run
 
