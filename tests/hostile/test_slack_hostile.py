@@ -350,3 +350,16 @@ async def test_unsigned_or_badly_signed_bodies_are_refused(
     assert status == 401
     await slack_settled(slack)
     assert len(slack.fake.calls) == calls  # nothing was done
+
+
+async def test_a_request_whose_answer_fails_after_the_ack_is_still_acknowledged(
+    slack: Harness, world: World
+) -> None:
+    """A slash command from someone Slack's API does not know (users.info and conversations.open both
+    answer user_not_found): the failure comes right after the ack, and Slack still gets its 200."""
+    status = await post(
+        slack, urlencode(command_form("UNOBODY", "agenda")), "application/x-www-form-urlencoded"
+    )
+    assert status == 200
+    await slack_settled(slack)
+    await slack_still_serving(slack)
