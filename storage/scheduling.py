@@ -300,7 +300,9 @@ def try_plan_lock(session: Session) -> bool:
     """One plan pass at a time across processes on PostgreSQL (held until the transaction ends)."""
     if session.get_bind().dialect.name != "postgresql":
         return True
-    return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(7213401)")).scalar())
+    # keyed by schema as well: advisory locks are per database, and a database may hold several schemas
+    lock = text("SELECT pg_try_advisory_xact_lock(7213401, hashtext(current_schema()))")
+    return bool(session.execute(lock).scalar())
 
 
 def apply_phase_step(
