@@ -127,6 +127,8 @@ def _missing(activity: Activity) -> str:
         return "conversation"
     if activity.from_property is None or not _is_id(activity.from_property.id):
         return "from"
+    if activity.id is not None and not _is_id(activity.id):  # a reply goes to .../activities/{id}
+        return "id"
     return ""
 
 
