@@ -561,16 +561,17 @@ def _carry_pressed(metadata: str, previous: dict[str, Any]) -> str:
 def _field_for(view: dict[str, Any], explanation: str) -> str | None:
     """The input an explanation is most likely about: one it names, else the first text field, else
     the first input (Slack shows ``response_action: errors`` under a field)."""
-    inputs = [b for b in view.get("blocks") or [] if b.get("type") == "input" and b.get("block_id")]
+    blocks = view.get("blocks") if isinstance(view.get("blocks"), list) else []
+    inputs = [b for b in blocks if text_at(b, "type") == "input" and text_at(b, "block_id")]
     lowered = explanation.lower()
     for block in inputs:
-        label = str((block.get("label") or {}).get("text") or "").strip().lower().rstrip("?:")
+        label = text_at(block, "label", "text").strip().lower().rstrip("?:")
         if label and label in lowered:
-            return str(block["block_id"])
+            return text_at(block, "block_id")
     for block in inputs:
-        if (block.get("element") or {}).get("type") == "plain_text_input":
-            return str(block["block_id"])
-    return str(inputs[0]["block_id"]) if inputs else None
+        if text_at(block, "element", "type") == "plain_text_input":
+            return text_at(block, "block_id")
+    return text_at(inputs[0], "block_id") if inputs else None
 
 
 def _plain_summary(messages: list[Message]) -> str:

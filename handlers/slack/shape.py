@@ -30,7 +30,7 @@ _MESSAGE: Schema = {
     "thread_ts": _OPTIONAL_STR,
     "ts": _STR,
     "text": _OPTIONAL_STR,
-    "blocks": (list,),
+    "blocks": [(dict,)],
 }
 
 _EVENT: Schema = {
@@ -63,7 +63,7 @@ _VIEW: Schema = {
     "private_metadata": _STR,
     "team_id": _OPTIONAL_STR,
     "state": {"values": (dict,)},
-    "blocks": (list,),
+    "blocks": [(dict,)],
     "title": (dict,),
 }
 
