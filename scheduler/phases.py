@@ -29,6 +29,7 @@ from bot.errors import InvalidInput, NotFound, NotPermitted
 from bot.ground_rules import agreed
 from bot.meetings import ends_at
 from bot.model import AuditEvent, MeetingStatus, Person, PhaseChange
+from bot.phases import set_phase as apply_phase
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
 from scheduler.localtime import start_of_day
@@ -194,14 +195,10 @@ def set_phase(
     rel = uow.relationships.get(relationship_id)
     if rel is None:
         raise NotFound("error.not_found")
-    if rel.phase == phase:
-        return None
     before = rel.phase
-    change = PhaseChange(
-        phase=phase, at=now, reason=reason, by_person_id=by_person.id if by_person is not None else None
-    )
-    rel.phase = phase
-    rel.phase_history.append(change)
+    change = apply_phase(rel, phase, by_person.id if by_person is not None else None, reason, now)
+    if change is None:
+        return None
     uow.audit.record(
         AuditEvent(
             at=now,
