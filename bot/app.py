@@ -95,6 +95,9 @@ class MentorBot:
 
     # -- steps -----------------------------------------------------------------------------------
     def _identify(self, uow: UnitOfWork, sender: Sender) -> Person | None:
+        if not _plausible(sender):
+            log.warning("ignoring a sender with malformed ids", extra={"platform": sender.platform[:20]})
+            return None
         person = uow.people.by_identity(sender.platform, sender.external_id)
         if person is None and sender.email:
             person = uow.people.by_email(sender.email)
@@ -192,3 +195,16 @@ def storable_inbound(inbound: Inbound) -> Inbound:
 
 def roles_summary(roles: Iterable[str]) -> str:
     return ", ".join(sorted(roles)) or "member"
+
+
+MAX_ID_LENGTH = 200  # the width of chat_identities.external_id and .workspace
+
+
+def _plausible(sender: Sender) -> bool:
+    """Platform ids are short tokens; anything else (a forged or garbled payload) identifies nobody."""
+    return (
+        0 < len(sender.external_id) <= MAX_ID_LENGTH
+        and len(sender.workspace) <= MAX_ID_LENGTH
+        and len(sender.platform) <= 20
+        and (sender.email is None or len(sender.email) <= 320)
+    )

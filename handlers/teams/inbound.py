@@ -31,15 +31,19 @@ def is_personal(activity: Activity) -> bool:
     return conversation_type(activity) == PERSONAL
 
 
+MAX_TENANT_ID = 100  # tenant ids are GUIDs; anything longer is not one
+
+
 def tenant_id(activity: Activity) -> str:
+    """The tenant id when the activity carries a plausible one (a short string), else empty."""
     conversation = activity.conversation
-    if conversation is not None and getattr(conversation, "tenant_id", None):
-        return str(conversation.tenant_id)
+    candidates = [getattr(conversation, "tenant_id", None) if conversation is not None else None]
     data = activity.channel_data
-    if isinstance(data, dict):
-        tenant = data.get("tenant")
-        if isinstance(tenant, dict) and tenant.get("id"):
-            return str(tenant["id"])
+    if isinstance(data, dict) and isinstance(data.get("tenant"), dict):
+        candidates.append(data["tenant"].get("id"))
+    for candidate in candidates:
+        if isinstance(candidate, str) and 0 < len(candidate) <= MAX_TENANT_ID:
+            return candidate
     return ""
 
 

@@ -148,3 +148,20 @@ def test_a_mentee_is_never_offered_a_coordinator_command_as_a_suggestion(
     coordinator.send("anounce")
     assert "*announce*" not in mentee.text()
     assert "*announce*" in coordinator.text()
+
+
+def test_a_sender_with_garbled_ids_is_nobody_and_nothing_is_stored(
+    uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
+) -> None:
+    person_id = _add_person(uow_factory, "mentee@example.org", [Role.MENTEE])
+    bot = MentorBot(uow_factory, programme, clock)
+    garbled = Sender(
+        "teams", "aad-mentee", email="mentee@example.org", workspace="{'x': [" + "9" * 300 + "]}"
+    )
+    handled = bot.handle(Inbound(garbled, text="help"))
+    text = " ".join(b.text for m in handled.messages for b in m.blocks if isinstance(b, Text))
+    assert text == programme.text("error.not_in_programme")
+    with uow_factory() as uow:
+        person = uow.people.get(person_id)
+        assert person is not None
+        assert person.identities == []
