@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, text
 
 from bot.clock import FixedClock
@@ -21,6 +22,10 @@ from storage.database import make_engine
 from storage.migrate import upgrade
 from storage.tables import metadata
 from storage.uow import SqlUnitOfWorkFactory
+
+# CI replays the same examples every run (a failure there is reproducible); locally each run explores anew.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 PG_URL = os.environ.get("MENTORBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("MENTORBOT_REQUIRE_POSTGRES") == "1"
