@@ -234,3 +234,24 @@ async def test_with_an_app_id_a_bad_token_is_refused_whatever_the_body(
     status, _ = await post_raw(teams, body, "application/json", **headers)
     assert status == 401
     assert teams.fake.posted == [] and teams.fake.member_lookups == []
+
+
+async def test_ids_too_long_to_be_teams_ids_are_refused(
+    teams: TeamsHarness, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A sender or tenant id far longer than Teams gives is not stored: the activity is refused, or the
+    person is answered as usual (PostgreSQL enforces the stored columns' lengths; SQLite does not)."""
+    long_id = "a" * 300
+    for doc in (
+        teams.activity(MENTEE, text="help", **{"from": {"id": long_id, "name": "Eli"}}),
+        teams.activity(MENTEE, text="help", **{"from": {"id": "29:mentee", "aadObjectId": long_id}}),
+        teams.activity(MENTEE, text="help", channelData={"tenant": {"id": long_id}}),
+        teams.activity(
+            MENTEE,
+            text="help",
+            conversation={"id": "a:personal-29:mentee", "conversationType": "personal", "tenantId": long_id},
+        ),
+    ):
+        status, body = await teams.post(doc)
+        answered_safely(teams, status, body, caplog)
+    await still_serving(teams)
