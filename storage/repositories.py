@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -204,6 +205,11 @@ class SqlAudit:
         self.session = session
 
     def record(self, event: AuditEvent) -> None:
+        """Store ``event``; an action or target longer than its column is cut to fit (a target can come
+        from what someone typed, e.g. a 400-digit relationship number, and the trail must keep the
+        attempt rather than fail on PostgreSQL, which enforces the widths)."""
+        event.action = _fit(event.action, tables.audit_events.c.action)
+        event.target = _fit(event.target, tables.audit_events.c.target)
         self.session.add(event)
 
     def events(self, *, limit: int = 100) -> list[AuditEvent]:
@@ -226,3 +232,8 @@ class SqlConversations:
         self.session.execute(
             delete(tables.conversations).where(tables.conversations.c.person_id == person_id)
         )
+
+
+def _fit(text: str, column: Any) -> str:
+    width = column.type.length
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
