@@ -46,6 +46,10 @@ def _sender(email: str) -> Sender:
 @example(who="coordinator@example.org", text="announce status \u00b2")
 @example(who="mentee@example.org", text="agenda add a lone \ud800 surrogate")
 @example(who="mentee@example.org", text="agenda add a NUL\x00 inside")
+@example(who="mentee@example.org", text="pause relationship " + "9" * 400)
+@example(who="coordinator@example.org", text="pause relationship " + "9" * 400)
+@example(who="coordinator@example.org", text="announce status " + "9" * 400)
+@example(who="mentee@example.org", text="meetings accept " + "9" * 400)
 def test_typed_text_gets_a_specific_answer(
     uow_factory: SqlUnitOfWorkFactory,
     programme: ProgrammeConfig,
