@@ -66,9 +66,15 @@ encodable_text = _text_of(ENCODABLE, "utf-8")
 id_like = st.one_of(
     st.integers(min_value=-3, max_value=12).map(str),
     st.integers(min_value=2**31 - 2, max_value=2**70).map(str),
+    st.integers(min_value=20, max_value=600).map(lambda n: "9" * n),
     st.sampled_from(
         ["", " 1", "#1", "1.0", "1e3", "0x1", "\u00b2", "\u0663", "\uff11", "\u2167", "-0", "NaN", "1\x00"]
     ),
+)
+
+# longer than any column that stores what people type (PostgreSQL enforces the widths; SQLite does not)
+long_text = st.tuples(st.integers(min_value=150, max_value=1500), st.sampled_from("x é\u202e9")).map(
+    lambda t: t[1] * t[0]
 )
 
 json_leaf = st.one_of(
@@ -166,6 +172,7 @@ argument = st.one_of(
     id_like.map(lambda n: "#" + n),
     st.sampled_from(ARGUMENT_WORDS),
     odd_text,
+    long_text,
 )
 typed_text = st.one_of(
     odd_text,
@@ -175,7 +182,7 @@ typed_text = st.one_of(
 )
 form_values = st.dictionaries(
     st.one_of(st.sampled_from(VALUE_KEYS), odd_text),
-    st.one_of(id_like, odd_text),
+    st.one_of(id_like, odd_text, long_text),
     max_size=8,
 )
 action_name = st.one_of(st.sampled_from(ACTION_NAMES), odd_text)
