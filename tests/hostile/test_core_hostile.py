@@ -21,7 +21,7 @@ from bot.programme import ProgrammeConfig
 from bot.serialize import message_to_dict
 from storage.uow import SqlUnitOfWorkFactory
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 PEOPLE = ("mentee@example.org", "mentor@example.org", "coordinator@example.org", "bea@example.org")
 
 

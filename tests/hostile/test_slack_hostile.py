@@ -36,7 +36,7 @@ from slack_harness import Harness, event_envelope
 from handlers.slack.render import BUTTON_ACTION_PREFIX, FORM_CALLBACK, INLINE_SUBMIT_ACTION, OPEN_FORM_ACTION
 
 HOSTILE = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 CONTENT_TYPES = (
     "application/json",

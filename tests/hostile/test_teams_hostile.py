@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from teams_harness import MENTEE, MENTOR, STRANGER, TeamsHarness
 
 HOSTILE = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 IDS = itertools.count(1)
 ACTIONS = ("agenda.form", "agenda.add", "meeting.accept", "command", "rules.confirm", "checkin.submit")
