@@ -15,11 +15,11 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from fake_slack import FakeSlack
+from pair_seed import seed_pair
 from slack_harness import Harness, People, StartSlack, make_runtime, slack_env
 from sqlalchemy import Engine
 
 from bot.clock import FixedClock
-from bot.model import Format, Kind, Membership, Person, Relationship, Role, Side
 from bot.programme import ProgrammeConfig
 from handlers.slack.mount import mount_slack
 from mentorbot.server import build_app
@@ -45,42 +45,7 @@ def programme() -> ProgrammeConfig:
 
 @pytest.fixture
 def people(uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock) -> People:
-    with uow_factory() as uow:
-        prog = uow.programmes.get_or_create(programme.slug, programme.name)
-        mentee = Person(
-            email="mentee@example.org", name="Eli Mentee", roles=[Role.MENTEE], programme_id=prog.id
-        )
-        mentor = Person(
-            email="mentor@example.org",
-            name="Maria Mentor",
-            roles=[Role.GUIDE],
-            programme_id=prog.id,
-            timezone="America/New_York",
-        )
-        coordinator = Person(
-            email="coordinator@example.org",
-            name="Cora Coordinator",
-            roles=[Role.COORDINATOR],
-            programme_id=prog.id,
-        )
-        for person in (mentee, mentor, coordinator):
-            uow.people.add(person)
-        uow.commit()
-        rel = Relationship(
-            kind=Kind.MENTORING,
-            format=Format.ONE_TO_ONE,
-            phase="initiation",
-            started_on=clock.now().date(),
-            members=[
-                Membership(person=mentor, side=Side.GUIDE),
-                Membership(person=mentee, side=Side.LEARNER),
-            ],
-            programme_id=prog.id,
-        )
-        uow.relationships.add(rel)
-        uow.commit()
-        assert mentee.id and mentor.id and coordinator.id and rel.id
-        return People(mentee.id, mentor.id, coordinator.id, rel.id)
+    return People(*seed_pair(uow_factory, programme, clock))
 
 
 @pytest.fixture
