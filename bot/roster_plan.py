@@ -28,6 +28,7 @@ from bot.model import (
     RelationshipStatus,
     Role,
 )
+from bot.match_dates import start_instant
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
 from bot.roster_csv import MatchesFile, MatchRow, PeopleFile, PersonRow, Say
@@ -84,21 +85,43 @@ class Plan:
             else:
                 for attribute, value in change.fields.items():
                     setattr(change.existing, attribute, value)
+        zone = programme.zone
         for match in self.matches:
             relationship = match.existing
             if relationship is None:
                 relationship = Relationship(**match.fields, created_at=now, programme_id=programme_id)
+                # the first phase begins when the match does, not when the file was imported
                 relationship.phase_history.append(
-                    PhaseChange(phase=relationship.phase, at=now, reason=MATCHED_REASON)
+                    PhaseChange(
+                        phase=relationship.phase,
+                        at=start_instant(relationship.started_on, zone),
+                        reason=MATCHED_REASON,
+                    )
                 )
                 uow.relationships.add(relationship)
             else:
+                old_start = start_instant(relationship.started_on, zone)
                 for attribute, value in match.fields.items():
                     setattr(relationship, attribute, value)
+                if "started_on" in match.fields and old_start > now:
+                    _move_start(relationship, start_instant(relationship.started_on, zone), now)
+            start = start_instant(relationship.started_on, zone)
             for membership in match.leaves:
                 membership.left_at = now
             for email, side in match.joins:
-                relationship.members.append(Membership(person=people[email], side=side, joined_at=now))
+                # someone in the match before it starts joins on the start; later, a late joiner, now
+                relationship.members.append(
+                    Membership(person=people[email], side=side, joined_at=max(now, start))
+                )
+
+
+def _move_start(relationship: Relationship, start: datetime, now: datetime) -> None:
+    """A match that has not started yet moved its start: its first phase and its members follow."""
+    for membership in relationship.current_members():
+        membership.joined_at = max(now, start)
+    history = relationship.phase_history
+    if len(history) == 1 and history[0].reason == MATCHED_REASON and history[0].by_person_id is None:
+        history[0].at = start
 
 
 def make_plan(
@@ -128,6 +151,19 @@ def _plan_people(plan: Plan, people: PeopleFile, programme: ProgrammeConfig, say
     for row in people.rows:
         where = f"{people.name}:{row.line}"
         existing = plan.known.get(row.email)
+        if existing is not None and existing.started_on <= today < start:
+            # re-importing never restarts a running relationship
+            plan.problems.append(
+                Problem(
+                    where,
+                    say(
+                        "roster.matches.start_after_running",
+                        start=start.isoformat(),
+                        started=existing.started_on.isoformat(),
+                    ),
+                )
+            )
+            continue
         if existing is None:
             fields: dict[str, Any] = {
                 "email": row.email,
@@ -219,6 +255,19 @@ def _plan_matches(
                 Problem(
                     where,
                     say("roster.matches.end_not_after_start", end=end.isoformat(), start=start.isoformat()),
+                )
+            )
+            continue
+        if existing is not None and existing.started_on <= today < start:
+            # re-importing never restarts a running relationship
+            plan.problems.append(
+                Problem(
+                    where,
+                    say(
+                        "roster.matches.start_after_running",
+                        start=start.isoformat(),
+                        started=existing.started_on.isoformat(),
+                    ),
                 )
             )
             continue

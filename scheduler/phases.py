@@ -32,6 +32,7 @@ from bot.model import AuditEvent, MeetingStatus, Person, PhaseChange
 from bot.phases import set_phase as apply_phase
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
+from bot.roster_plan import MATCHED_REASON
 from scheduler.localtime import start_of_day
 from scheduler.snapshot import RelationshipFacts
 
@@ -63,13 +64,19 @@ class PhaseOutcome:
 
 
 def current_state(facts: RelationshipFacts, programme: ProgrammeConfig) -> PhaseState:
-    """The phase the relationship is in and when it began (the latest change into it, else the start)."""
+    """The phase the relationship is in and when it began (the latest change into it, else the start).
+
+    The import's own entry (``matched``) counts from the start of the match's first day, whatever time it
+    was stamped with: earlier imports stamped the import instant, and a re-import may move the start."""
     rel = facts.relationship
     history = list(facts.phase_history)
+    start = start_of_day(rel.started_on, programme.zone)
     if history and history[-1].phase == rel.phase:
         last = history[-1]
+        if last.by_person_id is None and last.reason == MATCHED_REASON:
+            return PhaseState(rel.phase, start, False)
         return PhaseState(rel.phase, last.at, last.by_person_id is not None)
-    return PhaseState(rel.phase, start_of_day(rel.started_on, programme.zone), False)
+    return PhaseState(rel.phase, start, False)
 
 
 def met_since(facts: RelationshipFacts, since: datetime, now: datetime) -> datetime | None:

@@ -223,6 +223,10 @@ class _Planner:
     def _relationship(self, f: RelationshipFacts) -> bool:
         """Plan one relationship; True when it is live (so its guides get a digest)."""
         rel = f.relationship
+        starts = start_of_day(rel.started_on, self.programme.zone)
+        if self.now < starts:  # not yet running (bot.match_dates): nothing until its first day
+            self.wake([f.id], starts)
+            return False
         outcome = evaluate(f, self.now, self.programme)
         self.steps.extend(outcome.steps)
         if outcome.next_change_at is not None:
@@ -315,13 +319,19 @@ class _RelContext:
     def day(self, offset_days: int) -> date:
         return self.rel.started_on + timedelta(days=offset_days)
 
+    def joined_on(self, person: Person) -> date:
+        """The person's first day in the match: its start, or their own later join (a late joiner)."""
+        m = self.rel.member(person.id)
+        joined = local_date(m.joined_at, person) if m is not None and m.joined_at is not None else None
+        return max(self.rel.started_on, joined) if joined is not None else self.rel.started_on
+
     # -- initiation ---------------------------------------------------------------------------------------
     def onboarding(self) -> None:
         if not self.gated(ONBOARDING):
             return
         for m in self.rel.current_members():
             person = m.person
-            day = local_date(m.joined_at, person) if m.joined_at is not None else self.rel.started_on
+            day = self.joined_on(person)
             build = functools.partial(
                 onboarding_message, self.programme, self.rel, person, rules_agreed=self.rules is not None
             )
@@ -354,7 +364,7 @@ class _RelContext:
                     FIRST_MEETING,
                     person,
                     f"first_meeting:{self.f.id}:{n}:{person.id}",
-                    day_slot(self.day(days), person, self.programme),
+                    day_slot(self.joined_on(person) + timedelta(days=days), person, self.programme),
                     build,
                 )
 
