@@ -151,19 +151,6 @@ def _plan_people(plan: Plan, people: PeopleFile, programme: ProgrammeConfig, say
     for row in people.rows:
         where = f"{people.name}:{row.line}"
         existing = plan.known.get(row.email)
-        if existing is not None and existing.started_on <= today < start:
-            # re-importing never restarts a running relationship
-            plan.problems.append(
-                Problem(
-                    where,
-                    say(
-                        "roster.matches.start_after_running",
-                        start=start.isoformat(),
-                        started=existing.started_on.isoformat(),
-                    ),
-                )
-            )
-            continue
         if existing is None:
             fields: dict[str, Any] = {
                 "email": row.email,
@@ -255,6 +242,19 @@ def _plan_matches(
                 Problem(
                     where,
                     say("roster.matches.end_not_after_start", end=end.isoformat(), start=start.isoformat()),
+                )
+            )
+            continue
+        if existing is not None and existing.started_on <= today < start:
+            # re-importing never restarts a running relationship
+            plan.problems.append(
+                Problem(
+                    where,
+                    say(
+                        "roster.matches.start_after_running",
+                        start=start.isoformat(),
+                        started=existing.started_on.isoformat(),
+                    ),
                 )
             )
             continue

@@ -13,6 +13,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.errors import ImportRejected, Problem
+from bot.match_dates import start_instant
 from bot.model import Person, RelationshipStatus, Role, Side
 from bot.programme import ProgrammeConfig, load_programme
 from bot.roster import ImportSummary, example_paths, import_roster
@@ -159,7 +160,9 @@ def test_the_shipped_examples_import_cleanly_into_the_first_phase(
         first = programme.phases[0].name
         for r in relationships:
             assert (r.phase, r.status, r.created_at) == (first, RelationshipStatus.ACTIVE, clock.now())
-            assert [(h.phase, h.reason, h.at) for h in r.phase_history] == [(first, "matched", clock.now())]
+            # the first phase counts from the start of the match's first day, not from the import
+            begins = start_instant(r.started_on, programme.zone)
+            assert [(h.phase, h.reason, h.at) for h in r.phase_history] == [(first, "matched", begins)]
         pair = uow.relationships.by_external_ref("m-001")
         assert pair is not None
         assert [p.email for p in pair.guides()] == ["mentor@example.org"]
