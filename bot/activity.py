@@ -48,6 +48,7 @@ class RelationshipFacts:
     started_on: date
     cadence_days: int
     members: tuple[MemberFacts, ...]
+    planned_end: date | None = None
 
     def person_ids(self, side: str | None = None) -> list[int]:
         return [m.person_id for m in self.members if side is None or m.side == side]

@@ -19,10 +19,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.activity import ActionCounts, CheckInFact, DeliveryFact, HeldMeeting, PersonFacts, RelationshipFacts
+from bot.match_dates import DateState, date_state
 from bot.messages import Block, Fields, Section, Text
 from bot.model import DeliveryStatus, RelationshipStatus, Role, Side
 from bot.ports import ActivityReader
 from bot.programme import ProgrammeConfig
+from bot.timefmt import show_date
 
 MIN_GROUP = 5
 """Check-in quadrants are shown only for groups of at least this many people."""
@@ -53,6 +55,14 @@ class PairHealth:
     ground_rules_agreed: bool
     open_actions: int
     overdue_actions: int
+    planned_end: date | None = None
+    dates: DateState = DateState.RUNNING
+    """Where the pair stands on its own calendar (:mod:`bot.match_dates`): only a running pair counts
+    as active; one before its start or past its planned end is shown and counted apart."""
+
+    @property
+    def running(self) -> bool:
+        return self.status == RelationshipStatus.ACTIVE and self.dates == DateState.RUNNING
 
     @property
     def names(self) -> str:
@@ -116,7 +126,17 @@ class HealthReport:
 
     @property
     def active_pairs(self) -> int:
-        return sum(1 for p in self.pairs if p.status == RelationshipStatus.ACTIVE)
+        return sum(1 for p in self.pairs if p.running)
+
+    @property
+    def not_started(self) -> tuple[PairHealth, ...]:
+        """Pairs whose start date is still ahead (imported ahead of the cohort)."""
+        return tuple(p for p in self.pairs if p.dates == DateState.NOT_STARTED)
+
+    @property
+    def past_end(self) -> tuple[PairHealth, ...]:
+        """Pairs on or past their planned end date (in closure) that have not been ended yet."""
+        return tuple(p for p in self.pairs if p.dates == DateState.PAST_END)
 
     @property
     def paused_pairs(self) -> int:
@@ -199,7 +219,17 @@ def build_report(reader: ActivityReader, programme: ProgrammeConfig, now: dateti
         phases=tuple(ordered),
         pairs=pairs,
         meetings_by_month=meetings_by_month,
-        guides=_guide_load(relationships, people, held_by_rel, programme, today),
+        guides=_guide_load(
+            [
+                r
+                for r in relationships
+                if date_state(r.started_on, r.planned_end, today) != DateState.PAST_END
+            ],
+            people,
+            held_by_rel,
+            programme,
+            today,
+        ),
         quadrants=quadrant_groups(reader.latest_checkins(since=now - 2 * programme.checkin_interval), people),
         unreachable=_unreachable(people, reader.last_delivery_status()),
         dead_letters=tuple(_dead(d, people) for d in reader.dead_letters()),
@@ -229,6 +259,7 @@ def _pair(
     days_without = max(0, (today - reference).days)
     by_month = Counter(month_key(d) for d in held_days)
     counts = actions.get(rel.id, ActionCounts(0, 0))
+    dates = date_state(rel.started_on, rel.planned_end, today)
     return PairHealth(
         id=rel.id,
         kind=rel.kind,
@@ -245,10 +276,14 @@ def _pair(
         meetings_by_month=tuple(by_month.get(key, 0) for key in months),
         last_met=last_met,
         days_without_meeting=days_without,
-        stalled=rel.status == RelationshipStatus.ACTIVE and days_without > STALL_FACTOR * rel.cadence_days,
+        stalled=rel.status == RelationshipStatus.ACTIVE
+        and dates == DateState.RUNNING
+        and days_without > STALL_FACTOR * rel.cadence_days,
         ground_rules_agreed=agreed,
         open_actions=counts.open,
         overdue_actions=counts.overdue,
+        planned_end=rel.planned_end,
+        dates=dates,
     )
 
 
@@ -374,6 +409,8 @@ def report_tables(report: HealthReport, say: Say) -> list[Table]:
     summary_rows: list[tuple[str | int | float, ...]] = [
         (say("coordinator.health.summary.active"), report.active_pairs),
         (say("coordinator.health.summary.paused"), report.paused_pairs),
+        (say("coordinator.health.summary.not_started"), len(report.not_started)),
+        (say("coordinator.health.summary.past_end"), len(report.past_end)),
         (say("coordinator.health.summary.stalled"), len(report.stalled)),
         (say("coordinator.health.summary.rules_agreed"), report.ground_rules_agreed),
         (say("coordinator.health.summary.rules_not_agreed"), len(report.pairs) - report.ground_rules_agreed),
@@ -424,6 +461,8 @@ def report_tables(report: HealthReport, say: Say) -> list[Table]:
                 "ground_rules_agreed",
                 "open_actions",
                 "overdue_actions",
+                "planned_end",
+                "dates",
             ),
             tuple(
                 (
@@ -444,6 +483,8 @@ def report_tables(report: HealthReport, say: Say) -> list[Table]:
                     "yes" if p.ground_rules_agreed else "no",
                     p.open_actions,
                     p.overdue_actions,
+                    p.planned_end.isoformat() if p.planned_end else "",
+                    p.dates.value,
                 )
                 for p in report.pairs
             ),
@@ -520,6 +561,8 @@ def report_blocks(report: HealthReport, say: Say) -> tuple[Block, ...]:
             (
                 (say("coordinator.health.summary.active"), str(report.active_pairs)),
                 (say("coordinator.health.summary.paused"), str(report.paused_pairs)),
+                (say("coordinator.health.summary.not_started"), str(len(report.not_started))),
+                (say("coordinator.health.summary.past_end"), str(len(report.past_end))),
                 (say("coordinator.health.summary.stalled"), str(len(report.stalled))),
                 (
                     say("coordinator.health.summary.rules"),
@@ -538,6 +581,32 @@ def report_blocks(report: HealthReport, say: Say) -> tuple[Block, ...]:
         Section(
             say("coordinator.health.table.meetings"),
             " · ".join(f"{m}: {n}" for m, n in zip(report.months, report.meetings_by_month, strict=True)),
+        ),
+        Section(
+            say("coordinator.health.dates_title"),
+            _lines(
+                [
+                    say(
+                        "coordinator.health.starts_line",
+                        id=p.id,
+                        names=p.names,
+                        kind=p.kind,
+                        date=show_date(p.started_on),
+                    )
+                    for p in report.not_started
+                ]
+                + [
+                    say(
+                        "coordinator.health.past_end_line",
+                        id=p.id,
+                        names=p.names,
+                        kind=p.kind,
+                        date=show_date(p.planned_end) if p.planned_end else "",
+                    )
+                    for p in report.past_end
+                ],
+                say,
+            ),
         ),
         Section(
             say("coordinator.health.stalled_title", factor=STALL_FACTOR),

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.errors import Problem
+from bot.match_dates import start_instant
 from bot.model import (
     Membership,
     Person,
@@ -28,7 +29,6 @@ from bot.model import (
     RelationshipStatus,
     Role,
 )
-from bot.match_dates import start_instant
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
 from bot.roster_csv import MatchesFile, MatchRow, PeopleFile, PersonRow, Say

@@ -80,7 +80,14 @@ class SqlActivityReader:
     def relationships(self, *, include_ended: bool = False) -> list[RelationshipFacts]:
         r, m = tables.relationships, tables.memberships
         stmt = select(
-            r.c.id, r.c.kind, r.c.format, r.c.phase, r.c.status, r.c.started_on, r.c.cadence_days
+            r.c.id,
+            r.c.kind,
+            r.c.format,
+            r.c.phase,
+            r.c.status,
+            r.c.started_on,
+            r.c.cadence_days,
+            r.c.planned_end,
         ).order_by(r.c.id)
         if not include_ended:
             stmt = stmt.where(r.c.status != RelationshipStatus.ENDED)
@@ -103,8 +110,9 @@ class SqlActivityReader:
                 started_on=started_on,
                 cadence_days=int(cadence),
                 members=tuple(members.get(int(rid), ())),
+                planned_end=planned_end,
             )
-            for rid, kind, fmt, phase, status, started_on, cadence in rows
+            for rid, kind, fmt, phase, status, started_on, cadence, planned_end in rows
         ]
 
     def held_meetings(self, *, since: datetime | None = None) -> list[HeldMeeting]:

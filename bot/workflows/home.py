@@ -7,10 +7,13 @@ capacity; for coordinators, the programme-health counts (activity only, never co
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot import meetings
 from bot.context import Context
 from bot.coordinator import guide_capacity
 from bot.health import build_report
+from bot.match_dates import DateState, date_state
 from bot.messages import Block, Button, Buttons, Reply, Section, Text
 from bot.model import ActionStatus, AgendaStatus, Relationship, RelationshipStatus, Role, Side
 from bot.relationship_view import title
@@ -50,6 +53,11 @@ def relationship_lines(ctx: Context, rel: Relationship) -> list[str]:
     lines = [ctx.text("home.phase", phase=rel.phase)]
     if rel.status == RelationshipStatus.PAUSED:
         lines.append(ctx.text("home.paused"))
+    dates = date_state(rel.started_on, rel.planned_end, programme_today(ctx))
+    if dates == DateState.NOT_STARTED:
+        lines.append(ctx.text("home.starts_on", date=show_date(rel.started_on)))
+    elif dates == DateState.PAST_END and rel.planned_end is not None:
+        lines.append(ctx.text("home.past_end", date=show_date(rel.planned_end)))
     booked = meetings.next_confirmed(content.meetings(rel.id), now)
     if booked is not None and booked.starts_at is not None:
         lines.append(ctx.text("home.next_meeting", when=show(booked.starts_at, ctx.person.timezone)))
@@ -73,6 +81,7 @@ def guide_section(ctx: Context, relationships: list[Relationship]) -> Section:
         m.person_id or m.person.id
         for rel in relationships
         if rel.status == RelationshipStatus.ACTIVE
+        and date_state(rel.started_on, rel.planned_end, programme_today(ctx)) != DateState.PAST_END
         and any(m.side == Side.GUIDE and m.person_id == ctx.person_id for m in rel.current_members())
         for m in rel.current_members()
         if m.side == Side.LEARNER
@@ -106,12 +115,19 @@ def coordinator_section(ctx: Context) -> Section:
         "home.health",
         active=report.active_pairs,
         paused=report.paused_pairs,
+        not_started=len(report.not_started),
+        past_end=len(report.past_end),
         stalled=len(report.stalled),
         meetings=report.meetings_by_month[-1] if report.meetings_by_month else 0,
         overdue=report.overdue_actions,
         unreachable=len(report.unreachable),
     )
     return Section(ctx.text("home.coordinator_title"), body)
+
+
+def programme_today(ctx: Context) -> date:
+    """Today in the programme's zone, the zone a match's dates are days in (bot.match_dates)."""
+    return ctx.now().astimezone(ctx.programme.zone).date()
 
 
 def shortcuts(ctx: Context, in_relationship: bool) -> Buttons:

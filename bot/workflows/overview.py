@@ -9,6 +9,7 @@ from datetime import date, datetime
 from bot import ground_rules, meetings
 from bot.context import Context
 from bot.errors import NotPermitted
+from bot.match_dates import DateState, date_state
 from bot.messages import Block, Button, Buttons, ButtonStyle, Fields, Reply, Section, Text
 from bot.model import GroundRules, Relationship, RelationshipStatus
 from bot.next_steps import Situation, Step, next_steps
@@ -70,8 +71,15 @@ def relationship_blocks(ctx: Context, rel: Relationship) -> list[Block]:
         ),
         (ctx.text("overview.field.ground_rules"), _rules_state(ctx, rel, versions)),
     ]
+    dates = date_state(rel.started_on, rel.planned_end, ctx.now().astimezone(ctx.programme.zone).date())
     if rel.status != RelationshipStatus.ACTIVE:
         pairs.append((ctx.text("overview.field.status"), ctx.text(f"overview.status.{rel.status}")))
+    elif dates == DateState.NOT_STARTED:
+        status = ctx.text("overview.status.not_started", date=show_date(rel.started_on))
+        pairs.append((ctx.text("overview.field.status"), status))
+    elif dates == DateState.PAST_END and rel.planned_end is not None:
+        status = ctx.text("overview.status.past_end", date=show_date(rel.planned_end))
+        pairs.append((ctx.text("overview.field.status"), status))
     blocks: list[Block] = [Section(title(ctx.programme, rel, ctx.person_id)), Fields(tuple(pairs))]
     if rel.status != RelationshipStatus.ENDED:
         r = {"r": str(rel.id)}

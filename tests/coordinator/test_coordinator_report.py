@@ -170,6 +170,8 @@ def test_report_as_csv_files(
         "ground_rules_agreed",
         "open_actions",
         "overdue_actions",
+        "planned_end",
+        "dates",
     ]
     assert len(pairs) == 5
     group = next(p for p in pairs if p["format"] == "group")
