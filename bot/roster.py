@@ -80,7 +80,10 @@ Every person named in a match must be in the people file or already in the progr
 not end up with more learners than their capacity, counting the learners they already have.  A match
 in which the guide assesses the learner is refused unless ``override_reason`` says why: mentoring
 is kept apart from evaluation.  Ended matches are never revived by a re-import.  A new match starts
-in the programme's first phase.
+in the programme's first phase, counted from the start of its ``start`` day (programme zone), whenever
+the file is imported: before that day it is not yet running and nobody in it hears from the bot; on it,
+each member is welcomed once.  A running match's ``start`` cannot move to a later day.  Someone added to
+a running match is welcomed on the day they are added (:mod:`bot.match_dates`, README "How dates work").
 
 Example::
 
