@@ -234,3 +234,17 @@ def _history(w: World) -> list[tuple[str, str, str]]:
             .all()
         )
     return [(r["phase"], r["at"].strftime("%Y-%m-%d %H:%M"), r["reason"]) for r in rows]
+
+
+def test_a_start_moved_before_the_match_begins_moves_the_welcome_with_it(world: World, tmp_path: Path) -> None:
+    w = world
+    w.start_at(w.at("2026-03-03 10:00", LONDON))
+    row = "m-1,mentoring,one-to-one,mentor@example.org,mentee@example.org,{},\n"
+    do_import(w, write_roster(tmp_path, row.format("2026-03-17")))
+    ids = reachable(w)
+    w.run_until(w.at("2026-03-05 12:00", LONDON))
+    do_import(w, write_roster(tmp_path, row.format("2026-03-10")))  # the cohort starts a week earlier
+    w.run_until(w.at("2026-03-18 12:00", LONDON))
+    for email in ("mentor@example.org", "mentee@example.org"):
+        welcomed = [t for k, t in sent_kinds(w, ids[email]) if k == "onboarding"]
+        assert welcomed == ["Tue 2026-03-10 09:00"]
