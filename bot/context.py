@@ -7,12 +7,14 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import closure
 from bot.clock import Clock
 from bot.errors import InvalidInput, NotPermitted, StaleAction
 from bot.messages import Inbound
 from bot.model import AuditEvent, Conversation, Person, Relationship
 from bot.ports import ContentAccess, UnitOfWork
 from bot.programme import ProgrammeConfig
+from bot.timefmt import show_date
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Context:
         """The relationship named in a command or form, which must be one of the person's.
 
         With no id given and exactly one active relationship, that one is meant.
+        An ended relationship is refused with a friendly word on when it ended (and whether a closing
+        reflection can still be written): nothing but the reflection works on it any more.
         """
         if relationship_id in (None, ""):
             mine = self.content().relationships()
@@ -61,6 +65,9 @@ class Context:
             if len(active) == 1:
                 return active[0]
             if not active:
+                ended = sorted(mine, key=lambda r: (closure.ended_on(r) or date.min, r.id or 0))
+                if ended:
+                    raise self.ended(ended[-1])
                 raise NotPermitted("error.no_relationship")
             raise InvalidInput("error.which_relationship", choices=", ".join(f"#{r.id}" for r in active))
         try:
@@ -69,7 +76,23 @@ class Context:
             raise InvalidInput(
                 "error.invalid_input", reason=f"“{relationship_id}” is not a relationship number"
             ) from None
-        return self.content().relationship(rid)
+        rel = self.content().relationship(rid)
+        if closure.is_ended(rel):
+            raise self.ended(rel)
+        return rel
+
+    def ended(self, rel: Relationship) -> NotPermitted:
+        """The refusal for anything but a closing reflection on an ended relationship."""
+        day = closure.ended_on(rel)
+        until = closure.reflection_until(rel)
+        still = (
+            self.text("closure.ended.still_reflect", until=show_date(until), number=rel.id)
+            if until is not None and self.today() <= until
+            else ""
+        )
+        return NotPermitted(
+            "closure.ended.refused", number=rel.id, date=show_date(day) if day else "—", still=still
+        )
 
     def audit(self, action: str, target: str = "", *, outcome: str = "ok", **detail: Any) -> None:
         self.uow.audit.record(
