@@ -15,8 +15,9 @@ who they are or what they wrote:
 * agenda items, notes and closing reflections they wrote are deleted; action items they created or
   own keep their status and due date but lose their text, owner name and guide comment; ground-rule
   versions they proposed keep their keys and status but lose their answers; their check-ins keep the
-  quadrant (an anonymous count) but lose the answers; meetings they scheduled lose location and cancellation reason; deliveries to
-  them lose their message and error; phase changes they made lose their reason;
+  quadrant (an anonymous count) but lose the answers; meetings they scheduled lose location and
+  cancellation reason; deliveries to them lose their message and error; phase changes they made lose
+  their reason;
 * finally every text and JSON column of every table is scanned for their e-mail address and name, and
   the outbox and conversation state of other people for the texts just erased, and each is replaced.
 """
