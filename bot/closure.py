@@ -11,6 +11,7 @@ else (meetings, agenda, actions, ground rules, check-ins) stops with the end.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.model import Relationship, RelationshipStatus
 from bot.programme import ProgrammeConfig
@@ -23,18 +24,19 @@ def is_ended(rel: Relationship) -> bool:
     return rel.status == RelationshipStatus.ENDED
 
 
-def ended_on(rel: Relationship) -> date | None:
-    """The day it ended (relationships ended before ``ended_at`` was kept: their planned end)."""
+def ended_on(rel: Relationship, zone: ZoneInfo) -> date | None:
+    """The day it ended, in the programme's time zone (relationships ended before ``ended_at`` was kept:
+    their planned end)."""
     if not is_ended(rel):
         return None
     if rel.ended_at is not None:
-        return rel.ended_at.date()
+        return rel.ended_at.astimezone(zone).date()
     return rel.planned_end
 
 
-def reflection_until(rel: Relationship) -> date | None:
+def reflection_until(rel: Relationship, zone: ZoneInfo) -> date | None:
     """The last day a closing reflection can be written after the end (None: not ended yet)."""
-    day = ended_on(rel)
+    day = ended_on(rel, zone)
     return day + REFLECTION_WINDOW if day is not None else None
 
 
@@ -47,5 +49,5 @@ def may_reflect(rel: Relationship, programme: ProgrammeConfig, today: date) -> b
     """Open during the last phase and for the window after the end."""
     if in_closure(rel, programme):
         return True
-    until = reflection_until(rel)
+    until = reflection_until(rel, programme.zone)
     return until is not None and today <= until

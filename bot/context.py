@@ -65,9 +65,8 @@ class Context:
             if len(active) == 1:
                 return active[0]
             if not active:
-                ended = sorted(mine, key=lambda r: (closure.ended_on(r) or date.min, r.id or 0))
-                if ended:
-                    raise self.ended(ended[-1])
+                if mine:
+                    raise self.ended(_latest(mine))
                 raise NotPermitted("error.no_relationship")
             raise InvalidInput("error.which_relationship", choices=", ".join(f"#{r.id}" for r in active))
         try:
@@ -81,10 +80,18 @@ class Context:
             raise self.ended(rel)
         return rel
 
+    def live_relationships(self) -> list[Relationship]:
+        """The person's relationships that have not ended; when all of theirs have, the friendly refusal."""
+        mine = self.content().relationships()
+        live = [r for r in mine if not closure.is_ended(r)]
+        if not live and mine:
+            raise self.ended(_latest(mine))
+        return live
+
     def ended(self, rel: Relationship) -> NotPermitted:
         """The refusal for anything but a closing reflection on an ended relationship."""
-        day = closure.ended_on(rel)
-        until = closure.reflection_until(rel)
+        day = closure.ended_on(rel, self.programme.zone)
+        until = closure.reflection_until(rel, self.programme.zone)
         still = (
             self.text("closure.ended.still_reflect", until=show_date(until), number=rel.id)
             if until is not None and self.today() <= until
@@ -152,3 +159,7 @@ class Context:
 
     def finish(self) -> None:
         self.uow.conversations.clear(self.person_id)
+
+
+def _latest(rels: list[Relationship]) -> Relationship:
+    return max(rels, key=lambda r: (r.ended_at.timestamp() if r.ended_at else 0.0, r.id or 0))

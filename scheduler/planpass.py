@@ -157,7 +157,7 @@ def ended_notices(
     """Coordinators: which relationship ended, its kind, members' names and planned end (no content).
     Members: it has come to a close, and how long their closing reflection stays open."""
     assert rel.id is not None
-    until = closure.reflection_until(rel)
+    until = closure.reflection_until(rel, programme.zone)
     values = {
         "number": rel.id,
         "until": show_date(until) if until is not None else "—",

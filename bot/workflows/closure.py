@@ -55,7 +55,7 @@ def _relationship(ctx: Context, ref: str | None) -> Relationship:
 def _writable(ctx: Context, rel: Relationship) -> None:
     if closure.may_reflect(rel, ctx.programme, ctx.today()):
         return
-    until = closure.reflection_until(rel)
+    until = closure.reflection_until(rel, ctx.programme.zone)
     if until is not None:
         raise NotPermitted("closure.reflection.closed", number=rel.id, until=show_date(until))
     end = rel.planned_end
