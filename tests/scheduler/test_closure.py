@@ -61,7 +61,7 @@ def _state(world: World, rid: int) -> tuple[str, str, datetime | None]:
             .mappings()
             .one()
         )
-    return row["status"], row["phase"], row["ended_at"]
+    return row["status"], row["phase"], row.get("ended_at")
 
 
 def _ids(world: World) -> dict[str, int]:
