@@ -180,7 +180,15 @@ def test_members_write_and_read_closing_reflections_coordinators_never_see_them_
     assert ended_at is not None
     ended_on = show_date(ended_at.date())
     until = show_date(ended_at.date() + timedelta(days=30))
-    for command in ("schedule", f"schedule #{rid}", "agenda", "actions"):
+    for command in (
+        "schedule",
+        f"schedule #{rid}",
+        "agenda",
+        "actions",
+        "meetings",
+        "ground rules",
+        "checkin",
+    ):
         eli.send(command)
         said = eli.text()
         assert f"ended on {ended_on}" in said, (command, said)
