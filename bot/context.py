@@ -7,12 +7,14 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import closure
 from bot.clock import Clock
 from bot.errors import InvalidInput, NotPermitted, StaleAction
 from bot.messages import Inbound
 from bot.model import AuditEvent, Conversation, Person, Relationship
 from bot.ports import ContentAccess, UnitOfWork
 from bot.programme import ProgrammeConfig
+from bot.timefmt import show_date
 
 
 @dataclass
@@ -54,6 +56,8 @@ class Context:
         """The relationship named in a command or form, which must be one of the person's.
 
         With no id given and exactly one active relationship, that one is meant.
+        An ended relationship is refused with a friendly word on when it ended (and whether a closing
+        reflection can still be written): nothing but the reflection works on it any more.
         """
         if relationship_id in (None, ""):
             mine = self.content().relationships()
@@ -61,6 +65,8 @@ class Context:
             if len(active) == 1:
                 return active[0]
             if not active:
+                if mine:
+                    raise self.ended(_latest(mine))
                 raise NotPermitted("error.no_relationship")
             raise InvalidInput("error.which_relationship", choices=", ".join(f"#{r.id}" for r in active))
         try:
@@ -69,7 +75,31 @@ class Context:
             raise InvalidInput(
                 "error.invalid_input", reason=f"“{relationship_id}” is not a relationship number"
             ) from None
-        return self.content().relationship(rid)
+        rel = self.content().relationship(rid)
+        if closure.is_ended(rel):
+            raise self.ended(rel)
+        return rel
+
+    def live_relationships(self) -> list[Relationship]:
+        """The person's relationships that have not ended; when all of theirs have, the friendly refusal."""
+        mine = self.content().relationships()
+        live = [r for r in mine if not closure.is_ended(r)]
+        if not live and mine:
+            raise self.ended(_latest(mine))
+        return live
+
+    def ended(self, rel: Relationship) -> NotPermitted:
+        """The refusal for anything but a closing reflection on an ended relationship."""
+        day = closure.ended_on(rel, self.programme.zone)
+        until = closure.reflection_until(rel, self.programme.zone)
+        still = (
+            self.text("closure.ended.still_reflect", until=show_date(until), number=rel.id)
+            if until is not None and self.today() <= until
+            else ""
+        )
+        return NotPermitted(
+            "closure.ended.refused", number=rel.id, date=show_date(day) if day else "—", still=still
+        )
 
     def audit(self, action: str, target: str = "", *, outcome: str = "ok", **detail: Any) -> None:
         self.uow.audit.record(
@@ -129,3 +159,7 @@ class Context:
 
     def finish(self) -> None:
         self.uow.conversations.clear(self.person_id)
+
+
+def _latest(rels: list[Relationship]) -> Relationship:
+    return max(rels, key=lambda r: (r.ended_at.timestamp() if r.ended_at else 0.0, r.id or 0))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.context import Context
@@ -122,13 +122,40 @@ def resume_relationship(uow: UnitOfWork, rel: Relationship, actor: Person, now: 
     audit(uow, actor, "relationship.resume", f"relationship:{rel.id}", now)
 
 
+@dataclass(frozen=True)
+class Ending:
+    """What ending a relationship writes -- the one rule, whether a coordinator ends it or it ends by
+    itself once closure is over (``scheduler.planpass``): status ended, the end instant kept, a planned
+    end never later than the real one, and an audit event. Members, history and content stay, so reports
+    still count what happened and members can still write their closing reflection."""
+
+    status: str
+    ended_at: datetime
+    planned_end: date
+    audit: AuditEvent
+
+
+def ending(rel: Relationship, actor: Person | None, at: datetime, now: datetime, **detail: Any) -> Ending:
+    """How ``rel`` ends at ``at`` (recorded ``now``); ``actor`` None: the bot itself."""
+    day = at.date()
+    planned_end = rel.planned_end if rel.planned_end is not None and rel.planned_end <= day else day
+    event = AuditEvent(
+        at=now,
+        action="relationship.end",
+        actor_id=actor.id if actor is not None else None,
+        target=f"relationship:{rel.id}",
+        outcome="ok",
+        detail=dict(detail),
+    )
+    return Ending(RelationshipStatus.ENDED, at, planned_end, event)
+
+
 def end_relationship(uow: UnitOfWork, rel: Relationship, actor: Person, now: datetime) -> None:
-    """End it, without fault. Members and history stay, so reports still count what happened."""
+    """End it, without fault (see :class:`Ending`)."""
     _not_ended(rel)
-    rel.status = RelationshipStatus.ENDED
-    if rel.planned_end is None or rel.planned_end > now.date():
-        rel.planned_end = now.date()
-    audit(uow, actor, "relationship.end", f"relationship:{rel.id}", now)
+    end = ending(rel, actor, now, now)
+    rel.status, rel.ended_at, rel.planned_end = end.status, end.ended_at, end.planned_end
+    uow.audit.record(end.audit)
 
 
 def change_phase(
@@ -263,6 +290,7 @@ def rematch(
     )
     rel.status = RelationshipStatus.ENDED
     rel.planned_end = today
+    rel.ended_at = now
     uow.relationships.add(new)
     uow.flush()  # the audit record names the new relationship's id
     audit(

@@ -208,6 +208,7 @@ class Relationship:
     override_reason: str = ""
     external_ref: str = ""  # the match's key in the coordinator's spreadsheet, for idempotent re-import
     created_at: datetime | None = None
+    ended_at: datetime | None = None  # when it ended (by a coordinator, or by itself after closure)
     members: list[Membership] = field(default_factory=list)
     phase_history: list[PhaseChange] = field(default_factory=list)
     programme_id: int | None = None
@@ -319,6 +320,22 @@ class Note:
     author_id: int
     text: str
     created_at: datetime
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class ClosingReflection:
+    """What one member takes from a relationship that is closing (domain.md §4, redefinition).
+
+    Private to the relationship: its members read it, coordinators only count it."""
+
+    relationship_id: int
+    person_id: int
+    gained: str
+    next_steps: str
+    thanks: str
+    written_at: datetime
+    updated_at: datetime
     id: int | None = None
 
 

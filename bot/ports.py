@@ -28,6 +28,7 @@ from bot.model import (
     Announcement,
     AuditEvent,
     CheckIn,
+    ClosingReflection,
     Conversation,
     Delivery,
     GroundRules,
@@ -110,6 +111,14 @@ class ContentAccess(Protocol):
         ...
 
     def add_checkin(self, checkin: CheckIn) -> None: ...
+
+    def closing_reflections(self, relationship_id: int) -> list[ClosingReflection]:
+        """Every member's closing reflection: readable by all current members, never by others."""
+        ...
+
+    def add_closing_reflection(self, reflection: ClosingReflection) -> None:
+        """Only the viewer's own (``person_id`` must be the viewer)."""
+        ...
 
     def network(self) -> list[NetworkEntry]:
         """The viewer's own mentoring network (nobody else's)."""

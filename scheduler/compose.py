@@ -276,13 +276,11 @@ def phase_prompt(
     if programme.catalogue.has(f"phase.{phase}.what_now"):
         parts.append(programme.text(f"phase.{phase}.what_now"))
     parts += [programme.text(f"nudge.phase.{r}") for r in reflections]
-    return _message(
-        [
-            Section(heading, "\n\n".join(parts)),
-            Buttons((command_button(programme, "nudge.button.whats_next", "whats next"),)),
-        ],
-        heading,
-    )
+    buttons = [command_button(programme, "nudge.button.whats_next", "whats next")]
+    if "closing_reflection" in reflections:  # the closing reflection is written, not only talked about
+        label, command = "closure.reflection.button_label", f"reflection #{rel.id}"
+        buttons.insert(0, command_button(programme, label, command, primary=True))
+    return _message([Section(heading, "\n\n".join(parts)), Buttons(tuple(buttons))], heading)
 
 
 def network_tip(programme: ProgrammeConfig) -> Message:

@@ -5,6 +5,12 @@ transaction: load the snapshot, plan, apply the phase moves, write the deliverie
 marker rows of batched items) with ``ON CONFLICT (dedupe_key) DO NOTHING``, and set each relationship's
 next review mark -- guarded, so a change made meanwhile is looked at again on the next pass.
 
+A relationship whose last phase (closure) is over ends here, by itself, in the same transaction: the
+ending rule is the coordinators' own (``bot.coordinator.ending``), the write is guarded by status and
+phase (``storage.scheduling.end_relationship``) so it happens once however many passes see it, and only
+the pass that ended it tells the coordinators (facts only: number, kind, names, planned end) and the
+members (how long their closing reflection stays open).
+
 On PostgreSQL a transaction-scoped advisory lock lets one process plan at a time; a second ``serve``
 process simply skips its pass.  Even without it, two passes planning the same thing insert the same
 dedupe keys, so nothing is sent twice.
@@ -18,15 +24,23 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.model import DeliveryStatus
+from bot import closure
+from bot.coordinator import NOTICE_PRIORITY, ending
+from bot.messages import Button as ChatButton
+from bot.messages import Buttons, Message, Text
+from bot.model import DeliveryStatus, Person, Relationship, RelationshipStatus
 from bot.programme import ProgrammeConfig
+from bot.relationship_view import join_names, kind_label
 from bot.serialize import message_to_dict
+from bot.timefmt import show_date
+from scheduler.phases import evaluate
 from scheduler.planner import Planned, address_alerts, plan
+from scheduler.snapshot import Snapshot
 from storage import scheduling as store
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -37,6 +51,7 @@ log = logging.getLogger(__name__)
 class PlanSummary:
     planned: int = 0  # messages written to the outbox
     phase_changes: int = 0
+    ended: int = 0  # relationships that ended by themselves (closure over)
     reviewed: int = 0  # relationships looked at
     chunks: int = 0
     busy: bool = False  # another process was planning (PostgreSQL)
@@ -78,10 +93,12 @@ class PlanPass:
             if len(ids) < self.chunk_size:
                 break
         summary.seconds = time.perf_counter() - started
-        if summary.planned or summary.phase_changes:
+        if summary.planned or summary.phase_changes or summary.ended:
             log.info(
-                "plan pass at %s: %d message(s) planned, %d phase change(s), %d relationship(s) in %.2fs",
-                now.isoformat(), summary.planned, summary.phase_changes, summary.reviewed, summary.seconds,
+                "plan pass at %s: %d message(s) planned, %d phase change(s), %d ended, %d relationship(s)"
+                " in %.2fs",
+                now.isoformat(), summary.planned, summary.phase_changes, summary.ended, summary.reviewed,
+                summary.seconds,
             )  # fmt: skip
         return summary
 
@@ -99,9 +116,101 @@ class PlanPass:
             if store.apply_phase_step(session, step.relationship_id, step.from_phase, step.to_phase, step.at,
                                       step.reason):  # fmt: skip
                 summary.phase_changes += 1
+        deliveries += self._end_finished(session, snapshot, now, summary)
         summary.planned += write_deliveries(session, deliveries, now)
         store.write_reviews(session, outcome.reviews, {f.id: f.review_seq for f in snapshot.relationships})
         summary.reviewed += len(snapshot.relationships)
+
+    def _end_finished(
+        self, session: Session, snapshot: Snapshot, now: datetime, summary: PlanSummary
+    ) -> list[Planned]:
+        """End every live relationship whose last phase is over; the notices of those this pass ended."""
+        last = self.programme.phases[-1] if self.programme.phases else None
+        if last is None or last.length is None:
+            return []
+        notices: list[Planned] = []
+        coordinators: list[Person] | None = None
+        for facts in snapshot.relationships:
+            rel = facts.relationship
+            if rel.status == RelationshipStatus.ENDED:
+                continue
+            outcome = evaluate(facts, now, self.programme)
+            if not outcome.finished:
+                continue
+            end = ending(rel, None, outcome.state.entered_at + last.length, now, reason="closure over")
+            if not store.end_relationship(session, facts.id, outcome.state.phase, end):
+                continue  # another pass (or a coordinator) got there first
+            summary.ended += 1
+            rel.status, rel.ended_at, rel.planned_end = end.status, end.ended_at, end.planned_end
+            if coordinators is None:
+                coordinators = store.coordinators(session)
+            notices += ended_notices(self.programme, rel, coordinators, now)
+        return notices
+
+
+NOTICE_VALID_FOR = timedelta(days=14)
+
+
+def ended_notices(
+    programme: ProgrammeConfig, rel: Relationship, coordinators: list[Person], now: datetime
+) -> list[Planned]:
+    """Coordinators: which relationship ended, its kind, members' names and planned end (no content).
+    Members: it has come to a close, and how long their closing reflection stays open."""
+    assert rel.id is not None
+    until = closure.reflection_until(rel, programme.zone)
+    values = {
+        "number": rel.id,
+        "until": show_date(until) if until is not None else "—",
+        "planned_end": show_date(rel.planned_end) if rel.planned_end is not None else "—",
+    }
+    to_coordinators = Message(
+        (
+            Text(
+                programme.text(
+                    "closure.notice.coordinator",
+                    kind=kind_label(programme, rel.kind),
+                    names=join_names([m.person for m in rel.current_members()], programme),
+                    **values,
+                )
+            ),
+        )
+    )
+    to_members = Message(
+        (
+            Text(programme.text("closure.notice.member", **values)),
+            Buttons(
+                (
+                    ChatButton(
+                        programme.text("closure.reflection.button_label"), "closure.open", {"r": str(rel.id)}
+                    ),
+                )
+            ),
+        )
+    )
+    out = [
+        _notice(c.id, f"relationship_ended:{rel.id}:{c.id}", to_coordinators, rel.id, now)
+        for c in coordinators
+        if c.id is not None
+    ]
+    out += [
+        _notice(m.person.id, f"closure_ended:{rel.id}:{m.person.id}", to_members, rel.id, now)
+        for m in rel.current_members()
+        if m.person.id is not None and m.person.active and m.person.erased_at is None
+    ]
+    return out
+
+
+def _notice(person_id: int, key: str, message: Message, relationship_id: int, now: datetime) -> Planned:
+    return Planned(
+        person_id=person_id,
+        kind="notice",
+        dedupe_key=key,
+        due_at=now,
+        expires_at=now + NOTICE_VALID_FOR,
+        priority=NOTICE_PRIORITY,
+        relationship_id=relationship_id,
+        message=message,
+    )
 
 
 def write_deliveries(session: Session, planned: list[Planned], now: datetime) -> int:

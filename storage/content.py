@@ -1,8 +1,8 @@
 """Membership-checked access to what members of a relationship write.
 
-This module is the one place where agenda items, action items, notes, check-ins, ground rules and
-meetings are read or added. Every query is filtered by a relationship the viewer is a current member
-of; nothing here can list content of a relationship the viewer is not in.
+This module is the one place where agenda items, action items, notes, check-ins, ground rules,
+meetings and closing reflections are read or added. Every query is filtered by a relationship the
+viewer is a current member of; nothing here can list content of a relationship the viewer is not in.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bot.model import (
     ActionItem,
     AgendaItem,
     CheckIn,
+    ClosingReflection,
     GroundRules,
     Meeting,
     Membership,
@@ -138,6 +139,16 @@ class SqlContentAccess:
         if checkin.person_id != self.viewer_id:
             raise NotPermitted("error.not_permitted")
         self._add(checkin)
+
+    # -- closing reflections: every member of the relationship reads them, each writes their own ----
+    def closing_reflections(self, relationship_id: int) -> list[ClosingReflection]:
+        t = tables.closing_reflections
+        return self._list(ClosingReflection, t, relationship_id, t.c.written_at)
+
+    def add_closing_reflection(self, reflection: ClosingReflection) -> None:
+        if reflection.person_id != self.viewer_id:
+            raise NotPermitted("error.not_permitted")
+        self._add(reflection)
 
     # -- the viewer's own mentoring network -----------------------------------------------------
     def network(self) -> list[NetworkEntry]:

@@ -79,6 +79,7 @@ def start_mappers() -> None:
     r.map_imperatively(model.ActionItem, tables.action_items)
     r.map_imperatively(model.Note, tables.notes)
     r.map_imperatively(model.CheckIn, tables.checkins)
+    r.map_imperatively(model.ClosingReflection, tables.closing_reflections)
     r.map_imperatively(model.NetworkEntry, tables.network_entries)
     r.map_imperatively(model.NetworkAsk, tables.network_asks)
     r.map_imperatively(model.Announcement, tables.announcements)

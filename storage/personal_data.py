@@ -12,11 +12,12 @@ who they are or what they wrote:
   and opt-outs are reset; they are marked inactive and ``erased_at`` is set. Roles, cohort and capacity
   stay, because reports group by them;
 * chat identities, conversation state, network entries and asks are deleted;
-* agenda items and notes they wrote are deleted; action items they created or own keep their status and
-  due date but lose their text, owner name and guide comment; ground-rule versions they proposed keep
-  their keys and status but lose their answers; their check-ins keep the quadrant (an anonymous count)
-  but lose the answers; meetings they scheduled lose location and cancellation reason; deliveries to
-  them lose their message and error; phase changes they made lose their reason;
+* agenda items, notes and closing reflections they wrote are deleted; action items they created or
+  own keep their status and due date but lose their text, owner name and guide comment; ground-rule
+  versions they proposed keep their keys and status but lose their answers; their check-ins keep the
+  quadrant (an anonymous count) but lose the answers; meetings they scheduled lose location and
+  cancellation reason; deliveries to them lose their message and error; phase changes they made lose
+  their reason;
 * finally every text and JSON column of every table is scanned for their e-mail address and name, and
   the outbox and conversation state of other people for the texts just erased, and each is replaced.
 """
@@ -109,6 +110,9 @@ class SqlPersonalData:
             relationships.append(entry)
         out["relationships"] = relationships
         out["check_ins"] = self._rows(t.checkins, t.checkins.c.person_id == person_id)
+        out["closing_reflections"] = self._rows(
+            t.closing_reflections, t.closing_reflections.c.person_id == person_id
+        )
         out["network"] = self._rows(t.network_entries, t.network_entries.c.person_id == person_id)
         out["network_asks"] = self._rows(t.network_asks, t.network_asks.c.person_id == person_id)
         out["announcements_written"] = self._rows(t.announcements, t.announcements.c.author_id == person_id)
@@ -139,6 +143,7 @@ class SqlPersonalData:
             "agenda": [plain(i) for i in access.agenda(rid)],
             "actions": [plain(i) for i in access.actions(rid)],
             "notes": [plain(n) for n in access.notes(rid)],
+            "closing_reflections": [plain(r) for r in access.closing_reflections(rid)],
             "check_ins_shared_with_you": [
                 plain(c) for c in access.checkins(rid) if c.person_id != access.viewer_id
             ],
@@ -194,6 +199,10 @@ class SqlPersonalData:
         count("network entries", self._delete(t.network_entries, t.network_entries.c.person_id == person_id))
         count("network asks", self._delete(t.network_asks, t.network_asks.c.person_id == person_id))
         count("notes", self._delete(t.notes, t.notes.c.author_id == person_id))
+        count(
+            "closing reflections",
+            self._delete(t.closing_reflections, t.closing_reflections.c.person_id == person_id),
+        )
         count("agenda items", self._delete(t.agenda_items, t.agenda_items.c.author_id == person_id))
         a = t.action_items
         count(
@@ -257,6 +266,10 @@ class SqlPersonalData:
                 or_(t.action_items.c.created_by == person_id, t.action_items.c.owner_id == person_id)
             ),
             select(t.network_asks.c.ask).where(t.network_asks.c.person_id == person_id),
+            *(
+                select(t.closing_reflections.c[column]).where(t.closing_reflections.c.person_id == person_id)
+                for column in ("gained", "next_steps", "thanks")
+            ),
             select(t.network_entries.c.guide_name).where(t.network_entries.c.person_id == person_id),
         ):
             texts += [

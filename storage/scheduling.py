@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.coordinator import Ending
 from bot.model import (
     ActionItem,
     ActionStatus,
@@ -320,6 +321,23 @@ def apply_phase_step(
             relationship_id=relationship_id, phase=to_phase, at=at, reason=reason, by_person_id=None
         )
     )
+    return True
+
+
+def end_relationship(session: Session, relationship_id: int, phase: str, end: Ending) -> bool:
+    """End a live relationship whose last phase is over (the rule is ``bot.coordinator.ending``).
+
+    Guarded by its status and phase, so of two passes (or processes) only one ends it -- and only that
+    one gets True, to write the audit event (here) and the coordinators' notices (the caller)."""
+    r = tables.relationships
+    done = session.execute(
+        update(r)
+        .where(r.c.id == relationship_id, r.c.status.in_(_LIVE_RELATIONSHIP), r.c.phase == phase)
+        .values(status=str(end.status), ended_at=end.ended_at, planned_end=end.planned_end)
+    )
+    if not done.rowcount:  # type: ignore[attr-defined]
+        return False
+    session.add(end.audit)
     return True
 
 

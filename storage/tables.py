@@ -90,6 +90,7 @@ relationships = Table(
     Column("override_reason", Text, nullable=False, default=""),
     Column("external_ref", String(200), nullable=False, default="", index=True),
     Column("created_at", UTCDateTime, nullable=True),
+    Column("ended_at", UTCDateTime, nullable=True),
     # scheduler bookkeeping (not mapped onto the domain object): when the nudge planner next needs to
     # look at this relationship (NULL: as soon as possible), and a counter that grows whenever something
     # the planner depends on changes, so a plan pass never overwrites a newer "look again" mark
@@ -221,6 +222,20 @@ checkins = Table(
     Column("quadrant", String(20), nullable=False),
     Column("shared", Boolean, nullable=False, default=False),
     Column("at", UTCDateTime, nullable=False),
+)
+
+closing_reflections = Table(
+    "closing_reflections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("relationship_id", ForeignKey("relationships.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("gained", Text, nullable=False, default=""),
+    Column("next_steps", Text, nullable=False, default=""),
+    Column("thanks", Text, nullable=False, default=""),
+    Column("written_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("relationship_id", "person_id", name="uq_closing_reflections_member"),
 )
 
 network_entries = Table(

@@ -88,11 +88,7 @@ def confirmed_blocks(ctx: Context, rel: Relationship, meeting: Meeting, viewer: 
 
 def list_meetings(ctx: Context, rel_arg: str | None) -> Reply:
     content = ctx.content()
-    rels = (
-        [ctx.my_relationship(rel_arg)]
-        if rel_arg
-        else [r for r in content.relationships() if r.status != RelationshipStatus.ENDED]
-    )
+    rels = [ctx.my_relationship(rel_arg)] if rel_arg else ctx.live_relationships()
     if not rels:
         raise NotPermitted("error.no_relationship")
     reply = Reply()

@@ -68,10 +68,7 @@ def _int(raw: object) -> int:
 
 def _numbered(ctx: Context, ref: str | None) -> list[tuple[Relationship, ActionItem]]:
     """Open items as ``actions`` numbers them: relationship by relationship, soonest due first."""
-    if ref is None:
-        rels = [r for r in ctx.content().relationships() if r.status != RelationshipStatus.ENDED]
-    else:
-        rels = [ctx.my_relationship(ref)]
+    rels = ctx.live_relationships() if ref is None else [ctx.my_relationship(ref)]
     return [(rel, item) for rel in rels for item in plan.open_items(ctx.content().actions(_rid(rel)))]
 
 

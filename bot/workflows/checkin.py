@@ -242,6 +242,7 @@ def register(router: Router) -> None:
             return open_form(ctx, rel)
         learning = _learning_in(ctx)
         if not learning:
+            ctx.live_relationships()  # every relationship of theirs has ended: the friendly refusal
             return shared_with_me(ctx)
         if len(learning) > 1:
             raise InvalidInput("error.which_relationship", choices=", ".join(f"#{r.id}" for r in learning))

@@ -78,9 +78,11 @@ def test_separation_and_closure_follow_the_planned_end_and_then_nothing_more_is_
         ("separation", "2026-06-19 00:00"),  # six weeks before the end
         ("closure", "2026-07-31 00:00"),
     ]
-    # the closure phase lasts two weeks; after that the pair hears nothing more
+    # the closure phase lasts two weeks; after that the relationship ends and the pair hears no more
+    # nudges, only (once) that it has ended
     late = [s for s in w.outbox() if s.due_at >= w.at("2026-08-14 00:00")]
-    assert late == []
+    assert [s.kind for s in late] == ["notice", "notice"]
+    assert all("has now come to a close" in s.payload["message"]["blocks"][0]["text"] for s in late)
 
 
 def test_without_a_planned_end_the_open_phase_lasts(world: World) -> None:

@@ -52,7 +52,11 @@ EXPECTED = [
     ("Eli", "phase_prompt", "Mon 2026-05-11 09:00"),  # closure on the planned end date
     ("Maria", "weekly_digest", "Mon 2026-05-11 08:30"),
     ("Maria", "phase_prompt", "Mon 2026-05-11 09:00"),
-    ("Maria", "weekly_digest", "Mon 2026-05-18 08:30"),  # closure lasts two weeks: nothing after 25 May
+    ("Maria", "weekly_digest", "Mon 2026-05-18 08:30"),  # closure lasts two weeks: no nudge after 25 May
+    # the relationship then ends by itself: the coordinator and both members are told, after quiet hours
+    ("Cora", "notice", "Mon 2026-05-25 08:00"),
+    ("Maria", "notice", "Mon 2026-05-25 08:00"),
+    ("Eli", "notice", "Mon 2026-05-25 08:00"),
 ]
 
 
@@ -103,7 +107,9 @@ def test_the_walk_shows_the_pairs_own_words_and_keeps_content_from_the_coordinat
     march_16 = next(r.text for r in digests if local(r.at, NEW_YORK).startswith("Mon 2026-03-16"))
     assert "Draft my learning goals" in march_16  # the learner's open action, for their own mentor
     assert "not to assess" in march_16
-    (alert,) = world.inbox(cora)
+    (alert, ended) = world.inbox(cora)
+    assert "has ended by itself" in ended.text and "Eli Mentee" in ended.text
+    assert "Draft my learning goals" not in ended.text and "every 2 weeks" not in ended.text
     assert (
         "Mentoring #" in alert.text
         and "Eli Mentee" in alert.text

@@ -20,6 +20,7 @@ from bot.model import (
     ActionItem,
     AgendaItem,
     CheckIn,
+    ClosingReflection,
     GroundRules,
     Meeting,
     Membership,
@@ -44,6 +45,7 @@ CONTENT_TABLES = (
     tables.meetings,
     tables.network_entries,
     tables.network_asks,
+    tables.closing_reflections,
 )
 
 
@@ -161,6 +163,11 @@ ATTEMPTS: dict[str, tuple[Attempt, type[Exception] | None]] = {
     "checkins": (lambda c, w: c.checkins(w.rel), NotPermitted),
     "add_checkin": (
         lambda c, w: c.add_checkin(CheckIn(w.rel, c.viewer_id, 3, 3, 3, "stasis", NOW)),
+        NotPermitted,
+    ),
+    "closing_reflections": (lambda c, w: c.closing_reflections(w.rel), NotPermitted),
+    "add_closing_reflection": (
+        lambda c, w: c.add_closing_reflection(ClosingReflection(w.rel, c.viewer_id, "x", "", "", NOW, NOW)),
         NotPermitted,
     ),
     # the network is per person: another person's is never listed, changed or added to
