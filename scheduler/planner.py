@@ -582,6 +582,10 @@ class _RelContext:
                 )
 
     def phase_prompt(self, changed_at: datetime) -> None:
+        # a phase the match was already in when the roster was imported (phases count from the match's
+        # own start) is announced on the day the bot learned of the match, not lost to the misfire policy
+        created = self.rel.created_at
+        told_from = max(changed_at, created) if created is not None else changed_at
         reflections = [r for r in REFLECTION_FAMILIES if r in self.families]
         for person in self.members:
             build = functools.partial(
@@ -591,7 +595,7 @@ class _RelContext:
                 PHASE_PROMPT,
                 person,
                 f"phase_prompt:{self.f.id}:{self.phase}:{changed_at:%Y%m%dT%H%M}:{person.id}",
-                day_slot(local_date(changed_at, person), person, self.programme),
+                day_slot(local_date(told_from, person), person, self.programme),
                 build,
             )
 
