@@ -20,6 +20,7 @@ from typing import Any
 from bot.errors import ImportRejected
 from bot.roster import import_roster
 from bot.roster_csv import parse_people
+from mentorbot.commands.db import DatabaseUnusable, database_errors, fail
 from mentorbot.csv_safe import looks_like_formula
 from mentorbot.settings import Settings
 from mentorbot.wiring import build_runtime
@@ -55,17 +56,25 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.people is None and args.matches is None:
         args.parser.error("give --people FILE, --matches FILE or both")
-    runtime = build_runtime(Settings.from_env())
+    settings = Settings.from_env()
+    try:
+        with database_errors(settings.database_url):
+            runtime = build_runtime(settings)
+    except DatabaseUnusable as err:
+        return fail("import", err)
     say = runtime.programme.text
     try:
-        summary = import_roster(
-            runtime.uow_factory,
-            runtime.programme,
-            runtime.clock,
-            args.people,
-            args.matches,
-            dry_run=args.dry_run,
-        )
+        with database_errors(settings.database_url):
+            summary = import_roster(
+                runtime.uow_factory,
+                runtime.programme,
+                runtime.clock,
+                args.people,
+                args.matches,
+                dry_run=args.dry_run,
+            )
+    except DatabaseUnusable as err:
+        return fail("import", err)
     except ImportRejected as err:
         count = len(err.problems)
         noun = say("roster.problem_one" if count == 1 else "roster.problem_many")
