@@ -19,8 +19,10 @@ import pytest
 from conftest import People, StartTeams
 from teams_harness import MENTEE, MENTOR, TeamsHarness, TeamsUser
 
-from bot.model import Platform
+from bot.messages import text_message
+from bot.model import ChatIdentity, Person, Platform
 from handlers.teams.config import TeamsConfig
+from scheduler.sending import NotReachable
 from storage.uow import SqlUnitOfWorkFactory
 
 REPO = Path(__file__).resolve().parents[2]
@@ -165,3 +167,28 @@ def test_service_urls_each_mode_allows(url: str, local: bool, authenticated: boo
     assert local_config.service_url_allowed(url) is local
     assert token_config.service_url_allowed(url) is authenticated
     assert TeamsConfig.from_env({}).service_url_allowed(url) is False
+
+
+async def test_in_local_mode_nothing_is_sent_to_a_stored_reference_on_another_machine(
+    teams: TeamsHarness, people: People, uow_factory: SqlUnitOfWorkFactory
+) -> None:
+    """A reference stored before the allow-list (the hijack of issue 13) is not used to deliver a nudge."""
+    await teams.say(MENTEE, "help")
+    with uow_factory() as uow:
+        person = uow.people.get(people.mentee_id)
+        assert person is not None
+        identity = person.identity(Platform.TEAMS)
+        assert identity is not None
+        reference = dict(identity.address["reference"])
+        reference["serviceUrl"] = "https://attacker.example.net/"
+        identity.address = {"reference": reference}
+        uow.commit()
+        hijacked = ChatIdentity(
+            identity.platform, identity.external_id, identity.workspace, dict(identity.address)
+        )
+        detached = Person(email=person.email, name=person.name, id=person.id)
+    posted = len(teams.fake.posted)
+
+    with pytest.raises(NotReachable, match="service URL"):
+        await teams.runtime.senders["teams"].send(detached, hijacked, text_message("Your agenda for Monday"))
+    assert len(teams.fake.posted) == posted
