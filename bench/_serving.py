@@ -36,7 +36,10 @@ def mentorbot_app(url: str, env: Mapping[str, str], channel: str) -> web.Applica
     from mentorbot.settings import Settings
     from mentorbot.wiring import build_runtime
 
-    runtime = build_runtime(Settings(database_url=url, env=dict(env)), migrate=False)
+    settings_env = dict(env)
+    if channel == "teams":  # no credentials: Teams local mode, which is never on unless asked for
+        settings_env.setdefault("MENTORBOT_TEAMS_LOCAL", "1")
+    runtime = build_runtime(Settings(database_url=url, env=settings_env), migrate=False)
     if channel == "slack":
         from handlers.slack.mount import mount_slack
 

@@ -2,13 +2,14 @@
 echoes it, in the same run.
 
 Each message is a Bot Framework ``message`` activity POSTed to ``/api/messages`` of the app under test
-(its own process, see :mod:`bench._serving`), in local anonymous mode (no ``MICROSOFT_APP_ID``, as with
-the Agents Playground: no token to check or to fetch). Its ``serviceUrl`` is a fake Bot Connector in this
-process, on loopback; the latency runs from sending the activity to the moment the connector receives the
-reply's last activity. mentorbot runs on its real ``MentorBot`` over the database (SQLite; PostgreSQL
-when reachable) with ``background`` pairs besides the ``users`` measured mentees, who each have two
-relationships. A warm-up round links each mentee (roster lookup, conversation reference stored), as on
-a server that has been up a while. Requests go one at a time, the apps taking turns.
+(its own process, see :mod:`bench._serving`), in Teams local mode (``MENTORBOT_TEAMS_LOCAL=1``, no
+``MICROSOFT_APP_ID``, as with the Agents Playground: no token to check or to fetch). Its ``serviceUrl`` is
+a fake Bot Connector in this process, on loopback; the latency runs from sending the activity to the
+moment the connector receives the reply's last activity. mentorbot runs on its real ``MentorBot`` over the
+database (SQLite; PostgreSQL when reachable) with ``background`` pairs besides the ``users`` measured
+mentees, who each have two relationships. A warm-up round links each mentee (roster lookup, conversation
+reference stored), as on a server that has been up a while. Requests go one at a time, the apps taking
+turns.
 
 Two baselines: botbuilder's echo bot as anyone would write it, and the same with the one-line fix for
 msrest's slow retry policy that mentorbot applies (``handlers/teams/msrest_fix.py``), which saves every

@@ -112,13 +112,15 @@ class MentorBot:
         existing = person.identity(sender.platform)
         now = self.clock.now()
         if existing is None:
-            person.identities.append(
+            # an upsert: another process may be linking the same person's first message right now
+            uow.people.add_identity(
+                person,
                 ChatIdentity(
                     platform=sender.platform,
                     external_id=sender.external_id,
                     workspace=sender.workspace,
                     updated_at=now,
-                )
+                ),
             )
         else:
             existing.external_id, existing.workspace, existing.updated_at = (

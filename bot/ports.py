@@ -27,6 +27,7 @@ from bot.model import (
     AgendaItem,
     Announcement,
     AuditEvent,
+    ChatIdentity,
     CheckIn,
     ClosingReflection,
     Conversation,
@@ -52,6 +53,11 @@ class PersonRepository(Protocol):
     def by_email(self, email: str) -> Person | None: ...
     def by_emails(self, emails: Iterable[str]) -> dict[str, Person]: ...
     def by_identity(self, platform: str, external_id: str) -> Person | None: ...
+    def add_identity(self, person: Person, identity: ChatIdentity) -> bool:
+        """Store the person's first identity on a platform, tolerating a concurrent first contact from
+        another process (then nothing is stored and the other's identity stands); True when stored."""
+        ...
+
     def all(self, *, include_inactive: bool = False) -> list[Person]: ...
     def emails_without_identity(self, platform: str) -> list[str]:
         """E-mail addresses of active people with no identity on ``platform`` yet, sorted (one query:

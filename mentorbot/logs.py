@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import sys
 import uuid
 from datetime import UTC, datetime
@@ -19,8 +20,15 @@ request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", d
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
 
+MAX_REQUEST_ID = 64
+_SAFE_REQUEST_ID = re.compile(rf"[A-Za-z0-9._:-]{{1,{MAX_REQUEST_ID}}}")
+
+
 def bind_request_id(value: str | None = None) -> str:
-    rid = value or uuid.uuid4().hex[:16]
+    """The request id for this request's log lines (and its ``X-Request-Id`` answer): the caller's, when
+    it is short and made only of letters, digits and ``. _ : -``; otherwise a fresh one. A caller's id is
+    never written to the logs verbatim otherwise (no line breaks, escape codes or megabytes in a log)."""
+    rid = value if value is not None and _SAFE_REQUEST_ID.fullmatch(value) else uuid.uuid4().hex[:16]
     request_id.set(rid)
     return rid
 

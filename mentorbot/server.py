@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import signal
 import time
@@ -42,6 +43,14 @@ def _ping(runtime: Runtime) -> None:
 
 async def metrics(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
+    token = runtime.settings.metrics_token
+    if token:
+        # MENTORBOT_METRICS_TOKEN set: only a scraper that shows it sees the numbers (401 otherwise)
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            return web.json_response(
+                {"error": "unauthorized"}, status=401, headers={"WWW-Authenticate": 'Bearer realm="metrics"'}
+            )
     body = await asyncio.to_thread(runtime.metrics.render)
     return web.Response(text=body, content_type="text/plain", charset="utf-8")
 

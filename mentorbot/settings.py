@@ -18,6 +18,11 @@ class Settings:
     env: Mapping[str, str] = field(default_factory=dict)
 
     @property
+    def metrics_token(self) -> str:
+        """``MENTORBOT_METRICS_TOKEN``: when set, ``GET /metrics`` needs ``Authorization: Bearer <it>``."""
+        return (self.env.get("MENTORBOT_METRICS_TOKEN") or "").strip()
+
+    @property
     def is_embedded_database(self) -> bool:
         return self.database_url.startswith("sqlite")
 

@@ -75,6 +75,30 @@ class SqlPeople:
         stmt = select(Person).where(func.lower(tables.people.c.email).in_(emails))
         return {p.email.lower(): p for p in self.session.scalars(stmt)}
 
+    def add_identity(self, person: Person, identity: ChatIdentity) -> bool:
+        """Store ``person``'s first identity on a platform; True when this call stored it.
+
+        An upsert that tolerates a concurrent first contact: two ``serve`` processes handling the same new
+        person's first two messages both try to insert it, and the second (which waits for the first on
+        PostgreSQL's unique index) stores nothing instead of failing with an IntegrityError. Either way
+        the person's identities are read again, so the caller sees the one row that exists.
+        """
+        values = {
+            "person_id": person.id,
+            "platform": identity.platform,
+            "external_id": identity.external_id,
+            "workspace": identity.workspace,
+            "address": dict(identity.address),
+            "updated_at": identity.updated_at,
+        }
+        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        self.session.flush()
+        result = self.session.execute(
+            insert(tables.chat_identities).values(**values).on_conflict_do_nothing()
+        )
+        self.session.expire(person, ["identities"])
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def by_identity(self, platform: str, external_id: str) -> Person | None:
         stmt = (
             select(Person)

@@ -34,6 +34,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot.app import Handled, MentorBot
 from bot.messages import Inbound, Message, Text
+from bot.model import Platform
 from bot.ports import UnitOfWorkFactory
 from handlers.teams import inbound
 from handlers.teams.cards import CARD_CONTENT_TYPE, CardRenderer, submitted_action, submitted_form, summary_of
@@ -55,9 +56,14 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         uow_factory: UnitOfWorkFactory,
         texts: TextLookup,
         now: Callable[[], datetime],
+        *,
+        authenticated: bool = True,
     ) -> None:
         super().__init__()
         self.bot = bot
+        # False in local mode: requests carry no token, so they may link a person seen for the first time
+        # but never re-bind an identity or a conversation reference already stored for someone
+        self.authenticated = authenticated
         self.uow_factory = uow_factory
         self.texts = texts
         self.now = now
@@ -153,6 +159,9 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         )
         if handled.person_id is None and email is None:
             email = await self._email_of(turn_context)
+            if email and not self.authenticated and await asyncio.to_thread(self._bound_elsewhere, email):
+                log.warning("Teams local mode: refused to re-bind a person's Teams identity elsewhere")
+                email = None
             if email:
                 handled = await asyncio.to_thread(
                     self.bot.handle, self._inbound(activity, email, text, action, values)
@@ -195,12 +204,23 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             self._emails.popitem(last=False)
         return email
 
+    def _bound_elsewhere(self, email: str) -> bool:
+        """Whether the person with ``email`` already has a Teams identity (which this sender is not)."""
+        with self.uow_factory() as uow:
+            person = uow.people.by_email(email)
+            return person is not None and person.identity(Platform.TEAMS) is not None
+
     async def _remember(self, activity: Activity, person_id: int) -> None:
         if not inbound.is_personal(activity):
             return
         try:
             await asyncio.to_thread(
-                save_address, self.uow_factory, person_id, address_of(activity), self.now()
+                save_address,
+                self.uow_factory,
+                person_id,
+                address_of(activity),
+                self.now(),
+                rebind=self.authenticated,
             )
         except Exception:  # not being able to store it must not cost the person their answer
             log.exception("could not store the Teams conversation reference")

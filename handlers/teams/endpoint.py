@@ -7,10 +7,12 @@ invoke body as it is.
 
 Authentication: with ``MICROSOFT_APP_ID`` set, a request must carry a Bot Framework token (checked by
 botbuilder against Microsoft's published keys); one without a valid token is refused with 401 whatever
-its body (without an ``Authorization: Bearer`` header the body is not read at all). Without
-an app id the endpoint runs in local anonymous mode, for the Agents Playground: then it answers only
+its body (without an ``Authorization: Bearer`` header the body is not read at all). In local mode
+(``MENTORBOT_TEAMS_LOCAL=1``, for the Agents Playground; see :mod:`handlers.teams.config`) it answers only
 requests from this machine (loopback), since without tokens anyone who can reach it could write as any
-Teams user.
+Teams user. In both modes the activity's ``serviceUrl`` (where the answer goes, and what is stored to
+message the person later) must be allowed: loopback in local mode, Microsoft's hosts with a token;
+otherwise 403 and nothing is done.
 """
 
 from __future__ import annotations
@@ -47,7 +49,12 @@ def build_adapter(config: TeamsConfig) -> CloudAdapter:
 
 
 def messages_handler(
-    adapter: CloudAdapter, logic: TurnLogic, *, loopback_only: bool = False, token_required: bool = False
+    adapter: CloudAdapter,
+    logic: TurnLogic,
+    *,
+    loopback_only: bool = False,
+    token_required: bool = False,
+    service_url_allowed: Callable[[str], bool] | None = None,
 ) -> Handler:
     async def messages(request: web.Request) -> web.StreamResponse:
         if loopback_only and not _is_loopback(request.remote):
@@ -81,6 +88,9 @@ def messages_handler(
             return web.json_response({"error": "unauthorized"}, status=HTTPStatus.UNAUTHORIZED)
         if problem is not None or activity is None:
             return problem or web.json_response({"error": "expected an activity"}, status=400)
+        if service_url_allowed is not None and not service_url_allowed(activity.service_url):
+            log.warning("Teams: refused an activity whose serviceUrl is not allowed in this mode")
+            return web.json_response({"error": "serviceUrl not allowed"}, status=HTTPStatus.FORBIDDEN)
 
         invoke_response = await adapter.process_activity(authenticated, activity, logic)
         if invoke_response is None:
@@ -113,6 +123,15 @@ async def read_activity(request: web.Request) -> tuple[Activity | None, web.Resp
     if missing:
         return None, web.json_response({"error": f"the activity has no {missing}"}, status=400)
     return activity, None
+
+
+def teams_off_handler(message: str) -> Handler:
+    """``/api/messages`` when Teams is off: 404 with a body saying how to turn it on."""
+
+    async def off(request: web.Request) -> web.StreamResponse:
+        return web.json_response({"error": "Teams is off", "detail": message}, status=HTTPStatus.NOT_FOUND)
+
+    return off
 
 
 def _missing(activity: Activity) -> str:

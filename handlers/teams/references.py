@@ -12,6 +12,7 @@ the activity it came from is dropped, so an unchanged reference is not written a
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from bot.model import ChatIdentity, Platform
 from bot.ports import UnitOfWorkFactory
 
 REFERENCE_KEY = "reference"
+log = logging.getLogger(__name__)
 
 
 def address_of(activity: Activity) -> dict[str, Any]:
@@ -52,11 +54,19 @@ def conversation_id(identity: ChatIdentity) -> str | None:
 
 
 def save_address(
-    uow_factory: UnitOfWorkFactory, person_id: int, address: dict[str, Any], now: datetime
+    uow_factory: UnitOfWorkFactory,
+    person_id: int,
+    address: dict[str, Any],
+    now: datetime,
+    *,
+    rebind: bool = True,
 ) -> bool:
     """Store ``address`` on the person's Teams identity; True when it changed.
 
     Runs after the bot handled the message, so the identity exists (the bot links it on first contact).
+    With ``rebind=False`` (an unauthenticated, local-mode request) a stored reference is only refreshed
+    when it names the same connector (service URL) and the same Teams user: such a request cannot redirect
+    where a person's messages go.
     """
     with uow_factory() as uow:
         person = uow.people.get(person_id)
@@ -65,7 +75,23 @@ def save_address(
         identity = person.identity(Platform.TEAMS)
         if identity is None or identity.address == address:
             return False
+        stored = (identity.address or {}).get(REFERENCE_KEY)
+        if not rebind and not _same_account(stored, address[REFERENCE_KEY]):
+            log.warning("Teams local mode: kept the stored conversation reference (other connector or user)")
+            return False
         identity.address = dict(address)
         identity.updated_at = now
         uow.commit()
         return True
+
+
+def _same_account(stored: object, new: dict[str, Any]) -> bool:
+    """Whether ``new`` may replace ``stored``: nothing stored yet, or the same service URL and user."""
+    if not isinstance(stored, dict):
+        return True
+
+    def user_id(data: dict[str, Any]) -> object:
+        user = data.get("user")
+        return user.get("id") if isinstance(user, dict) else None
+
+    return bool(stored.get("serviceUrl") == new.get("serviceUrl") and user_id(stored) == user_id(new))

@@ -43,10 +43,17 @@ class TeamsSender:
     platform = "teams"
     rate_limit = RateLimit(per_second=1.0, global_per_second=20.0)
 
-    def __init__(self, adapter: CloudAdapter, app_id: str, activities_for: ActivitiesFor) -> None:
+    def __init__(
+        self,
+        adapter: CloudAdapter,
+        app_id: str,
+        activities_for: ActivitiesFor,
+        service_url_allowed: Callable[[str], bool] | None = None,
+    ) -> None:
         self._adapter = adapter
         self._app_id = app_id
         self._activities_for = activities_for
+        self._service_url_allowed = service_url_allowed
 
     def rate_key(self, identity: ChatIdentity) -> str:
         return f"teams:{conversation_id(identity) or identity.external_id}"
@@ -57,6 +64,10 @@ class TeamsSender:
             raise NotReachable(
                 "no Teams conversation yet: the person has not opened a personal chat with the bot"
             )
+        if self._service_url_allowed is not None and not self._service_url_allowed(reference.service_url):
+            # stored before the allow-list existed, or under another mode: never send a person's messages
+            # to a connector this mode does not trust
+            raise NotReachable("the stored Teams conversation names a service URL this mode does not trust")
         activities = self._activities_for(message)
         failures: list[Exception] = []
 

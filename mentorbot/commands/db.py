@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+
+from bot.errors import Unavailable
 from mentorbot.settings import Settings
 from storage.database import make_engine
 from storage.migrate import current_revision, head_revision, upgrade
@@ -20,17 +27,69 @@ def add_parser(sub: Any) -> None:
     cur.set_defaults(func=run_current)
 
 
+class DatabaseUnusable(Exception):
+    """The configured database cannot be opened or written; ``str()`` is one line saying what to check."""
+
+
+@contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """Turn "the database is unreachable, missing or read-only" into :class:`DatabaseUnusable` (one line,
+    exit 2 in the commands) instead of a hundred lines of traceback."""
+    try:
+        yield
+    except (OperationalError, ArgumentError, NoSuchModuleError, Unavailable) as err:
+        raise DatabaseUnusable(_describe(url, err)) from err
+    except DBAPIError as err:
+        if not err.connection_invalidated and "connect" not in str(err.orig).lower():
+            raise
+        raise DatabaseUnusable(_describe(url, err)) from err
+
+
+def _describe(url: str, err: Exception) -> str:
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        shown = "(not a database URL)"
+    cause = getattr(err, "orig", None) or err.__cause__ or err
+    reason = " ".join(str(cause).split("\n")[0].split()) or type(cause).__name__
+    return (
+        f"cannot use the database at {shown}: {reason[:300]} "
+        "(check MENTORBOT_DATABASE_URL, that the server is running, and that the path is writable)"
+    )
+
+
+def fail(command: str, err: DatabaseUnusable) -> int:
+    print(f"mentorbot {command}: {err}", file=sys.stderr)
+    return 2
+
+
 def run_upgrade(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    engine = make_engine(settings.database_url)
-    before = current_revision(engine)
-    upgrade(engine)
-    after = current_revision(engine)
+    try:
+        with database_errors(settings.database_url):
+            engine = make_engine(settings.database_url)
+            try:
+                before = current_revision(engine)
+                upgrade(engine)
+                after = current_revision(engine)
+            finally:
+                engine.dispose()
+    except DatabaseUnusable as err:
+        return fail("db upgrade", err)
     print(f"database at {after} (was {before or 'empty'})")
     return 0
 
 
 def run_current(args: argparse.Namespace) -> int:
-    engine = make_engine(Settings.from_env().database_url)
-    print(f"database at {current_revision(engine) or 'empty'}; newest is {head_revision()}")
+    url = Settings.from_env().database_url
+    try:
+        with database_errors(url):
+            engine = make_engine(url)
+            try:
+                revision = current_revision(engine)
+            finally:
+                engine.dispose()
+    except DatabaseUnusable as err:
+        return fail("db current", err)
+    print(f"database at {revision or 'empty'}; newest is {head_revision()}")
     return 0

@@ -1,5 +1,10 @@
 """``mentorbot import --people FILE --matches FILE [--dry-run]``: load the roster from CSV.
 
+Cells that start like a spreadsheet formula (``= + - @``, a tab or a carriage return) in a person's
+name, cohort or stage are accepted, since a name may really start with ``-``, but each is flagged with a
+warning: every CSV mentorbot writes neutralises them (:mod:`mentorbot.csv_safe`), yet the values also
+reach chats and whatever other tool reads the database.
+
 All or nothing: on any problem, every problem is printed to stderr (one per line, with file and
 line) and the exit code is 2; nothing is written.  The file formats are described in ``bot.roster``.
 """
@@ -8,10 +13,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bot.errors import ImportRejected
 from bot.roster import import_roster
+from bot.roster_csv import parse_people
+from mentorbot.commands.db import DatabaseUnusable, database_errors, fail
+from mentorbot.csv_safe import looks_like_formula
 from mentorbot.settings import Settings
 from mentorbot.wiring import build_runtime
 
@@ -46,17 +56,25 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.people is None and args.matches is None:
         args.parser.error("give --people FILE, --matches FILE or both")
-    runtime = build_runtime(Settings.from_env())
+    settings = Settings.from_env()
+    try:
+        with database_errors(settings.database_url):
+            runtime = build_runtime(settings)
+    except DatabaseUnusable as err:
+        return fail("import", err)
     say = runtime.programme.text
     try:
-        summary = import_roster(
-            runtime.uow_factory,
-            runtime.programme,
-            runtime.clock,
-            args.people,
-            args.matches,
-            dry_run=args.dry_run,
-        )
+        with database_errors(settings.database_url):
+            summary = import_roster(
+                runtime.uow_factory,
+                runtime.programme,
+                runtime.clock,
+                args.people,
+                args.matches,
+                dry_run=args.dry_run,
+            )
+    except DatabaseUnusable as err:
+        return fail("import", err)
     except ImportRejected as err:
         count = len(err.problems)
         noun = say("roster.problem_one" if count == 1 else "roster.problem_many")
@@ -69,6 +87,27 @@ def run(args: argparse.Namespace) -> int:
     print(summary)
     for change in summary.changes:
         print(f"  {change}")
+    for warning in formula_warnings(args.people, say):
+        print(warning, file=sys.stderr)
     if summary.dry_run:
         print(say("roster.dry_run"))
     return EXIT_OK
+
+
+def formula_warnings(people_path: str | None, say: Callable[..., str]) -> list[str]:
+    """One warning per name, cohort or stage in the people file that a spreadsheet would run as a formula."""
+    if people_path is None:
+        return []
+    path = Path(people_path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    warnings = []
+    for row in parse_people(data, path.name, say).rows:
+        for column, value in (("name", row.name), ("cohort", row.cohort), ("stage", row.stage)):
+            if value and looks_like_formula(value):
+                warnings.append(
+                    say("roster.formula_warning", where=f"{path.name}:{row.line}", column=column, value=value)
+                )
+    return warnings

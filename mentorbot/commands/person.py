@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -85,7 +86,7 @@ def export(
             print(text, file=out)
         else:
             out_file.parent.mkdir(parents=True, exist_ok=True)
-            out_file.write_text(text + "\n", encoding="utf-8")
+            write_private(out_file, text + "\n")
             print(programme.text("coordinator.data.exported", email=email, path=out_file), file=out)
         uow.commit()
     return EXIT_OK
@@ -141,3 +142,17 @@ def add(
         file=out,
     )
     return EXIT_OK
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (mode 0600): an export is everything stored
+    about a person. An existing file is made private before anything is written into it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            fd = -1
+            f.write(text)
+    finally:
+        if fd != -1:
+            os.close(fd)

@@ -11,7 +11,6 @@ Activity only: who met and how often, never what anyone wrote.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from bot.health import build_report, report_tables, table_text
 from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from mentorbot.commands._coordinator import EXIT_BAD_INPUT, EXIT_OK, open_runtime
+from mentorbot.csv_safe import SafeWriter
 
 FORMATS = ("table", "csv", "png")
 
@@ -98,7 +98,7 @@ def write_csv(health: Any, out_dir: Path, say: Any) -> list[Path]:
     for table in report_tables(health, say):
         path = out_dir / f"{table.name}.csv"
         with path.open("w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
+            writer = SafeWriter(f)  # no cell a spreadsheet would run as a formula
             writer.writerow(table.columns)
             writer.writerows(table.rows)
         written.append(path)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +47,9 @@ def add_parser(sub: Any) -> None:
         "playground",
         help="chat with the running bot in the Microsoft 365 Agents Playground (no Teams account needed)",
         description="Installs the pinned Agents Playground with npm into .cache/playground (never "
-        "committed) and starts it against the bot. Start the bot first (make run).",
+        "committed) and starts it against the bot. When no bot answers at the endpoint, it starts "
+        "`mentorbot serve` itself with MENTORBOT_TEAMS_LOCAL=1 (Teams local mode: no credentials, "
+        "loopback only) and stops it again when the Playground ends.",
     )
     playground.add_argument(
         "--as",
@@ -98,11 +105,30 @@ def run_package(args: argparse.Namespace) -> int:
 
 
 def run_playground(args: argparse.Namespace) -> int:
+    from handlers.teams.config import LOCAL_VARIABLE
     from handlers.teams.playground import PlaygroundUnavailable, PlaygroundUser, run
 
     settings = Settings.from_env()
     endpoint = args.endpoint or f"http://{settings.host}:{settings.port}/api/messages"
     name = args.name or args.email.split("@")[0].replace(".", " ").title()
+    bot: subprocess.Popen[bytes] | None = None
+    state = _teams_state(endpoint)
+    if state == "off":
+        print(
+            f"mentorbot teams playground: the bot at {endpoint} has Teams off; stop it and run this command "
+            f"again (it starts the bot in local mode), or restart the bot with {LOCAL_VARIABLE}=1",
+            file=sys.stderr,
+        )
+        return 2
+    if state == "absent":
+        # the bot is not running: start it in Teams local mode, the one mode the Playground can talk to
+        bot = subprocess.Popen(
+            [sys.executable, "-m", "mentorbot", "serve"], env={**os.environ, LOCAL_VARIABLE: "1"}
+        )
+        if not _wait_until_up(endpoint, bot):
+            print("mentorbot teams playground: the bot did not start (see its output above)", file=sys.stderr)
+            _stop(bot)
+            return 2
     try:
         return run(
             PlaygroundUser(args.email.strip(), name),
@@ -113,3 +139,39 @@ def run_playground(args: argparse.Namespace) -> int:
     except PlaygroundUnavailable as err:
         print(f"mentorbot teams playground: {err}", file=sys.stderr)
         return 2
+    finally:
+        if bot is not None:
+            _stop(bot)
+
+
+def _teams_state(endpoint: str) -> str:
+    """``absent`` (nothing answers), ``off`` (a bot with Teams off) or ``on``."""
+    request = urllib.request.Request(
+        endpoint, data=b"{}", method="POST", headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=3):
+            return "on"
+    except urllib.error.HTTPError as err:
+        return "off" if err.code == 404 else "on"
+    except (urllib.error.URLError, OSError):
+        return "absent"
+
+
+def _wait_until_up(endpoint: str, bot: subprocess.Popen[bytes], timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if bot.poll() is not None:
+            return False
+        if _teams_state(endpoint) == "on":
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def _stop(bot: subprocess.Popen[bytes]) -> None:
+    bot.terminate()
+    try:
+        bot.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        bot.kill()

@@ -223,7 +223,7 @@ async def start_teams(
 
 @pytest.fixture
 async def teams(start_teams: StartTeams) -> TeamsHarness:
-    return await start_teams()
+    return await start_teams(MENTORBOT_TEAMS_LOCAL="1")
 
 
 @pytest.fixture

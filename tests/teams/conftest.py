@@ -4,7 +4,8 @@
 * ``people`` -- a mentee (Eli) and their mentor (Maria) in one relationship, and a coordinator; the
   stranger (Sam) has a Teams account but is not in the programme
 * ``fake_connector`` -- the fake Bot Connector (fake_connector.py), whose roster knows all four
-* ``start_teams(**env)`` -- start a server with Teams mounted; ``teams`` -- one in anonymous mode
+* ``start_teams(**env)`` -- start a server with Teams mounted; ``teams`` -- one in local mode
+  (``MENTORBOT_TEAMS_LOCAL=1``)
 """
 
 from __future__ import annotations
@@ -81,4 +82,4 @@ async def start_teams(
 
 @pytest.fixture
 async def teams(start_teams: StartTeams, people: People) -> TeamsHarness:
-    return await start_teams()
+    return await start_teams(MENTORBOT_TEAMS_LOCAL="1")

@@ -62,8 +62,8 @@ async def test_with_an_app_id_a_token_not_issued_by_the_bot_framework_is_refused
     assert teams.fake.posted == []
 
 
-async def test_in_anonymous_mode_only_this_machine_may_call(start_teams: StartTeams, people: People) -> None:
-    teams = await start_teams()
+async def test_in_local_mode_only_this_machine_may_call(start_teams: StartTeams, people: People) -> None:
+    teams = await start_teams(MENTORBOT_TEAMS_LOCAL="1")
     channel = teams.client.app[TEAMS]
     handler = messages_handler(channel.adapter, channel.bot.on_turn, loopback_only=True)
     body = json.dumps(teams.activity(MENTEE, text="help")).encode()

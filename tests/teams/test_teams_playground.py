@@ -1,7 +1,8 @@
 """End to end against the Microsoft 365 Agents Playground: real Teams-shaped traffic, no tenant.
 
-The bot is mentorbot's serve app (Teams mounted, anonymous mode) on a free loopback port, over an SQLite
-file loaded with the example programme; the clock stands at Monday 2 March 2026, 09:00 UTC. Each person
+The bot is mentorbot's serve app (Teams mounted, local mode: ``MENTORBOT_TEAMS_LOCAL=1``) on a free
+loopback port, over an SQLite file loaded with the example programme; the clock stands at Monday 2 March
+2026, 09:00 UTC. Each person
 has their own Playground process (the Playground has one person at the keyboard), configured so that the
 person is someone from the example roster. Proactive messages come from ``mentorbot tick`` run as a
 separate process on the same database, as cron would run it.
@@ -61,6 +62,7 @@ class World:
             k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "MENTORBOT_"))
         }
         env["MENTORBOT_DATABASE_URL"] = self.database_url
+        env["MENTORBOT_TEAMS_LOCAL"] = "1"  # the Playground's connector is reachable only in local mode
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -85,7 +87,9 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
     root = tmp_path_factory.mktemp("teams-e2e")
     database_url = f"sqlite:///{root / 'mentorbot.sqlite3'}"
     runtime = build_runtime(
-        Settings(database_url=database_url, env={}), clock=FixedClock(MONDAY), migrate=True
+        Settings(database_url=database_url, env={"MENTORBOT_TEAMS_LOCAL": "1"}),
+        clock=FixedClock(MONDAY),
+        migrate=True,
     )
     seed_example_if_empty(runtime)
     runner = web.AppRunner(build_app(runtime, [mount_teams]), access_log=None)
