@@ -15,6 +15,7 @@ import pytest
 from scheduler_world import World, local
 
 from bot.app import MentorBot
+from bot.health import build_report
 from bot.model import Role
 from bot.programme import PhaseSpec, ProgrammeConfig, load_programme
 from handlers.console.channel import ConsoleSession
@@ -159,3 +160,21 @@ def test_the_review_reminder_uses_the_pairs_own_interval_in_initiation_too(world
     review = [r.text for r in world.inbox(p.eli) if "every 2 months" in r.text]
     assert review, "the reminder quotes their own agreement"
     assert not [t for t in p.sent(p.eli, "ground_rules_reminder", LONDON) if "2026-04" in t]
+
+
+def test_the_coordinator_report_counts_meetings_held_by_the_same_rule(world: World) -> None:
+    p = Pair(world)
+    first = world.meeting(p.rid, world.at("2026-03-10 15:00", LONDON), by=p.eli)
+
+    def held() -> tuple[int, date | None]:
+        with world.uow_factory() as uow:
+            report = build_report(uow.activity, world.programme, world.clock.now())
+        (pair,) = [r for r in report.pairs if r.id == p.rid]
+        return pair.meetings_held, pair.last_met
+
+    world.run_until(world.at("2026-03-11 12:00", LONDON))
+    assert held() == (0, None)  # over, but nobody said it happened
+    world.run_until(world.at("2026-03-13 17:00", LONDON))
+    assert held() == (1, date(2026, 3, 10))  # nobody answered within the grace: it counts
+    p.chat(p.eli).send(f"met {first} no")
+    assert held() == (0, None)
