@@ -22,6 +22,7 @@ from bot import agenda as rules
 from bot.command_args import split_number, split_relationship
 from bot.context import Context
 from bot.errors import InvalidInput, NotPermitted, StaleAction
+from bot.meetings import held_starts
 from bot.messages import Button, Buttons, ButtonStyle, Form, Input, InputKind, Option, Reply, Section, Text
 from bot.model import AgendaItem, AgendaStatus, Relationship, RelationshipStatus
 from bot.routing import ActionHandler, CommandHandler, Router
@@ -83,8 +84,10 @@ def _prompt_options(ctx: Context) -> tuple[Option, ...]:
     )
 
 
-def _prompts_help(ctx: Context) -> Section:
-    body = "\n".join(f"• {ctx.text(f'agenda.prompt.{p}')}" for p in rules.PROMPTS)
+def _prompts_help(ctx: Context, rel: Relationship) -> Section:
+    """The preparation questions; before the pair ever met, the first-meeting ones."""
+    met = held_starts(ctx.content().meetings(_rid(rel)), ctx.now(), ctx.programme.held_grace)
+    body = "\n".join(f"• {ctx.text(key)}" for key in rules.preparation_prompts(first=not met))
     return Section(ctx.text("agenda.prompts_title"), body)
 
 
@@ -104,7 +107,7 @@ def show_agenda(ctx: Context, rel: Relationship) -> Reply:
     if view.to_review:
         reply.say(*_review_blocks(ctx, rel, view))
     reply.say(
-        _prompts_help(ctx),
+        _prompts_help(ctx, rel),
         Buttons(
             (Button(ctx.text("agenda.button.add"), "agenda.form", {"r": str(rid)}, ButtonStyle.PRIMARY),)
         ),
@@ -278,7 +281,7 @@ def register(router: Router) -> None:
     def open_add_form(ctx: Context, rel: Relationship) -> Reply:
         _require_setter(ctx, rel)
         conv = ctx.start(ADD_FLOW, "form", r=rel.id)
-        return Reply().say(_prompts_help(ctx), _add_form(ctx, rel, conv.version))
+        return Reply().say(_prompts_help(ctx, rel), _add_form(ctx, rel, conv.version))
 
     @router.action("agenda.form")
     def agenda_form(ctx: Context, values: dict[str, str]) -> Reply:
