@@ -46,6 +46,7 @@ from bot.timefmt import show, show_date
 PROMPTS: tuple[str, ...] = ("since_last", "hardest_now", "revisit", "this_meeting")
 # before the pair's first meeting there is no "last time": these fit a first meeting instead
 FIRST_PROMPTS: tuple[str, ...] = ("about_you", "hopes", "hardest_now", "this_meeting")
+LOOKING_BACK: tuple[str, ...] = ("since_last", "revisit")  # prompts that need an earlier meeting
 OWN_TOPIC = "own"
 
 _COUNTS = (MeetingStatus.CONFIRMED, MeetingStatus.HELD)

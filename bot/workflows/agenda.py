@@ -77,17 +77,26 @@ def _item_text(ctx: Context, raw: str | None) -> str:
     return clean_text(raw, ctx.text("agenda.field.item"), _limit(ctx))
 
 
-def _prompt_options(ctx: Context) -> tuple[Option, ...]:
+def _never_met(ctx: Context, rel: Relationship) -> bool:
+    return not held_starts(ctx.content().meetings(_rid(rel)), ctx.now(), ctx.programme.held_grace)
+
+
+def _prompt_options(ctx: Context, *, first: bool = False) -> tuple[Option, ...]:
+    """The topics an item can be filed under; before a first meeting there is no "since we last met"
+    and no "from last time"."""
     return (
-        *(Option(p, ctx.text(f"agenda.prompt_short.{p}")) for p in rules.PROMPTS),
+        *(
+            Option(p, ctx.text(f"agenda.prompt_short.{p}"))
+            for p in rules.PROMPTS
+            if not (first and p in rules.LOOKING_BACK)
+        ),
         Option(rules.OWN_TOPIC, ctx.text("agenda.prompt_short.own")),
     )
 
 
 def _prompts_help(ctx: Context, rel: Relationship) -> Section:
     """The preparation questions; before the pair ever met, the first-meeting ones."""
-    met = held_starts(ctx.content().meetings(_rid(rel)), ctx.now(), ctx.programme.held_grace)
-    body = "\n".join(f"• {ctx.text(key)}" for key in rules.preparation_prompts(first=not met))
+    body = "\n".join(f"• {ctx.text(key)}" for key in rules.preparation_prompts(first=_never_met(ctx, rel)))
     return Section(ctx.text("agenda.prompts_title"), body)
 
 
@@ -141,6 +150,7 @@ def _after_change(ctx: Context, rel: Relationship, key: str, **values: object) -
 
 
 def _add_form(ctx: Context, rel: Relationship, version: int) -> Form:
+    options = _prompt_options(ctx, first=_never_met(ctx, rel))
     return Form(
         form_id="agenda.add",
         title=ctx.text("agenda.form.add_title"),
@@ -150,8 +160,8 @@ def _add_form(ctx: Context, rel: Relationship, version: int) -> Form:
                 "prompt",
                 ctx.text("agenda.form.prompt"),
                 InputKind.CHOICE,
-                value=rules.PROMPTS[0],
-                options=_prompt_options(ctx),
+                value=options[0].value,
+                options=options,
             ),
             Input(
                 "text",

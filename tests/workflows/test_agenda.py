@@ -61,6 +61,7 @@ def test_mentee_builds_the_agenda_and_the_guide_reads_it_compiled(
     mentee.press("Add an item")
     form = mentee.last_form()
     assert form is not None and {o.value for o in form.inputs[0].options} >= {"hardest_now", "own"}
+    assert "since_last" not in {o.value for o in form.inputs[0].options}  # nothing to look back on yet
     mentee.submit({"prompt": "hardest_now", "text": "Presenting at the case conference"})
     assert "Added as item 2" in mentee.text()
     assert "2. Hardest thing right now: Presenting at the case conference" in mentee.text()
