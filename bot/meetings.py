@@ -301,8 +301,9 @@ def take_back_phase_move(
     """After a "no" for ``meeting``: undo the phase engine's move out of the first phase if that meeting
     caused it, i.e. the move was the engine's first-meeting move (the latest change) and no other meeting
     counts as held between the pair entering the first phase and that move.  The pair goes back to the
-    first phase, with the change kept in the history; returns it (None: nothing to undo).  The caller
-    commits (and audits)."""
+    first phase, with the change kept in the history (by the engine, at ``now``: the first phase's length
+    counts again from the move back); returns it (None: nothing to undo).  The caller commits (and
+    audits)."""
     history = sorted(relationship.phase_history, key=lambda c: c.at)
     if not history or relationship.phase == first_phase:
         return None
