@@ -424,8 +424,15 @@ class _RelContext:
 
     def rhythm(self) -> None:
         rhythm = cadence_of(self.rules, self.rel)
+        grace = self.programme.held_grace
+        # booked: a confirmed meeting ahead, or one that is over and waiting for "did you meet?" (it is
+        # not held yet, and not missed: no "time to book" nudge or stall alert while the pair can answer)
         booked = any(
-            (m.status == MeetingStatus.CONFIRMED and m.starts_at is not None and m.starts_at > self.now)
+            (
+                m.status == MeetingStatus.CONFIRMED
+                and m.starts_at is not None
+                and not counts_as_held(m, self.now, grace)
+            )
             or (m.status == MeetingStatus.PROPOSED and m.created_at >= self.now - rhythm)
             for m in self.f.meetings
         )
