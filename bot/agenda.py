@@ -44,6 +44,9 @@ from bot.programme import ProgrammeConfig
 from bot.timefmt import show, show_date
 
 PROMPTS: tuple[str, ...] = ("since_last", "hardest_now", "revisit", "this_meeting")
+# before the pair's first meeting there is no "last time": these fit a first meeting instead
+FIRST_PROMPTS: tuple[str, ...] = ("about_you", "hopes", "hardest_now", "this_meeting")
+LOOKING_BACK: tuple[str, ...] = ("since_last", "revisit")  # prompts that need an earlier meeting
 OWN_TOPIC = "own"
 
 _COUNTS = (MeetingStatus.CONFIRMED, MeetingStatus.HELD)
@@ -70,6 +73,14 @@ class AgendaContent(Protocol):
     def meeting(self, meeting_id: int) -> Meeting: ...
     def agenda(self, relationship_id: int) -> list[AgendaItem]: ...
     def actions(self, relationship_id: int) -> list[ActionItem]: ...
+
+
+def preparation_prompts(*, first: bool) -> list[str]:
+    """Catalogue keys of the questions that help the mentee prepare: the first-meeting variant
+    (``agenda.first_prompt.*``) before the pair ever met, else the usual ones (``agenda.prompt.*``)."""
+    if first:
+        return [f"agenda.first_prompt.{p}" for p in FIRST_PROMPTS]
+    return [f"agenda.prompt.{p}" for p in PROMPTS]
 
 
 # -- who sets the agenda ------------------------------------------------------------------------------

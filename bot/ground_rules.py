@@ -12,6 +12,8 @@ there is one and from the programme's defaults otherwise.
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -252,6 +254,93 @@ def responsible_for_scheduling(
     if who == "mentee" and learners:
         return learners
     return [m.person for m in relationship.current_members()]
+
+
+# -- the review the pair agreed ("every 2 months") ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewPeriod:
+    """How often a pair reviews its agreement: calendar months plus days ("every 2 months" is
+    ``months=2``, so a pair that agreed on 15 January is reminded on 15 March, 15 May...)."""
+
+    months: int = 0
+    days: int = 0
+
+    def after(self, anchor: datetime, n: int) -> datetime:
+        """The ``n``-th review after ``anchor`` (a month-end day is clamped: 31 Jan + 1 month = 28 Feb)."""
+        month0 = anchor.month - 1 + n * self.months
+        year, month = anchor.year + month0 // 12, month0 % 12 + 1
+        day = min(anchor.day, calendar.monthrange(year, month)[1])
+        return anchor.replace(year=year, month=month, day=day) + timedelta(days=n * self.days)
+
+
+_REVIEW_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "other": 2, "few": 3, "couple": 2,
+}  # fmt: skip
+_REVIEW_UNITS = {  # unit -> (months, days)
+    "day": (0, 1), "week": (0, 7), "wk": (0, 7), "fortnight": (0, 14), "month": (1, 0), "mo": (1, 0),
+    "quarter": (3, 0), "term": (4, 0), "semester": (6, 0), "year": (12, 0), "yr": (12, 0),
+}  # fmt: skip
+_REVIEW_FIRST = (  # checked before "N units", which would misread them
+    ("half-yearly", (6, 0)), ("half yearly", (6, 0)), ("half a year", (6, 0)), ("half year", (6, 0)),
+    ("twice a year", (6, 0)), ("twice per year", (6, 0)), ("twice a month", (0, 15)),
+    ("twice a term", (2, 0)), ("couple of months", (2, 0)), ("couple of weeks", (0, 14)),
+    ("bi-monthly", (2, 0)), ("bimonthly", (2, 0)), ("bi-weekly", (0, 14)), ("biweekly", (0, 14)),
+    ("bi-annually", (6, 0)), ("biannually", (6, 0)), ("semi-annually", (6, 0)),
+)  # fmt: skip
+_REVIEW_WORDS = (  # checked after "N units": the first that appears wins
+    ("fortnightly", (0, 14)), ("weekly", (0, 7)), ("monthly", (1, 0)), ("quarterly", (3, 0)),
+    ("termly", (4, 0)), ("yearly", (12, 0)), ("annually", (12, 0)), ("annual", (12, 0)),
+)  # fmt: skip
+_COUNT = r"(?:\d+|[a-z]+)"
+_REVIEW_COUNT = re.compile(
+    rf"(?<![a-z0-9])(?:({_COUNT})(?:\s*(?:-|to|or)\s*{_COUNT})?[\s-]*)?"
+    r"(day|week|wk|fortnight|month|mo|quarter|term|semester|year|yr)s?(?![a-z])"
+)
+_ONE = frozenset({"every", "each", "per", "once", "a", "an", "after", "in", "the", "by", "at"})
+MIN_REVIEW_DAYS = 7  # a review more often than weekly is not a review of the agreement
+
+
+def parse_review(text: str) -> ReviewPeriod | None:
+    """The review interval named in the pair's own words, or None when it names none.
+
+    Reads "every 2 months", "every six weeks", "each quarter", "after 3 months", "every 3 to 6 months"
+    (the first, earlier figure), "monthly", "twice a year"...; an interval shorter than a week, or
+    words that name no interval ("at the end", "when needed"), read as none.
+    """
+    lowered = " ".join((text or "").lower().replace("\u2013", "-").split())
+    for phrase, (months, days) in _REVIEW_FIRST:
+        if phrase in lowered:
+            return ReviewPeriod(months, days)
+    for match in _REVIEW_COUNT.finditer(lowered):
+        word, unit = match.group(1), match.group(2)
+        glued = word is not None and match.group(0).startswith(word + unit)  # letters glued to a unit
+        if glued and word is not None and not word.isdigit() and word not in _ONE | _REVIEW_NUMBERS.keys():
+            continue
+        if word is None or word in _ONE:
+            count = 1
+        elif word.isdigit():
+            count = int(word)
+        else:
+            count = _REVIEW_NUMBERS.get(word, 0)
+        if count <= 0:
+            continue
+        months, days = _REVIEW_UNITS[unit]
+        period = ReviewPeriod(months * count, days * count)
+        return period if period.months or period.days >= MIN_REVIEW_DAYS else None
+    for phrase, (months, days) in _REVIEW_WORDS:
+        if phrase in lowered:
+            return ReviewPeriod(months, days)
+    return None
+
+
+def review_period(rules: GroundRules | None, programme: ProgrammeConfig) -> ReviewPeriod:
+    """How often the pair reviews its agreement: their own ``review`` answer when it names an interval,
+    else the programme's ``ground_rules_reminder``."""
+    found = parse_review(rules.items.get("review", "")) if rules is not None else None
+    return found or ReviewPeriod(days=max(programme.ground_rules_reminder.days, 1))
 
 
 def _duration_item(rules: GroundRules | None, key: str) -> timedelta | None:

@@ -187,7 +187,7 @@ def build_report(reader: ActivityReader, programme: ProgrammeConfig, now: dateti
 
     people = {p.id: p for p in reader.people()}
     relationships = reader.relationships()
-    all_held = reader.held_meetings()
+    all_held = reader.held_meetings(now=now, grace=programme.held_grace)  # the one rule of "held"
     agreed = reader.ground_rules_agreed()
     actions = reader.action_counts(today)
 

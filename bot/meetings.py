@@ -9,6 +9,12 @@ and earlier answers are cleared).  A confirmed meeting can be moved (back to pro
 time kept until a new one is confirmed, so the calendar invite is updated in place) or cancelled.
 After it ends it is recorded as *held* (with its length) or *missed*.
 
+**When a meeting counts as held** is one rule, :func:`counts_as_held`, used by everything that asks
+"did the pair meet?" (the phase engine, the cadence nudge and the stall alert, the coordinator report):
+a member said so (status *held*), or the meeting was confirmed and nobody has answered "did you meet?"
+within the programme's ``held_grace`` after its end.  Being confirmed and over is not enough on its own,
+and a "no" (even after a "yes", or after the grace) takes it back (:func:`record_missed`).
+
 Short notice is surfaced, never blocked: the pair agreed how much notice a cancellation needs, and
 :func:`notice_shortfall` says when a change comes later than that.
 """
@@ -21,9 +27,12 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.errors import InvalidInput, StaleAction
-from bot.model import Meeting, MeetingStatus, Person, Relationship
+from bot.model import Meeting, MeetingStatus, Person, PhaseChange, Relationship
+from bot.phases import set_phase
 from bot.validation import not_in_past
 
+# the reason the phase engine gives when the first meeting (with agreed ground rules) ends the first phase
+FIRST_MEETING_MOVE = "first meeting held and ground rules agreed"
 MAX_OPTIONS = 3
 MAX_MINUTES = 8 * 60
 DECLINED = "declined"
@@ -47,6 +56,28 @@ def option_times(meeting: Meeting) -> list[datetime]:
 
 def ends_at(meeting: Meeting) -> datetime | None:
     return meeting.starts_at + timedelta(minutes=meeting.duration_minutes) if meeting.starts_at else None
+
+
+def counts_as_held(meeting: Meeting, now: datetime, grace: timedelta) -> bool:
+    """THE rule for "the pair met": a member said so, or it was confirmed and ``grace`` has passed since
+    its end without anybody answering (see the module docstring)."""
+    if meeting.starts_at is None:
+        return False
+    if meeting.status == MeetingStatus.HELD:
+        return True
+    end = ends_at(meeting)
+    return meeting.status == MeetingStatus.CONFIRMED and end is not None and end + grace <= now
+
+
+def held_starts(meetings: Iterable[Meeting], now: datetime, grace: timedelta) -> list[datetime]:
+    """The start times of the meetings that count as held (:func:`counts_as_held`), earliest first."""
+    return sorted(m.starts_at for m in meetings if m.starts_at is not None and counts_as_held(m, now, grace))
+
+
+def held_becomes_due(meeting: Meeting, grace: timedelta) -> datetime | None:
+    """When a confirmed meeting nobody answered for starts to count as held (None: not applicable)."""
+    end = ends_at(meeting)
+    return end + grace if meeting.status == MeetingStatus.CONFIRMED and end is not None else None
 
 
 def answer_of(meeting: Meeting, person_id: int) -> str | None:
@@ -234,6 +265,7 @@ def notice_shortfall(meeting: Meeting, agreed: timedelta, now: datetime) -> Shor
 
 
 def record_held(meeting: Meeting, minutes: int, now: datetime) -> None:
+    """A member says the meeting happened; also corrects an earlier "no" (a *missed* meeting)."""
     _check_can_record(meeting, now)
     meeting.status = MeetingStatus.HELD
     meeting.held_minutes = check_minutes(minutes)
@@ -241,16 +273,54 @@ def record_held(meeting: Meeting, minutes: int, now: datetime) -> None:
 
 
 def record_missed(meeting: Meeting, now: datetime) -> None:
+    """A member says the meeting did not happen; also takes back an earlier "yes" (a *held* meeting)."""
     _check_can_record(meeting, now)
     meeting.status = MeetingStatus.MISSED
+    meeting.held_minutes = None
     meeting.updated_at = now
 
 
+RECORDABLE = (MeetingStatus.CONFIRMED, MeetingStatus.HELD, MeetingStatus.MISSED)
+
+
 def _check_can_record(meeting: Meeting, now: datetime) -> None:
-    if meeting.status != MeetingStatus.CONFIRMED or meeting.starts_at is None:
+    if meeting.status not in RECORDABLE or meeting.starts_at is None:
         raise StaleAction()
     if meeting.starts_at > now:
         raise InvalidInput("followup.error.not_yet")
+
+
+def take_back_phase_move(
+    relationship: Relationship,
+    meeting: Meeting,
+    meetings: Iterable[Meeting],
+    first_phase: str,
+    now: datetime,
+    grace: timedelta,
+) -> PhaseChange | None:
+    """After a "no" for ``meeting``: undo the phase engine's move out of the first phase if that meeting
+    caused it, i.e. the move was the engine's first-meeting move (the latest change) and no other meeting
+    counts as held between the pair entering the first phase and that move.  The pair goes back to the
+    first phase, with the change kept in the history (by the engine, at ``now``: the first phase's length
+    counts again from the move back); returns it (None: nothing to undo).  The caller commits (and
+    audits)."""
+    history = sorted(relationship.phase_history, key=lambda c: c.at)
+    if not history or relationship.phase == first_phase:
+        return None
+    move = history[-1]
+    if move.phase != relationship.phase or move.by_person_id is not None or move.reason != FIRST_MEETING_MOVE:
+        return None
+    if meeting.starts_at is None or meeting.starts_at > move.at:
+        return None
+    entered = [c.at for c in history[:-1] if c.phase == first_phase]
+    since = entered[-1] if entered else None
+    for other in meetings:
+        if other.id == meeting.id or other.starts_at is None or not counts_as_held(other, now, grace):
+            continue
+        if (since is None or other.starts_at >= since) and other.starts_at <= move.at:
+            return None
+    reason = f"meeting {meeting.id} did not take place: back to {first_phase}"
+    return set_phase(relationship, first_phase, None, reason, now)
 
 
 # -- the next date ----------------------------------------------------------------------------------

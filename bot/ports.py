@@ -10,7 +10,7 @@ members on their behalf, opens content with ``system_content(purpose)``; every s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -161,7 +161,13 @@ class ActivityReader(Protocol):
 
     def people(self) -> list[PersonFacts]: ...
     def relationships(self, *, include_ended: bool = False) -> list[RelationshipFacts]: ...
-    def held_meetings(self, *, since: datetime | None = None) -> list[HeldMeeting]: ...
+    def held_meetings(
+        self, *, since: datetime | None = None, now: datetime | None = None, grace: timedelta | None = None
+    ) -> list[HeldMeeting]:
+        """Meetings that count as held (``bot.meetings.counts_as_held``; with ``now`` and ``grace``,
+        unanswered confirmed ones past the grace too)."""
+        ...
+
     def ground_rules_agreed(self) -> set[int]:
         """Ids of relationships that have an agreed version of their ground rules."""
         ...

@@ -27,7 +27,10 @@ key                             meaning (default)
 ``protected_hours_per_month``   meeting hours a guide is expected to give each month (4)
 ``digest_weekday``              day of the guides' weekly digest (``monday``)
 ``digest_time``                 local time of the digest (``08:30``)
-``ground_rules_reminder``       how often a pair is reminded to review its ground rules (``12w``)
+``ground_rules_reminder``       how often a pair is reminded to review its ground rules, when their own
+                                ``review`` answer names no interval the bot can read (``12w``)
+``held_grace``                  how long after a confirmed meeting's end it counts as held when nobody
+                                has answered "did you meet?" (``72h``; at least ``1h``)
 ``ground_rule_defaults``        suggested answers for the ground-rule items: ``frequency``,
                                 ``duration``, ``mode``, ``who_schedules``, ``who_sets_agenda``,
                                 ``agenda_lead_time``, ``response_time``, ``cancellation_notice``,
@@ -160,6 +163,7 @@ class ProgrammeConfig:
     digest_weekday: int = 0
     digest_time: time = time(8, 30)
     ground_rules_reminder: timedelta = timedelta(weeks=12)
+    held_grace: timedelta = timedelta(hours=72)
     ground_rule_defaults: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_GROUND_RULES))
     max_text_length: int = 1000
     catalogue: Catalogue = field(default_factory=default_catalogue, repr=False)
@@ -273,6 +277,7 @@ SETTINGS = (
     "digest_weekday",
     "digest_time",
     "ground_rules_reminder",
+    "held_grace",
     "ground_rule_defaults",
     "max_text_length",
     "content",
@@ -344,6 +349,7 @@ class _Reader:
             ground_rules_reminder=self.take(
                 data, "ground_rules_reminder", _duration, d.ground_rules_reminder
             ),
+            held_grace=self.take(data, "held_grace", _held_grace, d.held_grace),
             ground_rule_defaults=self.take_ground_rules(data.get("ground_rule_defaults", {}), agenda_lead),
             max_text_length=self.take(
                 data, "max_text_length", _positive_int(" of characters"), d.max_text_length
@@ -533,6 +539,15 @@ def _duration(value: object) -> timedelta:
     length = parse_duration(value)
     if length <= timedelta(0):
         raise ValueError(f'expected a duration longer than zero, got "{value}"')
+    return length
+
+
+def _held_grace(value: object) -> timedelta:
+    length = _duration(value)
+    if length < timedelta(hours=1):
+        raise ValueError(
+            f'expected at least "1h" (the time members have to answer "did you meet?"), got "{value}"'
+        )
     return length
 
 

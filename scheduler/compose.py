@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.action_plan import is_overdue, owner_label
-from bot.agenda import PROMPTS, compiled_agenda, items_for
+from bot.agenda import compiled_agenda, items_for, preparation_prompts
 from bot.errors import NotFound, NotPermitted
 from bot.messages import Block, Button, Buttons, ButtonStyle, Fields, Message, Section, Text
 from bot.model import ActionItem, AgendaItem, GroundRules, Meeting, Person, Relationship
@@ -150,15 +150,19 @@ def agenda_request(
     meeting: Meeting,
     deadline: datetime,
     items_so_far: int,
+    *,
+    first: bool = False,
 ) -> Message:
+    """The mentee's reminder to prepare the agenda; before the pair's first meeting (``first``) the
+    questions fit a first meeting (no "since we last met")."""
     assert meeting.starts_at is not None
     when = show(meeting.starts_at, person.timezone)
     heading = programme.text("nudge.agenda_request.title", title=title(programme, rel, person.id), when=when)
     lines = [programme.text("nudge.agenda_request.body", deadline=show(deadline, person.timezone))]
+    if first:
+        lines.insert(0, programme.text("nudge.agenda_request.first"))
     lines += [
-        f"• {programme.text(f'agenda.prompt.{p}')}"
-        for p in PROMPTS
-        if programme.catalogue.has(f"agenda.prompt.{p}")
+        f"• {programme.text(key)}" for key in preparation_prompts(first=first) if programme.catalogue.has(key)
     ]
     if items_so_far:
         lines.append(programme.text("nudge.agenda_request.count", count=items_so_far))

@@ -5,7 +5,9 @@ separation (6 weeks) → closure (2 weeks).  The engine reads the list by positi
 names work the same way:
 
 * the **first** phase ends when the pair has held a meeting (since the phase began) and has agreed
-  ground rules, or when its length has passed, whichever comes first;
+  ground rules, or when its length has passed, whichever comes first.  "Held" is the one rule of
+  :func:`bot.meetings.counts_as_held` (a member said so, or nobody answered within ``held_grace``); a
+  later "no" for that meeting moves the pair back (:func:`bot.meetings.take_back_phase_move`);
 * a phase before the last open-ended one ends when its length has passed;
 * the phases **after** the last open-ended phase are anchored to the relationship's planned end: the last
   phase (closure) begins on the planned end date and each one before it begins its own length earlier
@@ -27,8 +29,8 @@ from datetime import date, datetime, timedelta
 
 from bot.errors import InvalidInput, NotFound, NotPermitted
 from bot.ground_rules import agreed
-from bot.meetings import ends_at
-from bot.model import AuditEvent, MeetingStatus, Person, PhaseChange
+from bot.meetings import FIRST_MEETING_MOVE, held_starts
+from bot.model import AuditEvent, Person, PhaseChange
 from bot.phases import set_phase as apply_phase
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
@@ -79,18 +81,11 @@ def current_state(facts: RelationshipFacts, programme: ProgrammeConfig) -> Phase
     return PhaseState(rel.phase, start, False)
 
 
-def met_since(facts: RelationshipFacts, since: datetime, now: datetime) -> datetime | None:
-    """When the pair first met at or after ``since`` (a meeting held, or confirmed and over), if they did."""
-    times = [
-        m.starts_at
-        for m in facts.meetings
-        if m.starts_at is not None
-        and m.starts_at >= since
-        and (
-            m.status == MeetingStatus.HELD
-            or (m.status == MeetingStatus.CONFIRMED and (end := ends_at(m)) is not None and end <= now)
-        )
-    ]
+def met_since(facts: RelationshipFacts, since: datetime, now: datetime, grace: timedelta) -> datetime | None:
+    """When the pair first met at or after ``since``, if they did: the start of the earliest meeting
+    that counts as held (:func:`bot.meetings.counts_as_held`: a member said so, or ``grace`` has passed
+    since a confirmed meeting's end with nobody answering)."""
+    times = [t for t in held_starts(facts.meetings, now, grace) if t >= since]
     if times:
         return min(times)
     if facts.last_met_at is not None and facts.last_met_at >= since:
@@ -133,9 +128,9 @@ def _next_move(
     open_index = max((j for j, p in enumerate(programme.phases) if p.length is None), default=-1)
     options: list[tuple[datetime, str, str]] = []
     if i == 0:
-        ready = _ready_at(facts, state.entered_at, now)
+        ready = _ready_at(facts, state.entered_at, now, programme)
         if ready is not None:
-            options.append((ready, names[1], "first meeting held and ground rules agreed"))
+            options.append((ready, names[1], FIRST_MEETING_MOVE))
     by_length = (
         (state.entered_at + spec.length, names[i + 1], f"{spec.name} phase length passed")
         if spec.length is not None
@@ -157,11 +152,16 @@ def _next_move(
     return min(options) if options else None
 
 
-def _ready_at(facts: RelationshipFacts, since: datetime, now: datetime) -> datetime | None:
+def _ready_at(
+    facts: RelationshipFacts, since: datetime, now: datetime, programme: ProgrammeConfig
+) -> datetime | None:
+    """When the first phase is done: ground rules agreed and a meeting since it began that counts as
+    held.  A meeting nobody has answered for counts only once the programme's ``held_grace`` has passed
+    (the planner wakes the relationship then), so it is a member's "yes" that normally moves the pair."""
     rules = agreed(list(facts.rules))
     if rules is None or rules.agreed_at is None:
         return None
-    met = met_since(facts, since, now)
+    met = met_since(facts, since, now, programme.held_grace)
     if met is None:
         return None
     return max(met, rules.agreed_at, since)

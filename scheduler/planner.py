@@ -33,9 +33,16 @@ from datetime import date, datetime, time, timedelta
 from bot.action_plan import open_items
 from bot.agenda import agenda_setters, is_peer_relationship
 from bot.followup import did_you_meet_message
+from bot.ground_rules import (
+    ReviewPeriod,
+    agreed,
+    pending,
+    responsible_for_scheduling,
+    review_period,
+    waiting_for,
+)
 from bot.ground_rules import agenda_lead as agenda_lead_of
-from bot.ground_rules import agreed, pending, responsible_for_scheduling, waiting_for
-from bot.meetings import ends_at
+from bot.meetings import counts_as_held, ends_at, held_becomes_due, held_starts
 from bot.messages import Message
 from bot.model import (
     ActionItem,
@@ -387,12 +394,12 @@ class _RelContext:
                         build,
                     )
             return
-        if not self.gated(GROUND_RULES_REVIEW) or self.rules.agreed_at is None:
+        if self.rules.agreed_at is None or not self.reviews_agreement():
             return
-        interval = self.programme.ground_rules_reminder
+        period = review_period(self.rules, self.programme)
         anchor = self.rules.agreed_at
-        for n in _occurrences(anchor, interval, self.now):
-            at = anchor + n * interval
+        for n in _review_occurrences(anchor, period, self.now):
+            at = period.after(anchor, n)
             for person in self.members:
                 build = functools.partial(
                     compose.ground_rules_review, self.programme, self.rel, person, self.rules
@@ -405,22 +412,37 @@ class _RelContext:
                     build,
                 )
 
+    def reviews_agreement(self) -> bool:
+        """The pair's agreement is reviewed at the interval they agreed in every phase of a running
+        relationship but the last (closure: the pair is ending, not renewing), or wherever the programme
+        lists ``ground_rules_review``.  A person's opt-out still counts (``offer``)."""
+        last = self.programme.phase_names()[-1]
+        return self.gated(GROUND_RULES_REVIEW) or self.phase != last
+
     # -- rhythm: the cadence nudge and the stall alert -----------------------------------------------------
     def last_met(self) -> datetime | None:
-        """The start of the latest meeting that happened (held, or confirmed and over)."""
+        """The start of the latest meeting that counts as held (``bot.meetings.counts_as_held``)."""
         found = [self.f.last_met_at] if self.f.last_met_at is not None else []
-        for m in self.f.meetings:
-            if m.starts_at is None:
-                continue
-            over = (end := ends_at(m)) is not None and end <= self.now
-            if m.status == MeetingStatus.HELD or (m.status == MeetingStatus.CONFIRMED and over):
-                found.append(m.starts_at)
+        found += held_starts(self.f.meetings, self.now, self.programme.held_grace)
         return max(found) if found else None
+
+    def meetings_held(self) -> int:
+        """How many meetings count as held: those a member recorded, and confirmed ones past the grace."""
+        grace = self.programme.held_grace
+        unanswered = [m for m in self.f.meetings if m.status == MeetingStatus.CONFIRMED]
+        return self.f.meetings_held + sum(1 for m in unanswered if counts_as_held(m, self.now, grace))
 
     def rhythm(self) -> None:
         rhythm = cadence_of(self.rules, self.rel)
+        grace = self.programme.held_grace
+        # booked: a confirmed meeting ahead, or one that is over and waiting for "did you meet?" (it is
+        # not held yet, and not missed: no "time to book" nudge or stall alert while the pair can answer)
         booked = any(
-            (m.status == MeetingStatus.CONFIRMED and m.starts_at is not None and m.starts_at > self.now)
+            (
+                m.status == MeetingStatus.CONFIRMED
+                and m.starts_at is not None
+                and not counts_as_held(m, self.now, grace)
+            )
             or (m.status == MeetingStatus.PROPOSED and m.created_at >= self.now - rhythm)
             for m in self.f.meetings
         )
@@ -455,19 +477,29 @@ class _RelContext:
                 names=tuple(p.name for p in self.members),
                 last_met_on=last.astimezone(zone).date() if last is not None else None,
                 started_on=self.rel.started_on,
-                meetings_held=self.f.meetings_held,
+                meetings_held=self.meetings_held(),
             )
             self.p.alerts.append(StallAlert(line, window, stall_on))
 
     # -- meetings: agenda request, compiled agenda, "did you meet?" ----------------------------------------
     def meetings(self) -> None:
+        """Before every confirmed meeting (the first included, in any phase): the agenda request to
+        whoever sets the agenda and the compiled agenda to the guides; after it, "did you meet?".  These
+        are tied to meetings, not to phase families; a person's opt-out of a kind still counts."""
         lead = agenda_lead_of(self.rules, self.programme)
+        never_met = self.last_met() is None
+        confirmed = [m for m in self.f.meetings if m.status == MeetingStatus.CONFIRMED and m.starts_at]
         for m in self.f.meetings:
             if m.status != MeetingStatus.CONFIRMED or m.starts_at is None or m.id is None:
                 continue
             ref = f"{m.id}.{m.sequence}"
-            if m.starts_at > self.now and self.gated(AGENDA_REQUEST):
-                self._agenda(m, ref, lead)
+            if m.starts_at > self.now:
+                # the pair's first meeting: they never met, and nothing confirmed comes before it
+                first = never_met and not any(o.starts_at < m.starts_at for o in confirmed if o.starts_at)
+                self._agenda(m, ref, lead, first)
+            held_at = held_becomes_due(m, self.programme.held_grace)
+            if held_at is not None and held_at > self.now:
+                self.p.wake([self.f.id], held_at)  # an unanswered meeting starts to count as held then
             end = ends_at(m) or m.starts_at
             for person in self.members:
                 build = functools.partial(did_you_meet_message, self.programme, self.rel, m, person)
@@ -480,13 +512,13 @@ class _RelContext:
                     expires=end + FOLLOWUP.grace,
                 )
 
-    def _agenda(self, m: Meeting, ref: str, lead: timedelta) -> None:
+    def _agenda(self, m: Meeting, ref: str, lead: timedelta, first: bool) -> None:
         assert m.starts_at is not None
         deadline = m.starts_at - lead
         count = compose.agenda_count(self.f, m)
         for person in agenda_setters(self.rel, compose.rules_items(self.rules)):
             build = functools.partial(
-                compose.agenda_request, self.programme, self.rel, person, m, deadline, count
+                compose.agenda_request, self.programme, self.rel, person, m, deadline, count, first=first
             )
             due = release(deadline - AGENDA_REQUEST_BEFORE_DEADLINE, person, self.programme, routine=False)
             self.offer(
@@ -618,6 +650,15 @@ def _occurrences(anchor: datetime, interval: timedelta, now: datetime) -> list[i
     """The numbers of the current (latest at or before ``now``) and the next periodic occurrence."""
     k = int((now - anchor) / interval) if now >= anchor else 0
     return [n for n in (k, k + 1) if n >= 1]
+
+
+def _review_occurrences(anchor: datetime, period: ReviewPeriod, now: datetime) -> list[int]:
+    """Like :func:`_occurrences`, for a calendar period: the latest review at or before ``now``, and the
+    next one."""
+    n = 0
+    while period.after(anchor, n + 1) <= now:
+        n += 1
+    return [k for k in (n, n + 1) if k >= 1]
 
 
 def _latest_change_at(f: RelationshipFacts) -> datetime | None:

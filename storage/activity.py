@@ -8,7 +8,7 @@ SQL these methods send and fails if one of those columns appears in it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
@@ -23,10 +23,12 @@ from bot.activity import (
     PersonFacts,
     RelationshipFacts,
 )
+from bot.meetings import counts_as_held
 from bot.model import (
     ActionStatus,
     AgreementStatus,
     DeliveryStatus,
+    Meeting,
     MeetingStatus,
     RelationshipStatus,
 )
@@ -115,17 +117,38 @@ class SqlActivityReader:
             for rid, kind, fmt, phase, status, started_on, cadence, planned_end in rows
         ]
 
-    def held_meetings(self, *, since: datetime | None = None) -> list[HeldMeeting]:
+    def held_meetings(
+        self, *, since: datetime | None = None, now: datetime | None = None, grace: timedelta | None = None
+    ) -> list[HeldMeeting]:
+        """Meetings that count as held, by the one rule of :func:`bot.meetings.counts_as_held`: those a
+        member recorded as held and, given ``now`` and ``grace``, confirmed ones nobody answered for
+        within ``grace`` of their end."""
         mt = tables.meetings
         minutes = func.coalesce(mt.c.held_minutes, mt.c.duration_minutes)
+        statuses = [MeetingStatus.HELD.value]
+        if now is not None and grace is not None:
+            statuses.append(MeetingStatus.CONFIRMED.value)
         stmt = (
-            select(mt.c.relationship_id, mt.c.starts_at, minutes)
-            .where(mt.c.status == MeetingStatus.HELD, mt.c.starts_at.is_not(None))
+            select(mt.c.relationship_id, mt.c.starts_at, minutes, mt.c.status, mt.c.duration_minutes)
+            .where(mt.c.status.in_(statuses), mt.c.starts_at.is_not(None))
             .order_by(mt.c.starts_at, mt.c.id)
         )
         if since is not None:
             stmt = stmt.where(mt.c.starts_at >= since)
-        return [HeldMeeting(int(rid), at, int(mins or 0)) for rid, at, mins in self.session.execute(stmt)]
+        if now is not None:
+            stmt = stmt.where(mt.c.starts_at <= now)
+        found: list[HeldMeeting] = []
+        for rid, at, mins, status, duration in self.session.execute(stmt):
+            if status != MeetingStatus.HELD.value:
+                assert now is not None and grace is not None
+                probe = Meeting(
+                    relationship_id=int(rid), status=MeetingStatus(status), scheduled_by=0,
+                    created_at=at, starts_at=_aware(at), duration_minutes=int(duration),
+                )  # fmt: skip
+                if not counts_as_held(probe, now, grace):
+                    continue
+            found.append(HeldMeeting(int(rid), at, int(mins or 0)))
+        return found
 
     def ground_rules_agreed(self) -> set[int]:
         g = tables.ground_rules
@@ -198,3 +221,8 @@ class SqlActivityReader:
     def _fact(row: Any) -> DeliveryFact:
         did, pid, kind, status, due_at, error = row
         return DeliveryFact(int(did), int(pid), str(kind), str(status), due_at, str(error or "")[:MAX_ERROR])
+
+
+def _aware(at: datetime) -> datetime:
+    """SQLite hands back naive datetimes (stored as UTC)."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

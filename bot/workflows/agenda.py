@@ -22,6 +22,7 @@ from bot import agenda as rules
 from bot.command_args import split_number, split_relationship
 from bot.context import Context
 from bot.errors import InvalidInput, NotPermitted, StaleAction
+from bot.meetings import held_starts
 from bot.messages import Button, Buttons, ButtonStyle, Form, Input, InputKind, Option, Reply, Section, Text
 from bot.model import AgendaItem, AgendaStatus, Relationship, RelationshipStatus
 from bot.routing import ActionHandler, CommandHandler, Router
@@ -76,15 +77,26 @@ def _item_text(ctx: Context, raw: str | None) -> str:
     return clean_text(raw, ctx.text("agenda.field.item"), _limit(ctx))
 
 
-def _prompt_options(ctx: Context) -> tuple[Option, ...]:
+def _never_met(ctx: Context, rel: Relationship) -> bool:
+    return not held_starts(ctx.content().meetings(_rid(rel)), ctx.now(), ctx.programme.held_grace)
+
+
+def _prompt_options(ctx: Context, *, first: bool = False) -> tuple[Option, ...]:
+    """The topics an item can be filed under; before a first meeting there is no "since we last met"
+    and no "from last time"."""
     return (
-        *(Option(p, ctx.text(f"agenda.prompt_short.{p}")) for p in rules.PROMPTS),
+        *(
+            Option(p, ctx.text(f"agenda.prompt_short.{p}"))
+            for p in rules.PROMPTS
+            if not (first and p in rules.LOOKING_BACK)
+        ),
         Option(rules.OWN_TOPIC, ctx.text("agenda.prompt_short.own")),
     )
 
 
-def _prompts_help(ctx: Context) -> Section:
-    body = "\n".join(f"• {ctx.text(f'agenda.prompt.{p}')}" for p in rules.PROMPTS)
+def _prompts_help(ctx: Context, rel: Relationship) -> Section:
+    """The preparation questions; before the pair ever met, the first-meeting ones."""
+    body = "\n".join(f"• {ctx.text(key)}" for key in rules.preparation_prompts(first=_never_met(ctx, rel)))
     return Section(ctx.text("agenda.prompts_title"), body)
 
 
@@ -104,7 +116,7 @@ def show_agenda(ctx: Context, rel: Relationship) -> Reply:
     if view.to_review:
         reply.say(*_review_blocks(ctx, rel, view))
     reply.say(
-        _prompts_help(ctx),
+        _prompts_help(ctx, rel),
         Buttons(
             (Button(ctx.text("agenda.button.add"), "agenda.form", {"r": str(rid)}, ButtonStyle.PRIMARY),)
         ),
@@ -138,6 +150,7 @@ def _after_change(ctx: Context, rel: Relationship, key: str, **values: object) -
 
 
 def _add_form(ctx: Context, rel: Relationship, version: int) -> Form:
+    options = _prompt_options(ctx, first=_never_met(ctx, rel))
     return Form(
         form_id="agenda.add",
         title=ctx.text("agenda.form.add_title"),
@@ -147,8 +160,8 @@ def _add_form(ctx: Context, rel: Relationship, version: int) -> Form:
                 "prompt",
                 ctx.text("agenda.form.prompt"),
                 InputKind.CHOICE,
-                value=rules.PROMPTS[0],
-                options=_prompt_options(ctx),
+                value=options[0].value,
+                options=options,
             ),
             Input(
                 "text",
@@ -278,7 +291,7 @@ def register(router: Router) -> None:
     def open_add_form(ctx: Context, rel: Relationship) -> Reply:
         _require_setter(ctx, rel)
         conv = ctx.start(ADD_FLOW, "form", r=rel.id)
-        return Reply().say(_prompts_help(ctx), _add_form(ctx, rel, conv.version))
+        return Reply().say(_prompts_help(ctx, rel), _add_form(ctx, rel, conv.version))
 
     @router.action("agenda.form")
     def agenda_form(ctx: Context, values: dict[str, str]) -> Reply:

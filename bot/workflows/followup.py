@@ -81,20 +81,26 @@ def register(router: Router) -> None:
         return moved(ctx, meeting, rel)
 
 
-def _check_open(ctx: Context, meeting: Meeting) -> None:
-    """The first answer counts: a meeting already recorded (or not yet due) is refused, specifically."""
-    if meeting.status in (MeetingStatus.HELD, MeetingStatus.MISSED, MeetingStatus.CANCELLED):
+def _check_open(ctx: Context, meeting: Meeting, answer: MeetingStatus | None = None) -> None:
+    """A meeting not yet due, cancelled, or already recorded with this same ``answer`` is refused,
+    specifically.  The other answer corrects the record: "no" after "yes" takes the meeting back (and
+    any phase move it caused), "yes" after "no" records it as held after all.  Moving it needs a
+    meeting still waiting for its answer."""
+    recorded = (MeetingStatus.HELD, MeetingStatus.MISSED)
+    if meeting.status == MeetingStatus.CANCELLED or (
+        meeting.status in recorded and answer in (None, meeting.status)
+    ):
         raise StaleAction(
             "followup.error.already", id=meeting.id, status=ctx.text(f"meeting.status.{meeting.status}")
         )
-    if meeting.status != MeetingStatus.CONFIRMED or meeting.starts_at is None:
+    if meeting.status not in (MeetingStatus.CONFIRMED, *recorded) or meeting.starts_at is None:
         raise StaleAction("meeting.error.not_confirmed", id=meeting.id)
     if meeting.starts_at > ctx.now():
         raise InvalidInput("followup.error.not_yet")
 
 
 def minutes_form(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
-    _check_open(ctx, meeting)
+    _check_open(ctx, meeting, MeetingStatus.HELD)
     conv = ctx.start(FLOW, "minutes", m=meeting.id)
     form = refilled(_form(ctx, meeting, conv.version), {"minutes": str(meeting.duration_minutes)})
     return Reply().say(form, summary=form.title)
@@ -114,7 +120,7 @@ def _form(ctx: Context, meeting: Meeting, version: int) -> Form:
 
 
 def held(ctx: Context, meeting: Meeting, rel: Relationship, minutes: int) -> Reply:
-    _check_open(ctx, meeting)
+    _check_open(ctx, meeting, MeetingStatus.HELD)
     meetings.record_held(meeting, minutes, ctx.now())
     ctx.audit("meeting.held", f"meeting:{meeting.id}", minutes=minutes)
     assert rel.id is not None and meeting.id is not None
@@ -151,9 +157,11 @@ def held(ctx: Context, meeting: Meeting, rel: Relationship, minutes: int) -> Rep
 
 
 def missed(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
-    _check_open(ctx, meeting)
+    _check_open(ctx, meeting, MeetingStatus.MISSED)
+    was = meeting.status
     meetings.record_missed(meeting, ctx.now())
-    ctx.audit("meeting.missed", f"meeting:{meeting.id}")
+    ctx.audit("meeting.missed", f"meeting:{meeting.id}", was=str(was))
+    _take_back_phase_move(ctx, meeting, rel)
     schedule = Buttons((Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)}),))
     reply = Reply(replace=True).say(Text(ctx.text("followup.missed.reply", id=meeting.id)), schedule)
     for person in rel.others(ctx.person_id):
@@ -178,6 +186,23 @@ def missed(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
 def moved(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
     _check_open(ctx, meeting)
     return times_form(ctx, rel, "move", meeting)
+
+
+def _take_back_phase_move(ctx: Context, meeting: Meeting, rel: Relationship) -> None:
+    """A meeting that did not happen cannot have ended the first phase: undo the move it caused."""
+    assert rel.id is not None
+    relationship = ctx.uow.relationships.get(rel.id) or rel
+    before = relationship.phase
+    first = ctx.programme.phase_names()[0]
+    change = meetings.take_back_phase_move(
+        relationship, meeting, ctx.content().meetings(rel.id), first, ctx.now(), ctx.programme.held_grace
+    )
+    if change is not None:
+        ctx.audit(
+            "relationship.phase",
+            f"relationship:{rel.id}",
+            **{"from": before, "to": change.phase, "reason": change.reason},
+        )
 
 
 ANSWER_HANDLERS = {"missed": missed, "moved": moved, "held": minutes_form}

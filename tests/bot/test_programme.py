@@ -365,3 +365,12 @@ def test_programme_from_mapping_needs_no_file() -> None:
     assert p.daily_nudge_cap == 1
     with pytest.raises(ConfigError, match=r"^inline: daily_nudge_cap: expected a positive whole number"):
         programme_from_mapping({"name": "Inline", "daily_nudge_cap": "one"}, source="inline")
+
+
+def test_held_grace_is_read_and_checked(tmp_path: Path) -> None:
+    assert ProgrammeConfig.default().held_grace == timedelta(hours=72)
+    assert load_programme(write(tmp_path, "name: X\nheld_grace: 2d\n")).held_grace == timedelta(days=2)
+    found = problems_of(tmp_path, "name: X\nheld_grace: 30m\n")
+    assert found["programme.yaml: held_grace"].startswith('expected at least "1h"')
+    found = problems_of(tmp_path, "name: X\nheld_grace: three days\n")
+    assert found["programme.yaml: held_grace"].startswith('expected a duration like "8w"')

@@ -21,7 +21,9 @@ EXPECTED = [
     ("Maria", "weekly_digest", "Mon 2026-03-02 08:30"),
     ("Maria", "onboarding", "Mon 2026-03-02 09:00"),
     ("Eli", "first_meeting", "Wed 2026-03-04 09:00"),  # the mentee books, by the default ground rule
-    # (no agenda request for the first meeting: the initiation phase does not list agenda nudges)
+    # the first meeting gets its agenda too, whatever the phase: a day before the agenda is due (48h lead)
+    ("Eli", "agenda_request", "Sat 2026-03-07 15:00"),  # meeting-bound: weekend or not
+    ("Maria", "agenda_compiled", "Sun 2026-03-08 11:00"),  # 48h before; New York moved to summer time at 2:00
     ("Eli", "ground_rules_reminder", "Mon 2026-03-09 09:00"),
     ("Maria", "weekly_digest", "Mon 2026-03-09 08:30"),  # New York is on summer time: 12:30 UTC, not 13:30
     ("Maria", "ground_rules_reminder", "Mon 2026-03-09 09:00"),
@@ -73,7 +75,7 @@ def walk(w: World) -> dict[int, tuple[str, str]]:
     w.agree_rules(rid, eli, [maria], frequency="every 2 weeks")
     w.action(rid, eli, "Draft my learning goals", date(2026, 3, 20))
     w.run_until(w.at("2026-03-25 10:00"))
-    w.meeting(rid, w.at("2026-04-02 14:00", LONDON), by=eli)  # never recorded as held: it still counts
+    w.meeting(rid, w.at("2026-04-02 14:00", LONDON), by=eli)  # unanswered: held after held_grace
     w.run_until(w.at("2026-06-01 00:00"))
     return {maria: ("Maria", NEW_YORK), eli: ("Eli", LONDON), cora: ("Cora", LONDON)}
 

@@ -50,9 +50,10 @@ def test_mentee_builds_the_agenda_and_the_guide_reads_it_compiled(
     mentee = session(pair.mentee.email)
     mentee.send("agenda")
     shown = mentee.text()
-    # the four preparation prompts help the mentee get ready
-    assert "What has happened since we last met?" in shown
-    assert "What would make this meeting worthwhile for you?" in shown
+    # the four preparation prompts help the mentee get ready; they have never met: the first-meeting ones
+    assert "What has happened since we last met?" not in shown
+    assert "What do you hope to get from this mentoring relationship" in shown
+    assert "What would make this first meeting worthwhile for you?" in shown
     assert "not booked yet" not in shown and "Thu 5 Mar 2026, 09:00 GMT" in shown
 
     mentee.send("agenda add How to prepare for the ward rotation")
@@ -60,6 +61,7 @@ def test_mentee_builds_the_agenda_and_the_guide_reads_it_compiled(
     mentee.press("Add an item")
     form = mentee.last_form()
     assert form is not None and {o.value for o in form.inputs[0].options} >= {"hardest_now", "own"}
+    assert "since_last" not in {o.value for o in form.inputs[0].options}  # nothing to look back on yet
     mentee.submit({"prompt": "hardest_now", "text": "Presenting at the case conference"})
     assert "Added as item 2" in mentee.text()
     assert "2. Hardest thing right now: Presenting at the case conference" in mentee.text()
