@@ -6,7 +6,8 @@ It answers the methods ``serve`` uses -- ``auth.test``, ``users.info``, ``users.
 ``users.lookupByEmail``, ``conversations.open``, ``chat.postMessage`` -- for any user id, and counts every
 message posted, per DM channel (``D`` + the user id; a post to the user id lands there, as on Slack).
 The workspace's directory (who ``users.list`` and ``users.lookupByEmail`` know) is ``users.emails``.
-Every call's time is kept per method (``calls``), so a test can check Slack's per-minute tiers. It can misbehave on ``chat.postMessage`` the way a platform under load
+Every call's time is kept per method (``calls``), so a test can check Slack's per-minute tiers.
+It can misbehave on ``chat.postMessage`` the way a platform under load
 does (:class:`Chaos`): 429 with a ``Retry-After``, and 5xx answers, some of them *after* the message was
 posted (the platform did deliver, but the bot cannot know). Those are counted separately as
 ``ghosts``: the only messages a person may rightly receive twice.
