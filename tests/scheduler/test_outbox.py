@@ -9,7 +9,6 @@ import uuid
 from collections import Counter
 from datetime import timedelta
 
-import pytest
 from scheduler_world import RecordingSender, World
 from sqlalchemy import Engine, text
 
