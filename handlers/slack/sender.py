@@ -72,7 +72,9 @@ class SlackSender:
         close: Callable[[], Awaitable[None]],
         count_error: Callable[[str], None] = lambda kind: None,
         rate_limit: RateLimit | None = None,
+        locate: Callable[[Person], Awaitable[ChatIdentity]] | None = None,
     ) -> None:
+        self._locate = locate
         if rate_limit is not None:
             self.rate_limit = rate_limit
         self._client_for = client_for
@@ -84,6 +86,13 @@ class SlackSender:
     async def aclose(self) -> None:
         """Close the HTTP session (the dispatcher calls this on shutdown and after ``mentorbot tick``)."""
         await self._close()
+
+    async def locate(self, person: Person) -> ChatIdentity:
+        """Find (and link) a person who has no identity yet by their e-mail (``handlers.slack.linker``);
+        the dispatcher asks when a delivery finds no way to reach them. NotReachable with the reason."""
+        if self._locate is None:
+            raise NotReachable("Slack cannot look people up here", no_identity=True)
+        return await self._locate(person)
 
     def rate_key(self, identity: ChatIdentity) -> str:
         # one DM channel per (workspace, user): the key Slack limits postings on
