@@ -78,6 +78,7 @@ class Linker:
         self._found: dict[str, tuple[float, Sender]] = {}  # email -> (when, the Slack user), linked
         self._directory: dict[str, tuple[float, dict[str, Sender]]] = {}  # team -> (read at, by email)
         self._last_call: dict[str, float] = {}  # method -> when it was last called
+        self._pass: asyncio.Future[int] | None = None  # the pass send-time look-ups share
 
     # -- the passes ------------------------------------------------------------------------------------
     async def run_once(self) -> int:
@@ -98,25 +99,31 @@ class Linker:
 
     async def locate(self, person: Person) -> ChatIdentity:
         """The Slack identity of ``person``, who has none yet: found (and linked) now, or NotReachable
-        with the reason coordinators see.  Concurrent calls share one pass."""
+        with the reason coordinators see.  Concurrent calls share one pass, which runs on even when a
+        caller stops waiting (its links are not lost halfway)."""
         email = person.email.strip().lower()
-        async with self._lock:
-            found = self._recent(self._found, email, self.DIRECTORY_FRESH_SECONDS)
-            if found is None and self._recent(self._misses, email, self.RECHECK_SECONDS) is None:
-                try:
-                    await self._run()
-                except Exception as exc:  # Slack could not be asked; the delivery comes back later
-                    log.warning("Slack: could not look people up by e-mail: %s", _describe(exc))
-                    raise NotReachable(
-                        f"Slack could not be asked who they are ({_describe(exc)})", no_identity=True
-                    ) from exc
-                found = self._recent(self._found, email, self.DIRECTORY_FRESH_SECONDS)
-            if found is not None:
-                return ChatIdentity(
-                    platform="slack", external_id=found.external_id, workspace=found.workspace
-                )
-            miss = self._misses.get(email)
+        for _ in range(2):  # a pass already under way may have started before this person was added
+            if self._recent(self._found, email, self.DIRECTORY_FRESH_SECONDS) is not None:
+                break
+            if self._recent(self._misses, email, self.RECHECK_SECONDS) is not None:
+                break
+            try:
+                await asyncio.shield(self._shared_pass())
+            except Exception as exc:  # Slack could not be asked; the delivery comes back later
+                log.warning("Slack: could not look people up by e-mail: %s", _describe(exc))
+                raise NotReachable(
+                    f"Slack could not be asked who they are ({_describe(exc)})", no_identity=True
+                ) from exc
+        found = self._recent(self._found, email, self.DIRECTORY_FRESH_SECONDS)
+        if found is not None:
+            return ChatIdentity(platform="slack", external_id=found.external_id, workspace=found.workspace)
+        miss = self._misses.get(email)
         raise NotReachable(miss[1] if miss else NOT_FOUND, no_identity=True)
+
+    def _shared_pass(self) -> asyncio.Future[int]:
+        if self._pass is None or self._pass.done():
+            self._pass = asyncio.ensure_future(self.run_once())
+        return self._pass
 
     async def _run(self) -> int:
         wanted = await asyncio.to_thread(self.bot.unlinked, "slack")
@@ -135,12 +142,15 @@ class Linker:
             if left:
                 found.update(await self._find(team, client, left))
         now = self.monotonic()
-        linked = 0
         for email in due:
-            sender = found.get(email)
-            if sender is None:
+            if email not in found:
                 self._remember(self._misses, email, (now, NOT_FOUND))
-            elif await asyncio.to_thread(self.bot.link, sender):
+        senders = [found[e] for e in due if e in found]
+        done = await asyncio.to_thread(lambda: [self.bot.link(sender) for sender in senders])
+        linked = 0
+        for sender, ok in zip(senders, done, strict=True):
+            if ok:
+                email = (sender.email or "").lower()
                 self._misses.pop(email, None)
                 self._remember(self._found, email, (now, sender))
                 linked += 1
