@@ -1,5 +1,5 @@
 """How the scheduler is run: ``mentorbot tick`` for one pass at a chosen instant, and ``serve``'s in-process
-scheduler (APScheduler only triggers the passes). Also: people without a chat identity get their messages
+scheduler (APScheduler only triggers the passes). Also: console people (who used ``mentorbot chat``) get their messages
 on the console/log channel, and planning looks only at what is due."""
 
 from __future__ import annotations
