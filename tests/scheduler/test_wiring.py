@@ -1,6 +1,6 @@
 """How the scheduler is run: ``mentorbot tick`` for one pass at a chosen instant, and ``serve``'s in-process
-scheduler (APScheduler only triggers the passes). Also: console people (who used ``mentorbot chat``) get their messages
-on the console/log channel, and planning looks only at what is due."""
+scheduler (APScheduler only triggers the passes). Also: console people (who used ``mentorbot chat``) get
+their messages on the console/log channel, and planning looks only at what is due."""
 
 from __future__ import annotations
 
