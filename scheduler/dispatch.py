@@ -317,8 +317,8 @@ class Dispatcher:
         return None
 
     def route(self, person: Person, channel: str = "") -> _Route:
-        """The channel that reaches ``person`` with what is known now (no look-up); raises
-        :class:`_NoIdentity` when they have no identity at all, NotReachable otherwise."""
+        """The chat channel that reaches ``person`` with what is known now (no look-up); raises
+        :class:`_NoIdentity` when they have no chat identity, NotReachable otherwise."""
         if channel and channel != Platform.CONSOLE:
             identity = person.identity(channel)
             sender = self.senders.get(channel)
@@ -337,15 +337,12 @@ class Dispatcher:
         if chat:
             platforms = ", ".join(sorted({i.platform for i in chat}))
             raise NotReachable(f"{person.name} is on {platforms}, but no sender is configured for it")
-        console = person.identity(Platform.CONSOLE)
-        if console is not None:  # a console person: they used ``mentorbot chat``
-            sender = self.senders.get(Platform.CONSOLE.value) or self.console
-            return _Route(Platform.CONSOLE.value, sender, console)
         raise _NoIdentity(person)
 
     async def find_route(self, person: Person, channel: str = "") -> _Route:
-        """:meth:`route`, and for a person with no identity yet, a look-up on every platform that can
-        find people (Slack by e-mail); raises NotReachable with the reasons when none finds them."""
+        """:meth:`route`, and for a person with no chat identity yet, a look-up on every platform that
+        can find people (Slack by e-mail); then the console/log channel, for a console person only.
+        Raises NotReachable with the reasons when nothing reaches them."""
         try:
             return self.route(person, channel)
         except _NoIdentity:
@@ -364,6 +361,11 @@ class Dispatcher:
                 reasons.append(f"{platform}: still looking for them")
                 continue
             return _Route(platform, sender, identity)
+        console = person.identity(Platform.CONSOLE)
+        if console is not None:  # a console person (they used ``mentorbot chat``) not found elsewhere
+            return _Route(
+                Platform.CONSOLE.value, self.senders.get(Platform.CONSOLE.value) or self.console, console
+            )
         if not reasons:
             chat = sorted(p for p in self.senders if p != Platform.CONSOLE)
             reasons.append(

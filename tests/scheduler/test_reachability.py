@@ -119,3 +119,20 @@ def test_an_unlinked_person_waits_without_blocking_anyone_and_gets_the_message_o
     w.dispatch()
     assert rows(w)[nia] == [("sent", "slack", "")]
     assert [r.email for r in slack.received].count("n@example.org") == 1
+
+
+def test_someone_who_once_used_the_console_but_is_in_slack_gets_their_messages_on_slack(world: World) -> None:
+    w = world  # e.g. a coordinator once walked through the bot as them with ``mentorbot chat --as``
+    slack = Directory(w)
+    w.senders[Platform.SLACK.value] = slack
+    eli = w.person("e@example.org", "Eli Mentee")  # a console identity, no Slack one yet
+    cy = w.person("c@example.org", "Cy Console")  # a console identity, not in Slack
+    slack.members["e@example.org"] = "U0ELI"
+    queue(w, eli)
+    queue(w, cy)
+
+    w.tick()
+
+    assert [r.email for r in slack.received] == ["e@example.org"]
+    assert [r.email for r in w.console.received] == ["c@example.org"]
+    assert rows(w)[eli] == [("sent", "slack", "")]
