@@ -1,7 +1,8 @@
 """The console/log channel: how *console people* receive their messages.
 
-A console person is someone with a ``console`` identity: they talked to the bot with ``mentorbot chat``
-(which links them on their first line, as Slack and Teams do on a first message).  Their messages are
+A console person is someone with a ``console`` identity -- they talked to the bot with ``mentorbot chat``,
+which links them on their first line as Slack and Teams do on a first message -- and with no Slack or
+Teams account the bot knows or can find (a chat platform always comes first).  Their messages are
 recorded as sent on channel ``console`` (with the full message kept in the delivery row), and the log
 gets one line saying so -- without the text, because logs never carry what people wrote
 (``mentorbot.logs``).  ``mentorbot tick --show`` prints the text, for demos and for operators walking a

@@ -19,8 +19,8 @@ Channels (reachability)
     A person with no identity at all is looked for at send time: every configured sender that can find
     people (a ``locate`` coroutine, e.g. Slack by e-mail) is asked, and one that finds them links them
     (through ``MentorBot.link``) and the message goes out at once.  The console/log channel serves only
-    *console people*: those with a ``console`` identity, i.e. who used ``mentorbot chat``.  Nothing meant
-    for anyone else is ever printed and recorded as sent.
+    *console people*: those with a ``console`` identity (they used ``mentorbot chat``) whom no chat
+    platform knows or finds.  Nothing meant for anyone else is ever printed and recorded as sent.
 
 Unreachable is a state, not an end
     A delivery whose person cannot be reached is ``unreachable`` with the reason in ``last_error`` (what
