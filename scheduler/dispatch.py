@@ -369,8 +369,10 @@ class Dispatcher:
         if not reasons:
             chat = sorted(p for p in self.senders if p != Platform.CONSOLE)
             reasons.append(
-                "has no chat account linked yet"
-                + (f" and {', '.join(chat)} cannot look people up" if chat else " and no chat platform is on")
+                f"has no chat account linked yet: they have not opened the bot on {' or '.join(chat)}"
+                " (is the app installed for them?)"
+                if chat
+                else "has no chat account linked yet, and no chat platform is on"
             )
         raise NotReachable("; ".join(reasons), no_identity=True)
 

@@ -136,3 +136,19 @@ def test_someone_who_once_used_the_console_but_is_in_slack_gets_their_messages_o
     assert [r.email for r in slack.received] == ["e@example.org"]
     assert [r.email for r in w.console.received] == ["c@example.org"]
     assert rows(w)[eli] == [("sent", "slack", "")]
+
+
+def test_on_teams_someone_who_never_opened_the_app_is_reported_with_why(world: World) -> None:
+    w = world
+    w.senders[Platform.TEAMS.value] = RecordingSender(Platform.TEAMS.value, w.clock)  # cannot look people up
+    tia = w.person("t@example.org", "Tia Teams", platform=None)
+    queue(w, tia)
+
+    _, summary = w.tick()
+
+    assert summary.unreachable == 1
+    ((status, channel, why),) = rows(w)[tia]
+    assert (status, channel) == ("unreachable", "")
+    assert "not opened the bot on teams" in why and "installed" in why
+    with w.uow_factory() as uow:  # the coordinators' report shows the same reason
+        assert uow.activity.unreachable_reasons() == {tia: why}
