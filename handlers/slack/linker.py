@@ -31,6 +31,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import MentorBot
+from bot.errors import Unavailable
 from bot.messages import Sender
 from bot.model import ChatIdentity, Person
 from handlers.slack.web import call, error_code
@@ -93,6 +94,8 @@ class Linker:
         while True:
             try:
                 await self.run_once()
+            except Unavailable:
+                log.warning("Slack: the database is unavailable; looking people up again in a moment")
             except Exception:  # never let a lookup problem stop the server; try again next round
                 log.exception("Slack: looking up programme people by e-mail failed")
             await asyncio.sleep(self.INTERVAL_SECONDS)
