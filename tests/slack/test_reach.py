@@ -310,3 +310,33 @@ async def test_four_hundred_people_imported_at_once_are_each_welcomed_once_withi
     # dispatcher's, measured here in virtual seconds: the serve test above checks it in real time
     assert pace.now <= first.sent / 4 + 1  # at the workspace-wide pace (SLACK_SEND_RATE, 4 a second)
     assert fake_slack.violations == []
+
+
+async def test_a_429_on_users_list_is_waited_out_and_the_roster_still_linked(
+    engine: Engine,
+    uow_factory: SqlUnitOfWorkFactory,
+    clock: FixedClock,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+) -> None:
+    in_slack(fake_slack, 3)
+    for _ in range(2):  # slack_sdk waits out one itself; the linker the next, for its Retry-After
+        fake_slack.fail_next("users.list", 429, "ratelimited", {"Retry-After": "1"})
+    runtime = slack_runtime(engine, uow_factory, clock, fake_slack)
+    import_roster(uow_factory, runtime.programme, clock, *write_roster(tmp_path, 3))
+    channel = mounted(runtime)
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    channel.linker.sleep = sleep
+
+    summary = await run_tick(runtime)
+
+    assert 1.0 in waited  # the Retry-After Slack asked for
+    assert summary.dispatch.unreachable == 0 and summary.dispatch.by_platform == {
+        "slack": summary.dispatch.sent
+    }
+    assert len(slack_ids(uow_factory)) == 6
+    assert len(fake_slack.called("users.list")) == 3
