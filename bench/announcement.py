@@ -17,8 +17,9 @@ Scenarios (rows):
 * **as shipped, DM channels known**: Slack's published limits (1/s per channel, 300 a minute across the
   workspace, Tier 3 at 50 a minute) and the sender's shipped pacing (4 a second); every recipient has
   written to the bot since the server started, so their DM channels are known.
-* **as shipped, after a restart**: the same, with no DM channel known: each recipient costs a Tier 3
-  ``conversations.open`` first.
+* **as shipped, after a restart**: the same, with no DM channel known. The sender posts to the user id
+  (Slack opens the DM itself), so this costs no Tier 3 ``conversations.open`` any more; before, each
+  recipient cost one and a restart cut announcements to a fifth of their pace.
 
 Recipients have no quiet hours, so everything is due at once. Settings (environment):
 ``MENTORBOT_BENCH_ANNOUNCE_PEOPLE`` (2000), ``MENTORBOT_BENCH_ANNOUNCE_RATE`` (100),

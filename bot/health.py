@@ -95,9 +95,18 @@ class QuadrantGroup:
 
 @dataclass(frozen=True)
 class Unreachable:
+    """Someone the bot cannot reach now; their messages wait (``unreachable`` in the outbox) and are
+    tried again, at once when they are linked."""
+
     person_id: int
     name: str
     reason: str  # "no_identity" or "undeliverable"
+    detail: str = ""  # why, as the last attempt found: "not found in Slack by e-mail", "Teams: ..."
+
+    def says(self, say: Say) -> str:
+        """The reason as a coordinator reads it."""
+        text = say(f"coordinator.health.unreachable.{self.reason}")
+        return f"{text} ({self.detail})" if self.detail else text
 
 
 @dataclass(frozen=True)
@@ -231,7 +240,7 @@ def build_report(reader: ActivityReader, programme: ProgrammeConfig, now: dateti
             today,
         ),
         quadrants=quadrant_groups(reader.latest_checkins(since=now - 2 * programme.checkin_interval), people),
-        unreachable=_unreachable(people, reader.last_delivery_status()),
+        unreachable=_unreachable(people, reader.last_delivery_status(), reader.unreachable_reasons()),
         dead_letters=tuple(_dead(d, people) for d in reader.dead_letters()),
         protected_hours_per_month=programme.protected_hours_per_month,
     )
@@ -372,15 +381,18 @@ def _group(label: str, quadrants: list[str], min_group: int) -> QuadrantGroup:
     return QuadrantGroup(label, len(quadrants), tuple(ordered))
 
 
-def _unreachable(people: dict[int, PersonFacts], last_status: dict[int, str]) -> tuple[Unreachable, ...]:
+def _unreachable(
+    people: dict[int, PersonFacts], last_status: dict[int, str], reasons: dict[int, str]
+) -> tuple[Unreachable, ...]:
     out: list[Unreachable] = []
     for person in people.values():
         if not person.active or person.erased:
             continue
+        detail = reasons.get(person.id, "")
         if person.identities == 0:
-            out.append(Unreachable(person.id, person.name, "no_identity"))
+            out.append(Unreachable(person.id, person.name, "no_identity", detail))
         elif last_status.get(person.id) == DeliveryStatus.UNREACHABLE:
-            out.append(Unreachable(person.id, person.name, "undeliverable"))
+            out.append(Unreachable(person.id, person.name, "undeliverable", detail))
     return tuple(sorted(out, key=lambda u: (u.name.lower(), u.person_id)))
 
 
@@ -507,7 +519,7 @@ def report_tables(report: HealthReport, say: Say) -> list[Table]:
             "unreachable",
             say("coordinator.health.table.unreachable"),
             ("person", "reason"),
-            tuple((u.name, say(f"coordinator.health.unreachable.{u.reason}")) for u in report.unreachable),
+            tuple((u.name, u.says(say)) for u in report.unreachable),
         ),
         Table(
             "dead_letters",
@@ -650,10 +662,7 @@ def report_blocks(report: HealthReport, say: Say) -> tuple[Block, ...]:
         Section(
             say("coordinator.health.table.unreachable"),
             _lines(
-                [
-                    f"{u.name}: {say(f'coordinator.health.unreachable.{u.reason}')}"
-                    for u in report.unreachable
-                ],
+                [f"{u.name}: {u.says(say)}" for u in report.unreachable],
                 say,
             ),
         ),

@@ -184,6 +184,11 @@ class ActivityReader(Protocol):
         """Per person id, the status of their most recent delivery that reached a final state."""
         ...
 
+    def unreachable_reasons(self) -> dict[int, str]:
+        """Per person id whose most recent such delivery is unreachable: why (the platform's or the
+        dispatcher's reason, e.g. "not found in Slack by e-mail"; never what the message said)."""
+        ...
+
     def dead_letters(self, *, limit: int = 100) -> list[DeliveryFact]: ...
     def deliveries_keyed(self, prefix: str) -> list[DeliveryFact]:
         """Deliveries whose dedupe key starts with ``prefix`` (e.g. one announcement's fan-out)."""

@@ -1,14 +1,16 @@
-"""The console/log channel: how people without a chat identity receive their messages.
+"""The console/log channel: how *console people* receive their messages.
 
-Someone in the roster who has never talked to the bot on Slack or Teams (and so has no identity there)
-is not left out: each of their messages is delivered on the console/log channel.  The outbox records it
-as sent on channel ``console`` (with the full message kept in the delivery row), and the log gets one
-line saying so -- without the text, because logs never carry what people wrote (``mentorbot.logs``).
-``mentorbot tick --show`` prints the text of these messages, for demos and for operators who relay
-them by hand.  ``mentorbot chat`` users have a ``console`` identity and are served the same way.
+A console person is someone with a ``console`` identity -- they talked to the bot with ``mentorbot chat``,
+which links them on their first line as Slack and Teams do on a first message -- and with no Slack or
+Teams account the bot knows or can find (a chat platform always comes first).  Their messages are
+recorded as sent on channel ``console`` (with the full message kept in the delivery row), and the log
+gets one line saying so -- without the text, because logs never carry what people wrote
+(``mentorbot.logs``).  ``mentorbot tick --show`` prints the text, for demos and for operators walking a
+pair through time.
 
-A person who *does* have a Slack or Teams identity is never routed here: if that platform's sender is
-not configured, the delivery is reported as unreachable instead (``scheduler.dispatch``).
+Nobody else is ever served here: a person with no identity at all is looked for on the chat platforms
+and, until found, their deliveries stay ``unreachable`` with the reason (``scheduler.dispatch``).  So a
+message meant for a Slack or Teams person is never printed and recorded as sent.
 """
 
 from __future__ import annotations
@@ -38,18 +40,10 @@ class ConsoleLogSender:
 
     async def send(self, person: Person, identity: ChatIdentity, message: Message) -> None:
         log.info(
-            "message for person %s delivered on the console/log channel (no chat identity)",
+            "message for person %s delivered on the console/log channel (a console person)",
             person.id,
             extra={"person_id": person.id, "channel": self.platform},
         )
         if self.sink is not None:
             self.sink(f"to {person.name} <{person.email}> (console):\n{render_message(message)}\n")
         self.delivered += 1
-
-
-def console_identity(person: Person) -> ChatIdentity:
-    """The console identity of a person without one: their e-mail address, as ``mentorbot chat`` uses."""
-    existing = person.identity(Platform.CONSOLE)
-    if existing is not None:
-        return existing
-    return ChatIdentity(platform=Platform.CONSOLE.value, external_id=person.email.strip().lower())

@@ -11,13 +11,24 @@ Claiming
     :attr:`Dispatcher.lease_margin` (to record the outcome) fits in what is left of the lease; otherwise
     the delivery is handed back.
 
-Channels
+Channels (reachability)
     ``senders`` maps a platform name to its :class:`~scheduler.sending.ChannelSender` (the composition
     root's ``Runtime.senders``: Slack and Teams register theirs when they mount).  A person is reached on
     the chat platform they used most recently whose sender is configured.  A person with a Slack or Teams
-    identity whose sender is *not* configured is reported ``unreachable`` (never silently dropped).  A
-    person with no chat identity at all is served by the console/log channel
-    (``scheduler.console_sender``).
+    identity whose sender is *not* configured is reported ``unreachable`` (never silently dropped).
+    A person with no identity at all is looked for at send time: every configured sender that can find
+    people (a ``locate`` coroutine, e.g. Slack by e-mail) is asked, and one that finds them links them
+    (through ``MentorBot.link``) and the message goes out at once.  The console/log channel serves only
+    *console people*: those with a ``console`` identity (they used ``mentorbot chat``) whom no chat
+    platform knows or finds.  Nothing meant for anyone else is ever printed and recorded as sent.
+
+Unreachable is a state, not an end
+    A delivery whose person cannot be reached is ``unreachable`` with the reason in ``last_error`` (what
+    coordinators see), and comes back on its own: after :attr:`Dispatcher.unreachable_retry` (5 minutes)
+    when the person has no identity yet, after :attr:`Dispatcher.refused_retry` (an hour) when their
+    platform refused them, and at once when they are linked (``storage.scheduling`` moves the due time of
+    their unreachable deliveries forward when an identity is stored).  These returns do not count as
+    failed attempts; the misfire policy (``expires_at``) still ends a message that is no longer useful.
 
 Respect, at the moment of sending
     A delivery past its ``expires_at`` (the misfire policy) is ``skipped``.  Nudges to a person who has
@@ -53,7 +64,7 @@ from bot.messages import Message
 from bot.model import ChatIdentity, DeliveryStatus, Person, Platform
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_from_dict
-from scheduler.console_sender import ConsoleLogSender, console_identity
+from scheduler.console_sender import ConsoleLogSender
 from scheduler.kinds import ROUTINE_KINDS, is_nudge
 from scheduler.localtime import local_date, release
 from scheduler.pacing import PlatformPacer
@@ -112,6 +123,8 @@ class Dispatcher:
         flush_every: float = 0.25,
         pacing_clock: Callable[[], float] = time.monotonic,
         pacing_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        unreachable_retry: timedelta = timedelta(minutes=5),
+        refused_retry: timedelta = timedelta(hours=1),
     ) -> None:
         """``pacing_clock`` and ``pacing_sleep`` measure and wait out the platforms' rate limits (real
         seconds); tests may give virtual ones."""
@@ -131,6 +144,8 @@ class Dispatcher:
         self.flush_every = flush_every
         self.pacing_clock = pacing_clock
         self.pacing_sleep = pacing_sleep
+        self.unreachable_retry = unreachable_retry
+        self.refused_retry = refused_retry
         self._pacers: dict[str, PlatformPacer] = {}
         self._in_send: set[asyncio.Task[store.Outcome]] = set()  # deliveries talking to a platform now
         self._stopping: asyncio.Event | None = None
@@ -302,7 +317,8 @@ class Dispatcher:
         return None
 
     def route(self, person: Person, channel: str = "") -> _Route:
-        """The channel that reaches ``person``; raises NotReachable (see the module docstring)."""
+        """The chat channel that reaches ``person`` with what is known now (no look-up); raises
+        :class:`_NoIdentity` when they have no chat identity, NotReachable otherwise."""
         if channel and channel != Platform.CONSOLE:
             identity = person.identity(channel)
             sender = self.senders.get(channel)
@@ -321,8 +337,44 @@ class Dispatcher:
         if chat:
             platforms = ", ".join(sorted({i.platform for i in chat}))
             raise NotReachable(f"{person.name} is on {platforms}, but no sender is configured for it")
-        console = self.senders.get(Platform.CONSOLE.value) or self.console
-        return _Route(Platform.CONSOLE.value, console, console_identity(person))
+        raise _NoIdentity(person)
+
+    async def find_route(self, person: Person, channel: str = "") -> _Route:
+        """:meth:`route`, and for a person with no chat identity yet, a look-up on every platform that
+        can find people (Slack by e-mail); then the console/log channel, for a console person only.
+        Raises NotReachable with the reasons when nothing reaches them."""
+        try:
+            return self.route(person, channel)
+        except _NoIdentity:
+            pass
+        reasons: list[str] = []
+        for platform, sender in sorted(self.senders.items()):
+            locate = getattr(sender, "locate", None)
+            if platform == Platform.CONSOLE or locate is None:
+                continue
+            try:
+                identity = await asyncio.wait_for(locate(person), self.send_timeout)
+            except NotReachable as exc:
+                reasons.append(str(exc))
+                continue
+            except TimeoutError:
+                reasons.append(f"{platform}: still looking for them")
+                continue
+            return _Route(platform, sender, identity)
+        console = person.identity(Platform.CONSOLE)
+        if console is not None:  # a console person (they used ``mentorbot chat``) not found elsewhere
+            return _Route(
+                Platform.CONSOLE.value, self.senders.get(Platform.CONSOLE.value) or self.console, console
+            )
+        if not reasons:
+            chat = sorted(p for p in self.senders if p != Platform.CONSOLE)
+            reasons.append(
+                f"has no chat account linked yet: they have not opened the bot on {' or '.join(chat)}"
+                " (is the app installed for them?)"
+                if chat
+                else "has no chat account linked yet, and no chat platform is on"
+            )
+        raise NotReachable("; ".join(reasons), no_identity=True)
 
     def pacer(self, platform: str, sender: ChannelSender) -> PlatformPacer:
         pacer = self._pacers.get(platform)
@@ -334,11 +386,12 @@ class Dispatcher:
 
     async def _deliver(self, item: store.Claimed, person: Person) -> store.Outcome:
         sending = False
+        route: _Route | None = None
         try:
             try:
-                route = self.route(person, item.channel)
+                route = await self.find_route(person, item.channel)
             except NotReachable as exc:
-                return self._outcome(item, DeliveryStatus.UNREACHABLE, str(exc))
+                return self._unreachable(item, exc)
             key = route.sender.rate_key(route.identity)
             pacer = self.pacer(route.platform, route.sender)
             await pacer.acquire(key)
@@ -369,7 +422,8 @@ class Dispatcher:
                 return self._retry(item, exc.reason, None)
             # the platform is pacing us, not refusing the message: wait exactly as long as it asked,
             # hold back the sends queued behind it, and do not count this against the attempts
-            self._pause(person, item, exc)
+            if route is not None:
+                self._pause(route, exc)
             later = self.clock.now() + timedelta(seconds=exc.retry_after)
             return self._outcome(
                 item, DeliveryStatus.FAILED, exc.reason, due_at=later, attempts=item.attempts - 1
@@ -377,7 +431,7 @@ class Dispatcher:
         except PermanentFailure as exc:
             return self._outcome(item, DeliveryStatus.DEAD, f"refused: {exc}")
         except NotReachable as exc:
-            return self._outcome(item, DeliveryStatus.UNREACHABLE, str(exc))
+            return self._unreachable(item, exc)
         except asyncio.CancelledError:
             if sending:
                 raise
@@ -392,15 +446,25 @@ class Dispatcher:
             item, DeliveryStatus.PENDING, _RELEASED, due_at=item.due_at, attempts=item.attempts - 1
         )
 
-    def _pause(self, person: Person, item: store.Claimed, exc: RetryLater) -> None:
-        with contextlib.suppress(NotReachable):
-            route = self.route(person, item.channel)
-            pacer = self.pacer(route.platform, route.sender)
-            assert exc.retry_after is not None
-            if exc.platform_wide:
-                pacer.shared.pause(exc.retry_after)
-            else:
-                pacer.key(route.sender.rate_key(route.identity)).pause(exc.retry_after)
+    def _pause(self, route: _Route, exc: RetryLater) -> None:
+        pacer = self.pacer(route.platform, route.sender)
+        assert exc.retry_after is not None
+        if exc.platform_wide:
+            pacer.shared.pause(exc.retry_after)
+        else:
+            pacer.key(route.sender.rate_key(route.identity)).pause(exc.retry_after)
+
+    def _unreachable(self, item: store.Claimed, exc: NotReachable) -> store.Outcome:
+        """Unreachable for now, with the reason for coordinators; tried again later (sooner when the
+        person has no identity yet, since linking may find them any minute), the attempt not counted."""
+        wait = self.unreachable_retry if getattr(exc, "no_identity", False) else self.refused_retry
+        return self._outcome(
+            item,
+            DeliveryStatus.UNREACHABLE,
+            str(exc),
+            due_at=self.clock.now() + wait,
+            attempts=item.attempts - 1,
+        )
 
     def _retry(self, item: store.Claimed, reason: str, retry_after: float | None) -> store.Outcome:
         if item.attempts >= self.max_attempts:
@@ -443,3 +507,10 @@ class Dispatcher:
 
 
 _RELEASED = "handed back unsent"
+
+
+class _NoIdentity(Exception):
+    """The person has no identity at all (not even a console one): look them up."""
+
+    def __init__(self, person: Person) -> None:
+        super().__init__(f"{person.name} has no chat identity")

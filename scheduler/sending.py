@@ -38,7 +38,12 @@ class PermanentFailure(SendError):
 
 class NotReachable(SendError):
     """The person cannot be reached on this channel (no identity, no Teams conversation reference,
-    app uninstalled). Shown to coordinators; never skipped silently."""
+    app uninstalled). Shown to coordinators with its reason; never skipped silently, and tried again
+    later. ``no_identity``: the person has no identity yet (linking may find them soon)."""
+
+    def __init__(self, reason: str, *, no_identity: bool = False) -> None:
+        super().__init__(reason)
+        self.no_identity = no_identity
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,10 @@ class ChannelSender(Protocol):
 
 # A sender that holds resources (an aiohttp session) may also define ``async def aclose(self) -> None``;
 # the dispatcher calls it when the scheduler shuts down (``serve``) or after ``mentorbot tick``.
+# A sender that can find people who never wrote to the bot (Slack: by e-mail) may also define
+# ``async def locate(self, person: Person) -> ChatIdentity``: it links the person (``MentorBot.link``) and
+# returns their new identity, or raises NotReachable(reason, no_identity=True). The dispatcher calls it
+# when a delivery's person has no identity at all.
 # Registration: each channel's mount function puts its sender in ``runtime.senders[platform]``
 # (``mentorbot.wiring.Runtime.senders``), synchronously, without needing the app to be started, because
 # ``mentorbot tick`` calls the same mount functions on an application it never starts.

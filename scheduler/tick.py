@@ -2,7 +2,8 @@
 
 The chat channels register their senders exactly as in ``serve``: their mount functions run on an
 application that is never started (no port is opened), so Slack and Teams deliveries go out from a tick
-too.  People without a chat identity get theirs on the console/log channel.
+too, and a person with no identity yet is looked up (Slack by e-mail) and linked at send time.  Only
+console people (who used ``mentorbot chat``) get theirs on the console/log channel.
 """
 
 from __future__ import annotations

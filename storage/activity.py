@@ -197,6 +197,22 @@ class SqlActivityReader:
         stmt = select(d.c.person_id, d.c.status).join(latest, latest.c.id == d.c.id)
         return {int(pid): str(status) for pid, status in self.session.execute(stmt)}
 
+    def unreachable_reasons(self) -> dict[int, str]:
+        d = tables.deliveries
+        final = d.c.status.in_([str(s) for s in FINAL_DELIVERY_STATES])
+        latest = (
+            select(d.c.person_id, func.max(d.c.id).label("id"))
+            .where(final)
+            .group_by(d.c.person_id)
+            .subquery()
+        )
+        stmt = (
+            select(d.c.person_id, d.c.last_error)
+            .join(latest, latest.c.id == d.c.id)
+            .where(d.c.status == DeliveryStatus.UNREACHABLE)
+        )
+        return {int(pid): str(error or "")[:MAX_ERROR] for pid, error in self.session.execute(stmt)}
+
     def dead_letters(self, *, limit: int = 100) -> list[DeliveryFact]:
         d = tables.deliveries
         stmt = (

@@ -34,6 +34,7 @@ from bot.model import (
     AgendaItem,
     AgendaStatus,
     AgreementStatus,
+    ChatIdentity,
     CheckIn,
     DeliveryStatus,
     GroundRules,
@@ -67,6 +68,7 @@ def install_review_marks() -> None:
 
 
 def _mark_touched_relationships(session: Session, _flush_context: Any) -> None:
+    _wake_unreachable(session)
     relationship_ids: set[int] = set()
     person_ids: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
@@ -87,6 +89,28 @@ def _mark_touched_relationships(session: Session, _flush_context: Any) -> None:
             person_ids.add(pid)
     if relationship_ids or person_ids:
         mark_for_review(session, relationship_ids, person_ids)
+
+
+def _wake_unreachable(session: Session) -> None:
+    """A person just got a chat identity (linked by e-mail, wrote for the first time, installed the
+    Teams app): what could not reach them before is due now, not at its next look a few minutes on."""
+    woken: dict[int, datetime] = {}
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, ChatIdentity) and obj.person_id is not None:
+            at = obj.updated_at or datetime.now(UTC)
+            woken[obj.person_id] = min(at, woken.get(obj.person_id, at))
+    d = tables.deliveries
+    for person_id, at in woken.items():
+        session.connection().execute(
+            update(d)
+            .where(
+                d.c.person_id == person_id,
+                d.c.status == DeliveryStatus.UNREACHABLE.value,
+                d.c.due_at > at,
+            )
+            .values(due_at=at)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def mark_for_review(
@@ -371,7 +395,9 @@ def write_reviews(session: Session, reviews: dict[int, datetime], seqs: dict[int
 
 # -- the outbox: claim, finish ----------------------------------------------------------------------------
 
-CLAIMABLE = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value)
+# unreachable deliveries come back too, at the due time the dispatcher gave them (a few minutes on), or
+# at once when the person is linked (``_wake_unreachable``): unreachable is a state, not an end
+CLAIMABLE = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value, DeliveryStatus.UNREACHABLE.value)
 
 
 @dataclass(frozen=True)

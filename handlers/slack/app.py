@@ -93,6 +93,8 @@ class SlackChannel:
 
         self.listeners = SlackListeners(bot, texts, self.directory, seen_first_time, self.count_error)
         self.listeners.register(self.app)
+        # people are linked by e-mail soon after they are added, and at send time (``mentorbot tick`` too)
+        self.linker = Linker(bot, self.workspaces)
         self.sender = SlackSender(
             self.client_for_workspace,
             texts,
@@ -100,12 +102,12 @@ class SlackChannel:
             self.close_session,
             self.count_error,
             RateLimit(per_second=SlackSender.rate_limit.per_second, global_per_second=config.send_rate),
+            locate=self.linker.locate,
         )
         self._sender_clients: dict[str, AsyncWebClient] = {}
         self._session: aiohttp.ClientSession | None = None
         self.socket_mode: AsyncSocketModeHandler | None = None
         self.engine = engine
-        self.linker = Linker(bot, self.workspaces)
         self._linking: asyncio.Task[None] | None = None
         self._team_id: str | None = None
 

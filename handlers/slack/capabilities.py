@@ -21,7 +21,9 @@ WEB_API_METHODS: dict[str, tuple[str, ...]] = {
     "conversations.open": ("im:write",),
     "conversations.history": ("im:history",),  # read back the message a form was opened from
     "users.info": ("users:read", "users:read.email"),  # email (first contact) and time zone
-    "users.lookupByEmail": ("users:read.email",),  # link programme people before they write to us
+    "users.lookupByEmail": ("users:read.email",),  # link a few programme people before they write to us
+    # link a whole roster in a few calls (Tier 2, 1,000 members a page); e-mails need users:read.email
+    "users.list": ("users:read", "users:read.email"),
     "views.open": (),
     "views.update": (),
     "views.publish": (),

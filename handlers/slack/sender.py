@@ -3,8 +3,9 @@
 The dispatcher paces and retries; this class only delivers one message and says how it went, as the
 contract in ``scheduler/sending.py`` asks: :class:`RetryLater` (429 with its Retry-After, 5xx, network
 trouble), :class:`NotReachable` (the person cannot be messaged: deactivated, app removed from the
-workspace) or :class:`PermanentFailure` (Slack refused the message itself). It writes nothing to the
-database; the DM channel ids it learns are kept in memory (cheap to look up again after a restart).
+workspace) or :class:`PermanentFailure` (Slack refused the message itself). It posts to the person's user
+id (Slack opens the DM itself); the DM channel ids Slack answers with are kept in memory for the
+interactive listeners. It writes nothing to the database.
 
 Its client deliberately has no rate-limit retry handler: waiting out a Retry-After inside ``send`` would
 hold up the dispatcher, which reschedules the delivery instead.
@@ -71,7 +72,9 @@ class SlackSender:
         close: Callable[[], Awaitable[None]],
         count_error: Callable[[str], None] = lambda kind: None,
         rate_limit: RateLimit | None = None,
+        locate: Callable[[Person], Awaitable[ChatIdentity]] | None = None,
     ) -> None:
+        self._locate = locate
         if rate_limit is not None:
             self.rate_limit = rate_limit
         self._client_for = client_for
@@ -83,6 +86,13 @@ class SlackSender:
     async def aclose(self) -> None:
         """Close the HTTP session (the dispatcher calls this on shutdown and after ``mentorbot tick``)."""
         await self._close()
+
+    async def locate(self, person: Person) -> ChatIdentity:
+        """Find (and link) a person who has no identity yet by their e-mail (``handlers.slack.linker``);
+        the dispatcher asks when a delivery finds no way to reach them. NotReachable with the reason."""
+        if self._locate is None:
+            raise NotReachable("Slack cannot look people up here", no_identity=True)
+        return await self._locate(person)
 
     def rate_key(self, identity: ChatIdentity) -> str:
         # one DM channel per (workspace, user): the key Slack limits postings on
@@ -96,28 +106,31 @@ class SlackSender:
             payloads = render_message(message, self._texts)
         except RenderError as err:
             raise PermanentFailure(str(err)) from err
-        method = "conversations.open"
+        # Posting to the user id makes Slack open (or find) the bot's DM with them itself, so no
+        # conversations.open (Tier 3, ~50/min) is needed first -- not even after a restart. Slack answers
+        # with the DM channel id, which file uploads need and the interactive listeners reuse.
+        channel = ""
         try:
-            channel = await self._directory.dm_channel(client, identity.workspace, identity.external_id)
-            method = "chat.postMessage"
             for payload in payloads:
-                await call(client, method, channel=channel, **payload)
+                data = await call(client, "chat.postMessage", channel=identity.external_id, **payload)
+                channel = channel or str(data.get("channel") or "")
         except SlackApiError as err:
             self._count_error(error_code(err) or f"http_{getattr(err.response, 'status_code', 0)}")
-            raise translate_error(err, method) from err
+            raise translate_error(err) from err
         except (TimeoutError, aiohttp.ClientError) as err:
             self._count_error("network")
             raise RetryLater(f"network: {type(err).__name__}") from err
-        except LookupError as err:  # Slack answered ok but without the DM channel
-            raise PermanentFailure(str(err)) from err
-        await share_files(client, channel, message)
+        if channel:
+            self._directory.remember_dm(identity.workspace, identity.external_id, channel)
+            await share_files(client, channel, message)
 
 
 def translate_error(err: SlackApiError, method: str = "chat.postMessage") -> Exception:
     """A Slack API error as the dispatcher's RetryLater / NotReachable / PermanentFailure.
 
     chat.postMessage is limited per channel, so its 429 holds back only that person's DM; the tiered
-    methods (conversations.open) are limited per workspace, so their 429 holds back all of Slack.
+    methods (users.list, users.lookupByEmail) are limited per workspace, so their 429 holds back all of
+    Slack.
     """
     response = err.response
     status = int(getattr(response, "status_code", 0) or 0)

@@ -19,7 +19,9 @@ from handlers.slack.capabilities import WEB_API_METHODS
 
 log = logging.getLogger(__name__)
 
-READ_METHODS = frozenset({"users.info", "users.lookupByEmail"})  # form/query parameters, not JSON
+READ_METHODS = frozenset(
+    {"users.info", "users.lookupByEmail", "users.list"}
+)  # form/query parameters, not JSON
 
 
 async def call(client: AsyncWebClient, method: str, **args: Any) -> dict[str, Any]:
@@ -105,6 +107,12 @@ class Directory:
             self._people.clear()
         self._people[key] = (time.monotonic(), sender)
         return sender
+
+    def remember_dm(self, team_id: str, user_id: str, channel: str) -> None:
+        """Keep the DM channel Slack answered a post to ``user_id`` with (no conversations.open later)."""
+        if len(self._dm_channels) >= self.MAX_ENTRIES:
+            self._dm_channels.clear()
+        self._dm_channels[(team_id, user_id)] = channel
 
     async def dm_channel(self, client: AsyncWebClient, team_id: str, user_id: str) -> str:
         """The bot's direct-message channel with ``user_id`` (conversations.open; cheap to repeat)."""

@@ -35,7 +35,7 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--show",
         action="store_true",
-        help="print the messages delivered on the console/log channel (people without a chat identity)",
+        help="print the messages delivered on the console/log channel (people who used `mentorbot chat`)",
     )
     parser.set_defaults(func=run)
 

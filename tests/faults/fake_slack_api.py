@@ -2,9 +2,12 @@
 that real ``mentorbot serve`` processes (other processes, pointed at it with ``SLACK_API_URL``) can talk to
 it while the test waits, kills and restarts them.
 
-It answers the methods ``serve`` uses -- ``auth.test``, ``users.info``, ``users.lookupByEmail``,
-``conversations.open``, ``chat.postMessage`` -- for any user id, and counts every message posted, per DM
-channel (``D`` + the user id). It can misbehave on ``chat.postMessage`` the way a platform under load
+It answers the methods ``serve`` uses -- ``auth.test``, ``users.info``, ``users.list`` (cursor-paginated),
+``users.lookupByEmail``, ``conversations.open``, ``chat.postMessage`` -- for any user id, and counts every
+message posted, per DM channel (``D`` + the user id; a post to the user id lands there, as on Slack).
+The workspace's directory (who ``users.list`` and ``users.lookupByEmail`` know) is ``users.emails``.
+Every call's time is kept per method (``calls``), so a test can check Slack's per-minute tiers.
+It can misbehave on ``chat.postMessage`` the way a platform under load
 does (:class:`Chaos`): 429 with a ``Retry-After``, and 5xx answers, some of them *after* the message was
 posted (the platform did deliver, but the bot cannot know). Those are counted separately as
 ``ghosts``: the only messages a person may rightly receive twice.
@@ -70,7 +73,7 @@ class Chaos:
 class Users:
     """Slack profiles for ``users.info``; anyone else is a valid user without an e-mail."""
 
-    emails: dict[str, str] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)  # user id -> e-mail address
 
 
 class FakeSlackWebApi:
@@ -89,6 +92,8 @@ class FakeSlackWebApi:
         self.posts_by_token: Counter[str] = Counter()
         self.first_post_at = 0.0  # time.monotonic() of the first message posted
         self.bad_tokens = 0
+        self.calls: dict[str, list[float]] = {}  # method -> time.monotonic() of each call
+        self.page_max = 1000  # users.list members per page
         self._cond = threading.Condition()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="fake-slack", daemon=True)
@@ -157,6 +162,8 @@ class FakeSlackWebApi:
             with self._cond:
                 self.bad_tokens += 1
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        with self._cond:
+            self.calls.setdefault(method, []).append(time.monotonic())
         if method == "chat.postMessage":
             return await self._post_message(args, token)
         body: dict[str, Any]
@@ -167,10 +174,50 @@ class FakeSlackWebApi:
         elif method == "users.info":
             body = self._user(str(args.get("user", "")))
         elif method == "users.lookupByEmail":
-            return web.json_response({"ok": False, "error": "users_not_found"})
+            wanted = str(args.get("email", "")).lower()
+            found = [u for u, e in self.users.emails.items() if e.lower() == wanted]
+            if not found:
+                return web.json_response({"ok": False, "error": "users_not_found"})
+            body = self._user(found[0])
+        elif method == "users.list":
+            body = self._list(args)
         else:
             return web.json_response({"ok": False, "error": "unknown_method"})
         return web.json_response({"ok": True, **body})
+
+    def _list(self, args: dict[str, Any]) -> dict[str, Any]:
+        ids = sorted(self.users.emails)
+        limit = min(int(args.get("limit") or self.page_max), self.page_max)
+        start = int(str(args.get("cursor") or "0") or 0)
+        following = start + limit
+        return {
+            "members": [self._user(u)["user"] for u in ids[start:following]],
+            "response_metadata": {"next_cursor": str(following) if following < len(ids) else ""},
+        }
+
+    def busiest_minute(self, method: str) -> int:
+        """The most calls of ``method`` within any 60 seconds."""
+        with self._cond:
+            times = sorted(self.calls.get(method, []))
+        best, start = 0, 0
+        for end, at in enumerate(times):
+            while at - times[start] >= 60.0:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
+
+    def busiest_second_per_channel(self) -> int:
+        """The most chat.postMessage calls to one DM channel within any one second."""
+        with self._cond:
+            attempts = {c: sorted(t for t, _ in a) for c, a in self.attempts.items()}
+        best = 0
+        for times in attempts.values():
+            start = 0
+            for end, at in enumerate(times):
+                while at - times[start] >= 1.0:
+                    start += 1
+                best = max(best, end - start + 1)
+        return best
 
     def _user(self, user_id: str) -> dict[str, Any]:
         profile: dict[str, Any] = {"display_name": user_id, "real_name": user_id}
@@ -185,6 +232,8 @@ class FakeSlackWebApi:
             await asyncio.sleep(self.latency)  # the platform taking its time to answer
         arrived = time.monotonic()
         channel = str(args.get("channel") or "")
+        if channel.startswith("U"):  # Slack opens the DM with a user id itself
+            channel = dm_channel(channel)
         chaos = self.chaos
         with self._cond:
             roll = chaos.rng.random()

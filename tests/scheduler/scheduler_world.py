@@ -109,16 +109,17 @@ class World:
         timezone: str = "Europe/London",
         roles: Sequence[str] = (Role.MENTEE,),
         *,
-        platform: str | None = None,
+        platform: str | None = Platform.CONSOLE.value,
         **attrs: Any,
     ) -> int:
+        """A person; by default a console person (as after ``mentorbot chat``), whose messages the
+        world's console sender records. ``platform=None``: someone who never talked to the bot."""
         with self.uow_factory() as uow:
             person = Person(email=email, name=name, roles=list(roles), timezone=timezone, **attrs)
             if platform is not None:
+                external = email.lower() if platform == Platform.CONSOLE else f"{platform}:{email}"
                 person.identities.append(
-                    ChatIdentity(
-                        platform=platform, external_id=f"{platform}:{email}", updated_at=self.clock.now()
-                    )
+                    ChatIdentity(platform=platform, external_id=external, updated_at=self.clock.now())
                 )
             uow.people.add(person)
             uow.commit()

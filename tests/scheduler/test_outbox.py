@@ -9,7 +9,6 @@ import uuid
 from collections import Counter
 from datetime import timedelta
 
-import pytest
 from scheduler_world import RecordingSender, World
 from sqlalchemy import Engine, text
 
@@ -220,23 +219,28 @@ def test_people_are_reached_on_their_chat_platform_or_reported_unreachable(world
     w = world
     on_slack = w.person("s@example.org", "Sam Slack", platform=Platform.SLACK.value)
     on_teams = w.person("t@example.org", "Tia Teams", platform=Platform.TEAMS.value)
-    nowhere = w.person("n@example.org", "Nia Nochat")
+    nowhere = w.person("n@example.org", "Nia Nochat", platform=None)
+    at_console = w.person("c@example.org", "Cy Console")  # used ``mentorbot chat``
     slack = RecordingSender(Platform.SLACK.value, w.clock)
     w.senders[Platform.SLACK.value] = slack  # Slack is configured, Teams is not
-    for p in (on_slack, on_teams, nowhere):
+    for p in (on_slack, on_teams, nowhere, at_console):
         queue(w, p, 1)
     _, summary = w.tick()
-    assert (summary.sent, summary.unreachable) == (2, 1)
+    assert (summary.sent, summary.unreachable) == (2, 2)
     assert [r.email for r in slack.received] == ["s@example.org"]
-    assert [r.email for r in w.console.received] == ["n@example.org"]  # no chat identity: console/log
+    assert [r.email for r in w.console.received] == ["c@example.org"]  # only the console person
     (teams_row,) = w.outbox(on_teams)
     assert teams_row.status == "unreachable"
     assert teams_row.last_error == "Tia Teams is on teams, but no sender is configured for it"
+    (nowhere_row,) = w.outbox(nowhere)
+    assert (nowhere_row.status, nowhere_row.channel) == ("unreachable", "")  # never "sent" by printing
+    assert "has no chat account linked yet" in nowhere_row.last_error
     with w.uow_factory() as uow:  # what the coordinators' report shows
         assert uow.activity.last_delivery_status() == {
             on_slack: "sent",
             on_teams: "unreachable",
-            nowhere: "sent",
+            nowhere: "unreachable",
+            at_console: "sent",
         }
 
 
@@ -289,22 +293,36 @@ def test_a_retry_is_never_sooner_than_the_platforms_retry_after(world: World) ->
     assert row.status == "failed" and row.due_at - w.clock.now() == timedelta(seconds=600)
 
 
-@pytest.mark.parametrize(
-    ("error", "status"),
-    [(PermanentFailure("invalid_blocks"), "dead"), (NotReachable("the app was uninstalled"), "unreachable")],
-)
-def test_a_refusal_is_final_at_once(world: World, error: Exception, status: str) -> None:
+def test_a_refusal_is_final_at_once(world: World) -> None:
     w = world
     sam = w.person("s@example.org", "Sam Slack", platform=Platform.SLACK.value)
-    flaky = Flaky(Platform.SLACK.value, w, error)
+    flaky = Flaky(Platform.SLACK.value, w, PermanentFailure("invalid_blocks"))
     w.senders[Platform.SLACK.value] = flaky
     queue(w, sam, 1)
     w.tick()
     w.move_to(w.clock.now() + timedelta(hours=2))
     w.tick()
     (row,) = w.outbox(sam)
-    assert (row.status, flaky.calls) == (status, 1)
-    assert str(error) in row.last_error
+    assert (row.status, flaky.calls) == ("dead", 1)
+    assert "invalid_blocks" in row.last_error
+
+
+def test_a_person_the_platform_refuses_stays_unreachable_and_is_tried_again_hourly(world: World) -> None:
+    w = world
+    sam = w.person("s@example.org", "Sam Slack", platform=Platform.SLACK.value)
+    flaky = Flaky(Platform.SLACK.value, w, NotReachable("the app was uninstalled"))
+    w.senders[Platform.SLACK.value] = flaky
+    queue(w, sam, 1)
+    w.tick()
+    w.move_to(w.clock.now() + timedelta(minutes=30))
+    w.tick()
+    (row,) = w.outbox(sam)
+    assert (row.status, flaky.calls) == ("unreachable", 1)  # not a hot loop
+    assert "the app was uninstalled" in row.last_error  # the reason coordinators see
+    w.move_to(w.clock.now() + timedelta(minutes=31))
+    w.tick()
+    (row,) = w.outbox(sam)
+    assert (row.status, flaky.calls, row.attempts) == ("unreachable", 2, 0)  # not counted as failures
 
 
 def test_someone_who_left_the_programme_gets_nothing(world: World) -> None:

@@ -1,6 +1,6 @@
 """How the scheduler is run: ``mentorbot tick`` for one pass at a chosen instant, and ``serve``'s in-process
-scheduler (APScheduler only triggers the passes). Also: people without a chat identity get their messages
-on the console/log channel, and planning looks only at what is due."""
+scheduler (APScheduler only triggers the passes). Also: console people (who used ``mentorbot chat``) get
+their messages on the console/log channel, and planning looks only at what is due."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from bot.app import MentorBot
 from bot.clock import FixedClock
 from bot.messages import text_message
-from bot.model import Delivery, Membership, Person, Platform, Relationship, Role, Side
+from bot.model import ChatIdentity, Delivery, Membership, Person, Platform, Relationship, Role, Side
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_to_dict
 from mentorbot.cli import main
@@ -42,6 +42,8 @@ def _seed(url: str) -> None:
         eli = Person(
             email="mentee@example.org", name="Eli Mentee", roles=[Role.MENTEE], timezone="Europe/London"
         )
+        # Eli has used ``mentorbot chat`` (a console person); Maria never talked to the bot
+        eli.identities.append(ChatIdentity(platform="console", external_id="mentee@example.org"))
         uow.relationships.add(
             Relationship(
                 kind="mentoring", format="one-to-one", phase="initiation", started_on=date(2026, 3, 2),
@@ -78,7 +80,7 @@ def test_tick_sends_what_is_due_at_the_instant_given_and_nothing_twice(
         "mentorbot tick at 2026-03-02T09:00:00+00:00: planned 1, sent 1, failed 0, unreachable 0"
         in captured.out
     )
-    # Eli has no chat identity: the welcome goes to the console/log channel; --show prints it,
+    # Eli is a console person: the welcome goes to the console/log channel; --show prints it,
     # the log says it was delivered without repeating its text
     assert "to Eli Mentee <mentee@example.org> (console):" in captured.out
     assert "delivered on the console/log channel" in captured.err
@@ -86,7 +88,10 @@ def test_tick_sends_what_is_due_at_the_instant_given_and_nothing_twice(
     assert main(["tick", "--now", "2026-03-02T09:00:00Z"]) == 0
     assert "planned 0, sent 0" in capsys.readouterr().out
     assert main(["tick", "--now", "2026-03-02T13:00+00:00"]) == 0  # 08:00 in New York: Maria's digest
-    assert "planned 1, sent 1" in capsys.readouterr().out
+    # Maria never talked to the bot and no chat platform is on: unreachable, not printed as sent
+    out = capsys.readouterr().out
+    assert "planned 1, sent 0, failed 0, unreachable 1" in out
+    assert "Maria" not in out
 
 
 @pytest.mark.parametrize("bad", ["next tuesday", "2026-13-01T09:00", "09:00"])
@@ -128,7 +133,7 @@ async def test_serve_runs_the_passes_on_its_scheduler_and_stops_them_cleanly(
     assert not service.scheduler.running  # stopped with the server
 
 
-async def test_someone_without_a_chat_identity_is_served_by_the_console_log(world: World) -> None:
+async def test_a_console_person_is_served_by_the_console_log(world: World) -> None:
     w = world
     eli = w.person("mentee@example.org", "Eli Mentee")
     with w.uow_factory() as uow:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,7 @@ REQUIRED: dict[str, list[str | tuple[str, ...]]] = {
     "conversations.history": ["channel"],
     "users.info": ["user"],
     "users.lookupByEmail": ["email"],
+    "users.list": [],
     "views.open": ["trigger_id", "view"],
     "views.update": ["view", ("view_id", "external_id")],
     "views.publish": ["user_id", "view"],
@@ -59,6 +61,11 @@ class Call:
     method: str
     args: dict[str, Any]
     token: str | None
+    at: float = field(default_factory=time.monotonic)
+
+
+# Slack's published limits, in calls a minute (chat.postMessage: about one a second per channel)
+TIER_PER_MINUTE = {"users.list": 20, "users.lookupByEmail": 50, "conversations.open": 50, "users.info": 100}
 
 
 @dataclass
@@ -79,6 +86,7 @@ class FakeSlack:
         self.files: list[dict[str, Any]] = []  # shared files: id, title, channel, content
         self.expired_triggers: set[str] = set()
         self.tokens = {BOT_TOKEN}
+        self.page_max = 1000  # users.list members per page
         self.failures: dict[str, list[Failure]] = {}
         self.socket: SocketModeFake | None = None
         self._ts = itertools.count(1)
@@ -122,9 +130,39 @@ class FakeSlack:
     def called(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
+    def busiest_minute(self, method: str, channel: str | None = None) -> int:
+        """The most calls of ``method`` (to ``channel``, when given) within any 60 seconds."""
+        times = sorted(
+            c.at for c in self.called(method) if channel is None or c.args.get("channel") == channel
+        )
+        best, start = 0, 0
+        for end, at in enumerate(times):
+            while at - times[start] >= 60.0:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
+
+    def busiest_second_per_channel(self) -> int:
+        """The most chat.postMessage calls to one channel within any one second."""
+        by_channel: dict[str, list[float]] = {}
+        for c in self.called("chat.postMessage"):
+            by_channel.setdefault(str(c.args.get("channel")), []).append(c.at)
+        best = 0
+        for times in by_channel.values():
+            times.sort()
+            start = 0
+            for end, at in enumerate(times):
+                while at - times[start] >= 1.0:
+                    start += 1
+                best = max(best, end - start + 1)
+        return best
+
     def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """What was posted (to ``channel``: a DM channel id, or the user id posted to)."""
         return [
-            c.args for c in self.called("chat.postMessage") if channel is None or c.args["channel"] == channel
+            c.args
+            for c in self.called("chat.postMessage")
+            if channel is None or channel in (c.args["channel"], self.dm_of(str(c.args["channel"]))[0])
         ]
 
     async def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
@@ -250,6 +288,30 @@ class FakeSlack:
                 return self._users_info({"user": user.id}, call)
         return {"ok": False, "error": "users_not_found"}
 
+    def _users_list(self, args: dict[str, Any], call: Call) -> dict[str, Any]:
+        """Cursor-paginated, at most ``page_max`` members a page (Slack: up to 1,000)."""
+        members = sorted(self.users.values(), key=lambda u: u.id)
+        limit = min(int(args.get("limit") or self.page_max), self.page_max)
+        start = int(str(args.get("cursor") or "0").removeprefix("dXNlcjo") or 0)
+        page = members[start : start + limit]
+        following = start + limit
+        cursor = f"dXNlcjo{following}" if following < len(members) else ""
+        return {
+            "members": [self._users_info({"user": u.id}, call)["user"] for u in page],
+            "response_metadata": {"next_cursor": cursor},
+        }
+
+    def dm_of(self, channel: str) -> tuple[str, dict[str, Any] | None]:
+        """Slack accepts a user id as chat.postMessage's channel and posts in the bot's DM with them."""
+        if not channel.startswith(("U", "W")):
+            return channel, None
+        user = self.users.get(channel)
+        if user is None:
+            return channel, {"ok": False, "error": "channel_not_found"}
+        if user.deleted:
+            return channel, {"ok": False, "error": "user_disabled"}
+        return "D" + user.id, None
+
     def _conversations_open(self, args: dict[str, Any], call: Call) -> dict[str, Any]:
         user = self.users.get(str(args["users"]))
         if user is None:
@@ -265,13 +327,16 @@ class FakeSlack:
 
     def _chat_postMessage(self, args: dict[str, Any], call: Call) -> dict[str, Any]:  # noqa: N802
         self._check_message(args)
+        channel, refused = self.dm_of(str(args["channel"]))
+        if refused is not None:
+            return refused
         ts = f"{1700000000 + next(self._ts)}.000100"
-        self.messages[(args["channel"], ts)] = {
+        self.messages[(channel, ts)] = {
             "ts": ts,
             "text": args.get("text", ""),
             "blocks": args.get("blocks") or [],
         }
-        return {"channel": args["channel"], "ts": ts}
+        return {"channel": channel, "ts": ts}
 
     def _chat_update(self, args: dict[str, Any], call: Call) -> dict[str, Any]:
         key = (args["channel"], str(args["ts"]))

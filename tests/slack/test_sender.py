@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fake_slack import FakeSlack
-from slack_harness import Harness, People, make_runtime, message_text, slack_env
+from slack_harness import Harness, People, StartSlack, make_runtime, message_text, slack_env
 from sqlalchemy import Engine
 
 from bot.clock import FixedClock
@@ -36,9 +36,9 @@ def sender_of(slack: Harness) -> ChannelSender:
 async def test_a_proactive_message_arrives_in_the_persons_dm(slack: Harness, people: People) -> None:
     sender = sender_of(slack)
     await sender.send(MENTEE, MENTEE_ON_SLACK, NOTICE)
-    assert slack.fake.called("conversations.open")[0].args["users"] == "U0MENTEE"
-    post = slack.fake.posts()[0]
-    assert post["channel"] == "DU0MENTEE"
+    post = slack.fake.posts("DU0MENTEE")[0]  # posted to the user id: Slack opens the DM itself
+    assert post["channel"] == "U0MENTEE"
+    assert slack.fake.called("conversations.open") == []  # no Tier 3 call before the message
     assert "Maria proposed three times" in post["text"]  # what the notification shows
     assert "[Show the times]" in message_text(post["blocks"])
     assert sender.rate_key(MENTEE_ON_SLACK) == "slack:T0TEAM:U0MENTEE"
@@ -90,13 +90,27 @@ async def test_a_long_list_is_split_into_messages_and_the_rest_counted_visibly(
     assert slack.fake.violations == []
 
 
-async def test_a_429_on_a_workspace_wide_method_holds_back_all_of_slack(
-    slack: Harness, people: People
+async def test_after_a_restart_announcements_go_out_without_opening_each_dm_first(
+    start_slack: StartSlack, fake_slack: FakeSlack, people: People
 ) -> None:
-    slack.fake.fail_next("conversations.open", 429, "ratelimited", {"Retry-After": "30"})
-    with pytest.raises(RetryLater) as raised:
-        await sender_of(slack).send(MENTEE, MENTEE_ON_SLACK, NOTICE)
-    assert (raised.value.retry_after, raised.value.platform_wide) == (30.0, True)
+    """A new process knows no DM channel: it still needs one call per message, none of them Tier 3
+    (conversations.open, ~50/min, used to cut announcements after a restart to a fifth of their pace)."""
+    for n in range(5):
+        fake_slack.add_user(f"U0ANN{n}", f"ann{n}@example.org")
+    for _ in range(2):  # two processes one after the other, as after a restart
+        sender = sender_of(await start_slack())
+        for n in range(5):
+            who = ChatIdentity(platform="slack", external_id=f"U0ANN{n}", workspace="T0TEAM")
+            await sender.send(MENTEE, who, NOTICE)
+    assert fake_slack.called("conversations.open") == []
+    assert [len(fake_slack.posts(f"DU0ANN{n}")) for n in range(5)] == [2] * 5
+    assert {c.method for c in fake_slack.calls} <= {"chat.postMessage", "auth.test"}
+
+
+async def test_a_person_slack_does_not_know_is_not_reachable(slack: Harness, people: People) -> None:
+    gone = ChatIdentity(platform="slack", external_id="U0NOBODY", workspace="T0TEAM")
+    with pytest.raises(NotReachable):
+        await sender_of(slack).send(MENTEE, gone, NOTICE)
 
 
 async def test_the_sender_works_without_the_server_running_as_mentorbot_tick_uses_it(
@@ -106,5 +120,5 @@ async def test_the_sender_works_without_the_server_running_as_mentorbot_tick_use
     build_app(runtime, [mount_slack])  # mounted, never started
     sender = runtime.senders["slack"]
     await sender.send(MENTEE, MENTEE_ON_SLACK, NOTICE)
-    assert fake_slack.posts()[0]["channel"] == "DU0MENTEE"
+    assert len(fake_slack.posts("DU0MENTEE")) == 1
     await sender.aclose()  # type: ignore[attr-defined]
