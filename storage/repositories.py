@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -24,6 +25,7 @@ from bot.model import (
 )
 from storage import tables
 from storage.ids import storable
+from storage.scheduling import wake_unreachable
 
 
 class SqlProgrammes:
@@ -97,7 +99,10 @@ class SqlPeople:
             insert(tables.chat_identities).values(**values).on_conflict_do_nothing()
         )
         self.session.expire(person, ["identities"])
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        stored = bool(result.rowcount)  # type: ignore[attr-defined]
+        if stored and person.id is not None:
+            wake_unreachable(self.session, person.id, identity.updated_at or datetime.now(UTC))
+        return stored
 
     def by_identity(self, platform: str, external_id: str) -> Person | None:
         stmt = (

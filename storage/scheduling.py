@@ -99,18 +99,25 @@ def _wake_unreachable(session: Session) -> None:
         if isinstance(obj, ChatIdentity) and obj.person_id is not None:
             at = obj.updated_at or datetime.now(UTC)
             woken[obj.person_id] = min(at, woken.get(obj.person_id, at))
-    d = tables.deliveries
     for person_id, at in woken.items():
-        session.connection().execute(
-            update(d)
-            .where(
-                d.c.person_id == person_id,
-                d.c.status == DeliveryStatus.UNREACHABLE.value,
-                d.c.due_at > at,
-            )
-            .values(due_at=at)
-            .execution_options(synchronize_session=False)
+        wake_unreachable(session, person_id, at)
+
+
+def wake_unreachable(session: Session, person_id: int, at: datetime) -> None:
+    """``person_id``'s unreachable deliveries are due at ``at`` (they have just become reachable). Also
+    called for an identity written with a Core insert (``SqlPeople.add_identity``), which no ORM flush
+    sees."""
+    d = tables.deliveries
+    session.connection().execute(
+        update(d)
+        .where(
+            d.c.person_id == person_id,
+            d.c.status == DeliveryStatus.UNREACHABLE.value,
+            d.c.due_at > at,
         )
+        .values(due_at=at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def mark_for_review(

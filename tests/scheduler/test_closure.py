@@ -18,6 +18,7 @@ from pathlib import Path
 from scheduler_world import World
 
 from bot.app import MentorBot
+from bot.messages import Sender
 from bot.roster import import_roster
 from bot.timefmt import show_date
 from handlers.console.channel import ConsoleSession
@@ -45,6 +46,11 @@ def _import(world: World, tmp_path: Path) -> int:
     people.write_text(PEOPLE, encoding="utf-8")
     matches.write_text(MATCHES, encoding="utf-8")
     import_roster(world.uow_factory, world.programme, world.clock, people, matches)
+    # everyone here uses the console (``mentorbot chat``), where the world's console sender records
+    bot = MentorBot(world.uow_factory, world.programme, world.clock)
+    for line in PEOPLE.splitlines()[1:]:
+        address = line.split(",")[0]
+        bot.link(Sender(platform="console", external_id=address, email=address))
     with world.uow_factory() as uow:
         rel = uow.relationships.by_external_ref("m-001")
         assert rel is not None and rel.id is not None
