@@ -26,7 +26,7 @@ from typing import Protocol
 from bot.action_plan import is_overdue, open_items, owner_label
 from bot.context import Context
 from bot.errors import InvalidInput, StaleAction
-from bot.messages import Block, Section, Text
+from bot.messages import Block, Section, Text, quote
 from bot.model import (
     ActionItem,
     AgendaItem,
@@ -299,7 +299,7 @@ def compiled_agenda(
     several_authors = len({i.author_id for i in chosen}) > 1
     lines = []
     for n, item in enumerate(chosen, start=1):
-        line = f"{n}. {item.text}"
+        line = f"{n}. {quote(item.text)}"
         if item.status == AgendaStatus.CARRIED_OVER:
             line += " " + texts.text("agenda.carried_tag")
         if several_authors:
