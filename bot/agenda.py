@@ -305,7 +305,7 @@ def compiled_agenda(
         if several_authors:
             author = rel.member(item.author_id)
             if author is not None:
-                line += " " + texts.text("agenda.author_tag", name=author.person.name)
+                line += " " + texts.text("agenda.author_tag", name=quote(author.person.name))
         lines.append(line)
     blocks: list[Block] = [Section(title, "\n".join(lines) or texts.text("agenda.compiled.empty"))]
     actions = open_items(content.actions(relationship.id))
@@ -315,10 +315,10 @@ def compiled_agenda(
         )
         action_lines = []
         for a in actions:
-            parts = [a.text]
+            parts = [quote(a.text)]
             owner = owner_label(a, rel)
             if owner:
-                parts.append(owner)
+                parts.append(quote(owner))
             if a.due_on is not None:
                 parts.append(texts.text("actions.due_tag", date=show_date(a.due_on)))
             line = "• " + " — ".join(parts)
