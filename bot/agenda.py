@@ -26,7 +26,7 @@ from typing import Protocol
 from bot.action_plan import is_overdue, open_items, owner_label
 from bot.context import Context
 from bot.errors import InvalidInput, StaleAction
-from bot.messages import Block, Section, Text
+from bot.messages import Block, Section, Text, quote
 from bot.model import (
     ActionItem,
     AgendaItem,
@@ -310,13 +310,13 @@ def compiled_agenda(
     several_authors = len({i.author_id for i in chosen}) > 1
     lines = []
     for n, item in enumerate(chosen, start=1):
-        line = f"{n}. {item.text}"
+        line = f"{n}. {quote(item.text)}"
         if item.status == AgendaStatus.CARRIED_OVER:
             line += " " + texts.text("agenda.carried_tag")
         if several_authors:
             author = rel.member(item.author_id)
             if author is not None:
-                line += " " + texts.text("agenda.author_tag", name=author.person.name)
+                line += " " + texts.text("agenda.author_tag", name=quote(author.person.name))
         lines.append(line)
     blocks: list[Block] = [Section(title, "\n".join(lines) or texts.text("agenda.compiled.empty"))]
     actions = open_items(content.actions(relationship.id))
@@ -326,10 +326,10 @@ def compiled_agenda(
         )
         action_lines = []
         for a in actions:
-            parts = [a.text]
+            parts = [quote(a.text)]
             owner = owner_label(a, rel)
             if owner:
-                parts.append(owner)
+                parts.append(quote(owner))
             if a.due_on is not None:
                 parts.append(texts.text("actions.due_tag", date=show_date(a.due_on)))
             line = "• " + " — ".join(parts)

@@ -25,6 +25,8 @@ from bot.validation import storable_text
 
 log = logging.getLogger(__name__)
 
+REPLY_KIND = "reply"  # an answer a channel could not post at once, sent later from the outbox
+
 
 @dataclass
 class Handled:
@@ -160,6 +162,32 @@ class MentorBot:
                     created_at=now,
                 )
             )
+
+    def defer_replies(self, person_id: int, messages: list[Message], key: str, platform: str = "") -> int:
+        """Put replies a channel could not post now (the platform said 429 for longer than a request
+        may wait) into the outbox, where the dispatcher sends them when the platform allows, in order.
+
+        ``key`` names the request they answer (e.g. the Slack event's ts): queueing the same replies
+        twice stores them once. Returns how many were queued.
+        """
+        now = self.clock.now()
+        queued = 0
+        with self.uow_factory() as uow:
+            for n, message in enumerate(messages):
+                queued += uow.deliveries.enqueue(
+                    Delivery(
+                        person_id=person_id,
+                        kind=REPLY_KIND,
+                        dedupe_key=f"{REPLY_KIND}:{person_id}:{key}:{n}"[:300],
+                        payload={"message": message_to_dict(message)},
+                        due_at=now,
+                        channel=platform,
+                        priority=10,  # the person is waiting for it
+                        created_at=now,
+                    )
+                )
+            uow.commit()
+        return queued
 
     # -- replies ----------------------------------------------------------------------------------
     def _say(self, key: str, **values: object) -> Message:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from bot import closure
 from bot.clock import Clock
 from bot.errors import InvalidInput, NotPermitted, StaleAction
-from bot.messages import Inbound
+from bot.messages import Inbound, quote
 from bot.model import AuditEvent, Conversation, Person, Relationship
 from bot.ports import ContentAccess, UnitOfWork
 from bot.programme import ProgrammeConfig
@@ -45,7 +45,11 @@ class Context:
         return self.now().astimezone(self.tz(person)).date()
 
     def text(self, key: str, **values: object) -> str:
-        return self.programme.text(key, **values)
+        """The catalogue text ``key``; text values filled in are quoted (``bot.messages.quote``), so a
+        renderer shows whatever a person wrote as plain text, never as the bot's formatting."""
+        return self.programme.text(
+            key, **{k: quote(v) if isinstance(v, str) else v for k, v in values.items()}
+        )
 
     # -- data access -------------------------------------------------------------------------
     def content(self) -> ContentAccess:

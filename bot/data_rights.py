@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot import ground_rules
 from bot.coordinator import audit
 from bot.errors import NotFound
 from bot.model import Person
 from bot.ports import UnitOfWork
+from bot.programme import ProgrammeConfig
 
 
 def find_person(uow: UnitOfWork, email: str) -> Person:
@@ -35,15 +37,25 @@ def export_person(
 
 
 def forget_person(
-    uow: UnitOfWork, email: str, now: datetime, actor: Person | None = None, **who: Any
+    uow: UnitOfWork,
+    email: str,
+    now: datetime,
+    actor: Person | None = None,
+    *,
+    programme: ProgrammeConfig | None = None,
+    **who: Any,
 ) -> dict[str, int]:
     """Erase the person's personal data and content, keeping anonymous counts. The caller commits.
 
-    Returns how many rows of each kind were changed or removed.
+    Everything they wrote is erased wherever it was copied (notices to the other members, pending or
+    sent, included). With ``programme``, its suggested ground-rule answers are known not to be the
+    person's own words, so other people's copies of them stay. Returns how many rows of each kind were
+    changed or removed.
     """
     person = find_person(uow, email)
     assert person.id is not None
     person_id = person.id
-    counts = uow.personal_data.erase(person_id, now)
+    suggested = ground_rules.default_items(programme).values() if programme is not None else ()
+    counts = uow.personal_data.erase(person_id, now, not_personal=tuple(suggested))
     audit(uow, actor, "person.forget", f"person:{person_id}", now, changed=sum(counts.values()), **who)
     return counts

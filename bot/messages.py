@@ -6,12 +6,76 @@ Channel handlers translate both ways: a Slack event, a Teams activity or a conso
 Text in :class:`Text`, :class:`Section` and field values is plain text written by the bot or by users;
 renderers escape it for their platform (so nobody can inject ``<!channel>`` or a fake link).  Simple
 emphasis is expressed with ``*bold*`` in catalogue texts only.
+
+What people wrote is marked where it enters a text: every value a workflow fills into a catalogue text
+(``Context.text``) is wrapped by :func:`quote` between two private-use characters, and renderers draw
+each such span as plain text with :func:`spans` -- no ``*bold*``, no mrkdwn, no links or mentions, no
+line break that could start a fake heading -- while the catalogue's own words keep their formatting. A
+quote also loses control, bidi-override and zero-width characters. Nothing has to remember to quote an
+agenda item or a ground-rule answer shown to someone else: it cannot reach a text any other way.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+QUOTE_OPEN = "\ue000"  # private-use characters: never typed by people (quote() removes them anyway)
+QUOTE_CLOSE = "\ue001"
+# C0/C1 controls but tab and newline; bidi embeddings, overrides, isolates and marks; zero-width
+# characters and the word joiner; the byte-order mark; the quote markers (and renderers' placeholders)
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ue000-\ue003]"
+)
+_SPAN = re.compile("\ue000([^\ue000\ue001]*)\ue001")
+
+
+def visible(text: str) -> str:
+    """``text`` without control, bidi-override, zero-width and marker characters."""
+    return _INVISIBLE.sub("", text)
+
+
+def quote(value: str) -> str:
+    """Mark ``value`` as written by a person: renderers show it as plain text. A value that already
+    holds quotes (a text composed from other catalogue texts) is left as it is: its people's parts are
+    marked, and its own formatting is the bot's."""
+    if QUOTE_OPEN in value:
+        return value
+    cleaned = visible(value)
+    return f"{QUOTE_OPEN}{cleaned}{QUOTE_CLOSE}" if cleaned else ""
+
+
+def spans(text: str) -> list[tuple[str, bool]]:
+    """``text`` as (piece, written by a person) pairs, in order; unmatched markers are dropped."""
+    out: list[tuple[str, bool]] = []
+    position = 0
+    for match in _SPAN.finditer(text):
+        if match.start() > position:
+            out.append(
+                (text[position : match.start()].replace(QUOTE_OPEN, "").replace(QUOTE_CLOSE, ""), False)
+            )
+        out.append((match.group(1), True))
+        position = match.end()
+    if position < len(text):
+        out.append((text[position:].replace(QUOTE_OPEN, "").replace(QUOTE_CLOSE, ""), False))
+    return [(piece, quoted) for piece, quoted in out if piece]
+
+
+_URL = re.compile(r"(?i)\b(?:https?|ftp|mailto|slack):(?://)?|\bwww\.")
+
+
+def quoted_line(text: str) -> str:
+    """A quoted span as one line that no client reads as anything but text: invisible characters
+    removed, line breaks (which could start a fake heading) shown as " / ", and addresses broken
+    (``https[:]//…``, ``www[.]…``) so that no client turns them into links."""
+    flat = " / ".join(line.strip() for line in visible(text).splitlines() if line.strip())
+    return _URL.sub(lambda m: m.group(0).replace(":", "[:]").replace("www.", "www[.]"), flat)
+
+
+def unquoted(text: str) -> str:
+    """``text`` with the quote marks removed (for plain-text fields and the terminal)."""
+    return text.replace(QUOTE_OPEN, "").replace(QUOTE_CLOSE, "")
 
 
 @dataclass(frozen=True)
@@ -53,6 +117,10 @@ class Button:
     values: dict[str, str] = field(default_factory=dict)
     style: ButtonStyle = ButtonStyle.DEFAULT
 
+    def __post_init__(self) -> None:
+        # shown as plain text on every platform: the quote marks have no use here
+        object.__setattr__(self, "label", unquoted(self.label))
+
 
 class InputKind(StrEnum):
     TEXT = "text"
@@ -70,6 +138,10 @@ class Option:
     value: str
     label: str
 
+    def __post_init__(self) -> None:
+        # shown as plain text on every platform: the quote marks have no use here
+        object.__setattr__(self, "label", unquoted(self.label))
+
 
 @dataclass(frozen=True)
 class Input:
@@ -82,6 +154,13 @@ class Input:
     max_length: int | None = None
     hint: str = ""
     error: str = ""  # a validation message from the last submission
+
+    def __post_init__(self) -> None:
+        # shown as plain text on every platform: the quote marks have no use here
+        object.__setattr__(self, "label", unquoted(self.label))
+        object.__setattr__(self, "hint", unquoted(self.hint))
+        object.__setattr__(self, "error", unquoted(self.error))
+        object.__setattr__(self, "value", unquoted(self.value))
 
 
 @dataclass(frozen=True)
@@ -125,6 +204,11 @@ class Form:
     submit_label: str = "Submit"
     hidden: dict[str, str] = field(default_factory=dict)
     intro: str = ""
+
+    def __post_init__(self) -> None:
+        # shown as plain text on every platform: the quote marks have no use here
+        object.__setattr__(self, "title", unquoted(self.title))
+        object.__setattr__(self, "submit_label", unquoted(self.submit_label))
 
 
 @dataclass(frozen=True)

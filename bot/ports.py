@@ -9,7 +9,7 @@ members on their behalf, opens content with ``system_content(purpose)``; every s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -208,8 +208,9 @@ class PersonalData(Protocol):
         """Everything stored about the person, as JSON-ready values."""
         ...
 
-    def erase(self, person_id: int, now: datetime) -> dict[str, int]:
-        """Erase the person's personal data and content; returns how many rows of each kind changed."""
+    def erase(self, person_id: int, now: datetime, not_personal: Collection[str] = ()) -> dict[str, int]:
+        """Erase the person's personal data and content, and every copy of what they wrote; returns how
+        many rows of each kind changed. ``not_personal``: texts the programme suggested (not theirs)."""
         ...
 
 

@@ -19,13 +19,21 @@ who they are or what they wrote:
   cancellation reason; deliveries to them lose their message and error; phase changes they made lose
   their reason;
 * finally every text and JSON column of every table is scanned for their e-mail address and name, and
-  the outbox and conversation state of other people for the texts just erased, and each is replaced.
+  every text they wrote (whatever its length) is looked for where it may have been copied: the outbox
+  (notices to the other members, sent or still pending), conversation state (half-finished forms),
+  audit details, and the ground rules, meetings and actions of their relationships (a counter-proposal
+  or a moved meeting keeps their answers). Each copy is replaced by ``[erased]``, as a whole word, so
+  "ok" in "book" stays. Texts of ``MIN_SCRUB_LENGTH`` or more are hunted in every row of those tables;
+  shorter ones only in rows of the people they shared a relationship with, where a copy can come from.
+  Texts the programme itself suggested (``not_personal``: the default ground-rule answers) are not
+  theirs and are left alone elsewhere.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -39,7 +47,7 @@ from storage.content import SqlContentAccess
 from storage.types import JSONValue
 
 ERASED_TEXT = "[erased]"
-MIN_SCRUB_LENGTH = 12  # shorter erased texts ("yes", "ok") are too common to hunt for in others' messages
+MIN_SCRUB_LENGTH = 12  # shorter texts are hunted only in the rows of the people who shared a relationship
 
 
 def erased_name(person_id: int) -> str:
@@ -179,7 +187,7 @@ class SqlPersonalData:
         return [_row(r, columns) for r in self.session.execute(stmt).mappings()]
 
     # -- erasure -----------------------------------------------------------------------------------
-    def erase(self, person_id: int, now: datetime) -> dict[str, int]:
+    def erase(self, person_id: int, now: datetime, not_personal: Collection[str] = ()) -> dict[str, int]:
         person = self.session.get(Person, person_id)
         if person is None:
             raise NotFound("error.not_found")
@@ -192,8 +200,11 @@ class SqlPersonalData:
             if n:
                 counts[key] = counts.get(key, 0) + n
 
-        erased_texts = self._texts_to_erase(person_id)
         s.flush()
+        erased_texts = self._texts_to_erase(person_id, not_personal)
+        cancelled_by = self._cancelled_by(person_id)
+        co_members = self._co_members(person_id)
+        relationship_ids = self._relationship_ids(person_id)
         count("identities", self._delete(t.chat_identities, t.chat_identities.c.person_id == person_id))
         count("conversations", self._delete(t.conversations, t.conversations.c.person_id == person_id))
         count("network entries", self._delete(t.network_entries, t.network_entries.c.person_id == person_id))
@@ -219,6 +230,8 @@ class SqlPersonalData:
         for gid, items in s.execute(select(g.c.id, g.c["items"]).where(g.c.proposed_by == person_id)).all():
             s.execute(update(g).where(g.c.id == gid).values(items={str(k): "" for k in (items or {})}))
             count("ground rules", 1)
+        mt = t.meetings
+        count("meetings", self._update(mt, mt.c.id.in_(cancelled_by), cancel_reason=""))
         count(
             "check-ins",
             self._update(t.checkins, t.checkins.c.person_id == person_id, support=0, challenge=0, safety=0),
@@ -250,32 +263,62 @@ class SqlPersonalData:
         person.erased_at = now
         s.flush()
         count("mentions", self._scrub_everywhere(email, name, erased_name(person_id)))
-        count("quoted texts", self._scrub_quotes(erased_texts))
+        count("quoted texts", self._scrub_quotes(erased_texts, co_members, relationship_ids))
         return counts
 
-    def _texts_to_erase(self, person_id: int) -> list[str]:
+    def _texts_to_erase(self, person_id: int, not_personal: Collection[str] = ()) -> list[str]:
+        """Every free text the person wrote, of any length: each may have been copied elsewhere."""
         t = tables
         texts: list[str] = []
+        a = t.action_items
+        theirs = or_(a.c.created_by == person_id, a.c.owner_id == person_id)
+        mt = t.meetings
         for stmt in (
             select(t.agenda_items.c.text).where(t.agenda_items.c.author_id == person_id),
             select(t.notes.c.text).where(t.notes.c.author_id == person_id),
-            select(t.action_items.c.text).where(
-                or_(t.action_items.c.created_by == person_id, t.action_items.c.owner_id == person_id)
-            ),
-            select(t.action_items.c.guide_comment).where(
-                or_(t.action_items.c.created_by == person_id, t.action_items.c.owner_id == person_id)
-            ),
+            select(a.c.text).where(theirs),
+            select(a.c.guide_comment).where(theirs),
+            select(a.c.owner_name).where(a.c.created_by == person_id),
             select(t.network_asks.c.ask).where(t.network_asks.c.person_id == person_id),
             *(
                 select(t.closing_reflections.c[column]).where(t.closing_reflections.c.person_id == person_id)
                 for column in ("gained", "next_steps", "thanks")
             ),
+            select(t.network_asks.c.asked_of).where(t.network_asks.c.person_id == person_id),
             select(t.network_entries.c.guide_name).where(t.network_entries.c.person_id == person_id),
+            select(mt.c.location).where(mt.c.scheduled_by == person_id),
+            select(mt.c.cancel_reason).where(
+                or_(mt.c.scheduled_by == person_id, mt.c.id.in_(self._cancelled_by(person_id)))
+            ),
+            select(t.phase_changes.c.reason).where(t.phase_changes.c.by_person_id == person_id),
         ):
-            texts += [
-                str(x) for x in self.session.scalars(stmt) if x and len(str(x).strip()) >= MIN_SCRUB_LENGTH
-            ]
-        return sorted(set(texts), key=len, reverse=True)
+            texts += [str(x) for x in self.session.scalars(stmt) if x]
+        g = t.ground_rules
+        for items in self.session.scalars(select(g.c["items"]).where(g.c.proposed_by == person_id)):
+            texts += [str(v) for v in (items or {}).values() if v]
+        skip = {x.strip() for x in not_personal}
+        found = {x.strip() for x in texts if x.strip() and x.strip() not in skip}
+        return sorted(found, key=len, reverse=True)
+
+    def _cancelled_by(self, person_id: int) -> list[int]:
+        """Meetings this person cancelled (the audit trail says who; the meeting row does not)."""
+        a = tables.audit_events
+        targets = self.session.scalars(
+            select(a.c.target).where(a.c.actor_id == person_id, a.c.action == "meeting.cancelled")
+        )
+        return [int(x.split(":", 1)[1]) for x in targets if x.startswith("meeting:") and x[8:].isdigit()]
+
+    def _relationship_ids(self, person_id: int) -> list[int]:
+        m = tables.memberships
+        return list(self.session.scalars(select(m.c.relationship_id).where(m.c.person_id == person_id)))
+
+    def _co_members(self, person_id: int) -> list[int]:
+        """Everyone who shared a relationship with the person (now or before), the person included."""
+        m = tables.memberships
+        rels = select(m.c.relationship_id).where(m.c.person_id == person_id)
+        return sorted(
+            {person_id, *self.session.scalars(select(m.c.person_id).where(m.c.relationship_id.in_(rels)))}
+        )
 
     def _delete(self, table: Table, where: Any) -> int:
         return int(self.session.execute(delete(table).where(where)).rowcount or 0)  # type: ignore[attr-defined]
@@ -300,14 +343,26 @@ class SqlPersonalData:
             changed += self._scrub_table(table, needles, patterns, replacement, skip=skip)
         return changed
 
-    def _scrub_quotes(self, texts: list[str]) -> int:
-        """Other people's outbox messages and half-finished forms may quote what was just erased."""
+    def _scrub_quotes(self, texts: list[str], co_members: list[int], relationship_ids: list[int]) -> int:
+        """Other people's outbox messages, half-finished forms, audit details and shared records may
+        quote what was just erased: replace each copy, long texts anywhere, short ones near the person."""
         if not texts:
             return 0
-        patterns = [re.compile(re.escape(x)) for x in texts]
+        t = tables
+        near: list[tuple[Table, Any]] = [
+            (t.deliveries, t.deliveries.c.person_id.in_(co_members)),
+            (t.conversations, t.conversations.c.person_id.in_(co_members)),
+            (t.audit_events, t.audit_events.c.actor_id.in_(co_members)),
+            (t.ground_rules, t.ground_rules.c.relationship_id.in_(relationship_ids)),
+            (t.meetings, t.meetings.c.relationship_id.in_(relationship_ids)),
+            (t.action_items, t.action_items.c.relationship_id.in_(relationship_ids)),
+        ]
+        long = [x for x in texts if len(x) >= MIN_SCRUB_LENGTH]
         changed = 0
-        for table in (tables.deliveries, tables.conversations):
-            changed += self._scrub_table(table, texts, patterns, ERASED_TEXT)
+        for table, where in near:
+            changed += self._scrub_table(table, texts, _word_patterns(texts), ERASED_TEXT, where=where)
+            if long:
+                changed += self._scrub_table(table, long, _word_patterns(long), ERASED_TEXT)
         return changed
 
     def _scrub_table(
@@ -317,6 +372,7 @@ class SqlPersonalData:
         patterns: list[re.Pattern[str]],
         replacement: str,
         skip: tuple[str, ...] = (),
+        where: Any = None,
     ) -> int:
         pk = list(table.primary_key.columns)
         changed = 0
@@ -332,14 +388,22 @@ class SqlPersonalData:
                 json.dumps(n)[1:-1].lower() for n in needles if is_json
             }
             hit = or_(*(func.lower(as_text).contains(n, autoescape=True) for n in spellings))
-            for row in self.session.execute(select(*pk, column).where(hit)).all():
+            stmt = select(*pk, column).where(hit)
+            if where is not None:
+                stmt = stmt.where(where)
+            for row in self.session.execute(stmt).all():
                 key, value = row[:-1], row[-1]
                 new = _replace_in(value, patterns, replacement)
                 if new != value:
-                    where = [c == k for c, k in zip(pk, key, strict=True)]
-                    self.session.execute(update(table).where(*where).values({column.name: new}))
+                    same_row = [c == k for c, k in zip(pk, key, strict=True)]
+                    self.session.execute(update(table).where(*same_row).values({column.name: new}))
                     changed += 1
         return changed
+
+
+def _word_patterns(texts: list[str]) -> list[re.Pattern[str]]:
+    """Each text as a whole word (not inside a longer word), longest first."""
+    return [re.compile(r"(?<!\w)" + re.escape(x) + r"(?!\w)") for x in texts]
 
 
 def _replace_in(value: Any, patterns: list[re.Pattern[str]], replacement: str) -> Any:

@@ -31,6 +31,7 @@ from bot.messages import (
     Reply,
     Section,
     Text,
+    quote,
 )
 from bot.model import (
     ActionItem,
@@ -73,10 +74,10 @@ def _numbered(ctx: Context, ref: str | None) -> list[tuple[Relationship, ActionI
 
 
 def _line(ctx: Context, rel: Relationship, item: ActionItem, number: int | None = None) -> str:
-    parts = [item.text]
+    parts = [quote(item.text)]
     owner = plan.owner_label(item, rel)
     if owner:
-        parts.append(owner)
+        parts.append(quote(owner))
     if item.due_on is not None:
         parts.append(ctx.text("actions.due_tag", date=show_date(item.due_on)))
     parts.append(ctx.text(f"actions.priority.{item.priority}"))

@@ -23,7 +23,19 @@ from bot.command_args import split_number, split_relationship
 from bot.context import Context
 from bot.errors import InvalidInput, NotPermitted, StaleAction
 from bot.meetings import held_starts
-from bot.messages import Button, Buttons, ButtonStyle, Form, Input, InputKind, Option, Reply, Section, Text
+from bot.messages import (
+    Button,
+    Buttons,
+    ButtonStyle,
+    Form,
+    Input,
+    InputKind,
+    Option,
+    Reply,
+    Section,
+    Text,
+    quote,
+)
 from bot.model import AgendaItem, AgendaStatus, Relationship, RelationshipStatus
 from bot.routing import ActionHandler, CommandHandler, Router
 from bot.timefmt import show_date
@@ -131,7 +143,7 @@ def _review_blocks(ctx: Context, rel: Relationship, view: rules.AgendaView) -> l
     when = (
         show_date(min(m.starts_at for m in held if m.starts_at).astimezone(ctx.tz()).date()) if held else ""
     )
-    lines = [f"{n}. {item.text}" for n, item in enumerate(view.to_review, start=1)]
+    lines = [f"{n}. {quote(item.text)}" for n, item in enumerate(view.to_review, start=1)]
     buttons: list[Button] = []
     for n, item in enumerate(view.to_review, start=1):
         values = {"i": str(item.id)}

@@ -24,6 +24,7 @@ from bot.messages import (
     Reply,
     Section,
     Text,
+    quote,
 )
 from bot.model import AgreementStatus, GroundRules, Person, Relationship
 from bot.relationship_view import join_names, name_of, title
@@ -345,7 +346,7 @@ def _fields(ctx: Context, items: dict[str, str]) -> Fields:
 def _answer(ctx: Context, key: str, value: str) -> str:
     if key == "who_schedules" and value in rules_.WHO_SCHEDULES_CHOICES:
         return ctx.text(f"rules.who.{value}")
-    return value
+    return quote(value)
 
 
 def _label(ctx: Context, key: str) -> str:

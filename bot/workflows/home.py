@@ -14,7 +14,7 @@ from bot.context import Context
 from bot.coordinator import guide_capacity
 from bot.health import build_report
 from bot.match_dates import DateState, date_state
-from bot.messages import Block, Button, Buttons, Reply, Section, Text
+from bot.messages import Block, Button, Buttons, Reply, Section, Text, quote
 from bot.model import ActionStatus, AgendaStatus, Relationship, RelationshipStatus, Role, Side
 from bot.relationship_view import title
 from bot.routing import Router
@@ -65,14 +65,16 @@ def relationship_lines(ctx: Context, rel: Relationship) -> list[str]:
         lines.append(ctx.text("home.no_meeting"))
     agenda = [i for i in content.agenda(rel.id) if i.status == AgendaStatus.OPEN]
     lines.append(ctx.text("home.agenda", count=len(agenda)))
-    lines.extend(f"   • {item.text}" for item in sorted(agenda, key=lambda i: i.position)[:SHOWN_ITEMS])
+    lines.extend(
+        f"   • {quote(item.text)}" for item in sorted(agenda, key=lambda i: i.position)[:SHOWN_ITEMS]
+    )
     actions = [a for a in content.actions(rel.id) if a.status == ActionStatus.OPEN]
     today = ctx.today()
     overdue = [a for a in actions if a.due_on is not None and a.due_on < today]
     lines.append(ctx.text("home.actions", count=len(actions), overdue=len(overdue)))
     for action in sorted(actions, key=lambda a: (a.due_on is None, a.due_on))[:SHOWN_ITEMS]:
         due = ctx.text("home.due", date=show_date(action.due_on)) if action.due_on else ""
-        lines.append(f"   • {action.text}{due}")
+        lines.append(f"   • {quote(action.text)}{due}")
     return lines
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import Attachment, Buttons, Divider, Fields, Form, Message, Section, Text
+from bot.messages import Attachment, Buttons, Divider, Fields, Form, Message, Section, Text, unquoted
 
 
 def render_message(message: Message, *, button_offset: int = 0) -> str:
@@ -39,7 +39,7 @@ def render_message(message: Message, *, button_offset: int = 0) -> str:
                     extra = f" [{inp.value}]" if inp.value else ""
                     err = f"  ! {inp.error}" if inp.error else ""
                     lines.append(f"  - {inp.label}{extra}{err}")
-    return "\n".join(lines)
+    return unquoted("\n".join(lines))
 
 
 def count_buttons(message: Message) -> int:

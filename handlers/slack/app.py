@@ -15,7 +15,6 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
@@ -25,7 +24,7 @@ from bot.clock import Clock
 from bot.errors import Unavailable
 from handlers.slack.config import SlackConfig
 from handlers.slack.linker import Linker
-from handlers.slack.listeners import SlackListeners
+from handlers.slack.listeners import ShortRateLimitRetry, SlackListeners
 from handlers.slack.oauth import ThreadedInstallationStore, oauth_settings
 from handlers.slack.render import Texts
 from handlers.slack.sender import SlackSender
@@ -55,13 +54,13 @@ class SlackChannel:
             "mentorbot_channel_errors_total", "counter", "failures talking to a chat platform"
         )
         self.directory = Directory()
-        # replies to people who just wrote: wait out a 429 once, then give up
+        # replies to people who just wrote: wait out a short 429 once; a longer one sends via the outbox
         self.client = AsyncWebClient(
             token=config.bot_token,
             base_url=config.api_url,
             retry_handlers=[
                 AsyncConnectionErrorRetryHandler(),
-                AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+                ShortRateLimitRetry(),
             ],
         )
         self.installations: ThreadedInstallationStore | None = None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.messages import quoted_line, spans, unquoted
+
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100  # a modal or the Home tab
 SECTION_TEXT = 3000
@@ -37,8 +39,26 @@ _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,4}$")
 
 def escape(text: str) -> str:
     """Plain text for a mrkdwn field: Slack's three control characters become entities, so nobody can
-    write ``<!channel>``, ``<@U123>`` or ``<https://evil|a harmless label>`` into a message."""
+    write ``<!channel>``, ``<@U123>`` or ``<https://evil|a harmless label>`` into a message. What a
+    person wrote (quoted spans, see ``bot.messages.quote``) is also kept from looking like the bot's
+    own words: see :func:`neutral`."""
+    return "".join(neutral(piece) if quoted else _entities(piece) for piece, quoted in spans(text))
+
+
+def _entities(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# mrkdwn has no escape character: its markers become look-alikes that Slack does not read as formatting
+_MARKUP = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
+
+
+def neutral(text: str) -> str:
+    """A person's words as mrkdwn that reads as exactly what they typed and nothing more: no
+    *bold*, _italic_, ~strike~ or `code`, no link, mention or ``<!here>`` (the entities), no line break
+    that starts a line of its own (a fake heading), no address Slack would turn into a link, and no
+    control, bidi-override or zero-width character."""
+    return _entities(quoted_line(text).translate(_MARKUP))
 
 
 def clip(text: str, limit: int) -> str:
@@ -50,7 +70,7 @@ def clip(text: str, limit: int) -> str:
 
 
 def plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": clip(text, limit) or " ", "emoji": True}
+    return {"type": "plain_text", "text": clip(unquoted(text), limit) or " ", "emoji": True}
 
 
 def mrkdwn(text: str, limit: int = SECTION_TEXT) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import asyncio
 import functools
 import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,6 +24,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Handled, MentorBot
@@ -65,6 +70,46 @@ HOME_COMMAND = "home"
 # how long a modal submission waits for the bot before closing the modal and answering in the DM
 SUBMIT_WAIT_SECONDS = 2.0
 FirstTime = Callable[[str], Awaitable[bool]]
+# the longest Retry-After a reply waits out while answering; a longer one sends the reply via the outbox
+REPLY_WAIT_SECONDS = 2.0
+
+
+class ShortRateLimitRetry(AsyncRateLimitErrorRetryHandler):
+    """Wait out a 429 once, but only a short one: a reply that would have to wait longer goes to the
+    outbox instead (:meth:`SlackListeners.post`), where the dispatcher paces it with Slack."""
+
+    def __init__(self, max_wait: float = REPLY_WAIT_SECONDS) -> None:
+        super().__init__(max_retry_count=1)
+        self.max_wait = max_wait
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        return _retry_after(response.headers) <= self.max_wait
+
+
+def _for_later(err: SlackApiError) -> bool:
+    """Slack is pacing us (429) or failing for the moment (5xx): the reply can be sent later."""
+    status = getattr(err.response, "status_code", 0) or 0
+    return status == 429 or status >= 500
+
+
+def _retry_after(headers: Mapping[str, Any]) -> float:
+    for name, value in headers.items():
+        if str(name).lower() == "retry-after":
+            raw = value[0] if isinstance(value, list | tuple) and value else value
+            try:
+                return float(str(raw))
+            except ValueError:
+                return float("inf")
+    return 1.0
 
 
 @dataclass(frozen=True)
@@ -178,7 +223,8 @@ class SlackListeners:
             log.warning("Slack: a message event pairs a user with a DM that is not theirs; not answered")
             return
         handled = await self.ask(Inbound(sender, text=plain_text(text_at(event, "text"))))
-        await self.post(client, channel, handled.messages)
+        key = f"slack:{context.team_id or ''}:{channel}:{text_at(event, 'ts')}"
+        await self.post(client, channel, handled.messages, handled.person_id, key)
 
     async def on_home_opened(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -214,7 +260,13 @@ class SlackListeners:
         text = plain_text(text_at(command, "text")).strip() or "help"
         handled = await self.ask(Inbound(sender, text=text))
         dm = await self.directory.dm_channel(client, context.team_id or "", user_id)
-        posted = await self.deliver(client, dm, handled.messages, trigger_id=text_at(command, "trigger_id"))
+        posted = await self.deliver(
+            client,
+            dm,
+            handled.messages,
+            trigger_id=text_at(command, "trigger_id"),
+            person_id=handled.person_id,
+        )
         if posted and text_at(command, "channel_id") != dm and text_at(command, "response_url"):
             await respond(text=bk.escape(self.texts("slack.answered_in_dm")), response_type="ephemeral")
 
@@ -295,7 +347,7 @@ class SlackListeners:
             view = modal_view(form, self.texts, pressed.origin, preface)
             view["private_metadata"] = _with_pressed(view["private_metadata"], pressed)
             if await self.open_modal(client, text_at(body, "trigger_id"), view):
-                await self.post(client, channel, rest)
+                await self.post(client, channel, rest, handled.person_id)
                 return
         if pressed.origin is not None and not handled.failed:
             if handled.replace and messages:
@@ -307,7 +359,7 @@ class SlackListeners:
                     else mark_chosen(pressed.blocks, pressed.block_id, self.texts, pressed.label)
                 )
                 await self.update(client, pressed.origin, blocks, body)
-        await self.post(client, channel, messages)
+        await self.post(client, channel, messages, handled.person_id)
         if from_home:
             await self.publish_home(client, context, user_id)
 
@@ -349,7 +401,7 @@ class SlackListeners:
             result = await work
             if result is not None:
                 dm = await self.directory.dm_channel(client, context.team_id or "", user_id)
-                await self.post(client, dm, result.messages)
+                await self.post(client, dm, result.messages, result.person_id)
             return
         if result is None:
             await ack()
@@ -388,7 +440,7 @@ class SlackListeners:
                     else:
                         blocks = without_form(blocks, self.texts, _stub_title(view))
                     await self.update(client, origin, blocks, None)
-        await self.post(client, channel, messages)
+        await self.post(client, channel, messages, handled.person_id)
 
     async def open_modal(self, client: AsyncWebClient, trigger_id: str | None, view: dict[str, Any]) -> bool:
         """Open ``view``; False when the trigger expired (it lives 3 seconds) so the caller can fall back."""
@@ -405,7 +457,13 @@ class SlackListeners:
 
     # -- sending ---------------------------------------------------------------------------------------
     async def deliver(
-        self, client: AsyncWebClient, channel: str, messages: list[Message], *, trigger_id: str | None
+        self,
+        client: AsyncWebClient,
+        channel: str,
+        messages: list[Message],
+        *,
+        trigger_id: str | None,
+        person_id: int | None = None,
     ) -> bool:
         """Send ``messages`` to ``channel``; the first form opens as a modal when a trigger allows it.
         Returns whether anything was posted to the channel."""
@@ -414,19 +472,43 @@ class SlackListeners:
             client, trigger_id, modal_view(form, self.texts, None, preface)
         ):
             messages = rest
-        await self.post(client, channel, messages)
+        await self.post(
+            client, channel, messages, person_id, f"slack:trigger:{trigger_id}" if trigger_id else ""
+        )
         return bool(messages)
 
-    async def post(self, client: AsyncWebClient, channel: str, messages: list[Message]) -> None:
-        for message in messages:
+    async def post(
+        self,
+        client: AsyncWebClient,
+        channel: str,
+        messages: list[Message],
+        person_id: int | None = None,
+        key: str = "",
+    ) -> None:
+        """Post ``messages`` in order. When Slack paces us for longer than a reply may wait (a 429
+        outlasting :data:`REPLY_WAIT_SECONDS`) or fails for the moment (5xx), the person's change is
+        already committed, so the rest of the answer is not dropped: it goes to the outbox
+        (``MentorBot.defer_replies``) and the dispatcher delivers it when Slack allows, exactly once."""
+        for n, message in enumerate(messages):
             try:
                 payloads = render_message(message, self.texts)
             except RenderError:
                 log.exception("a reply could not be shown on Slack")
                 continue
-            for payload in payloads:
-                await call(client, "chat.postMessage", channel=channel, **payload)
+            for i, payload in enumerate(payloads):
+                try:
+                    await call(client, "chat.postMessage", channel=channel, **payload)
+                except SlackApiError as err:
+                    if i > 0 or not _for_later(err) or person_id is None:
+                        raise
+                    await self.defer(person_id, messages[n:], key or uuid.uuid4().hex)
+                    return
             await share_files(client, channel, message)
+
+    async def defer(self, person_id: int, messages: list[Message], key: str) -> None:
+        queued = await asyncio.to_thread(self.bot.defer_replies, person_id, messages, key, "slack")
+        log.warning("Slack: rate limited; %d replies will be sent from the outbox", queued)
+        self.count_error("reply_deferred")
 
     async def replace(self, client: AsyncWebClient, origin: Origin, messages: list[Message]) -> list[Message]:
         """Put the first message in place of ``origin``; returns the messages still to post."""

@@ -80,7 +80,8 @@ def render_message(message: Message, texts: Texts) -> list[dict[str, Any]]:
         return []  # e.g. only a file: nothing to post but the upload
     pages = paginate(blocks, bk.MESSAGE_BLOCKS, MAX_PAGES, texts)
     summary = notification_text(message)
-    return [{"text": summary, "blocks": page} for page in pages]
+    # no previews of links a person wrote (their text shows no links anyway: see blockkit.neutral)
+    return [{"text": summary, "blocks": page, "unfurl_links": False, "unfurl_media": False} for page in pages]
 
 
 def message_blocks(blocks: Iterable[NeutralBlock], texts: Texts) -> list[Block]:

@@ -255,9 +255,33 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             except Exception as err:  # the card is gone or too old: send the answer as a new message
                 log.info("could not update the pressed card: %s", type(err).__name__)
                 rest = []
-        outgoing = rest + [a for m in messages for a in self.activities(m)]
-        if outgoing:
-            await turn_context.send_activities(outgoing)
+        queue = ([(in_place, rest)] if in_place is not None and rest else []) + [
+            (m, self.activities(m)) for m in messages
+        ]
+        await self._send_or_defer(turn_context, handled, queue)
+
+    async def _send_or_defer(
+        self, turn_context: TurnContext, handled: Handled, queue: list[tuple[Message, list[Activity]]]
+    ) -> None:
+        """Send each message; when Teams throttles (429) or fails for the moment (5xx) beyond what the
+        connector client retries, the person's change is already saved, so the rest of the answer goes
+        to the outbox (``MentorBot.defer_replies``) and the dispatcher sends it when Teams allows."""
+        for n, (_, activities) in enumerate(queue):
+            if not activities:
+                continue
+            try:
+                await turn_context.send_activities(activities)
+            except Exception as err:
+                if not _for_later(err) or handled.person_id is None:
+                    raise
+                activity = turn_context.activity
+                key = f"teams:{activity.conversation.id if activity.conversation else ''}:{activity.id}"
+                later = [m for m, _ in queue[n:]]
+                queued = await asyncio.to_thread(
+                    self.bot.defer_replies, handled.person_id, later, key, "teams"
+                )
+                log.warning("Teams: throttled; %d replies will be sent from the outbox", queued)
+                return
 
     async def _send(self, turn_context: TurnContext, messages: list[Message]) -> None:
         if messages:
@@ -278,6 +302,12 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     def say(self, key: str, **values: Any) -> Message:
         """A catalogue text as a message (the channel's own few words: errors, where to find the bot)."""
         return Message((Text(self.texts(key, **values)),))
+
+
+def _for_later(err: Exception) -> bool:
+    """Teams is throttling (429) or failing for the moment (5xx): the answer can be sent later."""
+    status = getattr(getattr(err, "response", None), "status_code", None)
+    return isinstance(status, int) and (status == 429 or status >= 500)
 
 
 def _message_body(text: str) -> dict[str, Any]:

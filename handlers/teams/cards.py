@@ -37,6 +37,9 @@ from bot.messages import (
     Message,
     Section,
     Text,
+    quoted_line,
+    spans,
+    unquoted,
 )
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -250,16 +253,39 @@ def _cut_lines(text: str) -> list[str]:
 
 # -- text -----------------------------------------------------------------------------------------
 def text_runs(text: str, **style: Any) -> list[dict[str, Any]]:
-    """``text`` as TextRuns: ``*bold*`` spans become bold runs, everything else is shown as typed."""
+    """``text`` as TextRuns: ``*bold*`` in the bot's own words becomes a bold run (a catalogue text may
+    embolden a filled-in value: ``*{name}*``); what a person wrote (quoted spans,
+    ``bot.messages.quote``) is shown as typed, on one line, and never takes part in finding ``*bold*``."""
+    pieces = spans(text)
+    # each quoted piece stands in as a placeholder while the bot's *bold* is found
+    skeleton = "".join(f"\ue002{i}\ue003" if quoted else piece for i, (piece, quoted) in enumerate(pieces))
     runs: list[dict[str, Any]] = []
     position = 0
-    for match in _BOLD.finditer(text):
+    for match in _BOLD.finditer(skeleton):
         if match.start() > position:
-            runs.append({"type": "TextRun", "text": text[position : match.start()], **style})
-        runs.append({"type": "TextRun", "text": match.group(1), **style, "weight": "Bolder"})
+            runs.extend(_expand(skeleton[position : match.start()], pieces, style))
+        runs.extend(_expand(match.group(1), pieces, {**style, "weight": "Bolder"}))
         position = match.end()
-    if position < len(text):
-        runs.append({"type": "TextRun", "text": text[position:], **style})
+    if position < len(skeleton):
+        runs.extend(_expand(skeleton[position:], pieces, style))
+    return runs
+
+
+_PLACEHOLDER = re.compile("\ue002(\\d+)\ue003")
+
+
+def _expand(skeleton: str, pieces: list[tuple[str, bool]], style: dict[str, Any]) -> list[dict[str, Any]]:
+    runs: list[dict[str, Any]] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(skeleton):
+        if match.start() > position:
+            runs.append({"type": "TextRun", "text": skeleton[position : match.start()], **style})
+        line = quoted_line(pieces[int(match.group(1))][0])
+        if line:
+            runs.append({"type": "TextRun", "text": line, **style})
+        position = match.end()
+    if position < len(skeleton):
+        runs.append({"type": "TextRun", "text": skeleton[position:], **style})
     return runs
 
 
@@ -322,13 +348,13 @@ def card_text(card: Mapping[str, Any]) -> str:
 def summary_of(message: Message) -> str:
     """A short plain-text preview for notifications (the message's own summary, else its first text)."""
     if message.summary:
-        return message.summary[:150]
+        return unquoted(message.summary)[:150]
     for block in message.blocks:
         match block:
             case Text(text=text) if text:
-                return _BOLD.sub(r"\1", text)[:150]
+                return unquoted(_BOLD.sub(r"\1", text))[:150]
             case Section(title=title):
-                return _BOLD.sub(r"\1", title)[:150]
+                return unquoted(_BOLD.sub(r"\1", title))[:150]
             case Form(title=title):
                 return title[:150]
     return ""

@@ -30,7 +30,7 @@ from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 
-from handlers.teams import msrest_fix
+from handlers.teams import msrest_fix, signing_keys
 from handlers.teams.config import TeamsConfig
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ TurnLogic = Callable[[TurnContext], Awaitable[None]]
 
 def build_adapter(config: TeamsConfig) -> CloudAdapter:
     msrest_fix.apply()  # ~15 ms less CPU per turn and per proactive send (see the module)
+    signing_keys.apply()  # Microsoft's keys fetched without blocking the loop (see the module)
     auth = ConfigurationBotFrameworkAuthentication(config.botbuilder_configuration())
     return CloudAdapter(auth)
 

@@ -109,7 +109,9 @@ def forget(
                 print(programme.text("coordinator.data.confirm_forget", email=email), file=out)
                 return EXIT_BAD_INPUT
             person_id = find_person(uow, email).id
-            counts = forget_person(uow, email, clock.now(), via="cli", operator=operator())
+            counts = forget_person(
+                uow, email, clock.now(), programme=programme, via="cli", operator=operator()
+            )
         except UserFacingError as error:
             return say_error(programme, "person forget", error, err)
         uow.commit()

@@ -69,7 +69,8 @@ async def test_user_text_cannot_notify_a_channel_mention_anyone_or_fake_a_link(
     await slack.fake.wait_until(lambda: sum("evil.example" in t for t in slack.texts("DU0MENTEE")) >= 2)
     everything = json.dumps([c.args for c in slack.fake.called("chat.postMessage")])
     shown = "\n".join(slack.texts("DU0MENTEE"))
-    assert "&lt;!channel&gt; see &lt;https://evil.example|the form&gt; &amp; ask &lt;@U0MENTOR&gt;" in shown
+    # as typed, with the address broken so that no client makes a link of it
+    assert "&lt;!channel&gt; see &lt;https[:]//evil.example|the form&gt; &amp; ask &lt;@U0MENTOR&gt;" in shown
     assert "<!channel>" not in everything
     assert "<https://evil" not in everything
     assert "<@U0MENTOR>" not in everything
