@@ -258,19 +258,6 @@ def _plan_matches(
                 )
             )
             continue
-        if existing is not None and existing.started_on <= today < start:
-            # re-importing never restarts a running relationship
-            plan.problems.append(
-                Problem(
-                    where,
-                    say(
-                        "roster.matches.start_after_running",
-                        start=start.isoformat(),
-                        started=existing.started_on.isoformat(),
-                    ),
-                )
-            )
-            continue
         if existing is None:
             fields: dict[str, Any] = {
                 "kind": row.kind,

@@ -187,28 +187,14 @@ class SqlActivityReader:
 
     def last_delivery_status(self) -> dict[int, str]:
         d = tables.deliveries
-        final = d.c.status.in_([str(s) for s in FINAL_DELIVERY_STATES])
-        latest = (
-            select(d.c.person_id, func.max(d.c.id).label("id"))
-            .where(final)
-            .group_by(d.c.person_id)
-            .subquery()
-        )
-        stmt = select(d.c.person_id, d.c.status).join(latest, latest.c.id == d.c.id)
+        stmt = select(d.c.person_id, d.c.status).join(_latest_final, _latest_final.c.id == d.c.id)
         return {int(pid): str(status) for pid, status in self.session.execute(stmt)}
 
     def unreachable_reasons(self) -> dict[int, str]:
         d = tables.deliveries
-        final = d.c.status.in_([str(s) for s in FINAL_DELIVERY_STATES])
-        latest = (
-            select(d.c.person_id, func.max(d.c.id).label("id"))
-            .where(final)
-            .group_by(d.c.person_id)
-            .subquery()
-        )
         stmt = (
             select(d.c.person_id, d.c.last_error)
-            .join(latest, latest.c.id == d.c.id)
+            .join(_latest_final, _latest_final.c.id == d.c.id)
             .where(d.c.status == DeliveryStatus.UNREACHABLE)
         )
         return {int(pid): str(error or "")[:MAX_ERROR] for pid, error in self.session.execute(stmt)}
@@ -242,3 +228,12 @@ class SqlActivityReader:
 def _aware(at: datetime) -> datetime:
     """SQLite hands back naive datetimes (stored as UTC)."""
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+# each person's latest delivery in a final state (the outcome a coordinator sees for them)
+_latest_final = (
+    select(tables.deliveries.c.person_id, func.max(tables.deliveries.c.id).label("id"))
+    .where(tables.deliveries.c.status.in_([str(s) for s in FINAL_DELIVERY_STATES]))
+    .group_by(tables.deliveries.c.person_id)
+    .subquery()
+)
