@@ -19,10 +19,12 @@ import pytest
 from fake_slack_api import FakeSlackWebApi, slack_user
 from population import email, seed_crowd
 from serve_process import REPO, Database, StartServe, mentorbot_env, wait_for
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from tcp_proxy import TcpProxy
 
 from bot.programme import ProgrammeConfig
+from storage.database import make_engine
 
 
 @pytest.fixture
@@ -129,3 +131,33 @@ def test_a_database_configuration_error_is_one_line_and_exit_2(
     assert lines[0].startswith("mentorbot serve: ") and says in lines[0]
     assert "Traceback" not in done.stdout + done.stderr
     assert not (tmp_path / "no").exists()
+
+
+def test_serve_on_an_sqlite_path_it_cannot_open_yet_waits_and_migrates_once_it_can(
+    tmp_path: Path, start_serve: StartServe
+) -> None:
+    """The embedded default: the database file cannot be opened at start (here a folder stands where the
+    file should be); serve answers 503 and retries; once the path is usable it runs the migrations
+    itself and becomes healthy."""
+    blocked = tmp_path / "data" / "mentorbot.sqlite3"
+    blocked.mkdir(parents=True)  # a directory, not a file: "unable to open database file"
+    url = f"sqlite:///{blocked}"
+    database = Database("sqlite", url, make_engine(url))
+    serve = start_serve(database, ready=False)
+
+    def down() -> bool:
+        serve.assert_alive()
+        return serve.healthz()[0] == 503
+
+    wait_for(down, 60, "/healthz to answer 503 while the SQLite file cannot be opened")
+    wait_for(
+        lambda: "database not ready (attempt 2)" in serve.log(tail=None), 30, "a retry in the background"
+    )
+    assert "Traceback" not in serve.log(tail=None)
+    blocked.rmdir()  # the path becomes usable
+    serve.wait_ready(timeout=60)
+    assert blocked.is_file()
+    with database.engine.connect() as conn:  # migrated by serve itself
+        assert conn.execute(text("select count(*) from programmes")).scalar_one() == 1
+    database.engine.dispose()
+    assert "Traceback" not in serve.log(tail=None)
