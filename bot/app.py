@@ -101,8 +101,18 @@ class MentorBot:
             log.warning("ignoring a sender with malformed ids", extra={"platform": sender.platform[:20]})
             return None
         person = uow.people.by_identity(sender.platform, sender.external_id)
+        if person is not None and _other_workspace(person.identity(sender.platform), sender):
+            # the same account id in another workspace (a Slack team, a Teams tenant) is another account:
+            # not answered as this person
+            log.warning("a known account id wrote from another workspace; answered as a stranger")
+            return None
         if person is None and sender.email:
             person = uow.people.by_email(sender.email)
+            if person is not None and _other_workspace(person.identity(sender.platform), sender):
+                # an account elsewhere with the same e-mail never takes over a linked identity (under a
+                # multi-workspace Slack install anyone can create a workspace and claim any address)
+                log.warning("an account in another workspace has a linked person's e-mail; not linked")
+                return None
             if person is not None and person.active:
                 self._link(uow, person, sender)
         if person is None or not person.active or person.erased_at is not None:
@@ -228,6 +238,17 @@ def roles_summary(roles: Iterable[str]) -> str:
 
 
 MAX_ID_LENGTH = 200  # the width of chat_identities.external_id and .workspace
+
+
+def _other_workspace(linked: ChatIdentity | None, sender: Sender) -> bool:
+    """True when the person is linked on this platform in a workspace other than the sender's (both
+    known): a different account, whatever its id or e-mail."""
+    return (
+        linked is not None
+        and bool(linked.workspace)
+        and bool(sender.workspace)
+        and linked.workspace != sender.workspace
+    )
 
 
 def _plausible(sender: Sender) -> bool:

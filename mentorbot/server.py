@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import signal
@@ -28,6 +29,8 @@ Mounter = Callable[[web.Application, Runtime], Awaitable[None] | None]
 
 async def healthz(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
+    if not runtime.database_ready:  # started while the database was down: still waiting for it
+        return web.json_response({"status": "starting", "database": "unreachable"}, status=503)
     try:
         await asyncio.wait_for(asyncio.to_thread(_ping, runtime), timeout=5)
     except Exception as exc:  # the database is down or too slow: say so, keep serving
@@ -88,18 +91,84 @@ async def observe_requests(
     return response
 
 
-def build_app(runtime: Runtime, mounters: list[Mounter] | None = None) -> web.Application:
+# the back-off between start-up attempts while the database is down (seconds: first, doubling, at most)
+RETRY_FIRST = 1.0
+RETRY_MOST = 15.0
+STARTUPS: web.AppKey[list[Callable[[web.Application], Awaitable[object]]]] = web.AppKey("startups", list)
+PREPARE: web.AppKey[Callable[[], None]] = web.AppKey("prepare", object)  # type: ignore[arg-type]
+WAITING: web.AppKey[list[asyncio.Task[None]]] = web.AppKey("waiting", list)
+
+
+async def _start_parts(app: web.Application) -> None:
+    """Start what the mounters registered (scheduler, chat channels) -- at once when the database was
+    ready at start-up, otherwise from a background task that waits for it (see :func:`_wait_for_database`);
+    the server answers meanwhile, ``/healthz`` with 503."""
+    if app[RUNTIME].database_ready or PREPARE not in app:
+        for hook in app[STARTUPS]:
+            await hook(app)
+        return
+    app[WAITING].append(asyncio.create_task(_wait_for_database(app), name="wait-for-database"))
+
+
+async def _wait_for_database(app: web.Application) -> None:
+    """Try the start-up's database work again with a back-off, one warning line per attempt (no
+    traceback: an unreachable database is an operations state, not a bug), then start the parts."""
+    runtime, prepare = app[RUNTIME], app[PREPARE]
+    delay, attempt = RETRY_FIRST, 1  # attempt 1 was the start-up's own (mentorbot/commands/serve.py)
+    while True:
+        await asyncio.sleep(delay)
+        attempt += 1
+        try:
+            await asyncio.to_thread(prepare)
+            break
+        except Exception as err:
+            delay = min(delay * 2, RETRY_MOST)
+            reason = " ".join(str(err).split())[:400] or type(err).__name__
+            log.warning(
+                "database not ready (attempt %d): %s -- trying again in %gs; /healthz answers 503 until then",
+                attempt,
+                reason,
+                delay,
+            )
+    for hook in app[STARTUPS]:
+        await hook(app)
+    runtime.database_ready = True
+    log.info("database ready after %d attempt(s): mentorbot is healthy", attempt)
+
+
+async def _stop_waiting(app: web.Application) -> None:
+    for task in app[WAITING]:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+
+def build_app(
+    runtime: Runtime, mounters: list[Mounter] | None = None, *, prepare: Callable[[], None] | None = None
+) -> web.Application:
+    """The server with every endpoint and part. ``prepare`` is the start-up's database work when the
+    database was not reachable at start: the parts' start hooks then wait until it has succeeded."""
     app = web.Application(client_max_size=CLIENT_MAX_SIZE, middlewares=[observe_requests])
     app[RUNTIME] = runtime
+    app[WAITING] = []
+    if prepare is not None:
+        app[PREPARE] = prepare
+    app.on_cleanup.append(_stop_waiting)
     runtime.metrics.describe("mentorbot_deliveries", "gauge", "outbox deliveries by status")
     runtime.metrics.describe("mentorbot_handler_seconds", "histogram", "time to handle an HTTP request")
     runtime.metrics.add_collector(_outbox_collector(runtime))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    started_with = len(app.on_startup)
     for mount in mounters or []:
         result = mount(app, runtime)
         if asyncio.iscoroutine(result):
             raise TypeError("mounters must be synchronous; start async work in on_startup")
+    # the parts' start hooks run behind one gate that can wait for the database
+    hooks: list[Callable[[web.Application], Awaitable[object]]] = list(app.on_startup[started_with:])
+    app[STARTUPS] = hooks
+    del app.on_startup[started_with:]
+    app.on_startup.append(_start_parts)
     return app
 
 
@@ -109,6 +178,13 @@ async def serve(runtime: Runtime, app: web.Application, *, ready: Callable[[], N
     await runner.setup()
     site = web.TCPSite(runner, runtime.settings.host, runtime.settings.port)
     await site.start()
+    if not runtime.database_ready:
+        log.warning(
+            "mentorbot serving on http://%s:%s while the database is unavailable: /healthz answers 503 "
+            "and start-up is retried in the background",
+            runtime.settings.host,
+            runtime.settings.port,
+        )
     log.info(
         "mentorbot serving on http://%s:%s (programme: %s)",
         runtime.settings.host,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -34,6 +34,21 @@ class Runtime:
     # platform name -> sender; each channel's mount function registers its own (Slack, Teams)
     senders: dict[str, ChannelSender] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)
+    # False from open_runtime until prepare_database has succeeded: /healthz says 503 meanwhile
+    database_ready: bool = True
+    migrate: bool = False
+
+
+class SchemaNotUpToDate(SystemExit):
+    """The database is reachable but behind the code's schema (outside the embedded default, where
+    ``mentorbot db upgrade`` is an explicit operations step)."""
+
+    MESSAGE = (
+        "The database schema is not up to date. Run `mentorbot db upgrade` (after a backup) and start again."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE)
 
 
 def build_runtime(
@@ -47,24 +62,50 @@ def build_runtime(
     ``migrate`` defaults to True for the embedded SQLite database (so ``make run`` just works) and
     False for anything else, where ``mentorbot db upgrade`` is an explicit operations step.
     """
+    runtime = open_runtime(settings, clock=clock, migrate=migrate)
+    prepare_database(runtime)
+    runtime.database_ready = True
+    return runtime
+
+
+def open_runtime(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    migrate: bool | None = None,
+) -> Runtime:
+    """Everything :func:`build_runtime` builds, without connecting to the database yet (``serve`` starts
+    while the database is down and calls :func:`prepare_database` until it succeeds)."""
     programme = load_programme(settings.programme_path)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, **_connect_timeout(settings.database_url))
     if migrate is None:
         migrate = settings.is_embedded_database
-    if migrate:
-        upgrade(engine)
-    elif not is_up_to_date(engine):
-        raise SystemExit(
-            "The database schema is not up to date. "
-            "Run `mentorbot db upgrade` (after a backup) and start again."
-        )
     uow_factory = SqlUnitOfWorkFactory(engine)
     clock = clock or SystemClock()
-    with uow_factory() as uow:
-        uow.programmes.get_or_create(programme.slug, programme.name)
-        uow.commit()
     bot = MentorBot(uow_factory, programme, clock)
-    return Runtime(settings, engine, uow_factory, programme, clock, bot)
+    return Runtime(
+        settings, engine, uow_factory, programme, clock, bot, database_ready=False, migrate=migrate
+    )
+
+
+def prepare_database(runtime: Runtime) -> None:
+    """What start-up needs from the database: the migrations (embedded default) or the schema check, and
+    the programme's row. Idempotent, so it can be tried again until the database answers."""
+    if runtime.migrate:
+        upgrade(runtime.engine)
+    elif not is_up_to_date(runtime.engine):
+        raise SchemaNotUpToDate()
+    with runtime.uow_factory() as uow:
+        uow.programmes.get_or_create(runtime.programme.slug, runtime.programme.name)
+        uow.commit()
+
+
+def _connect_timeout(url: str) -> dict[str, Any]:
+    """PostgreSQL without ``connect_timeout`` waits for the operating system (minutes) when the host
+    does not answer at all; give up after 10 s so health checks and start-up retries keep their pace."""
+    if not url.startswith("postgresql") or "connect_timeout" in url:
+        return {}
+    return {"connect_args": {"connect_timeout": 10}}
 
 
 def seed_example_if_empty(runtime: Runtime) -> None:

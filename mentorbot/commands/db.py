@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -56,6 +57,36 @@ def _describe(url: str, err: Exception) -> str:
         f"cannot use the database at {shown}: {reason[:300]} "
         "(check MENTORBOT_DATABASE_URL, that the server is running, and that the path is writable)"
     )
+
+
+def configuration_problem(url: str) -> str | None:
+    """What is wrong with the database URL itself, found without connecting: not a URL, a driver that is
+    unknown or not installed, an SQLite file in a folder that does not exist. None when it looks usable
+    (whether the database answers is another matter: ``serve`` waits for it, see server.py)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return (
+            "MENTORBOT_DATABASE_URL is not a database URL "
+            "(expected e.g. sqlite:///mentorbot.sqlite3 or postgresql+psycopg://user@host/db)"
+        )
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        parsed.get_dialect()
+        make_engine(url).dispose()
+    except (NoSuchModuleError, ImportError, ArgumentError) as err:
+        reason = " ".join(str(err).split())[:200] or type(err).__name__
+        return f"cannot use the database at {shown}: unknown or missing database driver ({reason})"
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database or ""
+        if path and path != ":memory:" and not path.startswith("file:"):
+            folder = Path(path).expanduser().resolve().parent
+            if not folder.is_dir():
+                return (
+                    f"cannot use the database at {shown}: the folder {folder} does not exist "
+                    "(create it, or point MENTORBOT_DATABASE_URL at another path)"
+                )
+    return None
 
 
 def fail(command: str, err: DatabaseUnusable) -> int:

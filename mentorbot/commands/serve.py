@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from mentorbot.channels import channel_mounters
+from mentorbot.commands.db import DatabaseUnusable, configuration_problem, database_errors
 from mentorbot.server import build_app, serve
 from mentorbot.settings import Settings
-from mentorbot.wiring import build_runtime, seed_example_if_empty
+from mentorbot.wiring import SchemaNotUpToDate, open_runtime, prepare_database, seed_example_if_empty
+
+log = logging.getLogger(__name__)
 
 
 def add_parser(sub: Any) -> None:
@@ -31,8 +36,30 @@ def run(args: argparse.Namespace) -> int:
     except TeamsConfigError as err:
         print(f"mentorbot serve: {err.message}", file=sys.stderr)
         return 2
-    runtime = build_runtime(settings)
-    seed_example_if_empty(runtime)
-    app = build_app(runtime, channel_mounters(settings))
+    problem = configuration_problem(settings.database_url)
+    if problem is not None:  # a bad URL, an unknown driver, a missing folder: nothing to wait for
+        print(f"mentorbot serve: {problem}", file=sys.stderr)
+        return 2
+    runtime = open_runtime(settings)
+
+    def prepare() -> None:
+        """The start-up's database work, its failures as one line (DatabaseUnusable)."""
+        with database_errors(settings.database_url):
+            prepare_database(runtime)
+            seed_example_if_empty(runtime)
+
+    waiting_for: Callable[[], None] | None = None
+    try:
+        prepare()
+        runtime.database_ready = True
+    except SchemaNotUpToDate as err:
+        print(f"mentorbot serve: {err}", file=sys.stderr)
+        return 2
+    except DatabaseUnusable as err:
+        # unreachable now (PostgreSQL down, an SQLite file not writable yet): serve anyway, /healthz
+        # says 503, and the server keeps trying (see server.py _wait_for_database)
+        log.warning("database not ready at start: %s", err)
+        waiting_for = prepare
+    app = build_app(runtime, channel_mounters(settings), prepare=waiting_for)
     asyncio.run(serve(runtime, app))
     return 0
