@@ -32,6 +32,7 @@ from bot.model import (
     ClosingReflection,
     Conversation,
     Delivery,
+    Goal,
     GroundRules,
     Meeting,
     NetworkAsk,
@@ -124,6 +125,16 @@ class ContentAccess(Protocol):
 
     def add_closing_reflection(self, reflection: ClosingReflection) -> None:
         """Only the viewer's own (``person_id`` must be the viewer)."""
+        ...
+
+    def goals(self, relationship_id: int) -> list[Goal]:
+        """The learners' development goals, by number: readable by all current members, never by others."""
+        ...
+
+    def goal(self, goal_id: int) -> Goal: ...
+    def add_goal(self, goal: Goal) -> None:
+        """Only the viewer's own (``owner_id`` must be the viewer); ``number`` is given here: one past the
+        highest the relationship ever had, so numbers never shift."""
         ...
 
     def network(self) -> list[NetworkEntry]:
