@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.clock import FixedClock
 from bot.messages import Message
+from bot.model import MeetingStatus
 from handlers.console.channel import ConsoleSession
 
 if TYPE_CHECKING:
@@ -93,3 +96,42 @@ def test_an_outsider_cannot_read_goals(pair: Rel, session: Session, outsider: ob
     other = session("outsider@example.org")
     other.send(f"goals #{pair.id}")
     assert "private goal" not in other.text()
+
+
+def test_actions_after_a_meeting_serve_goals_and_show_their_progress(
+    pair: Rel,
+    session: Session,
+    clock: FixedClock,
+    add_meeting: Callable[..., int],
+) -> None:
+    mentee = session(pair.mentee.email)
+    add_goal(mentee, "Present a patient case at the ward round", layer="contextual")
+    add_goal(mentee, "Pass the anatomy exam", layer="canonical")
+    meeting = add_meeting(pair, clock.now() - timedelta(days=1), status=MeetingStatus.HELD)
+    mentee.act("actions.plan", {"r": str(pair.id), "m": str(meeting)})
+    form = mentee.last_form()
+    assert form is not None
+    goal_input = form.inputs[-1]
+    assert goal_input.name == "goal"
+    assert [o.label for o in goal_input.options][1:] == [
+        "1. Present a patient case at the ward round",
+        "2. Pass the anatomy exam",
+    ]
+    mentee.submit({"what": "Ask Dr Osei for a slot at Tuesday's round", "owner": str(pair.mentee.id),
+                   "due": "2026-03-05", "goal": "1"})  # fmt: skip
+    assert "goal 1" in mentee.text()
+    mentee.submit({"what": "Draft the case slides", "due": "2026-03-04", "goal": "1"})
+    mentee.submit({"what": "Book the library room", "due": "", "goal": "9"})
+    assert "There is no goal 9 here (goals: 1, 2)" in mentee.text()
+    mentee.submit({"what": "Book the library room", "due": "", "goal": ""})  # serving no goal is fine
+    mentee.press("Finish and share the plan")
+
+    clock.advance(timedelta(days=4))  # Friday: both are past due
+    mentee.send("actions done 1")  # the slides, due first
+    mentee.send("goals")
+    shown = mentee.text()
+    assert (
+        "1. Present a patient case at the ward round — contextual — open; actions: 1 done, 1 open (1 overdue)"
+        in shown
+    )
+    assert "2. Pass the anatomy exam — canonical — open; no actions yet" in shown
