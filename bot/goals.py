@@ -55,20 +55,14 @@ def progress(goal: Goal, actions: Iterable[ActionItem], today: date) -> Progress
     return Progress(done, len(still), sum(1 for a in still if is_overdue(a, today)))
 
 
-def last_moved(goal: Goal, actions: Iterable[ActionItem]) -> datetime:
+def moved_at(goal: Goal, last_action_done: datetime | None) -> datetime:
     """When the goal last moved: written or updated (status, note), or an action serving it was done."""
-    times = [goal.created_at, goal.updated_at]
-    times += [
-        a.closed_at
-        for a in actions
-        if a.goal_id is not None and a.goal_id == goal.id and a.status == ActionStatus.DONE and a.closed_at
-    ]
-    return max(times)
+    return max(t for t in (goal.created_at, goal.updated_at, last_action_done) if t is not None)
 
 
-def is_stale(goal: Goal, actions: Iterable[ActionItem], now: datetime) -> bool:
-    """Open or progressing, and not moved for :data:`STALE_AFTER`."""
-    return is_active(goal) and now - last_moved(goal, actions) >= STALE_AFTER
+def is_stale(goal: Goal, last_action_done: datetime | None, now: datetime) -> bool:
+    """Open or progressing, and not moved for :data:`STALE_AFTER` (a new goal is not stale at once)."""
+    return is_active(goal) and now - moved_at(goal, last_action_done) >= STALE_AFTER
 
 
 def prompt_key(goal: Goal) -> str:
