@@ -18,6 +18,7 @@ from bot.activity import (
     ActionCounts,
     CheckInFact,
     DeliveryFact,
+    GoalFact,
     HeldMeeting,
     PersonFacts,
     RelationshipFacts,
@@ -189,6 +190,10 @@ class ActivityReader(Protocol):
 
     def latest_checkins(self, *, since: datetime) -> list[CheckInFact]:
         """Each person's latest check-in quadrant at or after ``since``."""
+        ...
+
+    def goal_facts(self) -> list[GoalFact]:
+        """Every development goal's relationship, layer, programme goal and status (no words, no note)."""
         ...
 
     def last_delivery_status(self) -> dict[int, str]:
