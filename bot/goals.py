@@ -22,6 +22,7 @@ MAX_ACTIVE_GOALS = 10  # open or progressing goals per learner and relationship
 SUGGESTED_GOALS = (1, 3)  # the welcome invites one to three goals
 ACTIVE = (GoalStatus.OPEN, GoalStatus.PROGRESSING)
 LAYERS = tuple(layer.value for layer in GoalLayer)
+NO_TAG = "none"  # the choice meaning "not tagged" / "serves no goal" (chat platforms refuse empty values)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def prompt_key(goal: Goal) -> str:
 
 def parse_layer(raw: str | None) -> str:
     word = (raw or "").strip().lower()
-    if word in ("", "none", "-"):
+    if word in ("", NO_TAG, "-"):
         return ""
     if word in LAYERS:
         return word

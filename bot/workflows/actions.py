@@ -180,7 +180,7 @@ def _goal_input(ctx: Context, rel: Relationship) -> tuple[Input, ...]:
     if not goals:
         return ()
     options = (
-        Option("", ctx.text("goals.action_link_none")),
+        Option(goal_rules.NO_TAG, ctx.text("goals.action_link_none")),
         *(Option(str(g.number), f"{g.number}. {g.text}"[:75]) for g in goals),
     )
     return (Input("goal", ctx.text("goals.action_link"), InputKind.CHOICE, required=False, options=options),)
@@ -281,7 +281,7 @@ def _read_item(ctx: Context, rel: Relationship, values: dict[str, str], meeting_
     goal_id = None
     with field("goal"):
         raw = (values.get("goal") or "").strip()
-        if raw:
+        if raw and raw != goal_rules.NO_TAG:
             goals = _open_goals(ctx, rel)
             match = next((g for g in goals if str(g.number) == raw), None)
             if match is None:

@@ -122,7 +122,7 @@ def list_goals(ctx: Context, ref: str | None) -> Reply:
 
 def _form(ctx: Context, rel: Relationship, version: int, text: str = "") -> Form:
     layers = (
-        Option("", ctx.text("goals.form.no_tag")),
+        Option(rules.NO_TAG, ctx.text("goals.form.no_tag")),
         *(Option(layer, ctx.text(f"goals.layer_choice.{layer}")) for layer in rules.LAYERS),
     )
     inputs = [
@@ -144,7 +144,7 @@ def _form(ctx: Context, rel: Relationship, version: int, text: str = "") -> Form
                 InputKind.CHOICE,
                 required=False,
                 options=(
-                    Option("", ctx.text("goals.form.no_tag")),
+                    Option(rules.NO_TAG, ctx.text("goals.form.no_tag")),
                     *(Option(g, g) for g in ctx.programme.programme_goals),
                 ),
             )
@@ -190,7 +190,7 @@ def submit(ctx: Context, values: dict[str, str]) -> Reply:
         tag = ""
         with field("programme_goal"):
             raw = (values.get("programme_goal") or "").strip()
-            if raw:
+            if raw and raw != rules.NO_TAG:
                 try:
                     tag = programme_goal(raw, ctx.programme.programme_goals)
                 except ValueError as exc:
@@ -304,7 +304,7 @@ def register(router: Router) -> None:
             number, _ = split_number(rest)
             return set_status(ctx, _pick(ctx, ref, number), status)
 
-    for status in GoalStatus:
+    for status in (GoalStatus.PROGRESSING, GoalStatus.REACHED, GoalStatus.SET_ASIDE, GoalStatus.OPEN):
         status_cmd(status)
 
     @router.command("goals note", "goals.help.note", usage="[#relationship] N TEXT", group=group)

@@ -33,7 +33,7 @@ def test_learner_sets_goals_with_stable_numbers_and_the_guide_only_reads_them(
     form = mentee.last_form()
     assert form is not None
     assert [o.value for o in form.inputs[2].options] == [
-        "",
+        "none",
         "identity formation",
         "professionalism",
         "academic performance",
@@ -123,7 +123,7 @@ def test_actions_after_a_meeting_serve_goals_and_show_their_progress(
     mentee.submit({"what": "Draft the case slides", "due": "2026-03-04", "goal": "1"})
     mentee.submit({"what": "Book the library room", "due": "", "goal": "9"})
     assert "There is no goal 9 here (goals: 1, 2)" in mentee.text()
-    mentee.submit({"what": "Book the library room", "due": "", "goal": ""})  # serving no goal is fine
+    mentee.submit({"what": "Book the library room", "due": "", "goal": "none"})  # serving no goal is fine
     mentee.press("Finish and share the plan")
 
     clock.advance(timedelta(days=4))  # Friday: both are past due
