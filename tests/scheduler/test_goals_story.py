@@ -6,6 +6,8 @@ question fitted to its layer), and the closing reflection shows each goal with i
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import date, timedelta
 
 from scheduler_world import World
@@ -14,6 +16,8 @@ from bot.app import MentorBot
 from bot.messages import unquoted
 from bot.model import MeetingStatus, Relationship
 from handlers.console.channel import ConsoleSession
+from mentorbot.commands.person import export, forget
+from storage import tables
 
 CANONICAL = "PLANTED-goal: explain the renal physiology of diuretics without notes"
 CONTEXTUAL = "PLANTED-goal: present a patient case at the Tuesday ward round"
@@ -86,3 +90,35 @@ def test_goals_from_welcome_to_digest_to_closing_reflection(world: World) -> Non
     assert f"1. {CONTEXTUAL} — contextual · professionalism — open; actions: 1 done, 0 open" in intro
     assert f"2. {CANONICAL} — canonical · academic performance — open; actions: 0 done, 1 open" in intro
     assert "what did you reach" in intro
+
+
+def test_goals_are_in_the_person_s_export_and_their_words_gone_after_forget(world: World) -> None:
+    w = world
+    w.start_at(w.at("2026-03-03 10:00"))
+    maria = w.person("maria@example.org", "Maria Mentor", "Europe/London", roles=("guide",))
+    eli = w.person("eli@example.org", "Eli Mentee", "Europe/London")
+    rid = w.relationship([maria], [eli], started_on=date(2026, 3, 2))
+    bot = MentorBot(w.uow_factory, w.programme, w.clock)
+    eli_s = ConsoleSession(bot, "eli@example.org")
+    eli_s.send("goals add")
+    eli_s.submit({"text": CANONICAL, "layer": "canonical"})
+    eli_s.send("goals note 1 PLANTED-note: the pharmacology tutor helps")
+    w.dispatch()  # the notice to Maria, which quotes the goal, goes out
+
+    out = io.StringIO()
+    assert export(w.uow_factory, w.programme, w.clock, "eli@example.org", None, out) == 0
+    data = json.loads(out.getvalue())
+    assert [g["text"] for g in data["goals"]] == [CANONICAL]
+    (rel,) = data["relationships"]
+    assert [g["number"] for g in rel["content"]["goals"]] == [1]
+
+    assert forget(w.uow_factory, w.programme, w.clock, "eli@example.org", True, io.StringIO()) == 0
+    with w.uow_factory() as uow:
+        s = uow.session  # type: ignore[attr-defined]
+        goals = s.execute(tables.goals.select()).mappings().all()
+        deliveries = s.execute(tables.deliveries.select()).all()
+    assert [(g["number"], g["layer"], g["relationship_id"]) for g in goals] == [
+        (1, "canonical", rid)
+    ]  # counts
+    assert all(g["text"] == "" and g["note"] == "" for g in goals)
+    assert all("PLANTED" not in str(row) for row in deliveries)
