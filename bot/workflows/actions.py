@@ -3,7 +3,9 @@
 Drafting (the ``actions.plan`` button the meetings workflow offers once a meeting is recorded as held,
 or ``actions plan`` typed) is a stored conversation: each item is added through a form, checked
 gently against SMART (suggestions only) and stored at once, so a restart or another flow in between
-loses nothing; *Finish* tells the other members.  Typed commands::
+loses nothing; *Finish* tells the other members.  Each item may serve one of the relationship's open
+development goals (an optional choice in the form, shown only when there are open goals); a goal's
+progress is read from the items that serve it (:mod:`bot.goals`).  Typed commands::
 
     actions [#rel]                  open action items, overdue ones flagged
     actions plan [#rel]             draft the plan for the last meeting held

@@ -16,6 +16,7 @@ The rules live in :mod:`bot.goals`; the post-meeting action plan links actions t
 
 from __future__ import annotations
 
+from bot import closure
 from bot import goals as rules
 from bot.command_args import split_number, split_relationship
 from bot.context import Context
@@ -240,8 +241,27 @@ def submit(ctx: Context, values: dict[str, str]) -> Reply:
 # -- changing ------------------------------------------------------------------------------------------
 
 
+def _rel_for_change(ctx: Context, ref: str | None) -> Relationship:
+    """The relationship meant; an ended one too while its closing reflection is open, because the
+    reflection asks what was reached and the learner may mark it."""
+    try:
+        return ctx.my_relationship(ref)
+    except NotPermitted:
+        today = ctx.today()
+        closing = [
+            r
+            for r in ctx.content().relationships()
+            if closure.is_ended(r) and closure.may_reflect(r, ctx.programme, today)
+        ]
+        if ref is not None:
+            closing = [r for r in closing if str(r.id) == ref.lstrip("#")]
+        if len(closing) == 1:
+            return closing[0]
+        raise
+
+
 def _pick(ctx: Context, ref: str | None, raw: str) -> Goal:
-    rel = ctx.my_relationship(ref)
+    rel = _rel_for_change(ctx, ref)
     found = ctx.content().goals(_rid(rel))
     if not raw.isdecimal():
         raise InvalidInput("goals.error.number", value=raw[:20] or "?")

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from bot.clock import FixedClock
 from bot.messages import Message
-from bot.model import MeetingStatus
+from bot.model import MeetingStatus, RelationshipStatus
 from handlers.console.channel import ConsoleSession
+from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
     from conftest import Rel
@@ -135,3 +136,23 @@ def test_actions_after_a_meeting_serve_goals_and_show_their_progress(
         in shown
     )
     assert "2. Pass the anatomy exam — canonical — open; no actions yet" in shown
+
+
+def test_after_the_end_the_learner_may_still_mark_what_was_reached_while_reflecting(
+    pair: Rel, session: Session, clock: FixedClock, uow_factory: SqlUnitOfWorkFactory
+) -> None:
+    mentee = session(pair.mentee.email)
+    add_goal(mentee, "Present a patient case at the ward round")
+    with uow_factory() as uow:
+        rel = uow.relationships.get(pair.id)
+        assert rel is not None
+        rel.status, rel.ended_at = RelationshipStatus.ENDED, clock.now()
+        uow.commit()
+    clock.advance(timedelta(days=3))
+    mentee.send("goals done 1")
+    assert "goal 1" in mentee.text() and "is reached" in mentee.text()
+    mentee.send("goals add")  # nothing new after the end
+    assert "has ended" in mentee.text()
+    clock.advance(timedelta(days=40))  # the reflection window has closed
+    mentee.send("goals progress 1")
+    assert "has ended" in mentee.text()
