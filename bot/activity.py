@@ -79,6 +79,16 @@ class CheckInFact:
 
 
 @dataclass(frozen=True)
+class GoalFact:
+    """One development goal as coordinators may count it: its tags and status, never its words."""
+
+    relationship_id: int
+    layer: str
+    programme_goal: str
+    status: str
+
+
+@dataclass(frozen=True)
 class DeliveryFact:
     """One outbox row without its message: who, what kind, its state, and the platform's error."""
 

@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.activity import ActionCounts, CheckInFact, DeliveryFact, HeldMeeting, PersonFacts, RelationshipFacts
+from bot.activity import (
+    ActionCounts,
+    CheckInFact,
+    DeliveryFact,
+    GoalFact,
+    HeldMeeting,
+    PersonFacts,
+    RelationshipFacts,
+)
+from bot.goals import LAYERS
 from bot.match_dates import DateState, date_state
 from bot.messages import Block, Fields, Section, Text
 from bot.model import DeliveryStatus, RelationshipStatus, Role, Side
@@ -119,6 +128,20 @@ class DeadLetter:
 
 
 @dataclass(frozen=True)
+class GoalGroup:
+    """Development goals counted for one group: all of them, one competence layer or one programme goal.
+
+    ``goals`` and ``reached`` are None when fewer than :data:`MIN_GROUP` relationships have goals in the
+    group: a count over one or two pairs would tell a coordinator what a named learner is working on."""
+
+    dimension: str  # "all", "layer" or "programme_goal"
+    label: str  # the layer or programme goal; "" for untagged goals (and for "all")
+    relationships: int
+    goals: int | None
+    reached: int | None
+
+
+@dataclass(frozen=True)
 class HealthReport:
     generated_at: datetime
     today: date
@@ -132,6 +155,7 @@ class HealthReport:
     unreachable: tuple[Unreachable, ...]
     dead_letters: tuple[DeadLetter, ...]
     protected_hours_per_month: float
+    goals: tuple[GoalGroup, ...] = ()
 
     @property
     def active_pairs(self) -> int:
@@ -243,6 +267,7 @@ def build_report(reader: ActivityReader, programme: ProgrammeConfig, now: dateti
         unreachable=_unreachable(people, reader.last_delivery_status(), reader.unreachable_reasons()),
         dead_letters=tuple(_dead(d, people) for d in reader.dead_letters()),
         protected_hours_per_month=programme.protected_hours_per_month,
+        goals=goal_groups(reader.goal_facts(), programme.programme_goals),
     )
 
 
@@ -381,6 +406,50 @@ def _group(label: str, quadrants: list[str], min_group: int) -> QuadrantGroup:
     return QuadrantGroup(label, len(quadrants), tuple(ordered))
 
 
+def goal_groups(
+    facts: Sequence[GoalFact], programme_goals: Sequence[str], min_group: int = MIN_GROUP
+) -> tuple[GoalGroup, ...]:
+    """Goals set and reached: overall, per competence layer and per programme goal (untagged ones too),
+    each counted only when at least ``min_group`` relationships have goals in it."""
+
+    def group(dimension: str, label: str, found: list[GoalFact]) -> GoalGroup:
+        rels = len({f.relationship_id for f in found})
+        if rels < min_group:
+            return GoalGroup(dimension, label, rels, None, None)
+        return GoalGroup(dimension, label, rels, len(found), sum(1 for f in found if f.status == "reached"))
+
+    known_tags = list(programme_goals) + sorted({f.programme_goal for f in facts} - {*programme_goals, ""})
+    return (
+        group("all", "", list(facts)),
+        *(group("layer", layer, [f for f in facts if f.layer == layer]) for layer in (*LAYERS, "")),
+        *(
+            group("programme_goal", tag, [f for f in facts if f.programme_goal == tag])
+            for tag in (*known_tags, "")
+        ),
+    )
+
+
+def _goal_label(group: GoalGroup, say: Say) -> str:
+    if group.dimension == "all":
+        return say("coordinator.health.goals.all")
+    if not group.label:
+        return say(f"coordinator.health.goals.untagged_{group.dimension}")
+    return say(f"coordinator.health.goals.{group.dimension}", name=group.label)
+
+
+def _goal_line(group: GoalGroup, say: Say) -> str:
+    label = _goal_label(group, say)
+    if group.goals is None:
+        return f"{label}: {say('coordinator.health.hidden')}"
+    return say(
+        "coordinator.health.goals.line",
+        label=label,
+        goals=group.goals,
+        reached=group.reached,
+        relationships=group.relationships,
+    )
+
+
 def _unreachable(
     people: dict[int, PersonFacts], last_status: dict[int, str], reasons: dict[int, str]
 ) -> tuple[Unreachable, ...]:
@@ -514,6 +583,22 @@ def report_tables(report: HealthReport, say: Say) -> list[Table]:
             say("coordinator.health.table.quadrants", min_group=MIN_GROUP),
             ("group", "people", *QUADRANTS, "note"),
             tuple(quadrant_rows),
+        ),
+        Table(
+            "goals",
+            say("coordinator.health.table.goals", min_group=MIN_GROUP),
+            ("dimension", "group", "relationships", "goals_set", "reached", "note"),
+            tuple(
+                (
+                    g.dimension,
+                    g.label,
+                    g.relationships,
+                    "" if g.goals is None else g.goals,
+                    "" if g.reached is None else g.reached,
+                    say("coordinator.health.hidden") if g.goals is None else "",
+                )
+                for g in report.goals
+            ),
         ),
         Table(
             "unreachable",
@@ -658,6 +743,12 @@ def report_blocks(report: HealthReport, say: Say) -> tuple[Block, ...]:
         Section(
             say("coordinator.health.table.quadrants", min_group=MIN_GROUP),
             _lines([_quadrant_line(g, say) for g in report.quadrants], say),
+        ),
+        Section(
+            say("coordinator.health.table.goals", min_group=MIN_GROUP),
+            _lines(
+                [_goal_line(g, say) for g in report.goals if g.relationships or g.dimension == "all"], say
+            ),
         ),
         Section(
             say("coordinator.health.table.unreachable"),

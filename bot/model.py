@@ -311,6 +311,44 @@ class ActionItem:
     guide_comment: str = ""
     meeting_id: int | None = None
     closed_at: datetime | None = None
+    goal_id: int | None = None  # the development goal this action serves, if any
+    id: int | None = None
+
+
+class GoalStatus(StrEnum):
+    OPEN = "open"
+    PROGRESSING = "progressing"
+    REACHED = "reached"
+    SET_ASIDE = "set_aside"
+
+
+class GoalLayer(StrEnum):
+    """The layers in which competence develops (domain.md §8)."""
+
+    CANONICAL = "canonical"  # what every professional should know
+    CONTEXTUAL = "contextual"  # applying it in a given setting
+    PERSONAL = "personal"  # one's own interests, habits, convictions
+
+
+@dataclass(eq=False)
+class Goal:
+    """A learner's development goal in one relationship, in their own words (domain.md §8-9).
+
+    ``number`` is the goal's stable number in its relationship: given once, never reused or shifted.
+    Private to the relationship like every other content: coordinators only count goals."""
+
+    relationship_id: int
+    owner_id: int
+    number: int
+    text: str
+    created_at: datetime
+    updated_at: datetime
+    layer: str = ""  # a GoalLayer, or "" when not tagged
+    programme_goal: str = ""  # one of the programme's goals, or ""
+    target_on: date | None = None
+    status: str = GoalStatus.OPEN
+    note: str = ""
+    reached_at: datetime | None = None
     id: int | None = None
 
 

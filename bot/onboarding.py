@@ -8,8 +8,9 @@ it as the welcome nudge; ``welcome`` / ``about #id`` shows it again.
 
 from __future__ import annotations
 
+from bot.goals import SUGGESTED_GOALS
 from bot.messages import Block, Button, Buttons, ButtonStyle, Message, Section, Text
-from bot.model import Person, Relationship
+from bot.model import Person, Relationship, Side
 from bot.programme import ProgrammeConfig
 from bot.relationship_view import format_label, kind_label, side_word, title
 
@@ -67,6 +68,14 @@ def onboarding_message(
     if phase:
         blocks.append(Section(programme.text("onboarding.phase"), phase[0]))
     values = {"r": str(relationship.id)}
+    if me is not None and me.side != Side.GUIDE:  # the learner owns the goals (bot.goals)
+        blocks.append(
+            Section(
+                programme.text("goals.welcome_title"),
+                programme.text("goals.welcome", low=SUGGESTED_GOALS[0], high=SUGGESTED_GOALS[1]),
+            )
+        )
+        blocks.append(Buttons((Button(programme.text("goals.button.add"), "goals.open", values),)))
     if rules_agreed:
         blocks.append(Buttons((Button(programme.text("rules.button.show"), "rules.show", values),)))
     else:

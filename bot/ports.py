@@ -18,6 +18,7 @@ from bot.activity import (
     ActionCounts,
     CheckInFact,
     DeliveryFact,
+    GoalFact,
     HeldMeeting,
     PersonFacts,
     RelationshipFacts,
@@ -32,6 +33,7 @@ from bot.model import (
     ClosingReflection,
     Conversation,
     Delivery,
+    Goal,
     GroundRules,
     Meeting,
     NetworkAsk,
@@ -126,6 +128,16 @@ class ContentAccess(Protocol):
         """Only the viewer's own (``person_id`` must be the viewer)."""
         ...
 
+    def goals(self, relationship_id: int) -> list[Goal]:
+        """The learners' development goals, by number: readable by all current members, never by others."""
+        ...
+
+    def goal(self, goal_id: int) -> Goal: ...
+    def add_goal(self, goal: Goal) -> None:
+        """Only the viewer's own (``owner_id`` must be the viewer); ``number`` is given here: one past the
+        highest the relationship ever had, so numbers never shift."""
+        ...
+
     def network(self) -> list[NetworkEntry]:
         """The viewer's own mentoring network (nobody else's)."""
         ...
@@ -178,6 +190,10 @@ class ActivityReader(Protocol):
 
     def latest_checkins(self, *, since: datetime) -> list[CheckInFact]:
         """Each person's latest check-in quadrant at or after ``since``."""
+        ...
+
+    def goal_facts(self) -> list[GoalFact]:
+        """Every development goal's relationship, layer, programme goal and status (no words, no note)."""
         ...
 
     def last_delivery_status(self) -> dict[int, str]:

@@ -37,6 +37,8 @@ key                             meaning (default)
                                 ``confidentiality``, ``boundaries``, ``feedback``, ``conflicts``,
                                 ``review``, ``ending``; the pair edits and confirms them
 ``max_text_length``             longest text a person may enter in one field (1000)
+``goals``                       the programme's goals a learner may tag a development goal with (default:
+                                identity formation, professionalism, academic performance)
 ``content``                     replacement texts for catalogue keys, nested or dotted
                                 (``content: {error: {not_found: "..."}}``). An override may use only
                                 the placeholders the default has, plus ``{programme}`` and
@@ -94,6 +96,10 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 # placeholders that ProgrammeConfig.text fills in every text
 PROGRAMME_PLACEHOLDERS = frozenset({"programme", "coordinator_contact"})
+
+
+DEFAULT_PROGRAMME_GOALS = ("identity formation", "professionalism", "academic performance")
+MAX_PROGRAMME_GOAL_LENGTH = 60
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,8 @@ class ProgrammeConfig:
     held_grace: timedelta = timedelta(hours=72)
     ground_rule_defaults: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_GROUND_RULES))
     max_text_length: int = 1000
+    # the programme's own aims (domain.md §9) that a learner may tag a development goal with
+    programme_goals: tuple[str, ...] = DEFAULT_PROGRAMME_GOALS
     catalogue: Catalogue = field(default_factory=default_catalogue, repr=False)
 
     def __post_init__(self) -> None:
@@ -280,6 +288,7 @@ SETTINGS = (
     "held_grace",
     "ground_rule_defaults",
     "max_text_length",
+    "goals",
     "content",
 )
 
@@ -354,6 +363,7 @@ class _Reader:
             max_text_length=self.take(
                 data, "max_text_length", _positive_int(" of characters"), d.max_text_length
             ),
+            programme_goals=self.take_goals(data["goals"]) if "goals" in data else d.programme_goals,
             catalogue=self.take_content(data.get("content", {}), phases),
         )
         if self.problems:
@@ -361,6 +371,28 @@ class _Reader:
         return config
 
     # -- compound settings -------------------------------------------------------------------------
+    def take_goals(self, value: object) -> tuple[str, ...]:
+        """The programme's goals: a list of short, distinct names (an empty list: none offered)."""
+        if not isinstance(value, list):
+            self.problem("goals", f"expected a list of programme goals, got {describe(value)}")
+            return DEFAULT_PROGRAMME_GOALS
+        names: list[str] = []
+        for i, item in enumerate(value):
+            try:
+                name = _text(item)
+            except ValueError as exc:
+                self.problem(f"goals[{i}]", str(exc))
+                continue
+            if len(name) > MAX_PROGRAMME_GOAL_LENGTH:
+                self.problem(
+                    f"goals[{i}]", f"at most {MAX_PROGRAMME_GOAL_LENGTH} characters, got {len(name)}"
+                )
+            elif name.casefold() in (n.casefold() for n in names):
+                self.problem(f"goals[{i}]", f"{name!r} is listed twice")
+            else:
+                names.append(name)
+        return tuple(names)
+
     def take_phases(self, value: object) -> tuple[PhaseSpec, ...]:
         """The phases as written, or the defaults (after reporting why) when any of them is wrong."""
         if not isinstance(value, list) or not value:
@@ -608,3 +640,12 @@ def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
     if close:
         return f" (did you mean {close[0]}?)"
     return f" (known: {', '.join(choices)})"
+
+
+def programme_goal(name: str, choices: tuple[str, ...]) -> str:
+    """The programme goal ``name`` means (case and spacing ignored); ValueError with a suggestion."""
+    wanted = " ".join(name.split()).casefold()
+    for choice in choices:
+        if choice.casefold() == wanted:
+            return choice
+    raise ValueError(f"{name!r} is not one of the programme's goals{_did_you_mean(name, choices)}")

@@ -11,11 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot import goals as goal_rules
 from bot.action_plan import is_overdue, owner_label
 from bot.agenda import compiled_agenda, items_for, preparation_prompts
 from bot.errors import NotFound, NotPermitted
-from bot.messages import Block, Button, Buttons, ButtonStyle, Fields, Message, Section, Text
-from bot.model import ActionItem, AgendaItem, GroundRules, Meeting, Person, Relationship
+from bot.messages import Block, Button, Buttons, ButtonStyle, Fields, Message, Section, Text, quote
+from bot.model import ActionItem, AgendaItem, Goal, GroundRules, Meeting, Person, Relationship
 from bot.programme import ProgrammeConfig
 from bot.relationship_view import join_names, kind_label, title
 from bot.timefmt import show, show_date
@@ -55,15 +56,11 @@ def first_meeting(
     """``goals``: add the mentee's preparation (strengths, growth areas, goals) when the phase asks for it."""
     heading = programme.text("nudge.first_meeting.title", title=title(programme, rel, person.id))
     body = [programme.text("nudge.first_meeting.body"), rule_line(programme, rules, "who_schedules")]
+    buttons = [command_button(programme, "nudge.button.schedule", "schedule", primary=True)]
     if goals:
         body.append(programme.text("nudge.first_meeting.goals"))
-    return _message(
-        [
-            Section(heading, "\n\n".join(body)),
-            Buttons((command_button(programme, "nudge.button.schedule", "schedule", primary=True),)),
-        ],
-        heading,
-    )
+        buttons.append(Button(programme.text("goals.button.add"), "goals.open", {"r": str(rel.id)}))
+    return _message([Section(heading, "\n\n".join(body)), Buttons(tuple(buttons))], heading)
 
 
 def ground_rules_prompt(
@@ -316,7 +313,11 @@ def weekly_digest(
     actions: Sequence[tuple[Relationship, ActionItem]],
     prompt: tuple[Relationship, str] | None,
     today: date,
+    *,
+    stale_goals: Sequence[tuple[Relationship, Goal]] = (),
 ) -> Message:
+    """The guide's week: meetings coming, proposals waiting, the learners' open actions, goals nobody has
+    moved for a while (each with one question fitted to its competence layer) and a reflective prompt."""
     heading = programme.text("nudge.digest.title")
     lines = []
     for m in meetings:
@@ -358,6 +359,21 @@ def weekly_digest(
             "\n".join(action_lines) or programme.text("nudge.digest.no_actions"),
         )
     )
+    if stale_goals:
+        goal_lines = []
+        for rel, g in stale_goals:
+            member = rel.member(g.owner_id)
+            goal_lines.append(
+                programme.text(
+                    "goals.digest_line",
+                    name=member.person.name if member is not None else "—",
+                    number=g.number,
+                    text=quote(g.text),
+                    prompt=programme.text(goal_rules.prompt_key(g)),
+                )
+            )
+        weeks = goal_rules.STALE_AFTER.days // 7
+        blocks.append(Section(programme.text("goals.digest_title", weeks=weeks), "\n".join(goal_lines)))
     if prompt is not None:
         rel, key = prompt
         blocks.append(

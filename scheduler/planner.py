@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
+from bot import goals as goal_rules
 from bot.action_plan import open_items
 from bot.agenda import agenda_setters, is_peer_relationship
 from bot.followup import did_you_meet_message
@@ -47,6 +48,7 @@ from bot.messages import Message
 from bot.model import (
     ActionItem,
     DeliveryStatus,
+    Goal,
     Meeting,
     MeetingStatus,
     Person,
@@ -679,9 +681,15 @@ def _build_digest(
     meetings: list[compose.DigestMeeting] = []
     proposals: list[Relationship] = []
     actions: list[tuple[Relationship, ActionItem]] = []
+    stale: list[tuple[Relationship, Goal]] = []
     ordered = sorted(rels, key=lambda f: f.id)
     for f in ordered:
         rel = f.relationship
+        stale += [
+            (rel, g)
+            for g in f.goals
+            if g.id is not None and goal_rules.is_stale(g, f.goal_action_done.get(g.id), now)
+        ]
         for m in f.meetings:
             if (
                 m.status == MeetingStatus.CONFIRMED
@@ -696,7 +704,9 @@ def _build_digest(
     meetings.sort(key=lambda m: m.starts_at)
     chosen = ordered[week % len(ordered)]
     prompt = _mentor_prompt(programme, chosen, week // len(ordered))
-    return compose.weekly_digest(programme, guide, meetings, proposals, actions, prompt, today)
+    return compose.weekly_digest(
+        programme, guide, meetings, proposals, actions, prompt, today, stale_goals=stale
+    )
 
 
 def _mentor_prompt(

@@ -4,8 +4,9 @@ The planner is a pure function of a :class:`Snapshot`, the clock instant and the
 snapshot holds only the relationships whose review mark has come (plus, for the weekly digest, the other
 relationships of their guides), and for each of them just what a nudge could depend on.
 
-Content (agenda and action items) is in here only because a nudge to a member of the same relationship
-needs it; the planner never puts it in a message to anyone else (stall alerts carry activity only).
+Content (agenda and action items, development goals) is in here only because a nudge to a member of the
+same relationship needs it; the planner never puts it in a message to anyone else (stall alerts carry
+activity only).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.model import ActionItem, AgendaItem, GroundRules, Meeting, PhaseChange, Relationship
+from bot.model import ActionItem, AgendaItem, Goal, GroundRules, Meeting, PhaseChange, Relationship
 
 
 @dataclass
@@ -29,6 +30,8 @@ class RelationshipFacts:
     agenda: Sequence[AgendaItem] = ()  # live items (open or carried over)
     actions: Sequence[ActionItem] = ()  # open items
     last_checkin: Mapping[int, datetime] = field(default_factory=dict)  # person id -> latest check-in
+    goals: Sequence[Goal] = ()  # open and progressing goals, by number (the guide's digest names stale ones)
+    goal_action_done: Mapping[int, datetime] = field(default_factory=dict)  # goal id -> latest action done
 
     @property
     def id(self) -> int:

@@ -18,6 +18,7 @@ from bot.activity import (
     ActionCounts,
     CheckInFact,
     DeliveryFact,
+    GoalFact,
     HeldMeeting,
     MemberFacts,
     PersonFacts,
@@ -184,6 +185,14 @@ class SqlActivityReader:
         for pid, quadrant, at in self.session.execute(stmt):
             seen[int(pid)] = CheckInFact(int(pid), str(quadrant), at)  # two at the same instant: the later id
         return list(seen.values())
+
+    def goal_facts(self) -> list[GoalFact]:
+        g = tables.goals  # the tags and status only: text and note are never selected
+        stmt = select(g.c.relationship_id, g.c.layer, g.c.programme_goal, g.c.status).order_by(g.c.id)
+        return [
+            GoalFact(int(rid), str(layer), str(tag), str(status))
+            for rid, layer, tag, status in self.session.execute(stmt)
+        ]
 
     def last_delivery_status(self) -> dict[int, str]:
         d = tables.deliveries

@@ -1,15 +1,16 @@
 """Membership-checked access to what members of a relationship write.
 
 This module is the one place where agenda items, action items, notes, check-ins, ground rules,
-meetings and closing reflections are read or added. Every query is filtered by a relationship the
-viewer is a current member of; nothing here can list content of a relationship the viewer is not in.
+meetings, development goals and closing reflections are read or added. Every query is filtered by a
+relationship the viewer is a current member of; nothing here can list content of a relationship the
+viewer is not in.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import NotFound, NotPermitted
@@ -18,6 +19,7 @@ from bot.model import (
     AgendaItem,
     CheckIn,
     ClosingReflection,
+    Goal,
     GroundRules,
     Meeting,
     Membership,
@@ -149,6 +151,24 @@ class SqlContentAccess:
         if reflection.person_id != self.viewer_id:
             raise NotPermitted("error.not_permitted")
         self._add(reflection)
+
+    # -- development goals: the learner writes their own, every member reads them ------------------
+    def goals(self, relationship_id: int) -> list[Goal]:
+        return self._list(Goal, tables.goals, relationship_id, tables.goals.c.number)
+
+    def goal(self, goal_id: int) -> Goal:
+        return self._one(Goal, tables.goals, goal_id)
+
+    def add_goal(self, goal: Goal) -> None:
+        if goal.owner_id != self.viewer_id:
+            raise NotPermitted("error.not_permitted")
+        self.relationship(goal.relationship_id)
+        g = tables.goals
+        highest = self.session.scalar(
+            select(func.max(g.c.number)).where(g.c.relationship_id == goal.relationship_id)
+        )
+        goal.number = (highest or 0) + 1
+        self._add(goal)
 
     # -- the viewer's own mentoring network -----------------------------------------------------
     def network(self) -> list[NetworkEntry]:

@@ -77,6 +77,7 @@ def start_mappers() -> None:
     r.map_imperatively(model.Meeting, tables.meetings)
     r.map_imperatively(model.AgendaItem, tables.agenda_items)
     r.map_imperatively(model.ActionItem, tables.action_items)
+    r.map_imperatively(model.Goal, tables.goals)
     r.map_imperatively(model.Note, tables.notes)
     r.map_imperatively(model.CheckIn, tables.checkins)
     r.map_imperatively(model.ClosingReflection, tables.closing_reflections)

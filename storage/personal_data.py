@@ -12,12 +12,13 @@ who they are or what they wrote:
   and opt-outs are reset; they are marked inactive and ``erased_at`` is set. Roles, cohort and capacity
   stay, because reports group by them;
 * chat identities, conversation state, network entries and asks are deleted;
-* agenda items, notes and closing reflections they wrote are deleted; action items they created or
-  own keep their status and due date but lose their text, owner name and guide comment; ground-rule
-  versions they proposed keep their keys and status but lose their answers; their check-ins keep the
-  quadrant (an anonymous count) but lose the answers; meetings they scheduled lose location and
-  cancellation reason; deliveries to them lose their message and error; phase changes they made lose
-  their reason;
+* agenda items, notes and closing reflections they wrote are deleted; development goals they own keep
+  their number, layer, programme goal and status (anonymous counts) but lose their words and note;
+  action items they created or own keep their status and due date but lose their text, owner name and
+  guide comment; ground-rule versions they proposed keep their keys and status but lose their
+  answers; their check-ins keep the quadrant (an anonymous count) but lose the answers; meetings they
+  scheduled lose location and cancellation reason; deliveries to them lose their message and error;
+  phase changes they made lose their reason;
 * finally every text and JSON column of every table is scanned for their e-mail address and name, and
   every text they wrote (whatever its length) is looked for where it may have been copied: the outbox
   (notices to the other members, sent or still pending), conversation state (half-finished forms),
@@ -121,6 +122,7 @@ class SqlPersonalData:
         out["closing_reflections"] = self._rows(
             t.closing_reflections, t.closing_reflections.c.person_id == person_id
         )
+        out["goals"] = self._rows(t.goals, t.goals.c.owner_id == person_id)
         out["network"] = self._rows(t.network_entries, t.network_entries.c.person_id == person_id)
         out["network_asks"] = self._rows(t.network_asks, t.network_asks.c.person_id == person_id)
         out["announcements_written"] = self._rows(t.announcements, t.announcements.c.author_id == person_id)
@@ -152,6 +154,7 @@ class SqlPersonalData:
             "actions": [plain(i) for i in access.actions(rid)],
             "notes": [plain(n) for n in access.notes(rid)],
             "closing_reflections": [plain(r) for r in access.closing_reflections(rid)],
+            "goals": [plain(gl) for gl in access.goals(rid)],
             "check_ins_shared_with_you": [
                 plain(c) for c in access.checkins(rid) if c.person_id != access.viewer_id
             ],
@@ -171,6 +174,9 @@ class SqlPersonalData:
             ),
             "notes": self._rows(
                 t.notes, (t.notes.c.relationship_id == rid) & (t.notes.c.author_id == person_id)
+            ),
+            "goals": self._rows(
+                t.goals, (t.goals.c.relationship_id == rid) & (t.goals.c.owner_id == person_id)
             ),
             "ground_rules": self._rows(
                 t.ground_rules,
@@ -215,6 +221,7 @@ class SqlPersonalData:
             self._delete(t.closing_reflections, t.closing_reflections.c.person_id == person_id),
         )
         count("agenda items", self._delete(t.agenda_items, t.agenda_items.c.author_id == person_id))
+        count("goals", self._update(t.goals, t.goals.c.owner_id == person_id, text="", note=""))
         a = t.action_items
         count(
             "action items",
@@ -276,6 +283,8 @@ class SqlPersonalData:
         for stmt in (
             select(t.agenda_items.c.text).where(t.agenda_items.c.author_id == person_id),
             select(t.notes.c.text).where(t.notes.c.author_id == person_id),
+            select(t.goals.c.text).where(t.goals.c.owner_id == person_id),
+            select(t.goals.c.note).where(t.goals.c.owner_id == person_id),
             select(a.c.text).where(theirs),
             select(a.c.guide_comment).where(theirs),
             select(a.c.owner_name).where(a.c.created_by == person_id),

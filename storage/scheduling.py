@@ -37,6 +37,8 @@ from bot.model import (
     ChatIdentity,
     CheckIn,
     DeliveryStatus,
+    Goal,
+    GoalStatus,
     GroundRules,
     Meeting,
     MeetingStatus,
@@ -230,6 +232,24 @@ def load_snapshot(session: Session, relationship_ids: Sequence[int], now: dateti
         .group_by(ck.c.relationship_id, ck.c.person_id)
     ):
         checkins.setdefault(rid, {})[pid] = _aware(at) or at
+    gl, ai = tables.goals, tables.action_items
+    members_of = select(m.c.relationship_id).where(m.c.person_id.in_(member_ids), m.c.left_at.is_(None))
+    goals = _grouped(
+        session.scalars(
+            select(Goal)
+            .where(gl.c.relationship_id.in_(ids), gl.c.relationship_id.in_(members_of))
+            .where(gl.c.status.in_([GoalStatus.OPEN.value, GoalStatus.PROGRESSING.value]))
+            .order_by(gl.c.number)
+        )
+    )
+    goal_done: dict[int, dict[int, datetime]] = {}
+    for rid, gid, at in session.execute(
+        select(ai.c.relationship_id, ai.c.goal_id, func.max(ai.c.closed_at))
+        .where(ai.c.relationship_id.in_(ids), ai.c.goal_id.is_not(None))
+        .where(ai.c.status == ActionStatus.DONE.value, ai.c.closed_at.is_not(None))
+        .group_by(ai.c.relationship_id, ai.c.goal_id)
+    ):
+        goal_done.setdefault(rid, {})[gid] = _aware(at) or at
     ne = tables.network_entries
     with_network = frozenset(
         session.scalars(select(ne.c.person_id).where(ne.c.person_id.in_(learner_ids)).distinct())
@@ -247,6 +267,8 @@ def load_snapshot(session: Session, relationship_ids: Sequence[int], now: dateti
             agenda=agenda.get(rel.id, []),
             actions=actions.get(rel.id, []),
             last_checkin=checkins.get(rel.id, {}),
+            goals=goals.get(rel.id, []),
+            goal_action_done=goal_done.get(rel.id, {}),
         )
         for rel in sorted(rels, key=lambda x: x.id or 0)
     ]

@@ -197,7 +197,27 @@ action_items = Table(
     Column("status", String(20), nullable=False),
     Column("guide_comment", Text, nullable=False, default=""),
     Column("closed_at", UTCDateTime, nullable=True),
+    Column("goal_id", ForeignKey("goals.id", ondelete="SET NULL"), nullable=True, index=True),
     Index("ix_action_items_status_due", "status", "due_on"),
+)
+
+goals = Table(
+    "goals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("relationship_id", ForeignKey("relationships.id", ondelete="CASCADE"), nullable=False),
+    Column("owner_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("layer", String(20), nullable=False, default=""),
+    Column("programme_goal", String(60), nullable=False, default=""),
+    Column("target_on", Date, nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("reached_at", UTCDateTime, nullable=True),
+    UniqueConstraint("relationship_id", "number", name="uq_goals_number"),
 )
 
 notes = Table(

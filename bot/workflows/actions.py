@@ -3,7 +3,9 @@
 Drafting (the ``actions.plan`` button the meetings workflow offers once a meeting is recorded as held,
 or ``actions plan`` typed) is a stored conversation: each item is added through a form, checked
 gently against SMART (suggestions only) and stored at once, so a restart or another flow in between
-loses nothing; *Finish* tells the other members.  Typed commands::
+loses nothing; *Finish* tells the other members.  Each item may serve one of the relationship's open
+development goals (an optional choice in the form, shown only when there are open goals); a goal's
+progress is read from the items that serve it (:mod:`bot.goals`).  Typed commands::
 
     actions [#rel]                  open action items, overdue ones flagged
     actions plan [#rel]             draft the plan for the last meeting held
@@ -16,6 +18,7 @@ The rules live in :mod:`bot.action_plan`.
 from __future__ import annotations
 
 from bot import action_plan as plan
+from bot import goals as goal_rules
 from bot.command_args import split_number, split_relationship
 from bot.context import Context
 from bot.errors import InvalidInput, NotFound, NotPermitted, StaleAction
@@ -36,6 +39,7 @@ from bot.messages import (
 from bot.model import (
     ActionItem,
     ActionStatus,
+    Goal,
     Meeting,
     MeetingStatus,
     Priority,
@@ -81,6 +85,10 @@ def _line(ctx: Context, rel: Relationship, item: ActionItem, number: int | None 
     if item.due_on is not None:
         parts.append(ctx.text("actions.due_tag", date=show_date(item.due_on)))
     parts.append(ctx.text(f"actions.priority.{item.priority}"))
+    if item.goal_id is not None:
+        served = next((g for g in ctx.content().goals(_rid(rel)) if g.id == item.goal_id), None)
+        if served is not None:
+            parts.append(ctx.text("goals.action_tag", number=served.number))
     line = ("" if number is None else f"{number}. ") + " — ".join(parts)
     if plan.is_overdue(item, ctx.today()):
         line += " " + ctx.text("actions.overdue_tag")
@@ -163,6 +171,23 @@ def _owner_options(ctx: Context, rel: Relationship) -> tuple[Option, ...]:
     )
 
 
+def _open_goals(ctx: Context, rel: Relationship) -> list[Goal]:
+    """The goals an action may serve: the relationship's open and progressing ones."""
+    return [g for g in ctx.content().goals(_rid(rel)) if goal_rules.is_active(g)]
+
+
+def _goal_input(ctx: Context, rel: Relationship) -> tuple[Input, ...]:
+    """The optional choice of the goal an action serves; absent when there are no open goals."""
+    goals = _open_goals(ctx, rel)
+    if not goals:
+        return ()
+    options = (
+        Option(goal_rules.NO_TAG, ctx.text("goals.action_link_none")),
+        *(Option(str(g.number), f"{g.number}. {g.text}"[:75]) for g in goals),
+    )
+    return (Input("goal", ctx.text("goals.action_link"), InputKind.CHOICE, required=False, options=options),)
+
+
 def _item_form(ctx: Context, rel: Relationship, version: int) -> Form:
     limit = ctx.programme.max_text_length
     return Form(
@@ -197,6 +222,7 @@ def _item_form(ctx: Context, rel: Relationship, version: int) -> Form:
                     Option(Priority.NICE, ctx.text("actions.priority.nice")),
                 ),
             ),
+            *_goal_input(ctx, rel),
         ),
         submit_action="actions.add",
         submit_label=ctx.text("actions.form.submit"),
@@ -254,6 +280,16 @@ def _read_item(ctx: Context, rel: Relationship, values: dict[str, str], meeting_
             date_not_in_past(due, ctx.today())
     with field("priority"):
         priority = plan.parse_priority(values.get("priority"))
+    goal_id = None
+    with field("goal"):
+        raw = (values.get("goal") or "").strip()
+        if raw and raw != goal_rules.NO_TAG:
+            goals = _open_goals(ctx, rel)
+            match = next((g for g in goals if str(g.number) == raw), None)
+            if match is None:
+                numbers = ", ".join(str(g.number) for g in goals) or "—"
+                raise InvalidInput("goals.error.no_such", value=raw[:20], numbers=numbers)
+            goal_id = match.id
     return ActionItem(
         relationship_id=_rid(rel),
         text=text,
@@ -264,6 +300,7 @@ def _read_item(ctx: Context, rel: Relationship, values: dict[str, str], meeting_
         due_on=due,
         priority=priority,
         meeting_id=meeting_id,
+        goal_id=goal_id,
     )
 
 

@@ -21,6 +21,7 @@ from bot.routing import Router
 from bot.timefmt import local_date, show_date
 from bot.validation import clean_text
 from bot.workflows._form_errors import FieldProblem, field, form_again
+from bot.workflows.goals import goal_line
 
 FLOW = "closure"
 
@@ -70,6 +71,17 @@ def _own(ctx: Context, rel: Relationship) -> ClosingReflection | None:
     return None
 
 
+def _goals_look_back(ctx: Context, rel: Relationship) -> str:
+    """Each development goal of the relationship with its progress, and the question what was reached
+    (domain.md §4: look back at what the relationship was for). Empty when nobody set a goal."""
+    goals = ctx.content().goals(_rid(rel))
+    if not goals:
+        return ""
+    actions = ctx.content().actions(_rid(rel))
+    lines = "\n".join(goal_line(ctx, g, actions) for g in goals)
+    return "\n\n" + "\n".join((ctx.text("goals.closing_title") + ":", lines, ctx.text("goals.closing_ask")))
+
+
 def _form(ctx: Context, rel: Relationship, version: int, mine: ClosingReflection | None) -> Form:
     limit = ctx.programme.max_text_length
 
@@ -86,7 +98,7 @@ def _form(ctx: Context, rel: Relationship, version: int, mine: ClosingReflection
     return Form(
         form_id="closing_reflection",
         title=ctx.text("closure.reflection.form_title", title=title(ctx.programme, rel, ctx.person_id)),
-        intro=ctx.text("closure.reflection.intro"),
+        intro=ctx.text("closure.reflection.intro") + _goals_look_back(ctx, rel),
         inputs=tuple(ask(name) for name in closure.FIELDS),
         submit_action="closure.submit",
         submit_label=ctx.text("closure.reflection.submit"),

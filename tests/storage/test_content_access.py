@@ -21,6 +21,7 @@ from bot.model import (
     AgendaItem,
     CheckIn,
     ClosingReflection,
+    Goal,
     GroundRules,
     Meeting,
     Membership,
@@ -46,6 +47,7 @@ CONTENT_TABLES = (
     tables.network_entries,
     tables.network_asks,
     tables.closing_reflections,
+    tables.goals,
 )
 
 
@@ -63,6 +65,7 @@ class World:
     agenda: int
     action: int
     network_entry: int
+    goal: int
 
 
 def _person(email: str, roles: list[str]) -> Person:
@@ -110,6 +113,8 @@ def world(uow_factory: SqlUnitOfWorkFactory) -> World:
         content.add_agenda_item(agenda)
         action = ActionItem(rel.id, "private action", mentee_id, NOW)
         content.add_action(action)
+        goal = Goal(rel.id, mentee_id, 0, "private goal", NOW, NOW)
+        content.add_goal(goal)
         content.add_note(Note(rel.id, mentee_id, "private note", NOW))
         content.add_checkin(CheckIn(rel.id, mentee_id, 2, 2, 2, "stasis", NOW, shared=True))
         content.add_ground_rules(GroundRules(rel.id, 1, {"boundaries": "private"}, mentee_id, NOW))
@@ -118,7 +123,7 @@ def world(uow_factory: SqlUnitOfWorkFactory) -> World:
         content.add_network_ask(NetworkAsk(mentee_id, "sponsorship", "private ask", NOW, asked_of="Prof"))
         uow.commit()
         ids = {k: p.id for k, p in people.items()}
-        assert all(ids.values()) and meeting.id and agenda.id and action.id and entry.id
+        assert all(ids.values()) and meeting.id and agenda.id and action.id and entry.id and goal.id
         return World(
             rel=rel.id,
             other_rel=other.id,
@@ -132,6 +137,7 @@ def world(uow_factory: SqlUnitOfWorkFactory) -> World:
             agenda=agenda.id,
             action=action.id,
             network_entry=entry.id,
+            goal=goal.id,
         )
 
 
@@ -170,6 +176,9 @@ ATTEMPTS: dict[str, tuple[Attempt, type[Exception] | None]] = {
         lambda c, w: c.add_closing_reflection(ClosingReflection(w.rel, c.viewer_id, "x", "", "", NOW, NOW)),
         NotPermitted,
     ),
+    "goals": (lambda c, w: c.goals(w.rel), NotPermitted),
+    "goal": (lambda c, w: c.goal(w.goal), NotFound),
+    "add_goal": (lambda c, w: c.add_goal(Goal(w.rel, c.viewer_id, 0, "x", NOW, NOW)), NotPermitted),
     # the network is per person: another person's is never listed, changed or added to
     "network": (lambda c, w: [e.guide_name for e in c.network() if e.person_id == w.mentee], None),
     "add_network_entry": (
@@ -217,6 +226,7 @@ def test_members_can_read_what_others_are_refused(world: World, uow_factory: Sql
         assert content.agenda_item(world.agenda).text == "private agenda"
         assert content.action(world.action).text == "private action"
         assert [n.text for n in content.notes(world.rel)] == ["private note"]
+        assert [(g.number, g.text) for g in content.goals(world.rel)] == [(1, "private goal")]
         assert [c.quadrant for c in content.checkins(world.rel)] == ["stasis"]  # it was shared
         assert content.network() == []  # the mentee's network is theirs alone
 
