@@ -36,7 +36,13 @@ clean:
 
 # Chat with the running bot (`make run` in another terminal) in the Microsoft 365 Agents Playground, a
 # Teams-like web page: no Microsoft account or credentials needed. Installs the pinned Playground with npm
-# into .cache/playground (never committed). AS=EMAIL chooses who you are (default: the example mentee).
-AS ?= mentee@example.org
+# into .cache/playground (never committed). AS=EMAIL chooses who you are (default: the example mentee);
+# PORT=N the Playground's own web port (default 56150, change it when that port is taken). The bot's port
+# is MENTORBOT_PORT, as for `make run` (`MENTORBOT_PORT=4000 make playground PORT=56151`).
+# (AS is also make's built-in name for the assembler, "as", so `?=` alone would never apply)
+ifeq ($(origin AS),default)
+AS := mentee@example.org
+endif
+PORT ?= 56150
 playground: $(VENV)/.installed-run
-	$(BIN)/mentorbot teams playground --as $(AS)
+	$(BIN)/mentorbot teams playground --as $(AS) --port $(PORT)
