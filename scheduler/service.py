@@ -34,6 +34,7 @@ from mentorbot.wiring import Runtime
 from scheduler.console_sender import ConsoleLogSender
 from scheduler.dispatch import Dispatcher, DispatchSummary
 from scheduler.planpass import PlanPass, PlanSummary
+from storage.uow import is_database_outage
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,31 @@ class SchedulerTuning:
         )
 
 
+class OutageLog:
+    """Logs a database outage once, not once per pass: the first pass that finds the database unreachable
+    writes one warning line, the passes after it only count, and the first pass that works again writes
+    one line saying how many failed. (A traceback every 5 s buried everything else in the log.)"""
+
+    def __init__(self) -> None:
+        self.failed_passes = 0
+
+    def failed(self, what: str) -> None:
+        self.failed_passes += 1
+        if self.failed_passes == 1:
+            log.warning(
+                "scheduler: the database is unreachable (%s pass); the passes keep retrying, and the next "
+                "line about it says when it is back",
+                what,
+            )
+
+    def succeeded(self) -> None:
+        if self.failed_passes:
+            log.warning(
+                "scheduler: the database is reachable again after %d failed passes", self.failed_passes
+            )
+            self.failed_passes = 0
+
+
 class SchedulerService:
     def __init__(
         self,
@@ -121,6 +147,7 @@ class SchedulerService:
         self.scheduler: AsyncIOScheduler | None = None
         self._plan_task: asyncio.Task[PlanSummary | None] | None = None
         self._dispatch_task: asyncio.Task[DispatchSummary | None] | None = None
+        self.outage = OutageLog()
 
     async def start(self) -> None:
         # Everything loaded so far (libraries, mappers, the catalogue) lives as long as the process: keep
@@ -167,9 +194,13 @@ class SchedulerService:
     async def _plan(self) -> PlanSummary | None:
         try:
             summary = await asyncio.to_thread(self.plan_pass.run, self.runtime.clock.now())
-        except Exception:
-            log.exception("scheduler: the plan pass failed; it runs again at the next trigger")
+        except Exception as err:
+            if is_database_outage(err):
+                self.outage.failed("plan")
+            else:
+                log.exception("scheduler: the plan pass failed; it runs again at the next trigger")
             return None
+        self.outage.succeeded()
         if summary.planned:
             await self.kick_dispatch()
         return summary
@@ -177,9 +208,13 @@ class SchedulerService:
     async def _dispatch(self) -> DispatchSummary | None:
         try:
             summary = await self.dispatcher.drain()
-        except Exception:
-            log.exception("scheduler: the dispatch pass failed; it runs again at the next trigger")
+        except Exception as err:
+            if is_database_outage(err):
+                self.outage.failed("dispatch")
+            else:
+                log.exception("scheduler: the dispatch pass failed; it runs again at the next trigger")
             return None
+        self.outage.succeeded()
         if summary.sent:
             self.runtime.metrics.set(LAG_METRIC, summary.lateness)
         return summary
