@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 PLAN_EVERY_SECONDS = 60
 DISPATCH_EVERY_SECONDS = 5
 LAG_METRIC = "mentorbot_scheduler_lag_seconds"
+SEND_FAILURES_METRIC = "mentorbot_send_failures_total"
 LEASE_SECONDS = 120.0
 RETRY_BACKOFF_SECONDS = 30.0
 
@@ -143,11 +144,15 @@ class SchedulerService:
             lease_margin=min(timedelta(seconds=15), lease / 4),
             send_timeout=min(30.0, tuning.lease / 4),
             backoff=timedelta(seconds=tuning.retry_backoff),
+            on_send_failure=self._count_send_failure,
         )
         self.scheduler: AsyncIOScheduler | None = None
         self._plan_task: asyncio.Task[PlanSummary | None] | None = None
         self._dispatch_task: asyncio.Task[DispatchSummary | None] | None = None
         self.outage = OutageLog()
+
+    def _count_send_failure(self, channel: str, kind: str) -> None:
+        self.runtime.metrics.inc(SEND_FAILURES_METRIC, channel=channel, kind=kind)
 
     async def start(self) -> None:
         # Everything loaded so far (libraries, mappers, the catalogue) lives as long as the process: keep
@@ -157,6 +162,9 @@ class SchedulerService:
         gc.freeze()
         self.runtime.metrics.describe(
             LAG_METRIC, "gauge", "how late the last message sent was (seconds after due)"
+        )
+        self.runtime.metrics.describe(
+            SEND_FAILURES_METRIC, "counter", "outbox sends a chat platform did not take, by channel and kind"
         )
         self.scheduler = AsyncIOScheduler(timezone=UTC, event_loop=asyncio.get_running_loop())
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
