@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench playground clean reset-data
+.PHONY: run test lint lock bench playground clean reset-data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot
+
+# requirements.lock: every package, pinned, that mentorbot and its test and charts extras need (what
+# the image installs and the suite runs with). After changing dependencies in pyproject.toml, or to take
+# newer releases: `make lock` (`make lock UPGRADE=1` moves everything to the newest allowed), then
+# `make test` and commit both files. tests/ops/test_image_files.py fails on a lock that no longer
+# satisfies pyproject.toml.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --extra test --extra charts --no-emit-index-url \
+		--no-emit-find-links $(if $(UPGRADE),--upgrade) --output-file requirements.lock pyproject.toml
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
