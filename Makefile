@@ -9,13 +9,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# the charts extra (matplotlib) too, so that `mentorbot report --format png` works after `make run`
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[charts]'
+# Installs take the versions in requirements.lock (what the suite runs with, and what the image
+# installs; CI runs `make test`, so it installs from the lock too). `make run` takes the charts extra
+# (matplotlib) too, so that `mentorbot report --format png` works after it.
+$(VENV)/.installed-run: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --constraint requirements.lock -e '.[charts]'
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,charts]'
+$(VENV)/.installed-test: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --constraint requirements.lock -e '.[test,charts]'
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
