@@ -62,7 +62,9 @@ class MentorBot:
             with self.uow_factory() as uow:
                 person = self._identify(uow, inbound.sender)
                 if person is None:
-                    return Handled([self._say("error.not_in_programme")])
+                    return Handled(
+                        [self._say("error.not_in_programme", coordinator_contact=self._contact(uow))]
+                    )
                 ctx = Context(uow, person, self.programme, self.clock, inbound)
                 try:
                     reply = self._route(ctx)
@@ -200,6 +202,19 @@ class MentorBot:
         return queued
 
     # -- replies ----------------------------------------------------------------------------------
+    def _contact(self, uow: UnitOfWork) -> str:
+        """Who a stranger should contact: the programme's ``coordinator_contact`` when it names one of the
+        roster's coordinators (by e-mail) or the roster has none; otherwise the roster's coordinators
+        themselves, so the message never sends people to somebody who is not coordinating."""
+        configured = self.programme.coordinator_contact
+        coordinators = sorted(
+            (p for p in uow.people.all() if p.is_coordinator and p.erased_at is None),
+            key=lambda p: p.id or 0,
+        )
+        if not coordinators or any(p.email.lower() in configured.lower() for p in coordinators):
+            return configured
+        return ", ".join(f"{p.name} ({p.email})" for p in coordinators[:2])
+
     def _say(self, key: str, **values: object) -> Message:
         text = self.programme.text(key, **values)
         return Message((Text(text),), summary=text[:150])

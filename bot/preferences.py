@@ -18,6 +18,7 @@ from bot.errors import InvalidInput
 from bot.model import Person
 from bot.nudge_kinds import NUDGE_KINDS
 from bot.timefmt import parse_date
+from bot.zones import zone_hint
 
 QUIET_OFF = "00:00"
 _SPAN = re.compile(r"(\d{1,2}:\d{2})\s*(?:-|–|to|\s)\s*(\d{1,2}:\d{2})")
@@ -93,8 +94,19 @@ def parse_timezone(text: str) -> str:
     if not raw:
         raise InvalidInput("settings.error.timezone_missing")
     by_lower = {z.lower(): z for z in _zones()}
+    hint = zone_hint(raw)
     if raw.lower() in by_lower:
         return by_lower[raw.lower()]
+    if hint is not None:
+        zone, others = hint
+        if others:
+            raise InvalidInput(
+                "settings.error.timezone_ambiguous",
+                value=text.strip()[:40],
+                suggestion=zone,
+                others="* or *timezone ".join(others),
+            )
+        raise InvalidInput("settings.error.timezone_abbreviation", value=text.strip()[:40], suggestion=zone)
     by_city = {z.rsplit("/", 1)[-1].lower(): z for z in _zones()}
     if raw.lower() in by_city:
         raise InvalidInput(

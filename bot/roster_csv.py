@@ -26,6 +26,7 @@ from typing import Protocol
 
 from bot.errors import Problem
 from bot.model import Format, Kind, Role, Side
+from bot.zones import zone_hint
 
 MAX_ROWS = 10_000
 """The most rows one file may hold; a bigger roster is imported in parts."""
@@ -97,27 +98,6 @@ FORMAT_HINTS = {
     "virtual": Format.E_MENTORING,
     "e-mentor": Format.E_MENTORING,
 }
-# Abbreviations people write for a time zone, and a place that keeps daylight saving time right.
-ZONE_HINTS = {
-    "gmt": "Europe/London",
-    "bst": "Europe/London",
-    "est": "America/New_York",
-    "edt": "America/New_York",
-    "cst": "America/Chicago",
-    "cdt": "America/Chicago",
-    "mst": "America/Denver",
-    "mdt": "America/Denver",
-    "pst": "America/Los_Angeles",
-    "pdt": "America/Los_Angeles",
-    "cet": "Europe/Paris",
-    "cest": "Europe/Paris",
-    "aest": "Australia/Sydney",
-    "aedt": "Australia/Sydney",
-    "ist": "Asia/Kolkata",
-    "nzst": "Pacific/Auckland",
-    "nzdt": "Pacific/Auckland",
-}
-
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0", ""})
 
@@ -223,9 +203,18 @@ class Record:
 
 
 def read_records(
-    data: bytes, name: str, columns: Sequence[str], required: Collection[str], say: Say
+    data: bytes,
+    name: str,
+    columns: Sequence[str],
+    required: Collection[str],
+    say: Say,
+    *,
+    rows_optional: bool = False,
 ) -> tuple[list[Record], list[Problem]]:
     """Decode and split one CSV file, checking its encoding, header and the shape of every line.
+
+    A header with no rows is a problem unless ``rows_optional`` (the matches file: adding a coordinator
+    or a guide who has no learner yet needs no match, and the template is a header).
 
     Accepts UTF-8 with or without Excel's byte order mark, and LF or CRLF line ends.  Headers are
     matched ignoring case, spaces, hyphens and underscores.  When the file as a whole cannot be read
@@ -283,7 +272,7 @@ def read_records(
         records.append(Record(line, cells))
     if header is None:
         return [], [*problems, Problem(name, say("roster.file.empty"))]
-    if not records and not problems:
+    if not records and not problems and not rows_optional:
         problems.append(Problem(name, say("roster.file.header_only")))
     return records, problems
 
@@ -415,7 +404,7 @@ SHAPES: dict[str, Shape] = {
 def parse_matches(data: bytes, name: str, say: Say) -> MatchesFile:
     """The matches file as typed rows; a row with any problem is reported and left out of ``rows``."""
     out = MatchesFile(name)
-    records, out.problems = read_records(data, name, MATCH_COLUMNS, MATCH_REQUIRED, say)
+    records, out.problems = read_records(data, name, MATCH_COLUMNS, MATCH_REQUIRED, say, rows_optional=True)
     out.readable = bool(records) or not out.problems
     for record in records:
         cells = _Cells(record, name, say)
@@ -646,12 +635,14 @@ class _Cells:
         found = _zone_names().get(raw.replace(" ", "_").lower())
         if found is not None and _is_place(found):
             return found
-        hint = ZONE_HINTS.get(raw.lower())
+        hint = zone_hint(raw)
         if hint is not None or found is not None:
+            zone, others = hint or ("Europe/London", ())
             self.problem(
-                "roster.people.zone_abbreviation",
+                "roster.people.zone_abbreviation_ambiguous" if others else "roster.people.zone_abbreviation",
                 value=raw,
-                example=hint or "Europe/London",
+                example=zone,
+                others=" or ".join(others),
             )
             return None
         self.problem("roster.people.bad_timezone", value=raw, suggestion=_zone_suggestion(raw, self.say))

@@ -3,10 +3,17 @@
 Charts are drawn from a :class:`bot.health.HealthReport`, which holds counts and dates only. The
 check-in quadrant chart is drawn only when at least five people's check-ins are in it; otherwise it is
 left out, like the table row it comes from.
+
+Read at a glance: a chart with nothing to show says so in words ("No meetings yet") instead of an empty
+axis running from -0.04 to 0.04; each axis carries one measure with its unit (guide load is two panels:
+learners against capacity, and meeting hours against the protected-time target); and what needs a
+coordinator's attention -- stalled pairs, unreachable people, undeliverable messages -- is in the
+picture, not only in the text report.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +33,10 @@ COLOURS = {
 
 
 def _pyplot() -> Any:
+    import logging
+
+    # matplotlib logs its font cache at INFO; a coordinator asked for charts, not for that
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -42,20 +53,38 @@ def everyone(report: HealthReport) -> QuadrantGroup | None:
     return None
 
 
+def _empty(ax: Any, title: str, words: str) -> None:
+    """A chart with nothing to show: its title and, in words, why there is nothing."""
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.text(0.5, 0.5, words, ha="center", va="center", wrap=True, fontsize=12, color="#555555")
+
+
 def _meetings(ax: Any, report: HealthReport, say: Say) -> None:
+    title = say("coordinator.health.table.meetings")
+    if not any(report.meetings_by_month):
+        _empty(ax, title, say("coordinator.chart.no_meetings"))
+        return
     ax.bar(report.months, report.meetings_by_month, color=COLOURS["bar"])
-    ax.set_title(say("coordinator.health.table.meetings"))
-    ax.set_ylabel("meetings held")
+    ax.set_title(title)
+    ax.set_ylabel(say("coordinator.chart.meetings_axis"))
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="x", labelrotation=30)
 
 
 def _phases(ax: Any, report: HealthReport, say: Say) -> None:
+    title = say("coordinator.health.table.phases")
     names = [name for name, _ in report.phases]
     counts = [n for _, n in report.phases]
+    if not any(counts):
+        _empty(ax, title, say("coordinator.chart.no_relationships"))
+        return
     ax.bar(names, counts, color=COLOURS["bar"])
-    ax.set_title(say("coordinator.health.table.phases"))
-    ax.set_ylabel("relationships")
+    ax.set_title(title)
+    ax.set_ylabel(say("coordinator.chart.relationships_axis"))
     ax.yaxis.get_major_locator().set_params(integer=True)
 
 
@@ -70,35 +99,93 @@ def _quadrants(ax: Any, group: QuadrantGroup, say: Say) -> None:
     ax.yaxis.get_major_locator().set_params(integer=True)
 
 
-def _guides(ax: Any, report: HealthReport, say: Say) -> None:
+def _guide_learners(ax: Any, report: HealthReport, say: Say) -> None:
+    """Learners per guide (bars) against each guide's capacity (an outlined bar): one measure."""
+    title = say("coordinator.chart.guide_learners_title")
     guides = list(report.guides)[:25]
-    names = [g.name for g in guides]
+    if not guides:
+        _empty(ax, title, say("coordinator.chart.no_guides"))
+        return
     ys = list(range(len(guides)))
     ax.barh(
-        [y - 0.2 for y in ys],
-        [g.learners for g in guides],
-        height=0.4,
-        color=COLOURS["bar"],
-        label="learners",
+        ys,
+        [g.capacity for g in guides],
+        height=0.7,
+        fill=False,
+        edgecolor="#555555",
+        linestyle="--",
+        label=say("coordinator.chart.capacity_label"),
     )
+    over = [g.learners > g.capacity for g in guides]
     ax.barh(
-        [y + 0.2 for y in ys],
-        [g.hours_this_month for g in guides],
-        height=0.4,
-        color=COLOURS["accent"],
-        label="meeting hours this month",
+        ys,
+        [g.learners for g in guides],
+        height=0.5,
+        color=[COLOURS["accent"] if o else COLOURS["bar"] for o in over],
+        label=say("coordinator.chart.learners_label"),
     )
-    if guides:
-        ax.axvline(
-            report.protected_hours_per_month,
-            color="#555555",
-            linestyle="--",
-            label="protected-time target (h)",
-        )
-    ax.set_yticks(ys, names)
+    ax.set_yticks(ys, [g.name for g in guides])
     ax.invert_yaxis()
-    ax.set_title("Guide load")
+    ax.set_xlabel(say("coordinator.chart.learners_axis"))
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(title)
     ax.legend(loc="lower right", fontsize="small")
+
+
+def _guide_hours(ax: Any, report: HealthReport, say: Say) -> None:
+    """Meeting hours this month per guide against the protected-time target (a line): one measure."""
+    title = say("coordinator.chart.guide_hours_title")
+    guides = list(report.guides)[:25]
+    if not guides:
+        _empty(ax, title, say("coordinator.chart.no_guides"))
+        return
+    ys = list(range(len(guides)))
+    ax.barh(
+        ys,
+        [g.hours_this_month for g in guides],
+        height=0.5,
+        color=COLOURS["growth"],
+        label=say("coordinator.chart.hours_label"),
+    )
+    ax.axvline(
+        report.protected_hours_per_month,
+        color="#555555",
+        linestyle="--",
+        label=say("coordinator.chart.target_label", hours=f"{report.protected_hours_per_month:g}"),
+    )
+    ax.set_yticks(ys, [g.name for g in guides])
+    ax.invert_yaxis()
+    most = max([report.protected_hours_per_month, *(g.hours_this_month for g in guides)])
+    ax.set_xlim(0, most * 1.15 or 1)  # the target line never sits on the frame
+    ax.set_xlabel(say("coordinator.chart.hours_axis"))
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize="small")
+
+
+def attention_counts(report: HealthReport) -> tuple[int, int, int]:
+    """``(stalled pairs, unreachable people, undeliverable messages)`` as the text report counts them."""
+    return len(report.stalled), len(report.unreachable), len(report.dead_letters)
+
+
+def _attention(ax: Any, report: HealthReport, say: Say) -> None:
+    """What needs a coordinator: stalled pairs, unreachable people, undeliverable messages."""
+    title = say("coordinator.chart.attention_title")
+    counts = attention_counts(report)
+    if not any(counts):
+        _empty(ax, title, say("coordinator.chart.nothing_needs_attention"))
+        return
+    labels = [
+        say("coordinator.chart.stalled_label"),
+        say("coordinator.chart.unreachable_label"),
+        say("coordinator.chart.undeliverable_label"),
+    ]
+    labels = [textwrap.fill(label, 14) for label in labels]  # three labels side by side must not touch
+    bars = ax.bar(labels, counts, color=[COLOURS["accent"], COLOURS["retreat"], COLOURS["stasis"]])
+    ax.bar_label(bars, labels=[str(n) for n in counts])
+    ax.set_title(title)
+    ax.set_ylabel(say("coordinator.chart.attention_axis"))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.margins(y=0.15)
 
 
 def write_charts(report: HealthReport, out_dir: Path, say: Say) -> list[Path]:
@@ -131,34 +218,33 @@ def write_charts(report: HealthReport, out_dir: Path, say: Say) -> list[Path]:
         _quadrants(ax, group, say)
         save(fig, "quadrant_distribution.png")
 
-    fig, ax = plt.subplots(figsize=(8, max(3.0, 0.45 * len(report.guides) + 1.5)))
-    _guides(ax, report, say)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, max(3.0, 0.45 * len(report.guides) + 1.5)))
+    _guide_learners(left, report, say)
+    _guide_hours(right, report, say)
     save(fig, "guide_load.png")
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    _attention(ax, report, say)
+    save(fig, "attention.png")
 
     save(overview_figure(report, say), "overview.png")
     return written
 
 
 def overview_figure(report: HealthReport, say: Say) -> Any:
-    """All charts in one figure (2 × 2): meetings, phases, quadrants (or a note why not), guide load."""
+    """All charts in one figure (2 × 3): meetings, phases, what needs attention; quadrants (or a note why
+    not), guide learners against capacity, guide hours against the protected-time target."""
     plt = _pyplot()
-    fig, axes = plt.subplots(2, 2, figsize=(13, 8.5))
+    fig, axes = plt.subplots(2, 3, figsize=(18, 9))
     fig.suptitle(f"{report.programme}: programme health on {report.today.isoformat()} (activity only)")
     _meetings(axes[0][0], report, say)
     _phases(axes[0][1], report, say)
+    _attention(axes[0][2], report, say)
     group = everyone(report)
     if group is not None:
         _quadrants(axes[1][0], group, say)
     else:
-        axes[1][0].axis("off")
-        axes[1][0].text(
-            0.5,
-            0.5,
-            say("coordinator.cli.no_png_quadrants"),
-            ha="center",
-            va="center",
-            wrap=True,
-            fontsize=10,
-        )
-    _guides(axes[1][1], report, say)
+        _empty(axes[1][0], say("coordinator.chart.quadrants_title"), say("coordinator.cli.no_png_quadrants"))
+    _guide_learners(axes[1][1], report, say)
+    _guide_hours(axes[1][2], report, say)
     return fig

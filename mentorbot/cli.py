@@ -11,6 +11,7 @@ import argparse
 import importlib
 import os
 import pkgutil
+import re
 import sys
 from collections.abc import Sequence
 
@@ -35,7 +36,40 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
         module.add_parser(sub)
+    _plain_help(parser)
     return parser
+
+
+# reStructuredText roles and literals in the commands' docstrings, which argparse would show verbatim
+_RST_ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
+_RST_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def plain(text: str) -> str:
+    """Docstring markup as a terminal shows it: ``x`` and :mod:`x` become x."""
+    return _RST_LITERAL.sub(r"\1", _RST_ROLE.sub(r"\1", text))
+
+
+def _plain_help(parser: argparse.ArgumentParser) -> None:
+    """Give every (sub-)command a description and strip reStructuredText from the help texts.
+
+    A command's one-line ``help`` (shown in its parent's list) becomes its description when it has
+    none, so ``mentorbot serve --help`` says what serve does; docstrings used as descriptions lose their
+    markup, since argparse prints them as they are.
+    """
+    if parser.description:
+        parser.description = plain(parser.description)
+    for action in parser._actions:
+        if action.help and action.help is not argparse.SUPPRESS:
+            action.help = plain(action.help)
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        summaries = {choice.dest: choice.help for choice in action._choices_actions}
+        for name, child in action.choices.items():
+            if not child.description and summaries.get(name):
+                summary = str(summaries[name])
+                child.description = summary[:1].upper() + summary[1:] + "."
+            _plain_help(child)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from sqlalchemy import text
 
-from mentorbot.logs import bind_request_id
+from mentorbot.logs import access_log_options, bind_request_id
 from mentorbot.metrics import Metrics
 from mentorbot.wiring import Runtime
 from storage.stats import delivery_counts
@@ -174,7 +174,7 @@ def build_app(
 
 async def serve(runtime: Runtime, app: web.Application, *, ready: Callable[[], None] | None = None) -> None:
     """Run until SIGTERM or SIGINT, then stop cleanly (on_cleanup hooks finish in-flight work)."""
-    runner = web.AppRunner(app, access_log=None)
+    runner = web.AppRunner(app, **access_log_options())  # one line per request (mentorbot/logs.py)
     await runner.setup()
     site = web.TCPSite(runner, runtime.settings.host, runtime.settings.port)
     await site.start()

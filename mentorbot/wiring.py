@@ -111,6 +111,10 @@ def _connect_timeout(url: str) -> dict[str, Any]:
 def seed_example_if_empty(runtime: Runtime) -> None:
     """On the embedded default with no people yet, load the example roster shipped with the package,
     so ``make run`` followed by ``mentorbot chat --as EMAIL`` has someone to be."""
+    import tempfile
+    from pathlib import Path
+
+    from bot.content.examples import FIRST_START_WEEKS_AGO, matches_as_of
     from bot.roster import example_paths, import_roster
 
     if not runtime.settings.is_embedded_database:
@@ -119,5 +123,15 @@ def seed_example_if_empty(runtime: Runtime) -> None:
         if uow.people.all(include_inactive=True):
             return
     people, matches = example_paths()
-    summary = import_roster(runtime.uow_factory, runtime.programme, runtime.clock, people, matches)
-    log.info("loaded the example programme: %s", summary)
+    # moved in time so that the demo is a living programme on any day (see bot.content.examples)
+    today = runtime.clock.now().astimezone(runtime.programme.zone).date()
+    shifted = matches_as_of(matches.read_text("utf-8"), today)
+    with tempfile.TemporaryDirectory() as folder:
+        moved = Path(folder) / matches.name
+        moved.write_text(shifted, encoding="utf-8")
+        summary = import_roster(runtime.uow_factory, runtime.programme, runtime.clock, people, moved)
+    log.info(
+        "loaded the example programme, its dates moved to start %s weeks ago: %s",
+        FIRST_START_WEEKS_AGO,
+        summary,
+    )

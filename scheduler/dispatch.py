@@ -125,9 +125,13 @@ class Dispatcher:
         pacing_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         unreachable_retry: timedelta = timedelta(minutes=5),
         refused_retry: timedelta = timedelta(hours=1),
+        on_send_failure: Callable[[str, str], None] | None = None,
     ) -> None:
         """``pacing_clock`` and ``pacing_sleep`` measure and wait out the platforms' rate limits (real
-        seconds); tests may give virtual ones."""
+        seconds); tests may give virtual ones. ``on_send_failure(channel, kind)`` is told of every send
+        a platform did not take (kind: ``rate_limited``, ``temporary``, ``refused``, ``unreachable`` or
+        ``error``), for a per-channel metric; each is also logged, one line without content."""
+        self.on_send_failure = on_send_failure
         self.uow_factory = uow_factory
         self.programme = programme
         self.clock = clock
@@ -418,6 +422,9 @@ class Dispatcher:
                 item, DeliveryStatus.SENT, "", channel=route.platform, sent_at=self.clock.now()
             )
         except RetryLater as exc:
+            self._send_failed(
+                item, route, "temporary" if exc.retry_after is None else "rate_limited", exc.reason
+            )
             if exc.retry_after is None:
                 return self._retry(item, exc.reason, None)
             # the platform is pacing us, not refusing the message: wait exactly as long as it asked,
@@ -429,8 +436,10 @@ class Dispatcher:
                 item, DeliveryStatus.FAILED, exc.reason, due_at=later, attempts=item.attempts - 1
             )
         except PermanentFailure as exc:
+            self._send_failed(item, route, "refused", str(exc))
             return self._outcome(item, DeliveryStatus.DEAD, f"refused: {exc}")
         except NotReachable as exc:
+            self._send_failed(item, route, "unreachable", str(exc))
             return self._unreachable(item, exc)
         except asyncio.CancelledError:
             if sending:
@@ -438,7 +447,25 @@ class Dispatcher:
             return self._released(item)
         except Exception as exc:  # a bug in a sender must not stop the outbox; retry, then dead letter
             log.exception("outbox: sending delivery %s failed unexpectedly", item.id)
+            if route is not None and self.on_send_failure is not None:
+                self.on_send_failure(route.platform, "error")
             return self._retry(item, f"{type(exc).__name__}: {exc}", None)
+
+    def _send_failed(self, item: store.Claimed, route: _Route | None, kind: str, reason: str) -> None:
+        """A platform did not take a send: one log line (channel, kind, delivery id, the platform's reason;
+        never the message) and the per-channel count. Nothing when no send was attempted."""
+        if route is None:
+            return
+        log.warning(
+            "outbox: %s send failed (%s): delivery %s: %s",
+            route.platform,
+            kind,
+            item.id,
+            " ".join(reason.split())[:200],
+            extra={"channel": route.platform, "failure": kind, "delivery_id": item.id},
+        )
+        if self.on_send_failure is not None:
+            self.on_send_failure(route.platform, kind)
 
     def _released(self, item: store.Claimed) -> store.Outcome:
         """Handed back unsent (shutting down): pending again at its own time, the attempt not counted."""

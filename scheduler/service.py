@@ -34,12 +34,14 @@ from mentorbot.wiring import Runtime
 from scheduler.console_sender import ConsoleLogSender
 from scheduler.dispatch import Dispatcher, DispatchSummary
 from scheduler.planpass import PlanPass, PlanSummary
+from storage.uow import is_database_outage
 
 log = logging.getLogger(__name__)
 
 PLAN_EVERY_SECONDS = 60
 DISPATCH_EVERY_SECONDS = 5
 LAG_METRIC = "mentorbot_scheduler_lag_seconds"
+SEND_FAILURES_METRIC = "mentorbot_send_failures_total"
 LEASE_SECONDS = 120.0
 RETRY_BACKOFF_SECONDS = 30.0
 
@@ -90,6 +92,31 @@ class SchedulerTuning:
         )
 
 
+class OutageLog:
+    """Logs a database outage once, not once per pass: the first pass that finds the database unreachable
+    writes one warning line, the passes after it only count, and the first pass that works again writes
+    one line saying how many failed. (A traceback every 5 s buried everything else in the log.)"""
+
+    def __init__(self) -> None:
+        self.failed_passes = 0
+
+    def failed(self, what: str) -> None:
+        self.failed_passes += 1
+        if self.failed_passes == 1:
+            log.warning(
+                "scheduler: the database is unreachable (%s pass); the passes keep retrying, and the next "
+                "line about it says when it is back",
+                what,
+            )
+
+    def succeeded(self) -> None:
+        if self.failed_passes:
+            log.warning(
+                "scheduler: the database is reachable again after %d failed passes", self.failed_passes
+            )
+            self.failed_passes = 0
+
+
 class SchedulerService:
     def __init__(
         self,
@@ -117,10 +144,15 @@ class SchedulerService:
             lease_margin=min(timedelta(seconds=15), lease / 4),
             send_timeout=min(30.0, tuning.lease / 4),
             backoff=timedelta(seconds=tuning.retry_backoff),
+            on_send_failure=self._count_send_failure,
         )
         self.scheduler: AsyncIOScheduler | None = None
         self._plan_task: asyncio.Task[PlanSummary | None] | None = None
         self._dispatch_task: asyncio.Task[DispatchSummary | None] | None = None
+        self.outage = OutageLog()
+
+    def _count_send_failure(self, channel: str, kind: str) -> None:
+        self.runtime.metrics.inc(SEND_FAILURES_METRIC, channel=channel, kind=kind)
 
     async def start(self) -> None:
         # Everything loaded so far (libraries, mappers, the catalogue) lives as long as the process: keep
@@ -130,6 +162,9 @@ class SchedulerService:
         gc.freeze()
         self.runtime.metrics.describe(
             LAG_METRIC, "gauge", "how late the last message sent was (seconds after due)"
+        )
+        self.runtime.metrics.describe(
+            SEND_FAILURES_METRIC, "counter", "outbox sends a chat platform did not take, by channel and kind"
         )
         self.scheduler = AsyncIOScheduler(timezone=UTC, event_loop=asyncio.get_running_loop())
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
@@ -167,9 +202,13 @@ class SchedulerService:
     async def _plan(self) -> PlanSummary | None:
         try:
             summary = await asyncio.to_thread(self.plan_pass.run, self.runtime.clock.now())
-        except Exception:
-            log.exception("scheduler: the plan pass failed; it runs again at the next trigger")
+        except Exception as err:
+            if is_database_outage(err):
+                self.outage.failed("plan")
+            else:
+                log.exception("scheduler: the plan pass failed; it runs again at the next trigger")
             return None
+        self.outage.succeeded()
         if summary.planned:
             await self.kick_dispatch()
         return summary
@@ -177,9 +216,13 @@ class SchedulerService:
     async def _dispatch(self) -> DispatchSummary | None:
         try:
             summary = await self.dispatcher.drain()
-        except Exception:
-            log.exception("scheduler: the dispatch pass failed; it runs again at the next trigger")
+        except Exception as err:
+            if is_database_outage(err):
+                self.outage.failed("dispatch")
+            else:
+                log.exception("scheduler: the dispatch pass failed; it runs again at the next trigger")
             return None
+        self.outage.succeeded()
         if summary.sent:
             self.runtime.metrics.set(LAG_METRIC, summary.lateness)
         return summary

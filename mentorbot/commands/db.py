@@ -19,7 +19,9 @@ from storage.migrate import current_revision, head_revision, upgrade
 
 
 def add_parser(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser("db", help="database operations")
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "db", help="database schema: apply migrations (upgrade) or show the revision (current)"
+    )
     dbsub = parser.add_subparsers(dest="db_command", metavar="ACTION")
     dbsub.required = True
     up = dbsub.add_parser("upgrade", help="apply migrations up to the newest schema")

@@ -37,7 +37,8 @@ def add_parser(sub: Any) -> None:
             "Load people and their matches from CSV files (UTF-8, comma-separated; Excel's "
             "'CSV UTF-8' is fine). Everything is checked first; if anything is wrong, every problem is "
             "listed with its file and line and nothing is written. Importing the same files again "
-            "changes nothing."
+            "changes nothing. Give --people, --matches or both: adding people needs no match (a matches "
+            "file with only its header row is accepted too)."
         ),
     )
     parser.add_argument(

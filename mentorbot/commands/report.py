@@ -78,18 +78,30 @@ def report(
         for path in write_csv(health, out_dir, say):
             print(say("coordinator.cli.wrote", path=path), file=out)
         return EXIT_OK
-    try:
-        from mentorbot.charts import everyone, write_charts
-    except ImportError:  # pragma: no cover - matplotlib is an optional extra
+    if not charts_installed():
         print(
-            "mentorbot report: PNG charts need matplotlib: pip install 'mentorbot[charts]'", file=sys.stderr
+            "mentorbot report: PNG charts need matplotlib, in the charts extra: "
+            f"{Path(sys.executable).parent / 'pip'} install 'mentorbot[charts]'",
+            file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    from mentorbot.charts import everyone, write_charts
+
     for path in write_charts(health, out_dir, say):
         print(say("coordinator.cli.wrote", path=path), file=out)
     if everyone(health) is None:
         print(say("coordinator.cli.no_png_quadrants"), file=out)
     return EXIT_OK
+
+
+def charts_installed() -> bool:
+    """True when matplotlib can be imported (it is in the optional ``charts`` extra, which ``make run``
+    installs). Checked before anything is drawn, so a missing extra is one line, not a traceback."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def write_csv(health: Any, out_dir: Path, say: Any) -> list[Path]:

@@ -21,11 +21,11 @@ def add_parser(sub: Any) -> None:
         "manifest",
         help="print the Slack app manifest (YAML) to paste at api.slack.com/apps > Create New App",
     )
-    mode = manifest.add_mutually_exclusive_group(required=True)
+    mode = manifest.add_mutually_exclusive_group()
     mode.add_argument(
         "--socket-mode",
         action="store_true",
-        help="the app connects out over Socket Mode (no public URL needed)",
+        help="the app connects out over Socket Mode, no public URL needed (the default without --url)",
     )
     mode.add_argument(
         "--url", metavar="BASE", help="public base URL of `mentorbot serve`, e.g. https://mentor.example.org"
@@ -49,13 +49,14 @@ def print_manifest(args: argparse.Namespace) -> int:
     if args.url and not args.url.startswith("https://"):
         print(f"mentorbot slack manifest: Slack only calls https:// URLs, got {args.url!r}", file=sys.stderr)
         return 2
+    socket_mode = args.socket_mode or not args.url  # no flag: Socket Mode, the set-up needing no public URL
     programme = load_programme(Settings.from_env().programme_path)
     manifest = build_manifest(
         name=args.name,
         description=programme.text("slack.app_description"),
         command_description=programme.text("slack.command_description"),
         base_url=args.url,
-        socket_mode=args.socket_mode,
+        socket_mode=socket_mode,
         oauth=args.oauth,
     )
     sys.stdout.write(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))

@@ -40,6 +40,31 @@ def test_a_stranger_gets_a_polite_explanation_and_nothing_is_stored(
         assert uow.people.all(include_inactive=True) == []
 
 
+def test_a_stranger_is_pointed_at_a_real_coordinator_of_the_roster(
+    uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
+) -> None:
+    """The configured contact names nobody in the roster: the roster's coordinator is named instead."""
+    _add_person(uow_factory, "mentee@example.org", [Role.MENTEE])
+    _add_person(uow_factory, "cora@example.org", [Role.COORDINATOR])
+    bot = MentorBot(uow_factory, programme, clock)
+    handled = bot.handle(Inbound(Sender("slack", "U999", email="stranger@example.com"), text="help"))
+    text = " ".join(b.text for m in handled.messages for b in m.blocks if isinstance(b, Text))
+    assert "not part of a mentoring programme" in text
+    assert "Cora (cora@example.org)" in text
+    assert programme.coordinator_contact not in text
+
+
+def test_the_shipped_example_names_a_coordinator_of_its_own_roster() -> None:
+    from bot.programme import load_programme
+    from bot.roster import example_paths
+
+    people, _ = example_paths()
+    coordinators = [
+        line.split(",")[0] for line in people.read_text("utf-8").splitlines()[1:] if "coordinator" in line
+    ]
+    assert any(email in load_programme().coordinator_contact for email in coordinators)
+
+
 def test_first_contact_links_the_platform_identity_by_email(
     uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
 ) -> None:

@@ -41,7 +41,7 @@ def test_the_shipped_example_loads() -> None:
     assert p.phase_names() == ("initiation", "cultivation", "separation", "closure")
     assert p.quiet_start == time(20, 0)
     assert p.quiet_end == time(7, 30)
-    assert "mentoring@example.edu" in p.text("error.not_in_programme")
+    assert "coordinator@example.org" in p.text("error.not_in_programme")
 
 
 def test_the_example_uses_every_setting() -> None:

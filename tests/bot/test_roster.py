@@ -477,6 +477,20 @@ BAD_PEOPLE = [
         id="zone-abbreviation",
     ),
     pytest.param(
+        [PEOPLE_HEADER, "a@example.org,A,mentee,,,IST,"],
+        "people.csv:2",
+        '"IST" is an abbreviation, not a place, and it is used in several places; write a place name '
+        "such as Asia/Kolkata (the usual meaning), or Europe/Dublin or Asia/Jerusalem",
+        id="ambiguous-zone-abbreviation",
+    ),
+    pytest.param(
+        [PEOPLE_HEADER, "a@example.org,A,mentee,,,PST,"],
+        "people.csv:2",
+        '"PST" is an abbreviation or a fixed offset, not a place; '
+        "write a place name such as America/Los_Angeles",
+        id="zone-abbreviation-not-in-zone-database",
+    ),
+    pytest.param(
         [PEOPLE_HEADER, "a@example.org,A,mentor,,,,"],
         "people.csv:2",
         'unknown role "mentor" (did you mean "guide"?); the roles are: mentee, guide, coordinator',

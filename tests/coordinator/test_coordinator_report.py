@@ -209,6 +209,7 @@ def test_report_as_png_charts(
     assert report(uow_factory, programme, clock, "png", tmp_path / "png", out) == 0
     charts = sorted(p.name for p in (tmp_path / "png").iterdir())
     assert charts == [
+        "attention.png",
         "guide_load.png",
         "meetings_over_time.png",
         "overview.png",

@@ -75,7 +75,7 @@ def test_serve_on_the_embedded_default_migrates_loads_the_example_and_stops_on_s
 ) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "MENTORBOT_"))}
-    env |= {"MENTORBOT_PORT": str(port)}
+    env |= {"MENTORBOT_PORT": str(port), "XDG_DATA_HOME": str(tmp_path / "data")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mentorbot", "serve"],
         cwd=tmp_path,
@@ -86,7 +86,8 @@ def test_serve_on_the_embedded_default_migrates_loads_the_example_and_stops_on_s
     try:
         health = _wait_for_health(port, proc)
         assert health["status"] == "ok"
-        assert (tmp_path / "mentorbot.sqlite3").exists()  # the embedded default, in the working directory
+        # the embedded default, in the per-user data folder (not the working directory)
+        assert (tmp_path / "data" / "mentorbot" / "mentorbot.sqlite3").exists()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
     finally:

@@ -140,3 +140,36 @@ async def test_the_dispatcher_reports_a_teams_person_without_a_conversation_as_u
         (delivery,) = uow.deliveries.for_person(people.mentor_id)
         assert delivery.status == DeliveryStatus.UNREACHABLE  # coordinators see it; never silently dropped
         assert "personal chat" in delivery.last_error
+
+
+async def test_a_send_teams_refuses_is_logged_in_one_line_and_counted_for_the_channel(
+    teams: TeamsHarness,
+    people: People,
+    clock: FixedClock,
+    uow_factory: SqlUnitOfWorkFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """404 from the connector (the app was removed): once silent, now a log line without the message
+    and ``mentorbot_send_failures_total{channel="teams",kind="unreachable"}``."""
+    from scheduler.service import SEND_FAILURES_METRIC, SchedulerService
+
+    clock.set(AFTERNOON)
+    await teams.say(MENTOR, "help")
+    await teams.say(MENTEE, "ground rules propose")
+    form = teams.fake.posted[-1]
+    submit = teams.actions(form.cards[0])[-1]
+    await teams.submit(MENTEE, {**submit["data"], **teams.inputs(form.cards[0])}, form.activity_id)
+    teams.fake.fail_next(404, {})
+    service = SchedulerService(teams.runtime)
+    caplog.set_level("WARNING", logger="scheduler.dispatch")
+
+    summary = await service.dispatcher.drain()
+
+    assert summary.sent == 0
+    lines = [r for r in caplog.records if r.name == "scheduler.dispatch"]
+    assert len(lines) == 1
+    assert lines[0].getMessage().startswith("outbox: teams send failed (unreachable): delivery ")
+    assert "Eli Mentee" not in lines[0].getMessage()  # the notice's words are not in the log
+    metrics = teams.runtime.metrics
+    assert metrics.value(SEND_FAILURES_METRIC, channel="teams", kind="unreachable") == 1
+    assert 'mentorbot_send_failures_total{channel="teams",kind="unreachable"} 1' in metrics.render()

@@ -105,6 +105,28 @@ def test_time_zone_is_validated_and_a_typo_gets_the_nearest_name(
     assert stored(uow_factory, pair.mentee).timezone == "Europe/Berlin"
 
 
+def test_a_zone_abbreviation_gets_the_usual_place_not_a_lookalike_name(
+    pair: Rel, session: Session, uow_factory: SqlUnitOfWorkFactory
+) -> None:
+    """``EST`` once suggested Brazil/West and ``PST`` Europe/London (edit distance); an abbreviation now
+    gets the place people usually mean, and an ambiguous one says which it chose and the others."""
+    mentee = session(pair.mentee.email)
+    for typed, place in (
+        ("EST", "America/New_York"),
+        ("pst", "America/Los_Angeles"),
+        ("CET", "Europe/Paris"),
+        ("GMT", "Europe/London"),
+        ("AEST", "Australia/Sydney"),
+    ):
+        mentee.send(f"timezone {typed}")
+        reply = mentee.text()
+        assert f"Did you mean *timezone {place}*?" in reply, (typed, reply)
+    mentee.send("timezone IST")
+    reply = mentee.text()
+    assert "*timezone Asia/Kolkata*" in reply and "Europe/Dublin" in reply and "Asia/Jerusalem" in reply
+    assert stored(uow_factory, pair.mentee).timezone != "EST"
+
+
 def test_opting_out_and_in_of_one_kind_of_reminder(
     pair: Rel, session: Session, uow_factory: SqlUnitOfWorkFactory
 ) -> None:
