@@ -44,15 +44,14 @@ lock: | $(BIN)/python
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
 
-# the database is not in this folder but in $XDG_DATA_HOME/mentorbot (see README, Quick start); `make
-# clean` leaves it alone, `make reset-data` deletes it so that `make run` loads the example afresh
-DATA_DIR := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/mentorbot
+# `make clean` leaves the database (mentorbot.sqlite3 in this folder) alone; `make reset-data` deletes it so
+# that `make run` loads the example afresh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 reset-data:
-	rm -f $(DATA_DIR)/mentorbot.sqlite3
+	rm -f mentorbot.sqlite3
 
 # Chat with the running bot (`make run` in another terminal) in the Microsoft 365 Agents Playground, a
 # Teams-like web page: no Microsoft account or credentials needed. Installs the pinned Playground with npm

@@ -1,41 +1,31 @@
 """Configuration from environment variables (the outside contract in architecture.md).
 
-The default database is one SQLite file per user, wherever the command is run from:
-``$XDG_DATA_HOME/mentorbot/mentorbot.sqlite3`` (``~/.local/share/mentorbot/mentorbot.sqlite3`` when
-``XDG_DATA_HOME`` is unset). It used to be ``mentorbot.sqlite3`` in the working directory, so running a
-command from another folder silently started a new, empty programme; a file left there by older versions
-is no longer read, and a warning says so and how to keep using it.
+Without ``MENTORBOT_DATABASE_URL`` the database is ``mentorbot.sqlite3`` in the working directory, as the
+contract says: each checkout (and each ``make run``) has its own, and a fresh clone starts fresh. What
+used to go wrong is that a command run from another folder *silently* started a new, empty programme
+there; now, when the default file does not exist yet, the command says on stderr which file it is about
+to create and how to use the one you meant.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storage.database import DEFAULT_URL
+
 log = logging.getLogger(__name__)
 
-LEGACY_FILE = "mentorbot.sqlite3"
-_warned: set[Path] = set()  # one warning per process, however often the settings are read
-
-
-def default_database_path(env: Mapping[str, str]) -> Path:
-    """Where the embedded database lives when ``MENTORBOT_DATABASE_URL`` is unset."""
-    base = env.get("XDG_DATA_HOME") or ""
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
-    return root / "mentorbot" / "mentorbot.sqlite3"
-
-
-def _default_url() -> str:
-    return f"sqlite:///{default_database_path(os.environ)}"
+DEFAULT_FILE = "mentorbot.sqlite3"
+_told: set[Path] = set()  # one notice per process, however often the settings are read
 
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = field(default_factory=_default_url)
+    database_url: str = DEFAULT_URL
     programme_path: str | None = None
     host: str = "127.0.0.1"
     port: int = 3978
@@ -69,20 +59,17 @@ class Settings:
 
 
 def _prepare_default(env: Mapping[str, str]) -> str:
-    """The default database's URL, its folder created; a warning when an old one sits in the working
-    directory (where older versions kept it), since that file is not the one in use."""
-    path = default_database_path(env)
-    # when the folder cannot be made, opening the database fails with one line naming it (commands/db.py)
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    legacy = Path.cwd() / LEGACY_FILE
-    if legacy.is_file() and legacy.resolve() != path.resolve() and legacy not in _warned:
-        _warned.add(legacy)
+    """The default database's URL; a notice on stderr when its file does not exist yet in this folder
+    (a new, empty programme is about to start here, which is right for a first ``make run`` and a
+    surprise when you meant the one in another folder)."""
+    path = Path.cwd() / DEFAULT_FILE
+    if not path.exists() and path not in _told:
+        _told.add(path)
         log.warning(
-            "%s in this folder is NOT used: the database is %s. To keep using the old file, set "
-            "MENTORBOT_DATABASE_URL=sqlite:///%s (or move it there)",
-            LEGACY_FILE,
-            path,
-            legacy,
+            "no %s in %s: a new, empty database is created here. To use an existing one, run from its "
+            "folder or set MENTORBOT_DATABASE_URL=sqlite:////path/to/%s",
+            DEFAULT_FILE,
+            path.parent,
+            DEFAULT_FILE,
         )
-    return f"sqlite:///{path}"
+    return DEFAULT_URL

@@ -75,7 +75,7 @@ def test_serve_on_the_embedded_default_migrates_loads_the_example_and_stops_on_s
 ) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "MENTORBOT_"))}
-    env |= {"MENTORBOT_PORT": str(port), "XDG_DATA_HOME": str(tmp_path / "data")}
+    env |= {"MENTORBOT_PORT": str(port)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mentorbot", "serve"],
         cwd=tmp_path,
@@ -87,7 +87,7 @@ def test_serve_on_the_embedded_default_migrates_loads_the_example_and_stops_on_s
         health = _wait_for_health(port, proc)
         assert health["status"] == "ok"
         # the embedded default, in the per-user data folder (not the working directory)
-        assert (tmp_path / "data" / "mentorbot" / "mentorbot.sqlite3").exists()
+        assert (tmp_path / "mentorbot.sqlite3").exists()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
     finally:
