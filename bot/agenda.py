@@ -33,7 +33,10 @@ from bot.model import (
     AgendaStatus,
     AgreementStatus,
     Format,
+    Goal,
+    GoalStatus,
     GroundRules,
+    Kind,
     Meeting,
     MeetingStatus,
     Person,
@@ -48,6 +51,7 @@ PROMPTS: tuple[str, ...] = ("since_last", "hardest_now", "revisit", "this_meetin
 FIRST_PROMPTS: tuple[str, ...] = ("about_you", "hopes", "hardest_now", "this_meeting")
 LOOKING_BACK: tuple[str, ...] = ("since_last", "revisit")  # prompts that need an earlier meeting
 OWN_TOPIC = "own"
+GOALS_TOPIC = "goals"  # "progress on my goals": offered beside the preparation questions
 
 _COUNTS = (MeetingStatus.CONFIRMED, MeetingStatus.HELD)
 _LIVE = (AgendaStatus.OPEN, AgendaStatus.CARRIED_OVER)
@@ -73,6 +77,7 @@ class AgendaContent(Protocol):
     def meeting(self, meeting_id: int) -> Meeting: ...
     def agenda(self, relationship_id: int) -> list[AgendaItem]: ...
     def actions(self, relationship_id: int) -> list[ActionItem]: ...
+    def goals(self, relationship_id: int) -> list[Goal]: ...
 
 
 def preparation_prompts(*, first: bool) -> list[str]:
@@ -337,4 +342,18 @@ def compiled_agenda(
                 line += " " + texts.text("actions.overdue_tag")
             action_lines.append(line)
         blocks.append(Text(texts.text("agenda.compiled.actions_heading") + "\n" + "\n".join(action_lines)))
+    if rel.kind == Kind.COACHING:
+        blocks.append(_goal_review(texts, content.goals(relationship.id)))
     return blocks
+
+
+def _goal_review(texts: Texts, goals: list[Goal]) -> Text:
+    """Coaching works goal by goal (domain.md §8): every meeting's agenda ends with a goal review."""
+    active = [g for g in goals if g.status in (GoalStatus.OPEN, GoalStatus.PROGRESSING)]
+    if not active:
+        return Text(texts.text("agenda.compiled.goals_none"))
+    lines = [
+        f"• {g.number}. {quote(g.text)} — {texts.text(f'goals.status.{g.status}')}"
+        for g in sorted(active, key=lambda g: g.number)
+    ]
+    return Text(texts.text("agenda.compiled.goals_heading") + "\n" + "\n".join(lines))

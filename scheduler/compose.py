@@ -211,6 +211,10 @@ class MemberContent:
         self._check(relationship_id)
         return list(self.facts.actions)
 
+    def goals(self, relationship_id: int) -> list[Goal]:
+        self._check(relationship_id)
+        return list(self.facts.goals)
+
 
 def agenda_compiled(
     programme: ProgrammeConfig, facts: RelationshipFacts, person: Person, meeting: Meeting, today: date

@@ -102,6 +102,7 @@ def _prompt_options(ctx: Context, *, first: bool = False) -> tuple[Option, ...]:
             for p in rules.PROMPTS
             if not (first and p in rules.LOOKING_BACK)
         ),
+        Option(rules.GOALS_TOPIC, ctx.text("agenda.prompt_short.goals")),
         Option(rules.OWN_TOPIC, ctx.text("agenda.prompt_short.own")),
     )
 
@@ -316,7 +317,7 @@ def register(router: Router) -> None:
         prompt = values.get("prompt") or rules.OWN_TOPIC
         try:
             with field("prompt"):
-                if prompt not in (*rules.PROMPTS, rules.OWN_TOPIC):
+                if prompt not in (*rules.PROMPTS, rules.GOALS_TOPIC, rules.OWN_TOPIC):
                     raise InvalidInput("agenda.error.prompt")
             with field("text"):
                 text = _item_text(ctx, values.get("text"))

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from bot.clock import FixedClock
 from bot.messages import Message
-from bot.model import MeetingStatus, RelationshipStatus
+from bot.model import Kind, MeetingStatus, RelationshipStatus, Role
 from handlers.console.channel import ConsoleSession
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from conftest import Rel
+    from conftest import Member, Rel
 
 Session = Callable[..., ConsoleSession]
 
@@ -156,3 +156,38 @@ def test_after_the_end_the_learner_may_still_mark_what_was_reached_while_reflect
     clock.advance(timedelta(days=40))  # the reflection window has closed
     mentee.send("goals progress 1")
     assert "has ended" in mentee.text()
+
+
+def test_the_agenda_offers_progress_on_my_goals_and_a_coaching_agenda_reviews_every_goal(
+    make_person: Callable[..., Member], make_relationship: Callable[..., Rel], session: Session
+) -> None:
+    coach = make_person("coach@example.org", "Cam Coach", "Europe/London", (Role.GUIDE,))
+    learner = make_person("learner@example.org", "Lia Learner", "Europe/London", (Role.MENTEE,))
+    make_relationship([coach], [learner], kind=Kind.COACHING)
+    lia, cam = session(learner.email), session(coach.email)
+
+    # before any goal, the coach's agenda says a goal review needs a goal
+    cam.send("agenda")
+    assert "Goal review" in cam.text() and "no goals written yet" in cam.text()
+
+    add_goal(lia, "Lead a handover without notes", layer="contextual")
+    lia.send("agenda add")
+    form = lia.last_form()
+    assert form is not None
+    prompt = next(i for i in form.inputs if i.name == "prompt")
+    assert ("goals", "Progress on my goals") in [(o.value, o.label) for o in prompt.options]
+    lia.submit({"prompt": "goals", "text": "Two handovers done, the third went wrong"})
+    assert "Two handovers done" in lia.text()
+
+    cam.send("agenda")
+    shown = cam.text()
+    assert "Progress on my goals" in shown and "Two handovers done, the third went wrong" in shown
+    assert "Goal review" in shown and "1. Lead a handover without notes — open" in shown
+
+
+def test_a_mentoring_agenda_has_no_goal_review(pair: Rel, session: Session) -> None:
+    mentee = session(pair.mentee.email)
+    add_goal(mentee, "Find my place in surgery", layer="personal")
+    mentor = session(pair.mentor.email)
+    mentor.send("agenda")
+    assert "Goal review" not in mentor.text()
