@@ -33,6 +33,24 @@ class FixedClock:
         self._at += delta
 
 
+class ShiftedClock:
+    """Real time, moved by an offset: ``mentorbot chat --now`` starts at a chosen instant and time keeps
+    passing from there; the console's ``/time`` moves it on (or back)."""
+
+    def __init__(self, at: datetime | None = None, base: Clock | None = None) -> None:
+        self._base = base or SystemClock()
+        self._offset = timedelta(0) if at is None else as_utc(at) - self._base.now()
+
+    def now(self) -> datetime:
+        return self._base.now() + self._offset
+
+    def set(self, at: datetime) -> None:
+        self._offset = as_utc(at) - self._base.now()
+
+    def advance(self, delta: timedelta) -> None:
+        self._offset += delta
+
+
 def as_utc(at: datetime) -> datetime:
     """Return ``at`` as an aware UTC datetime; naive values are taken to be UTC already."""
     if at.tzinfo is None:

@@ -84,8 +84,12 @@ def run_interactive(
     session: ConsoleSession,
     read: Callable[[str], str] = input,
     write: Callable[[str], None] = print,
+    time_step: Callable[[str], str] | None = None,
 ) -> None:
-    """The ``mentorbot chat`` loop. A number presses a button; a form is filled field by field."""
+    """The ``mentorbot chat`` loop. A number presses a button; a form is filled field by field.
+
+    ``time_step``: when given, a line ``/time WHEN`` is handed to it (the composition root moves the
+    clock and runs a scheduler pass) and what it returns is shown."""
     write(f"Talking to mentorbot as {session.sender.email}. Type 'help', or 'quit' to leave.")
     session.send("help")
     write(session.text())
@@ -98,6 +102,9 @@ def run_interactive(
         if line.lower() in {"quit", "exit"}:
             return
         if not line:
+            continue
+        if time_step is not None and line.lower().split(" ", 1)[0] == "/time":
+            write(time_step(line[len("/time") :].strip()))
             continue
         if line.isdigit() and session.buttons():
             try:
