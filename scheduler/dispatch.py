@@ -148,6 +148,7 @@ class Dispatcher:
         self.flush_every = flush_every
         self.pacing_clock = pacing_clock
         self.pacing_sleep = pacing_sleep
+        self.lag_since: datetime | None = None  # ``serve`` sets its start: lateness counts from there
         self.unreachable_retry = unreachable_retry
         self.refused_retry = refused_retry
         self._pacers: dict[str, PlatformPacer] = {}
@@ -280,13 +281,15 @@ class Dispatcher:
             log.warning("outbox: %d claim(s) had run out before their outcome was recorded", lost)
         return lost
 
-    @staticmethod
-    def _count(o: store.Outcome, summary: DispatchSummary) -> None:
+    def _count(self, o: store.Outcome, summary: DispatchSummary) -> None:
         if o.status == DeliveryStatus.SENT:
             summary.sent += 1
             summary.by_platform[o.channel] = summary.by_platform.get(o.channel, 0) + 1
             if o.sent_at is not None:
-                summary.lateness = max(0.0, (o.sent_at - o.due_at).total_seconds())
+                # how far behind *this* dispatcher is: a message due before it started (the backlog a
+                # deploy or a day off leaves) counts from the start, so a fresh deploy does not alarm
+                due = o.due_at if self.lag_since is None else max(o.due_at, self.lag_since)
+                summary.lateness = max(0.0, (o.sent_at - due).total_seconds())
         elif o.status == DeliveryStatus.FAILED:
             summary.failed += 1
         elif o.status == DeliveryStatus.DEAD:

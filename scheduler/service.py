@@ -161,8 +161,12 @@ class SchedulerService:
         gc.collect()
         gc.freeze()
         self.runtime.metrics.describe(
-            LAG_METRIC, "gauge", "how late the last message sent was (seconds after due)"
+            LAG_METRIC,
+            "gauge",
+            "how late the last message sent was (seconds after it was due, or after this process started"
+            " when it was due before)",
         )
+        self.dispatcher.lag_since = self.runtime.clock.now()
         self.runtime.metrics.describe(
             SEND_FAILURES_METRIC, "counter", "outbox sends a chat platform did not take, by channel and kind"
         )

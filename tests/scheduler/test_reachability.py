@@ -4,6 +4,7 @@ few minutes without blocking anyone else, and goes out at once when they are lin
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
@@ -152,3 +153,24 @@ def test_on_teams_someone_who_never_opened_the_app_is_reported_with_why(world: W
     assert "not opened the bot on teams" in why and "installed" in why
     with w.uow_factory() as uow:  # the coordinators' report shows the same reason
         assert uow.activity.unreachable_reasons() == {tia: why}
+
+
+def test_the_lag_of_a_fresh_dispatcher_counts_from_its_start_not_from_a_backlog_due_long_before(
+    world: World,
+) -> None:
+    """After a deploy (or a day off), messages due yesterday are sent now: the scheduler-lag gauge must
+    say how far behind the running process is, not alarm with the age of the backlog."""
+    w = world
+    w.start_at(w.at("2026-03-02 10:00"))
+    ann = w.person("a@example.org", "Ann Console")
+    queue(w, ann)
+    w.move_to(w.at("2026-03-03 10:00"))  # a day later the new process starts and sends it
+    plain = w.dispatcher()
+    assert asyncio.run(plain.drain()).lateness == 24 * 3600  # the message's own age
+
+    queue(w, ann)
+    w.move_to(w.at("2026-03-04 10:00"))
+    started = w.dispatcher()
+    started.lag_since = w.clock.now()  # what serve's scheduler sets when it starts
+    summary = asyncio.run(started.drain())
+    assert summary.sent == 1 and summary.lateness == 0.0
