@@ -429,7 +429,7 @@ def goal_groups(
     )
 
 
-def _goal_label(group: GoalGroup, say: Say) -> str:
+def goal_label(group: GoalGroup, say: Say) -> str:
     if group.dimension == "all":
         return say("coordinator.health.goals.all")
     if not group.label:
@@ -438,7 +438,7 @@ def _goal_label(group: GoalGroup, say: Say) -> str:
 
 
 def _goal_line(group: GoalGroup, say: Say) -> str:
-    label = _goal_label(group, say)
+    label = goal_label(group, say)
     if group.goals is None:
         return f"{label}: {say('coordinator.health.hidden')}"
     return say(

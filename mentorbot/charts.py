@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.health import QUADRANTS, HealthReport, QuadrantGroup
+from bot.health import MIN_GROUP, QUADRANTS, HealthReport, QuadrantGroup, goal_label
 
 Say = Callable[..., str]
 
@@ -188,6 +188,28 @@ def _attention(ax: Any, report: HealthReport, say: Say) -> None:
     ax.margins(y=0.15)
 
 
+def goals_figure(report: HealthReport, say: Say) -> Any:
+    """Development goals set and reached per group (all, each layer, each programme goal): counts only,
+    and only the groups with enough relationships to show (the text report's threshold)."""
+    plt = _pyplot()
+    shown = [g for g in report.goals if g.goals]
+    fig, ax = plt.subplots(figsize=(8, max(3.0, 0.5 * len(shown) + 1.5)))
+    title = say("coordinator.chart.goals_title")
+    if not shown:
+        _empty(ax, title, say("coordinator.chart.no_goals", min_group=MIN_GROUP))
+        return fig
+    labels = [goal_label(g, say) for g in shown][::-1]
+    set_counts = [g.goals or 0 for g in shown][::-1]
+    reached = [g.reached or 0 for g in shown][::-1]
+    ax.barh(labels, set_counts, color=COLOURS["accent"], label=say("coordinator.chart.goals_set_label"))
+    ax.barh(labels, reached, color=COLOURS["growth"], label=say("coordinator.chart.goals_reached_label"))
+    ax.set_title(title)
+    ax.set_xlabel(say("coordinator.chart.goals_axis"))
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="lower right", fontsize="small")
+    return fig
+
+
 def write_charts(report: HealthReport, out_dir: Path, say: Say) -> list[Path]:
     """Write the charts as PNG files into ``out_dir``; returns the files written.
 
@@ -226,6 +248,8 @@ def write_charts(report: HealthReport, out_dir: Path, say: Say) -> list[Path]:
     fig, ax = plt.subplots(figsize=(7, 4))
     _attention(ax, report, say)
     save(fig, "attention.png")
+
+    save(goals_figure(report, say), "goals.png")
 
     save(overview_figure(report, say), "overview.png")
     return written

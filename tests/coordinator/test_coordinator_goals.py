@@ -9,6 +9,7 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event
 
 from bot.app import MentorBot
@@ -142,3 +143,38 @@ def test_the_reader_never_selects_a_goal_s_words(
     sql = "\n".join(statements).lower()
     assert "goals.layer" in sql
     assert not re.search(r"\bgoals\.(text|note)\b", sql)
+
+
+def _drawn(fig: object) -> list[str]:
+    import matplotlib.text
+
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]  # type: ignore[attr-defined]
+
+
+def test_the_goals_chart_draws_the_counts_a_coordinator_may_see(
+    uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
+) -> None:
+    pytest.importorskip("matplotlib")
+    from mentorbot.charts import goals_figure
+
+    seed(uow_factory, programme, pairs=MIN_GROUP + 1)
+    with uow_factory() as uow:
+        report = build_report(uow.activity, programme, clock.now())
+    fig = goals_figure(report, programme.text)
+    (ax,) = fig.axes
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "All goals" in labels and "Layer canonical" in labels
+    assert "Layer personal" not in labels  # a group too small to show is not drawn either
+    assert not any("PLANTED" in t for t in _drawn(fig))
+
+
+def test_the_goals_chart_says_when_there_is_nothing_to_count(
+    uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
+) -> None:
+    pytest.importorskip("matplotlib")
+    from mentorbot.charts import goals_figure
+
+    seed(uow_factory, programme, pairs=MIN_GROUP - 1)
+    with uow_factory() as uow:
+        report = build_report(uow.activity, programme, clock.now())
+    assert any("No goals to count yet" in t for t in _drawn(goals_figure(report, programme.text)))
