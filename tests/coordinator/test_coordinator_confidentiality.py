@@ -102,7 +102,7 @@ def test_no_coordinator_view_or_export_shows_what_members_wrote(
     assert "agenda_reminder to Eli Mentee: channel_not_found" in chat_report  # dead letter: kind, who, error
     assert "agenda.add" in views["mentorbot audit"]  # the event is listed, its detail is not
     assert len([n for n in views if n.startswith("mentorbot report csv")]) >= 8
-    assert len([n for n in views if n.startswith("mentorbot report png")]) == 6  # attention.png too
+    assert len([n for n in views if n.startswith("mentorbot report png")]) == 7  # with attention and goals
 
 
 def test_the_activity_reader_never_selects_a_content_column(

@@ -210,6 +210,7 @@ def test_report_as_png_charts(
     charts = sorted(p.name for p in (tmp_path / "png").iterdir())
     assert charts == [
         "attention.png",
+        "goals.png",
         "guide_load.png",
         "meetings_over_time.png",
         "overview.png",
