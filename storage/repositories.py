@@ -41,9 +41,7 @@ class SqlProgrammes:
         # two processes starting at once (two ``serve``s on one database) both find none: insert what is
         # missing and tolerate the other's row, then read the one row that exists
         insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        self.session.execute(
-            insert(tables.programmes).values(slug=slug, name=name).on_conflict_do_nothing()
-        )
+        self.session.execute(insert(tables.programmes).values(slug=slug, name=name).on_conflict_do_nothing())
         programme = self.session.scalars(select(Programme).where(tables.programmes.c.slug == slug)).one()
         if programme.name != name:
             programme.name = name
