@@ -34,7 +34,7 @@ from bot.app import MentorBot
 from bot.errors import Unavailable
 from bot.messages import Sender
 from bot.model import ChatIdentity, Person
-from handlers.slack.web import call, error_code
+from handlers.slack.web import call, error_code, retry_after
 from scheduler.sending import NotReachable
 
 log = logging.getLogger(__name__)
@@ -217,9 +217,10 @@ class Linker:
                     status != 429 and error_code(err) != "ratelimited"
                 ) or attempt == self.MAX_RATE_LIMIT_WAITS:
                     raise
-                retry_after = _retry_after(err)
-                log.info("Slack: %s rate limited; waiting %gs as asked", method, retry_after)
-                await self.sleep(retry_after)
+                asked = retry_after(getattr(err.response, "headers", None) or {})
+                wait = 30.0 if asked is None else asked
+                log.info("Slack: %s rate limited; waiting %gs as asked", method, wait)
+                await self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- memory -----------------------------------------------------------------------------------------
@@ -251,18 +252,6 @@ def _sender(user: dict[str, Any], team: str, email: str | None = None) -> Sender
         display_name=str(user.get("real_name") or profile.get("real_name") or ""),
         timezone=user.get("tz") or None,
     )
-
-
-def _retry_after(err: SlackApiError) -> float:
-    headers = getattr(err.response, "headers", None) or {}
-    for name, value in headers.items():
-        if str(name).lower() == "retry-after":
-            text = value[0] if isinstance(value, list | tuple) else value
-            try:
-                return max(0.0, float(text))
-            except (TypeError, ValueError):
-                break
-    return 30.0
 
 
 def _describe(exc: Exception) -> str:

@@ -62,7 +62,7 @@ from handlers.slack.render import (
     unpack_form,
     without_form,
 )
-from handlers.slack.web import Directory, call, error_code, share_files
+from handlers.slack.web import Directory, call, error_code, retry_after, share_files
 
 log = logging.getLogger(__name__)
 
@@ -92,24 +92,14 @@ class ShortRateLimitRetry(AsyncRateLimitErrorRetryHandler):
     ) -> bool:
         if response is None or response.status_code != 429:
             return False
-        return _retry_after(response.headers) <= self.max_wait
+        waited = retry_after(response.headers)
+        return (1.0 if waited is None else waited) <= self.max_wait  # none given: slack_sdk's 1 s
 
 
 def _for_later(err: SlackApiError) -> bool:
     """Slack is pacing us (429) or failing for the moment (5xx): the reply can be sent later."""
     status = getattr(err.response, "status_code", 0) or 0
     return status == 429 or status >= 500
-
-
-def _retry_after(headers: Mapping[str, Any]) -> float:
-    for name, value in headers.items():
-        if str(name).lower() == "retry-after":
-            raw = value[0] if isinstance(value, list | tuple) and value else value
-            try:
-                return float(str(raw))
-            except ValueError:
-                return float("inf")
-    return 1.0
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from bot.messages import Message
 from bot.model import ChatIdentity, Person
 from handlers.slack.render import RenderError, Texts, render_message
 from handlers.slack.web import Directory, call, error_code, share_files
+from handlers.slack.web import retry_after as parse_retry_after
 from scheduler.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ def translate_error(err: SlackApiError, method: str = "chat.postMessage") -> Exc
     response = err.response
     status = int(getattr(response, "status_code", 0) or 0)
     code = error_code(err)
-    retry_after = _retry_after(getattr(response, "headers", None) or {})
+    retry_after = parse_retry_after(getattr(response, "headers", None) or {})
     if status == 429 or code == "ratelimited":
         return RetryLater(
             f"rate limited (429) on {method}", retry_after, platform_wide=method != "chat.postMessage"
@@ -145,15 +146,3 @@ def translate_error(err: SlackApiError, method: str = "chat.postMessage") -> Exc
     if code in UNREACHABLE_ERRORS:
         return NotReachable(f"Slack: {code}")
     return PermanentFailure(f"Slack refused the message: {code or status}")
-
-
-def _retry_after(headers: object) -> float | None:
-    items = getattr(headers, "items", None)  # a dict, or aiohttp's case-insensitive multidict
-    for name, value in items() if callable(items) else []:
-        if str(name).lower() == "retry-after":
-            text = value[0] if isinstance(value, list | tuple) else value
-            try:
-                return float(text)
-            except (TypeError, ValueError):
-                return None
-    return None

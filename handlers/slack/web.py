@@ -127,3 +127,17 @@ class Directory:
                 self._dm_channels.clear()
             self._dm_channels[key] = channel
         return channel
+
+
+def retry_after(headers: object) -> float | None:
+    """The seconds of a ``Retry-After`` header (a dict, or aiohttp's case-insensitive multidict), or None
+    when there is none or it is not a number; each caller decides what None means for it."""
+    items = getattr(headers, "items", None)
+    for name, value in items() if callable(items) else []:
+        if str(name).lower() == "retry-after":
+            text = value[0] if isinstance(value, list | tuple) and value else value
+            try:
+                return max(0.0, float(text))
+            except (TypeError, ValueError):
+                return None
+    return None
