@@ -115,6 +115,10 @@ class MentorBot:
                 # multi-workspace Slack install anyone can create a workspace and claim any address)
                 log.warning("an account in another workspace has a linked person's e-mail; not linked")
                 return None
+            if person is not None and not sender.verified and person.identity(sender.platform) is not None:
+                # an unauthenticated request naming a linked person's e-mail would re-bind their identity
+                log.warning("an unverified sender has a linked person's e-mail; not linked")
+                return None
             if person is not None and person.active:
                 self._link(uow, person, sender)
         if person is None or not person.active or person.erased_at is not None:

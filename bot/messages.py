@@ -88,6 +88,9 @@ class Sender:
     workspace: str = ""
     display_name: str = ""
     timezone: str | None = None  # IANA name when the platform tells us (Slack users.info)
+    # False when the platform could not vouch for the request (Teams local mode has no token): such a
+    # sender may be linked to a person seen for the first time, never moved onto one already linked
+    verified: bool = True
 
 
 @dataclass(frozen=True)

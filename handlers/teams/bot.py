@@ -24,6 +24,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
@@ -34,7 +35,6 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot.app import Handled, MentorBot
 from bot.messages import Inbound, Message, Text
-from bot.model import Platform
 from bot.ports import UnitOfWorkFactory
 from handlers.teams import inbound
 from handlers.teams.cards import CARD_CONTENT_TYPE, CardRenderer, submitted_action, submitted_form, summary_of
@@ -159,9 +159,6 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         )
         if handled.person_id is None and email is None:
             email = await self._email_of(turn_context)
-            if email and not self.authenticated and await asyncio.to_thread(self._bound_elsewhere, email):
-                log.warning("Teams local mode: refused to re-bind a person's Teams identity elsewhere")
-                email = None
             if email:
                 handled = await asyncio.to_thread(
                     self.bot.handle, self._inbound(activity, email, text, action, values)
@@ -170,15 +167,15 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             await self._remember(activity, handled.person_id)
         return handled
 
-    @staticmethod
     def _inbound(
+        self,
         activity: Activity,
         email: str | None,
         text: str | None,
         action: str | None,
         values: dict[str, str] | None,
     ) -> Inbound:
-        sender = inbound.sender_of(activity, email)
+        sender = replace(inbound.sender_of(activity, email), verified=self.authenticated)
         if action is not None:
             return Inbound(sender, action=action, values=dict(values or {}))
         return Inbound(sender, text=text or "")
@@ -203,12 +200,6 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         while len(self._emails) > EMAIL_CACHE_SIZE:
             self._emails.popitem(last=False)
         return email
-
-    def _bound_elsewhere(self, email: str) -> bool:
-        """Whether the person with ``email`` already has a Teams identity (which this sender is not)."""
-        with self.uow_factory() as uow:
-            person = uow.people.by_email(email)
-            return person is not None and person.identity(Platform.TEAMS) is not None
 
     async def _remember(self, activity: Activity, person_id: int) -> None:
         if not inbound.is_personal(activity):
