@@ -19,9 +19,9 @@ from bot.messages import Block, Button, Buttons, ButtonStyle, Fields, Message, S
 from bot.model import ActionItem, AgendaItem, Goal, GroundRules, Meeting, Person, Relationship
 from bot.programme import ProgrammeConfig
 from bot.relationship_view import join_names, kind_label, title
+from bot.snapshot import RelationshipFacts
 from bot.timefmt import show, show_date
 from scheduler.localtime import zone_of
-from scheduler.snapshot import RelationshipFacts
 
 
 def command_button(

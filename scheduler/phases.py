@@ -35,8 +35,8 @@ from bot.phases import set_phase as apply_phase
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
 from bot.roster_plan import MATCHED_REASON
+from bot.snapshot import RelationshipFacts
 from scheduler.localtime import start_of_day
-from scheduler.snapshot import RelationshipFacts
 
 
 @dataclass(frozen=True)

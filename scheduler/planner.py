@@ -1,6 +1,6 @@
 """The nudge planner: a pure function of a snapshot, the clock instant and the programme.
 
-:func:`plan` answers three questions for the relationships in a :class:`~scheduler.snapshot.Snapshot`:
+:func:`plan` answers three questions for the relationships in a :class:`~bot.snapshot.Snapshot`:
 
 * which **phase moves** are due (the phase engine, ``scheduler.phases``);
 * which **deliveries** are due now, each with a dedupe key built from stable facts
@@ -58,6 +58,7 @@ from bot.model import (
 )
 from bot.onboarding import onboarding_message
 from bot.programme import ProgrammeConfig
+from bot.snapshot import ExistingDelivery, RelationshipFacts, Snapshot
 from scheduler import compose
 from scheduler.kinds import (
     ACTION_DUE,
@@ -83,7 +84,6 @@ from scheduler.kinds import (
 from scheduler.localtime import at_local, day_slot, local_date, release, start_of_day, zone_of
 from scheduler.phases import PhaseStep, evaluate
 from scheduler.rhythm import cadence as cadence_of
-from scheduler.snapshot import ExistingDelivery, RelationshipFacts, Snapshot
 
 # days after the match when the first and second first-meeting and ground-rules prompts go
 FIRST_MEETING_DAYS = (2, 9)

@@ -24,6 +24,7 @@ from storage.repositories import (
     SqlProgrammes,
     SqlRelationships,
 )
+from storage.scheduling import SqlScheduling
 
 
 class SqlUnitOfWork:
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
         self.activity = SqlActivityReader(self.session)  # coordinators' view: counts and dates, no content
         self.announcements = SqlAnnouncements(self.session)
         self.personal_data = SqlPersonalData(self.session)
+        self.scheduling = SqlScheduling(self.session)  # the plan pass and the dispatcher (no content)
         return self
 
     def __exit__(
