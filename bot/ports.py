@@ -339,3 +339,12 @@ class SchedulerUnitOfWork(Protocol):
 
 class SchedulerUnitOfWorkFactory(Protocol):
     def __call__(self) -> SchedulerUnitOfWork: ...
+
+
+class EventLog(Protocol):
+    """Events already handled, so that a platform's retry of the same event is handled once."""
+
+    def first_time(self, key: str, now: datetime) -> bool:
+        """Record ``key``; True the first time it is seen (from any process), False after.  Raises
+        :class:`bot.errors.Unavailable` when the database cannot be reached."""
+        ...

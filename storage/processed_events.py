@@ -48,6 +48,17 @@ def first_time(engine: Engine, key: str, now: datetime) -> bool:
     return inserted
 
 
+class SqlEventLog:
+    """:class:`bot.ports.EventLog` on the engine (one short transaction per key, outside any unit of work:
+    a chat event is checked before its turn starts)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def first_time(self, key: str, now: datetime) -> bool:
+        return first_time(self.engine, key, now)
+
+
 def forget_before(engine: Engine, cutoff: datetime) -> int:
     """Delete keys recorded before ``cutoff``; returns how many."""
     with engine.begin() as conn:

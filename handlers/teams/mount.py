@@ -1,18 +1,25 @@
-"""Mount the Teams channel (``POST /api/messages``) on the serve app, and register its outbox sender."""
+"""Mount the Teams channel (``POST /api/messages``) on the serve app.
+
+Takes its dependencies explicitly; the composition root (``mentorbot.channels``) reads the settings and
+registers the returned channel's sender with the scheduler.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 
-from handlers.teams.bot import MentorTeamsBot, turn_error_handler
+from bot.app import MentorBot
+from bot.ports import UnitOfWorkFactory
+from handlers.teams.bot import MentorTeamsBot, TextLookup, turn_error_handler
 from handlers.teams.config import LOCAL_VARIABLE, Mode, TeamsConfig
 from handlers.teams.endpoint import MESSAGES_PATH, build_adapter, messages_handler, teams_off_handler
 from handlers.teams.sender import TeamsSender
-from mentorbot.wiring import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -28,27 +35,20 @@ class TeamsChannel:
 TEAMS: web.AppKey[TeamsChannel] = web.AppKey("teams", TeamsChannel)
 
 
-def build_teams(runtime: Runtime) -> TeamsChannel:
-    """The Teams channel for this runtime; raises ``TeamsConfigError`` (a SystemExit) on bad settings."""
-    config = TeamsConfig.from_env(runtime.settings.env)
+def build_teams(
+    config: TeamsConfig,
+    *,
+    bot: MentorBot,
+    uow_factory: UnitOfWorkFactory,
+    texts: TextLookup,
+    now: Callable[[], datetime],
+) -> TeamsChannel:
+    """The Teams channel: the adapter, the activity handler and the outbox sender."""
     adapter = build_adapter(config)
-    teams_bot = MentorTeamsBot(
-        runtime.bot,
-        runtime.uow_factory,
-        runtime.programme.text,
-        runtime.clock.now,
-        authenticated=config.mode is Mode.AUTHENTICATED,
-    )
+    teams_bot = MentorTeamsBot(bot, uow_factory, texts, now, authenticated=config.mode is Mode.AUTHENTICATED)
     adapter.on_turn_error = turn_error_handler(teams_bot)
     sender = TeamsSender(adapter, config.app_id, teams_bot.activities, config.service_url_allowed)
     return TeamsChannel(config, adapter, teams_bot, sender)
-
-
-def register_teams_sender(runtime: Runtime) -> TeamsChannel:
-    """Only the outbox sender (for ``mentorbot tick``, which serves no HTTP)."""
-    channel = build_teams(runtime)
-    runtime.senders[channel.sender.platform] = channel.sender
-    return channel
 
 
 OFF_MESSAGE = (
@@ -57,15 +57,23 @@ OFF_MESSAGE = (
 )
 
 
-def mount_teams(app: web.Application, runtime: Runtime) -> None:
-    config = TeamsConfig.from_env(runtime.settings.env)
+def mount_teams(
+    app: web.Application,
+    config: TeamsConfig,
+    *,
+    bot: MentorBot,
+    uow_factory: UnitOfWorkFactory,
+    texts: TextLookup,
+    now: Callable[[], datetime],
+) -> TeamsChannel | None:
+    """Teams on at ``/api/messages`` (None when off: the route then answers 404 with how to turn it on)."""
     if config.mode is Mode.OFF:
         # no credentials and no explicit local mode: no unauthenticated endpoint by default (behind a
         # reverse proxy on the same host every request would look like it came from this machine)
         app.router.add_post(MESSAGES_PATH, teams_off_handler(OFF_MESSAGE))
         log.info("Teams is off (%s answers 404): %s", MESSAGES_PATH, OFF_MESSAGE)
-        return
-    channel = register_teams_sender(runtime)
+        return None
+    channel = build_teams(config, bot=bot, uow_factory=uow_factory, texts=texts, now=now)
     app[TEAMS] = channel
     local = channel.config.mode is Mode.LOCAL
     app.router.add_post(
@@ -89,3 +97,4 @@ def mount_teams(app: web.Application, runtime: Runtime) -> None:
         log.info(
             "Teams is on at %s (app %s, %s)", MESSAGES_PATH, channel.config.app_id, channel.config.app_type
         )
+    return channel
