@@ -8,7 +8,6 @@ application it never starts, only to register the senders.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from aiohttp import web
 
@@ -17,17 +16,6 @@ from mentorbot.settings import Settings
 from mentorbot.wiring import Runtime
 
 log = logging.getLogger(__name__)
-
-CHANNEL_ERRORS = "mentorbot_channel_errors_total"
-
-
-def channel_error_counter(runtime: Runtime, channel: str) -> Callable[[str], None]:
-    """``count(kind)``: one more failure talking to ``channel`` (the per-channel error counter)."""
-
-    def count(kind: str) -> None:
-        runtime.metrics.inc(CHANNEL_ERRORS, channel=channel, kind=kind)
-
-    return count
 
 
 def mount_slack(app: web.Application, runtime: Runtime) -> None:
@@ -58,7 +46,7 @@ def mount_slack(app: web.Application, runtime: Runtime) -> None:
         clock=runtime.clock,
         events=SqlEventLog(runtime.engine),
         installations=installations,
-        count_error=channel_error_counter(runtime, "slack"),
+        count_error=runtime.metrics.channel_error_counter("slack"),
     )
     if channel is not None:
         runtime.senders[channel.sender.platform] = channel.sender
@@ -77,6 +65,7 @@ def mount_teams(app: web.Application, runtime: Runtime) -> None:
         uow_factory=runtime.uow_factory,
         texts=runtime.programme.text,
         now=runtime.clock.now,
+        count_error=runtime.metrics.channel_error_counter("teams"),
     )
     if channel is not None:
         runtime.senders[channel.sender.platform] = channel.sender

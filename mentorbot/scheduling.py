@@ -15,9 +15,6 @@ from scheduler.dispatch import Dispatcher
 from scheduler.service import SchedulerService, SchedulerTuning
 from scheduler.tick import TickSummary, tick
 
-LAG_METRIC = "mentorbot_scheduler_lag_seconds"
-SEND_FAILURES_METRIC = "mentorbot_send_failures_total"
-
 SCHEDULER: web.AppKey[SchedulerService] = web.AppKey("scheduler", SchedulerService)
 
 
@@ -30,21 +27,9 @@ def add_console_sender(runtime: Runtime, sink: Callable[[str], None] | None = No
 
 def build_scheduler(runtime: Runtime, tuning: SchedulerTuning | None = None) -> SchedulerService:
     """The scheduler service over this runtime, counting send failures and lag in its metrics."""
-    runtime.metrics.describe(
-        LAG_METRIC,
-        "gauge",
-        "how late the last message sent was (seconds after it was due, or after this process started"
-        " when it was due before)",
-    )
-    runtime.metrics.describe(
-        SEND_FAILURES_METRIC, "counter", "outbox sends a chat platform did not take, by channel and kind"
-    )
 
     def send_failed(channel: str, kind: str) -> None:
-        runtime.metrics.inc(SEND_FAILURES_METRIC, channel=channel, kind=kind)
-
-    def lag(seconds: float) -> None:
-        runtime.metrics.set(LAG_METRIC, seconds)
+        runtime.metrics.send_failures.labels(channel=channel, kind=kind).inc()
 
     add_console_sender(runtime)
     return SchedulerService(
@@ -54,7 +39,7 @@ def build_scheduler(runtime: Runtime, tuning: SchedulerTuning | None = None) -> 
         runtime.senders,
         tuning=tuning,
         on_send_failure=send_failed,
-        on_lag=lag,
+        on_lag=runtime.metrics.scheduler_lag.set,
     )
 
 

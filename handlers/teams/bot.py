@@ -39,6 +39,7 @@ from bot.ports import UnitOfWorkFactory
 from handlers.teams import inbound
 from handlers.teams.cards import CARD_CONTENT_TYPE, CardRenderer, submitted_action, submitted_form, summary_of
 from handlers.teams.references import address_of, save_address
+from handlers.teams.sender import error_kind
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,12 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         now: Callable[[], datetime],
         *,
         authenticated: bool = True,
+        count_error: Callable[[str], None] = lambda kind: None,
     ) -> None:
+        """``count_error(kind)`` counts a failure talking to Teams (the per-channel error counter)."""
         super().__init__()
         self.bot = bot
+        self.count_error = count_error
         # False in local mode: requests carry no token, so they may link a person seen for the first time
         # but never re-bind an identity or a conversation reference already stored for someone
         self.authenticated = authenticated
@@ -265,6 +269,7 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             except Exception as err:
                 if not _for_later(err) or handled.person_id is None:
                     raise
+                self.count_error("reply_deferred")
                 activity = turn_context.activity
                 key = f"teams:{activity.conversation.id if activity.conversation else ''}:{activity.id}"
                 later = [m for m, _ in queue[n:]]
@@ -310,6 +315,7 @@ def turn_error_handler(teams_bot: MentorTeamsBot) -> Callable[[TurnContext, Exce
     """For a bug or an outage while answering: log it, and tell the person without any detail."""
 
     async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+        teams_bot.count_error(error_kind(error))
         log.error("Teams turn failed", exc_info=(type(error), error, error.__traceback__))
         if turn_context.activity.type != ActivityTypes.message:
             return

@@ -42,12 +42,18 @@ def build_teams(
     uow_factory: UnitOfWorkFactory,
     texts: TextLookup,
     now: Callable[[], datetime],
+    count_error: Callable[[str], None] = lambda kind: None,
 ) -> TeamsChannel:
-    """The Teams channel: the adapter, the activity handler and the outbox sender."""
+    """The Teams channel: the adapter, the activity handler and the outbox sender.
+    ``count_error(kind)``: one more failure talking to Teams (turns, replies and outbox sends)."""
     adapter = build_adapter(config)
-    teams_bot = MentorTeamsBot(bot, uow_factory, texts, now, authenticated=config.mode is Mode.AUTHENTICATED)
+    teams_bot = MentorTeamsBot(
+        bot, uow_factory, texts, now, authenticated=config.mode is Mode.AUTHENTICATED, count_error=count_error
+    )
     adapter.on_turn_error = turn_error_handler(teams_bot)
-    sender = TeamsSender(adapter, config.app_id, teams_bot.activities, config.service_url_allowed)
+    sender = TeamsSender(
+        adapter, config.app_id, teams_bot.activities, config.service_url_allowed, count_error=count_error
+    )
     return TeamsChannel(config, adapter, teams_bot, sender)
 
 
@@ -65,6 +71,7 @@ def mount_teams(
     uow_factory: UnitOfWorkFactory,
     texts: TextLookup,
     now: Callable[[], datetime],
+    count_error: Callable[[str], None] = lambda kind: None,
 ) -> TeamsChannel | None:
     """Teams on at ``/api/messages`` (None when off: the route then answers 404 with how to turn it on)."""
     if config.mode is Mode.OFF:
@@ -73,7 +80,9 @@ def mount_teams(
         app.router.add_post(MESSAGES_PATH, teams_off_handler(OFF_MESSAGE))
         log.info("Teams is off (%s answers 404): %s", MESSAGES_PATH, OFF_MESSAGE)
         return None
-    channel = build_teams(config, bot=bot, uow_factory=uow_factory, texts=texts, now=now)
+    channel = build_teams(
+        config, bot=bot, uow_factory=uow_factory, texts=texts, now=now, count_error=count_error
+    )
     app[TEAMS] = channel
     local = channel.config.mode is Mode.LOCAL
     app.router.add_post(
