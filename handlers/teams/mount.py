@@ -16,9 +16,9 @@ from botbuilder.integration.aiohttp import CloudAdapter
 
 from bot.app import MentorBot
 from bot.ports import UnitOfWorkFactory
-from handlers.teams.bot import MentorTeamsBot, TextLookup, turn_error_handler
 from handlers.teams.config import LOCAL_VARIABLE, Mode, TeamsConfig
-from handlers.teams.endpoint import MESSAGES_PATH, build_adapter, messages_handler, teams_off_handler
+from handlers.teams.http import MESSAGES_PATH, build_adapter, messages_handler, teams_off_handler
+from handlers.teams.listeners import MentorTeamsBot, TextLookup, turn_error_handler
 from handlers.teams.sender import TeamsSender
 
 log = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from bot.app import MentorBot
 from bot.clock import FixedClock
 from bot.model import ChatIdentity, Platform
 from bot.programme import ProgrammeConfig
-from handlers.teams.bot import MentorTeamsBot
-from handlers.teams.cards import card_text
+from handlers.teams.listeners import MentorTeamsBot
+from handlers.teams.render import card_text
 from storage.uow import SqlUnitOfWorkFactory
 
 BOT = ChannelAccount(id="28:mentorbot", name="mentorbot")

@@ -37,8 +37,14 @@ from bot.app import Handled, MentorBot
 from bot.messages import Inbound, Message, Text
 from bot.ports import UnitOfWorkFactory
 from handlers.teams import inbound
-from handlers.teams.cards import CARD_CONTENT_TYPE, CardRenderer, submitted_action, submitted_form, summary_of
 from handlers.teams.references import address_of, save_address
+from handlers.teams.render import (
+    CARD_CONTENT_TYPE,
+    CardRenderer,
+    submitted_action,
+    submitted_form,
+    summary_of,
+)
 from handlers.teams.sender import error_kind
 
 log = logging.getLogger(__name__)
