@@ -241,8 +241,22 @@ class ConversationStore(Protocol):
     def clear(self, person_id: int) -> None: ...
 
 
-class UnitOfWork(Protocol):
-    """One transaction. Use as a context manager; nothing is written unless ``commit`` is called."""
+class Transaction(Protocol):
+    """One transaction. Use as a context manager; nothing is written unless ``commit`` is called.
+    A lost database connection leaves it as :class:`bot.errors.Unavailable`."""
+
+    def commit(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class UnitOfWork(Transaction, Protocol):
+    """The bot's unit of work: its repositories over one transaction."""
 
     programmes: ProgrammeRepository
     people: PersonRepository
@@ -260,15 +274,7 @@ class UnitOfWork(Protocol):
         """Send pending changes to the database (new rows get their ids) without committing."""
         ...
 
-    def commit(self) -> None: ...
     def rollback(self) -> None: ...
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
 
 
 class SystemContent(Protocol):
@@ -322,19 +328,10 @@ class SchedulingStore(Protocol):
         ...
 
 
-class SchedulerUnitOfWork(Protocol):
-    """One transaction for the scheduler; connection failures leave it as :class:`bot.errors.Unavailable`."""
+class SchedulerUnitOfWork(Transaction, Protocol):
+    """The scheduler's unit of work: only the scheduling store (the storage's unit of work is both)."""
 
     scheduling: SchedulingStore
-
-    def commit(self) -> None: ...
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
 
 
 class SchedulerUnitOfWorkFactory(Protocol):

@@ -8,12 +8,16 @@ application it never starts, only to register the senders.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from mentorbot.server import Mounter
 from mentorbot.settings import Settings
 from mentorbot.wiring import Runtime
+
+if TYPE_CHECKING:
+    from handlers.teams.mount import TeamsChannel
 
 log = logging.getLogger(__name__)
 
@@ -56,17 +60,22 @@ def mount_teams(app: web.Application, runtime: Runtime) -> None:
     """Teams on ``/api/messages`` when configured (or in local mode); 404 with how to turn it on when off.
     ``TeamsConfigError`` (a SystemExit) on bad settings."""
     from handlers.teams.config import TeamsConfig
+    from handlers.teams.mount import build_teams
     from handlers.teams.mount import mount_teams as mount
 
-    channel = mount(
-        app,
-        TeamsConfig.from_env(runtime.settings.env),
-        bot=runtime.bot,
-        uow_factory=runtime.uow_factory,
-        texts=runtime.programme.text,
-        now=runtime.clock.now,
-        count_error=runtime.metrics.channel_error_counter("teams"),
-    )
+    config = TeamsConfig.from_env(runtime.settings.env)
+
+    def build() -> TeamsChannel:
+        return build_teams(
+            config,
+            bot=runtime.bot,
+            uow_factory=runtime.uow_factory,
+            texts=runtime.programme.text,
+            now=runtime.clock.now,
+            count_error=runtime.metrics.channel_error_counter("teams"),
+        )
+
+    channel = mount(app, config, build)
     if channel is not None:
         runtime.senders[channel.sender.platform] = channel.sender
 

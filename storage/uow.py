@@ -94,12 +94,3 @@ class SqlUnitOfWorkFactory:
 def is_connection_problem(exc: DBAPIError) -> bool:
     """A lost or refused database connection (as opposed to a bug such as a constraint violation)."""
     return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
-
-
-def is_database_outage(exc: BaseException) -> bool:
-    """True when ``exc`` says the database cannot be reached (either already translated to
-    :class:`~bot.errors.Unavailable` or a raw lost or refused connection), so that a caller such as the
-    scheduler can report an outage once instead of a traceback per attempt."""
-    if isinstance(exc, Unavailable):
-        return True
-    return isinstance(exc, DBAPIError) and is_connection_problem(exc)

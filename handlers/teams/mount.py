@@ -64,25 +64,17 @@ OFF_MESSAGE = (
 
 
 def mount_teams(
-    app: web.Application,
-    config: TeamsConfig,
-    *,
-    bot: MentorBot,
-    uow_factory: UnitOfWorkFactory,
-    texts: TextLookup,
-    now: Callable[[], datetime],
-    count_error: Callable[[str], None] = lambda kind: None,
+    app: web.Application, config: TeamsConfig, build: Callable[[], TeamsChannel]
 ) -> TeamsChannel | None:
-    """Teams on at ``/api/messages`` (None when off: the route then answers 404 with how to turn it on)."""
+    """Teams on at ``/api/messages`` with the channel ``build()`` makes (:func:`build_teams`); None when
+    off: the route then answers 404 with how to turn it on."""
     if config.mode is Mode.OFF:
         # no credentials and no explicit local mode: no unauthenticated endpoint by default (behind a
         # reverse proxy on the same host every request would look like it came from this machine)
         app.router.add_post(MESSAGES_PATH, teams_off_handler(OFF_MESSAGE))
         log.info("Teams is off (%s answers 404): %s", MESSAGES_PATH, OFF_MESSAGE)
         return None
-    channel = build_teams(
-        config, bot=bot, uow_factory=uow_factory, texts=texts, now=now, count_error=count_error
-    )
+    channel = build()
     app[TEAMS] = channel
     local = channel.config.mode is Mode.LOCAL
     app.router.add_post(

@@ -173,3 +173,5 @@ async def test_a_send_teams_refuses_is_logged_in_one_line_and_counted_for_the_ch
     metrics = teams.runtime.metrics
     assert metrics.value("mentorbot_send_failures_total", channel="teams", kind="unreachable") == 1
     assert 'mentorbot_send_failures_total{channel="teams",kind="unreachable"} 1' in metrics.render()
+    # and the channel's own error counter, as for Slack
+    assert metrics.value("mentorbot_channel_errors_total", channel="teams", kind="http_404") == 1
