@@ -12,6 +12,7 @@ from bot.goals import SUGGESTED_GOALS
 from bot.messages import Block, Button, Buttons, ButtonStyle, Message, Section, Text
 from bot.model import Person, Relationship, Side
 from bot.programme import ProgrammeConfig
+from bot.readers import Reader, reader_of
 from bot.relationship_view import format_label, kind_label, side_word, title
 
 
@@ -21,6 +22,7 @@ def onboarding_message(
     """The welcome for ``person`` in ``relationship``. ``rules_agreed`` swaps the invitation to propose
     ground rules for a button to see them (the caller knows; this function reads no content)."""
     kind = kind_label(programme, relationship.kind)
+    reader = reader_of(relationship, person.id)
     me = relationship.member(person.id)
     my_side = side_word(programme, relationship, me) if me is not None else ""
     others = [
@@ -50,6 +52,7 @@ def onboarding_message(
             "\n\n".join(
                 _texts(
                     programme,
+                    reader,
                     f"kind.{relationship.kind}.what_it_is",
                     f"kind.{relationship.kind}.what_it_is_not",
                     f"format.{relationship.format}.note",
@@ -61,10 +64,10 @@ def onboarding_message(
         ),
         Section(
             programme.text("onboarding.safe"),
-            "\n\n".join(_texts(programme, "confidentiality", "non_evaluative")),
+            "\n\n".join(_texts(programme, reader, "confidentiality", "non_evaluative")),
         ),
     ]
-    phase = _texts(programme, f"phase.{relationship.phase}.what_now")
+    phase = _texts(programme, reader, f"phase.{relationship.phase}.what_now")
     if phase:
         blocks.append(Section(programme.text("onboarding.phase"), phase[0]))
     values = {"r": str(relationship.id)}
@@ -94,6 +97,7 @@ def onboarding_message(
     return Message(tuple(blocks), summary=summary)
 
 
-def _texts(programme: ProgrammeConfig, *keys: str) -> list[str]:
-    """The catalogue texts that exist among ``keys`` (a programme may define its own phases)."""
-    return [programme.text(k) for k in keys if programme.catalogue.has(k)]
+def _texts(programme: ProgrammeConfig, reader: Reader, *keys: str) -> list[str]:
+    """The catalogue texts that exist among ``keys`` (a programme may define its own phases), each in
+    the words written for ``reader``."""
+    return [programme.text_for(k, reader) for k in keys if programme.catalogue.has(k)]

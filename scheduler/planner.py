@@ -704,8 +704,9 @@ def _build_digest(
     meetings.sort(key=lambda m: m.starts_at)
     chosen = ordered[week % len(ordered)]
     prompt = _mentor_prompt(programme, chosen, week // len(ordered))
+    kinds = list(dict.fromkeys(f.relationship.kind for f in ordered))
     return compose.weekly_digest(
-        programme, guide, meetings, proposals, actions, prompt, today, stale_goals=stale
+        programme, guide, meetings, proposals, actions, prompt, today, stale_goals=stale, kinds=kinds
     )
 
 

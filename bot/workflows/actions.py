@@ -45,6 +45,7 @@ from bot.model import (
     Priority,
     Relationship,
     RelationshipStatus,
+    Side,
 )
 from bot.routing import Router
 from bot.timefmt import parse_date, show_date
@@ -126,7 +127,10 @@ def list_open(ctx: Context, ref: str | None) -> Reply:
     if overdue:
         blocks.append(Text(ctx.text("actions.overdue_note", count=overdue)))
     blocks.append(Buttons(tuple(buttons)))
-    blocks.append(Text(ctx.text("actions.commands_hint")))
+    # a guide in any of the listed relationships may comment; everyone else gets the plain hint
+    readers = [ctx.reader(rel) for rel in dict.fromkeys(rel for rel, _ in numbered)]
+    reader = next((r for r in readers if r.side == Side.GUIDE), readers[0])
+    blocks.append(Text(ctx.text_for("actions.commands_hint", reader)))
     return reply.say(*blocks)
 
 

@@ -109,7 +109,10 @@ def _prompt_options(ctx: Context, *, first: bool = False) -> tuple[Option, ...]:
 
 def _prompts_help(ctx: Context, rel: Relationship) -> Section:
     """The preparation questions; before the pair ever met, the first-meeting ones."""
-    body = "\n".join(f"• {ctx.text(key)}" for key in rules.preparation_prompts(first=_never_met(ctx, rel)))
+    reader = ctx.reader(rel)
+    body = "\n".join(
+        f"• {ctx.text_for(key, reader)}" for key in rules.preparation_prompts(first=_never_met(ctx, rel))
+    )
     return Section(ctx.text("agenda.prompts_title"), body)
 
 

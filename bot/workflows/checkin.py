@@ -158,12 +158,12 @@ def submit(ctx: Context, values: dict[str, str]) -> Reply:
     reply = Reply(replace=True).say(
         Section(
             ctx.text("checkin.result_title", quadrant=ctx.text(f"checkin.label.{pulse.quadrant}")),
-            ctx.text(f"checkin.quadrant.{pulse.quadrant}.mentee"),
+            ctx.text_for(f"checkin.quadrant.{pulse.quadrant}.mentee", ctx.reader(rel)),
         ),
         _answers(ctx, checkin),
     )
     if pulse.low_safety:
-        reply.say(Text(ctx.text("checkin.low_safety")))
+        reply.say(Text(ctx.text_for("checkin.low_safety", ctx.reader(rel))))
     names = ", ".join(p.name for p in _audience(rel, ctx.person_id)) or "—"
     if checkin.shared:
         reply.say(Text(ctx.text("checkin.shared", names=names)))

@@ -235,7 +235,10 @@ def _times_form(
         intro += shortfall_lines(ctx, meeting, rules)
     if mode == "new" and not _is_responsible(ctx, rel, rules):
         intro.append(
-            ctx.text(f"meeting.form.who_schedules.{ground_rules.who_schedules(rules, ctx.programme)}")
+            ctx.text_for(
+                f"meeting.form.who_schedules.{ground_rules.who_schedules(rules, ctx.programme)}",
+                ctx.reader(rel),
+            )
         )
     hint = ctx.text("meeting.field.time_hint")
     return Form(

@@ -10,6 +10,7 @@ from bot.messages import Buttons
 from bot.model import Format, Kind, Role
 from bot.onboarding import onboarding_message
 from bot.programme import ProgrammeConfig
+from bot.readers import Reader
 from handlers.console.channel import ConsoleSession
 from handlers.console.render import render_message
 from storage.uow import SqlUnitOfWorkFactory
@@ -57,8 +58,9 @@ def test_a_coaching_match_is_told_about_coaching_not_mentoring(
     text = s.text()
     assert "Welcome: Coaching with Lia Learner" in text
     assert "you are the coach in it" in text
-    assert programme.text("kind.coaching.what_it_is") in text
-    assert programme.text("kind.mentoring.what_it_is") not in text
+    # the coach reads what coaching is in a coach's words
+    assert programme.text_for("kind.coaching.what_it_is", Reader("guide", "coaching")) in text
+    assert programme.text_for("kind.mentoring.what_it_is", Reader("guide", "mentoring")) not in text
 
 
 def test_someone_in_several_relationships_names_the_one_they_mean(
