@@ -47,6 +47,7 @@ from bot.model import (
     RelationshipStatus,
     Side,
 )
+from bot.relationship_view import join_names
 from bot.routing import Router
 from bot.timefmt import parse_date, show_date
 from bot.validation import clean_text, date_not_in_past
@@ -197,7 +198,7 @@ def _item_form(ctx: Context, rel: Relationship, version: int) -> Form:
     return Form(
         form_id="actions.add",
         title=ctx.text("actions.form.title"),
-        intro=ctx.text("actions.form.intro"),
+        intro=ctx.text("actions.form.intro") + " " + _shared_with(ctx, rel),
         inputs=(
             Input("what", ctx.text("actions.form.what"), InputKind.TEXT, max_length=limit),
             Input(
@@ -268,7 +269,15 @@ def start_plan(ctx: Context, rel: Relationship, meeting_raw: str | None) -> Repl
         intro = ctx.text("actions.plan_intro", date=show_date(meeting.starts_at.astimezone(ctx.tz()).date()))
     else:
         intro = ctx.text("actions.plan_intro_no_meeting")
-    return Reply().say(Text(intro), *_drafting(ctx, rel, meeting_id, [], conv.version))
+    return Reply().say(
+        Text(intro + "\n\n" + _shared_with(ctx, rel)), *_drafting(ctx, rel, meeting_id, [], conv.version)
+    )
+
+
+def _shared_with(ctx: Context, rel: Relationship) -> str:
+    """Who will read the plan once it is shared, said before it is (in a group: every co-member)."""
+    names = join_names(rel.others(ctx.person_id), ctx.programme)
+    return ctx.text_for("actions.shared_with", ctx.reader(rel), names=names)
 
 
 def _read_item(ctx: Context, rel: Relationship, values: dict[str, str], meeting_id: int | None) -> ActionItem:

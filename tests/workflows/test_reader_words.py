@@ -93,3 +93,12 @@ def test_a_mentee_trying_a_coordinator_command_is_not_told_about_the_audit_log(
     text = mentee.text()
     assert "coordinators" in text
     assert "audit log" not in text
+
+
+def test_a_group_member_is_told_who_will_see_the_plan_before_sharing_it(group: Rel, session: Session) -> None:
+    learner = session(group.learners[0].email)
+    learner.send("actions plan")
+    text = learner.text()
+    assert "everyone in your group will see it: Lena Lead, Lin Two and Lou Three" in text
+    form = learner.last_form()
+    assert form is not None and "Lin Two" in form.intro and "Lou Three" in form.intro
