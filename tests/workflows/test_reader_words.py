@@ -102,3 +102,16 @@ def test_a_group_member_is_told_who_will_see_the_plan_before_sharing_it(group: R
     assert "everyone in your group will see it: Lena Lead, Lin Two and Lou Three" in text
     form = learner.last_form()
     assert form is not None and "Lin Two" in form.intro and "Lou Three" in form.intro
+
+
+def test_a_vague_outcome_gets_three_gentle_ideas_and_is_saved_all_the_same(
+    pair: Rel, session: Session
+) -> None:
+    mentee = session(pair.mentee.email)
+    mentee.send("actions plan")
+    mentee.submit({"what": "Be more confident", "owner": "none", "due": ""})
+    text = mentee.text()
+    assert "Added: Be more confident" in text
+    assert "“be more confident” says how you would like things to be" in text
+    assert "Nobody owns this yet" in text
+    assert "There is no date yet" in text
