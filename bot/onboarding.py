@@ -4,6 +4,9 @@ Each member learns who the others are; what kind of relationship this is, what t
 what it is not; the programme's purpose and expectations; that what is said stays between the
 members and that nobody here is assessed; and is invited to agree ground rules.  The scheduler sends
 it as the welcome nudge; ``welcome`` / ``about #id`` shows it again.
+
+The welcome is short by default: who, what this kind is and is not, and the first step.  The programme's
+purpose, the safe-space promise and the current phase are one button away (:func:`onboarding_more`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from bot.model import Person, Relationship, Side
 from bot.programme import ProgrammeConfig
 from bot.readers import Reader, reader_of
 from bot.relationship_view import format_label, kind_label, side_word, title
+
+MORE_ACTION = "welcome.more"
 
 
 def onboarding_message(
@@ -59,6 +64,41 @@ def onboarding_message(
                 )
             ),
         ),
+    ]
+    values = {"r": str(relationship.id)}
+    if me is not None and me.side != Side.GUIDE:  # the learner owns the goals (bot.goals)
+        blocks.append(
+            Section(
+                programme.text("goals.welcome_title"),
+                programme.text("goals.welcome", low=SUGGESTED_GOALS[0], high=SUGGESTED_GOALS[1]),
+            )
+        )
+        blocks.append(Buttons((Button(programme.text("goals.button.add"), "goals.open", values),)))
+    more = Button(programme.text("onboarding.button.more"), MORE_ACTION, values)
+    if rules_agreed:
+        blocks.append(Buttons((Button(programme.text("rules.button.show"), "rules.show", values), more)))
+    else:
+        blocks.append(Text(programme.text("onboarding.rules_invite")))
+        blocks.append(
+            Buttons(
+                (
+                    Button(
+                        programme.text("rules.button.propose"), "rules.propose", values, ButtonStyle.PRIMARY
+                    ),
+                    Button(programme.text("meeting.button.schedule"), "meeting.schedule", values),
+                    more,
+                )
+            )
+        )
+    summary = programme.text("onboarding.summary", kind=kind.lower(), programme=programme.name)
+    return Message(tuple(blocks), summary=summary)
+
+
+def onboarding_more(programme: ProgrammeConfig, relationship: Relationship, person: Person) -> Message:
+    """What the short welcome leaves out: the programme's purpose and expectations, the safe-space
+    promise (in the reader's words) and what the current phase asks for."""
+    reader = reader_of(relationship, person.id)
+    blocks: list[Block] = [
         Section(
             programme.text("onboarding.programme"), "\n\n".join([programme.purpose, programme.expectations])
         ),
@@ -70,31 +110,7 @@ def onboarding_message(
     phase = _texts(programme, reader, f"phase.{relationship.phase}.what_now")
     if phase:
         blocks.append(Section(programme.text("onboarding.phase"), phase[0]))
-    values = {"r": str(relationship.id)}
-    if me is not None and me.side != Side.GUIDE:  # the learner owns the goals (bot.goals)
-        blocks.append(
-            Section(
-                programme.text("goals.welcome_title"),
-                programme.text("goals.welcome", low=SUGGESTED_GOALS[0], high=SUGGESTED_GOALS[1]),
-            )
-        )
-        blocks.append(Buttons((Button(programme.text("goals.button.add"), "goals.open", values),)))
-    if rules_agreed:
-        blocks.append(Buttons((Button(programme.text("rules.button.show"), "rules.show", values),)))
-    else:
-        blocks.append(Text(programme.text("onboarding.rules_invite")))
-        blocks.append(
-            Buttons(
-                (
-                    Button(
-                        programme.text("rules.button.propose"), "rules.propose", values, ButtonStyle.PRIMARY
-                    ),
-                    Button(programme.text("meeting.button.schedule"), "meeting.schedule", values),
-                )
-            )
-        )
-    summary = programme.text("onboarding.summary", kind=kind.lower(), programme=programme.name)
-    return Message(tuple(blocks), summary=summary)
+    return Message(tuple(blocks), summary=programme.text("onboarding.more_summary", programme=programme.name))
 
 
 def _texts(programme: ProgrammeConfig, reader: Reader, *keys: str) -> list[str]:

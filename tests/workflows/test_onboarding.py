@@ -32,11 +32,19 @@ def test_a_mentee_learns_who_the_mentor_is_and_what_mentoring_is_and_is_not(
     assert "you are the mentee in it" in text
     assert programme.text("kind.mentoring.what_it_is") in text
     assert programme.text("kind.mentoring.what_it_is_not") in text
-    assert programme.purpose in text
-    assert programme.expectations in text
-    assert programme.text("confidentiality") in text
-    assert programme.text("non_evaluative") in text
-    assert programme.text("phase.initiation.what_now") in text
+    # short by default: the programme, the safe-space promise and the phase are one button away
+    assert programme.purpose not in text
+    assert programme.text("non_evaluative") not in text
+    mentee.press("More about this")
+    more = mentee.text()
+    assert programme.purpose in more
+    assert programme.expectations in more
+    assert programme.text("confidentiality") in more
+    assert programme.text("non_evaluative") in more
+    assert programme.text("phase.initiation.what_now") in more
+    mentee.send("welcome more")
+    assert mentee.text() == more
+    mentee.send("welcome")
 
     mentee.press("Propose ground rules")
     form = mentee.last_form()
@@ -89,7 +97,7 @@ def test_once_ground_rules_are_agreed_the_welcome_offers_to_show_them(
     mentor.press("Confirm")
     mentor.send("welcome")
     labels = [b.label for b in mentor.buttons()]
-    assert labels == ["See the ground rules"]
+    assert labels == ["See the ground rules", "More about this"]
 
 
 def test_the_welcome_the_scheduler_sends_names_every_member_of_a_group(
@@ -108,7 +116,7 @@ def test_the_welcome_the_scheduler_sends_names_every_member_of_a_group(
     assert programme.text(f"format.{Format.GROUP}.note") in text
     assert message.summary
     buttons = [b for block in message.blocks if isinstance(block, Buttons) for b in block.buttons]
-    assert {b.action for b in buttons} == {"rules.propose", "meeting.schedule", "goals.open"}  # a learner's
+    assert {b.action for b in buttons} == {"rules.propose", "meeting.schedule", "goals.open", "welcome.more"}
 
 
 def test_outsiders_see_nothing_of_a_match(pair: Rel, outsider: Member, session: Session) -> None:

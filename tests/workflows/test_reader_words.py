@@ -19,13 +19,15 @@ def test_a_guides_welcome_speaks_to_the_guide(pair: Rel, session: Session) -> No
     mentor = session(pair.guides[0].email)
     mentor.send("welcome")
     text = mentor.text()
+    mentor.send("welcome more")
+    text += mentor.text()
     assert "Your mentor does not grade you" not in text
     assert "Your guide is not here to judge you" not in text
     assert "You do not grade your mentee" in text
     # the mentee still reads the promise made to her
     mentee = session(pair.mentee.email)
-    mentee.send("welcome")
-    assert "Your mentor does not grade you" in mentee.text()
+    mentee.send("welcome more")
+    assert "Your guide is not here to judge you" in mentee.text()
 
 
 def test_a_sponsorship_welcome_does_not_forbid_what_a_sponsor_does(
@@ -38,6 +40,8 @@ def test_a_sponsorship_welcome_does_not_forbid_what_a_sponsor_does(
         s = session(who.email)
         s.send("welcome")
         text = s.text()
+        s.send("welcome more")
+        text += s.text()
         assert "write references" not in text
         assert "writing a reference" in text
 
@@ -54,6 +58,8 @@ def test_a_learner_whose_guide_assesses_them_is_not_told_otherwise(
     mentee = session(pair.mentee.email)
     mentee.send("welcome")
     text = mentee.text()
+    mentee.press("More about this")
+    text += mentee.text()
     assert "does not grade you" not in text
     assert "do not assess or grade you" not in text
     assert "also assesses you elsewhere" in text
@@ -66,7 +72,7 @@ def test_peers_are_not_told_that_a_guide_sees_their_answers(
     bea = make_person("bea@example.org", "Bea Peer", "Europe/London")
     make_relationship([], [ada, bea], format=Format.PEER)
     s = session(bea.email)
-    s.send("welcome")
+    s.send("welcome more")
     text = s.text()
     assert "your guide" not in text.lower()
     assert "the others see them only if you choose" in text
@@ -115,3 +121,16 @@ def test_a_vague_outcome_gets_three_gentle_ideas_and_is_saved_all_the_same(
     assert "“be more confident” says how you would like things to be" in text
     assert "Nobody owns this yet" in text
     assert "There is no date yet" in text
+
+
+def test_the_preparation_questions_are_not_repeated_under_every_agenda_view(
+    pair: Rel, session: Session
+) -> None:
+    mentee = session(pair.mentee.email)
+    mentee.send("agenda")
+    assert "These questions can help" in mentee.text()
+    mentee.send("agenda add How to ask for feedback on the ward")
+    mentee.send("agenda")
+    shown = mentee.text()
+    assert "How to ask for feedback on the ward" in shown
+    assert "These questions can help" not in shown
