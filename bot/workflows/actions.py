@@ -45,6 +45,7 @@ from bot.model import (
     Priority,
     Relationship,
     RelationshipStatus,
+    Role,
     Side,
 )
 from bot.relationship_view import join_names
@@ -466,7 +467,9 @@ def register(router: Router) -> None:
     def drop_action(ctx: Context, values: dict[str, str]) -> Reply:
         return close_item(ctx, ctx.content().action(_int(values.get("a"))), ActionStatus.DROPPED)
 
-    @router.command("actions comment", "actions.help.comment", usage="N TEXT", group=group)
+    @router.command(
+        "actions comment", "actions.help.comment", usage="N TEXT", group=group, listed_for=(Role.GUIDE,)
+    )
     def comment_cmd(ctx: Context, rest: str) -> Reply:
         ref, rest = split_relationship(rest)
         number, text = split_number(rest)
