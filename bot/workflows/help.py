@@ -29,7 +29,7 @@ def register(router: Router) -> None:
         topic = " ".join(rest.lower().split())
         if topic:
             return _topic(ctx, commands, topic)
-        return _menu(ctx, commands)
+        return _menu(ctx, commands, member=member)
 
 
 def _groups(commands: list[Command]) -> list[str]:
@@ -37,17 +37,20 @@ def _groups(commands: list[Command]) -> list[str]:
     return sorted(present, key=lambda g: GROUP_ORDER.index(g) if g in GROUP_ORDER else len(GROUP_ORDER))
 
 
-def _menu(ctx: Context, commands: list[Command]) -> Reply:
+def _menu(ctx: Context, commands: list[Command], *, member: bool) -> Reply:
     roles = [ctx.text(f"help.role.{r}") for r in ROLE_ORDER if r in ctx.roles]
     topics = "\n".join(
         ctx.text("help.topic_line", topic=group, about=ctx.text(f"help.topic.{group}"))
         for group in _groups(commands)
     )
+    heading = ctx.text("help.heading", name=ctx.person.name, programme=ctx.programme.name)
+    if member:
+        heading += " " + ctx.text("help.start")
     return Reply().say(
-        Text(ctx.text("help.heading", name=ctx.person.name, programme=ctx.programme.name)),
+        Text(heading),
         *(Text(line) for line in roles),
         Section(ctx.text("help.topics_title"), topics),
-        Text(ctx.text("help.more")),
+        Text(ctx.text("help.more", example="agenda" if member else "coordinator")),
     )
 
 
