@@ -46,11 +46,14 @@ def _menu(ctx: Context, commands: list[Command], *, member: bool) -> Reply:
     heading = ctx.text("help.heading", name=ctx.person.name, programme=ctx.programme.name)
     if member:
         heading += " " + ctx.text("help.start")
-    return Reply().say(
-        Text(heading),
-        *(Text(line) for line in roles),
-        Section(ctx.text("help.topics_title"), topics),
-        Text(ctx.text("help.more", example="agenda" if member else "coordinator")),
+    # two messages, as before: who you are here, then where to look
+    return (
+        Reply()
+        .say(Text(heading), *(Text(line) for line in roles))
+        .say(
+            Section(ctx.text("help.topics_title"), topics),
+            Text(ctx.text("help.more", example="agenda" if member else "coordinator")),
+        )
     )
 
 
