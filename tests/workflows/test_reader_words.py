@@ -134,3 +134,18 @@ def test_the_preparation_questions_are_not_repeated_under_every_agenda_view(
     shown = mentee.text()
     assert "How to ask for feedback on the ward" in shown
     assert "These questions can help" not in shown
+
+
+def test_peers_are_not_offered_the_mentee_as_the_one_who_books(
+    make_person: Callable[..., Member], make_relationship: Callable[..., Rel], session: Session
+) -> None:
+    ada = make_person("ada@example.org", "Ada Peer", "Europe/London")
+    bea = make_person("bea@example.org", "Bea Peer", "Europe/London")
+    make_relationship([], [ada, bea], format=Format.PEER)
+    s = session(ada.email)
+    s.send("ground rules propose")
+    form = s.last_form()
+    assert form is not None
+    (who,) = [i for i in form.inputs if i.name == "who_schedules"]
+    assert who.value == "either"
+    assert "mentee" not in who.hint.lower()
