@@ -204,9 +204,7 @@ def items_for(meeting: Meeting, items: Iterable[AgendaItem], meetings: Sequence[
     found = [
         i
         for i in items
-        if i.status not in _GONE
-        and (m := meeting_of(i, meetings)) is not None
-        and m.id == meeting.id
+        if i.status not in _GONE and (m := meeting_of(i, meetings)) is not None and m.id == meeting.id
     ]
     return sorted(found, key=lambda i: (i.position, i.id or 0))
 
@@ -391,7 +389,7 @@ def compiled_agenda(
                 parts.append(quote(owner))
             if a.due_on is not None:
                 parts.append(texts.text("actions.due_tag", date=show_date(a.due_on)))
-            line = "• " + " — ".join(parts)
+            line = f"• {a.number}. " + " — ".join(parts)
             if reference is not None and is_overdue(a, reference):
                 line += " " + texts.text("actions.overdue_tag")
             action_lines.append(line)

@@ -178,7 +178,8 @@ def _remover(ctx: Context, rel: Relationship, item: AgendaItem) -> str:
 
 def _restore_blocks(ctx: Context, rel: Relationship, items: list[AgendaItem]) -> list[Section | Buttons]:
     lines = [
-        ctx.text("agenda.removed_line", n=i.number, text=quote(i.text), name=_remover(ctx, rel, i)) for i in items
+        ctx.text("agenda.removed_line", n=i.number, text=quote(i.text), name=_remover(ctx, rel, i))
+        for i in items
     ]
     buttons = tuple(
         Button(ctx.text("agenda.button.restore", n=i.number), "agenda.restore", {"i": str(i.id)})

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import _postgres_schema_engine
 from sqlalchemy import Engine, text
 
 from bot.model import ActionItem, AgendaItem, AgendaStatus
-from conftest import _postgres_schema_engine
 from storage.database import make_engine
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory

@@ -274,8 +274,8 @@ def test_open_action_items_join_the_agenda_by_themselves(
         uow.commit()
     mentor = session(pair.mentor.email)
     mentor.send("agenda")
-    assert "• Read the guideline — Eli Mentee — due Fri 20 Feb 2026 (overdue)" in mentor.text()
-    assert "• Draft the abstract — Eli Mentee — due Fri 20 Mar 2026" in mentor.text()
+    assert "• 1. Read the guideline — Eli Mentee — due Fri 20 Feb 2026 (overdue)" in mentor.text()
+    assert "• 2. Draft the abstract — Eli Mentee — due Fri 20 Mar 2026" in mentor.text()
     assert "Draft the abstract — Eli Mentee — due Fri 20 Mar 2026 (overdue)" not in mentor.text()
 
     # what the scheduler does: the compiled agenda through content opened for the guide
