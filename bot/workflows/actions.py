@@ -219,7 +219,7 @@ def _item_form(ctx: Context, rel: Relationship, version: int) -> Form:
                 max_length=200,
                 hint=ctx.text("actions.form.owner_name_hint"),
             ),
-            Input("due", ctx.text("actions.form.due"), InputKind.DATE, required=False, hint="YYYY-MM-DD"),
+            Input("due", ctx.text("actions.form.due"), InputKind.DATE, required=False),
             Input(
                 "priority",
                 ctx.text("actions.form.priority"),

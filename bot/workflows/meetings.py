@@ -237,7 +237,7 @@ def _times_form(
         intro.append(
             ctx.text(f"meeting.form.who_schedules.{ground_rules.who_schedules(rules, ctx.programme)}")
         )
-    hint = ctx.text("meeting.field.time_hint")
+    hint = ctx.text("meeting.field.time_hint", timezone=ctx.person.timezone)
     return Form(
         form_id="meeting.times",
         title=ctx.text(f"meeting.form.title.{mode}"),
