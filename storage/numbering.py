@@ -7,15 +7,18 @@ mean another item a minute later. The number is given here, at flush time, rathe
 repository method, so that every way an item is stored (workflows, the importer, test seeds) numbers
 it the same way: one past the highest the relationship ever had, so a number is never reused.
 
-Two items added at the same instant in two transactions would get the same number; the unique
-constraint ``(relationship_id, number)`` refuses the second, whose request then fails cleanly.
+Two members may add items to one relationship at the same instant (Slack handles requests side by
+side). Before reading the highest number, the relationship's row is locked with a no-op update, so the
+second transaction waits for the first to commit and then sees its number: on PostgreSQL a row lock
+(``FOR NO KEY UPDATE``, which leaves inserts that merely reference the row alone), on SQLite the
+database's write lock. The unique constraint ``(relationship_id, number)`` stays as the last guard.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import ActionItem, AgendaItem
@@ -43,9 +46,15 @@ def _number_new_items(session: Session, _flush_context: Any, _instances: Any) ->
         key = (type(obj), obj.relationship_id)
         if key not in highest:
             with session.no_autoflush:
+                _lock_relationship(session, obj.relationship_id)
                 found = session.execute(
                     select(func.max(table.c.number)).where(table.c.relationship_id == obj.relationship_id)
                 ).scalar()
             highest[key] = found or 0
         highest[key] += 1
         obj.number = highest[key]
+
+
+def _lock_relationship(session: Session, relationship_id: int) -> None:
+    rel = tables.relationships
+    session.execute(update(rel).where(rel.c.id == relationship_id).values(kind=rel.c.kind))

@@ -4,9 +4,12 @@ and given to the rows that existed before migration 0009 in the order people saw
 from __future__ import annotations
 
 import contextlib
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import _postgres_schema_engine
@@ -114,3 +117,75 @@ def test_numbers_are_per_relationship_and_never_reused(fresh_engine: Engine) -> 
         uow.session.add(third)
         uow.commit()
         assert third.number == 4
+
+
+def test_two_members_adding_at_the_same_instant_get_two_numbers(engine: Engine) -> None:
+    """The second transaction waits for the first and then takes the next number, instead of failing on
+    the unique constraint (Slack handles two people's requests side by side)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a waiting transaction can be observed only on PostgreSQL (pg_stat_activity)")
+    uow_factory = SqlUnitOfWorkFactory(engine)
+    with engine.begin() as conn:
+        _seed_people_and_relationship(conn)
+    first = uow_factory()
+    first.__enter__()
+    first.session.add(AgendaItem(1, 1, "first", 1, NOW))
+    first.session.flush()  # numbered, not committed yet
+    outcome: list[object] = []
+    backend: list[int] = []
+
+    def second() -> None:
+        try:
+            with uow_factory() as uow:
+                backend.append(int(uow.session.execute(text("SELECT pg_backend_pid()")).scalar_one()))
+                item = AgendaItem(1, 1, "second", 2, NOW)
+                uow.session.add(item)
+                uow.commit()
+                outcome.append(item.number)
+        except Exception as exc:  # reported below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    _until_waiting(engine, backend)
+    first.commit()
+    first.__exit__(None, None, None)
+    thread.join(timeout=30)
+    assert outcome == [2]
+
+
+def _seed_people_and_relationship(conn: Any) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO people (id, email, name, roles, cohort, stage, timezone, paused, opt_outs,"
+            " active) VALUES (1, 'a@example.org', 'A', '[]', '', '', 'UTC', false, '[]', true)"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO relationships (id, kind, format, phase, started_on, cadence_days, status,"
+            " assessor_conflict, override_reason, external_ref) VALUES (1, 'mentoring',"
+            " 'one_to_one', 'initiation', '2026-01-05', 28, 'active', false, '', '')"
+        )
+    )
+
+
+def _until_waiting(engine: Engine, backend: list[int]) -> None:
+    """Poll until the second transaction's connection waits for a lock (it reached the first's)."""
+    deadline = time.monotonic() + 20
+    with engine.connect() as conn:
+        while time.monotonic() < deadline:
+            waiting = (
+                backend
+                and conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid AND wait_event_type = 'Lock'"
+                    ),
+                    {"pid": backend[0]},
+                ).scalar()
+            )
+            if waiting:
+                return
+            conn.rollback()
+            time.sleep(0.01)  # polling for the other thread, not waiting for a time-dependent outcome
+    raise AssertionError("the second transaction never waited for the first")
