@@ -274,6 +274,16 @@ def modal_view(
     blocks: list[Block] = []
     if len(form.title) > bk.VIEW_TITLE:  # the title bar holds 24 characters: say it in full below it
         blocks.append(bk.section(f"*{escape(form.title)}*"))
+    for label in (form.title, form.submit_label):
+        if len(label) > bk.VIEW_TITLE:
+            # the catalogue's own labels fit (tests/workflows/test_platform_limits.py); a programme file
+            # that overrides one with a longer text gets it cut, and is told here
+            log.warning(
+                "form %r: %r is longer than Slack's %d-character title bar",
+                form.form_id,
+                label,
+                bk.VIEW_TITLE,
+            )
     blocks.extend(message_blocks(preface, texts))
     if form.intro:
         blocks.extend(bk.section(piece) for piece in bk.split_text(escape(form.intro)))
