@@ -88,6 +88,8 @@ def start_mappers() -> None:
     r.map_imperatively(model.AuditEvent, tables.audit_events)
     r.map_imperatively(model.Conversation, tables.conversations)
 
+    from storage.numbering import install_item_numbers
     from storage.scheduling import install_review_marks
 
     install_review_marks()
+    install_item_numbers()
