@@ -536,12 +536,6 @@ def finish(session: Session, outcomes: Sequence[Outcome]) -> int:
     return lost
 
 
-def outbox_counts(session: Session) -> dict[str, int]:
-    d = tables.deliveries
-    stmt = select(d.c.status, func.count(d.c.id)).group_by(d.c.status)
-    return {str(status): int(n) for status, n in session.execute(stmt)}
-
-
 def claim_due_exists(session: Session, now: datetime) -> bool:
     """Is anything due (or abandoned by a dispatcher whose lease ran out)?"""
     d = tables.deliveries
