@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from bot.clock import Clock
@@ -121,7 +120,7 @@ class MentorBot:
                 return None
             if person is not None and person.active:
                 self._link(uow, person, sender)
-        if person is None or not person.active or person.erased_at is not None:
+        if person is None or not person.in_programme:
             return None
         return person
 
@@ -212,7 +211,7 @@ class MentorBot:
         themselves, so the message never sends people to somebody who is not coordinating."""
         configured = self.programme.coordinator_contact
         coordinators = sorted(
-            (p for p in uow.people.all() if p.is_coordinator and p.erased_at is None),
+            (p for p in uow.people.all() if p.is_coordinator and p.in_programme),
             key=lambda p: p.id or 0,
         )
         if not coordinators or any(p.email.lower() in configured.lower() for p in coordinators):
@@ -250,10 +249,6 @@ def storable_inbound(inbound: Inbound) -> Inbound:
         action=storable_text(inbound.action) if inbound.action is not None else None,
         values={storable_text(str(k)): storable_text(str(v)) for k, v in inbound.values.items()},
     )
-
-
-def roles_summary(roles: Iterable[str]) -> str:
-    return ", ".join(sorted(roles)) or "member"
 
 
 MAX_ID_LENGTH = 200  # the width of chat_identities.external_id and .workspace

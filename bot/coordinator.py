@@ -201,7 +201,7 @@ def rematch_options(uow: UnitOfWork, programme: ProgrammeConfig, rel: Relationsh
     options = [
         GuideOption(p, counts.get(p.id or 0, 0), guide_capacity(p, programme))
         for p in uow.people.all()
-        if p.has_role(Role.GUIDE) and p.erased_at is None and p.id not in already and p.id != learner.id
+        if p.has_role(Role.GUIDE) and p.in_programme and p.id not in already and p.id != learner.id
     ]
     return sorted(
         (o for o in options if o.learners < o.capacity), key=lambda o: (o.learners, o.person.name.lower())
@@ -255,7 +255,7 @@ def rematch(
     _not_ended(rel)
     learner = _single_learner(rel)
     assert guide.id is not None and learner.id is not None
-    if not guide.has_role(Role.GUIDE) or not guide.active or guide.erased_at is not None:
+    if not guide.has_role(Role.GUIDE) or not guide.in_programme:
         raise InvalidInput("coordinator.rematch.not_a_guide", name=guide.name)
     if guide.id == learner.id or guide.id in _guides_of(uow, learner):
         raise InvalidInput("coordinator.rematch.same_guide", name=guide.name)

@@ -332,7 +332,7 @@ def _guide_load(
     this_month = month_key(today)
     learners: Counter[int] = Counter()
     minutes: Counter[int] = Counter()
-    guides: set[int] = {p.id for p in people.values() if Role.GUIDE in p.roles and p.active and not p.erased}
+    guides: set[int] = {p.id for p in people.values() if Role.GUIDE in p.roles and p.in_programme}
     for rel in relationships:
         rel_guides = rel.person_ids(Side.GUIDE)
         rel_minutes = sum(
@@ -455,7 +455,7 @@ def _unreachable(
 ) -> tuple[Unreachable, ...]:
     out: list[Unreachable] = []
     for person in people.values():
-        if not person.active or person.erased:
+        if not person.in_programme:
             continue
         detail = reasons.get(person.id, "")
         if person.identities == 0:

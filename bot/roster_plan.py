@@ -207,7 +207,7 @@ def _who(email: str, plan: Plan, people: PeopleFile | None, rows: dict[str, Pers
         return _Who(frozenset(row.roles), True, capacity)
     if stored is None:
         return None
-    return _Who(frozenset(stored.roles), stored.active and stored.erased_at is None, stored.capacity)
+    return _Who(frozenset(stored.roles), stored.in_programme, stored.capacity)
 
 
 def _plan_matches(

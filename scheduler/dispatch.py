@@ -307,7 +307,7 @@ class Dispatcher:
     def _precheck(self, item: store.Claimed, person: Person | None) -> store.Outcome | None:
         """An outcome decided without sending (skipped, deferred), or None to go ahead."""
         now = self.clock.now()
-        if person is None or not person.active or person.erased_at is not None:
+        if person is None or not person.in_programme:
             return self._outcome(item, DeliveryStatus.SKIPPED, "the person has left the programme")
         if item.expires_at is not None and now >= item.expires_at:
             return self._outcome(item, DeliveryStatus.SKIPPED, f"expired at {item.expires_at.isoformat()}")

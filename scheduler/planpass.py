@@ -195,7 +195,7 @@ def ended_notices(
     out += [
         _notice(m.person.id, f"closure_ended:{rel.id}:{m.person.id}", to_members, rel.id, now)
         for m in rel.current_members()
-        if m.person.id is not None and m.person.active and m.person.erased_at is None
+        if m.person.id is not None and m.person.in_programme
     ]
     return out
 

@@ -88,7 +88,7 @@ def change(
     with uow_factory() as uow:
         try:
             actor = uow.people.by_email(args.email)
-            if actor is None or not actor.active or actor.erased_at is not None:
+            if actor is None or not actor.in_programme:
                 raise NotFound("coordinator.cli.not_a_person", email=args.email[:320])
             number = str(args.number).lstrip("#")
             refuse_unless_coordinator(
