@@ -62,6 +62,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.messages import Message
 from bot.model import ChatIdentity, DeliveryStatus, Person, Platform
+from bot.nudge_kinds import opted_out
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_from_dict
 from scheduler.console_sender import ConsoleLogSender
@@ -312,7 +313,7 @@ class Dispatcher:
         if item.expires_at is not None and now >= item.expires_at:
             return self._outcome(item, DeliveryStatus.SKIPPED, f"expired at {item.expires_at.isoformat()}")
         if is_nudge(item.kind):
-            if item.kind in person.opt_outs:
+            if opted_out(person.opt_outs, item.kind):
                 return self._outcome(item, DeliveryStatus.SKIPPED, f"{person.name} opted out of {item.kind}")
             if person.is_paused_on(local_date(now, person)):
                 return self._outcome(item, DeliveryStatus.SKIPPED, f"{person.name} paused reminders")

@@ -56,6 +56,7 @@ from bot.model import (
     RelationshipStatus,
     Side,
 )
+from bot.nudge_kinds import opted_out
 from bot.onboarding import onboarding_message
 from bot.programme import ProgrammeConfig
 from scheduler import compose
@@ -197,7 +198,7 @@ class _Planner:
     def offer(self, c: _Candidate, wake_ids: Iterable[int]) -> None:
         """Plan ``c`` if it is due now and wanted; otherwise note when to look again."""
         p = c.person
-        if p.id is None or not p.active or p.erased_at is not None or c.spec.kind in p.opt_outs:
+        if p.id is None or not p.in_programme or opted_out(p.opt_outs, c.spec.kind):
             return
         if c.due > self.now:
             self.wake(wake_ids, c.due)
@@ -738,7 +739,7 @@ def address_alerts(
     existing_keys = {d.dedupe_key for d in existing}
     people: dict[int, Person] = {}
     for c in coordinators:
-        if c.id is None or not c.active or c.erased_at is not None or STALL.kind in c.opt_outs:
+        if c.id is None or not c.in_programme or opted_out(c.opt_outs, STALL.kind):
             continue
         if c.is_paused_on(local_date(now, c)):
             continue
