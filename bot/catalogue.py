@@ -29,12 +29,21 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
 from bot.errors import ConfigError, Problem
 
 log = logging.getLogger(__name__)
+
+
+class TextLookup(Protocol):
+    """Fills a catalogue text: ``ProgrammeConfig.text`` (the key, then the values to fill in).  The one
+    type every renderer, report and importer takes for its texts."""
+
+    def __call__(self, key: str, /, **values: object) -> str: ...
+
 
 CATALOGUE_PACKAGE = "bot.content.catalogue"
 
