@@ -8,7 +8,6 @@ never reaches a chat. Channels (console, Slack, Teams) only translate to and fro
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass, replace
 
 from bot.clock import Clock
@@ -16,6 +15,7 @@ from bot.context import Context
 from bot.errors import NotPermitted, Unavailable, UserFacingError
 from bot.messages import Inbound, Message, Reply, Sender, Text
 from bot.model import ChatIdentity, Delivery, Person
+from bot.notices import enqueue_notices
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from bot.routing import Router
@@ -70,7 +70,7 @@ class MentorBot:
                 except UserFacingError:
                     uow.rollback()
                     raise
-                self._enqueue_notices(uow, reply)
+                enqueue_notices(uow, reply.notices, self.clock.now())
                 uow.commit()
                 return Handled(reply.messages, reply.replace, person.id)
         except UserFacingError as err:
@@ -161,22 +161,6 @@ class MentorBot:
             raise UserFacingError("error.too_long", field="message", limit=self.programme.max_text_length)
         command, rest = self.router.find_command(text, ctx.roles)
         return command.handler(ctx, rest)
-
-    def _enqueue_notices(self, uow: UnitOfWork, reply: Reply) -> None:
-        now = self.clock.now()
-        for notice in reply.notices:
-            key = notice.key or uuid.uuid4().hex
-            uow.deliveries.enqueue(
-                Delivery(
-                    person_id=notice.person_id,
-                    kind=notice.kind,
-                    dedupe_key=f"{notice.kind}:{notice.person_id}:{key}",
-                    payload={"message": message_to_dict(notice.message)},
-                    due_at=now,
-                    priority=20,
-                    created_at=now,
-                )
-            )
 
     def defer_replies(self, person_id: int, messages: list[Message], key: str, platform: str = "") -> int:
         """Put replies a channel could not post now (the platform said 429 for longer than a request

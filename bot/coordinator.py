@@ -20,7 +20,6 @@ from bot.errors import InvalidInput, NotFound, NotPermitted
 from bot.messages import Message, Outbound, Text
 from bot.model import (
     AuditEvent,
-    Delivery,
     Membership,
     Person,
     PhaseChange,
@@ -32,7 +31,6 @@ from bot.model import (
 from bot.phases import set_phase
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
-from bot.serialize import message_to_dict
 from bot.validation import clean_text
 
 REFUSED = "refused"
@@ -309,8 +307,6 @@ def rematch(
 
 # -- telling the members ------------------------------------------------------------------------------
 
-NOTICE_PRIORITY = 20  # as the bot's other notices to members
-
 
 def member_notices(
     programme: ProgrammeConfig, rel: Relationship, key: str, event: str, now: datetime, **values: object
@@ -391,22 +387,6 @@ def rematch_notices(programme: ProgrammeConfig, old: Relationship, new: Relation
                 )
             )
     return notices
-
-
-def enqueue_notices(uow: UnitOfWork, notices: list[Outbound], now: datetime) -> None:
-    """Put notices in the outbox as the bot does for chat replies (for changes made from the CLI)."""
-    for notice in notices:
-        uow.deliveries.enqueue(
-            Delivery(
-                person_id=notice.person_id,
-                kind=notice.kind,
-                dedupe_key=f"{notice.kind}:{notice.person_id}:{notice.key}",
-                payload={"message": message_to_dict(notice.message)},
-                due_at=now,
-                priority=NOTICE_PRIORITY,
-                created_at=now,
-            )
-        )
 
 
 # -- people ------------------------------------------------------------------------------------------

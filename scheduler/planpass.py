@@ -30,10 +30,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot import closure
-from bot.coordinator import NOTICE_PRIORITY, ending
+from bot.coordinator import ending
 from bot.messages import Button as ChatButton
 from bot.messages import Buttons, Message, Text
 from bot.model import DeliveryStatus, Person, Relationship, RelationshipStatus
+from bot.notices import NOTICE_PRIORITY
 from bot.programme import ProgrammeConfig
 from bot.relationship_view import join_names, kind_label
 from bot.serialize import message_to_dict

@@ -20,7 +20,6 @@ from bot.clock import Clock
 from bot.coordinator import (
     change_phase,
     end_relationship,
-    enqueue_notices,
     find_relationship,
     member_notices,
     pause_relationship,
@@ -32,6 +31,7 @@ from bot.coordinator import (
     resume_relationship,
 )
 from bot.errors import NotFound, UserFacingError
+from bot.notices import enqueue_notices
 from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from mentorbot.commands._coordinator import EXIT_OK, open_runtime, say_error
