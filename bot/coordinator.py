@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.context import Context
 from bot.errors import InvalidInput, NotFound, NotPermitted
-from bot.messages import Message, Outbound, Text
+from bot.messages import Message, Outbound, Reply, Text
 from bot.model import (
     AuditEvent,
     Membership,
@@ -387,6 +387,82 @@ def rematch_notices(programme: ProgrammeConfig, old: Relationship, new: Relation
                 )
             )
     return notices
+
+
+# -- one change, written once ------------------------------------------------------------------------
+
+CHANGES = ("pause", "resume", "end", "phase", "rematch")
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A coordinator's change, done: the confirmation for them and the notices for the people concerned.
+    Chat (``bot.workflows.coordinator``) and the command line (``mentorbot relationship``) both make their
+    changes through :func:`apply_change`, so the two cannot drift apart."""
+
+    confirmation: str
+    notices: list[Outbound]
+    relationship: Relationship  # the one changed (for a re-match: the new one)
+
+    def reply(self, *, replace: bool = False) -> Reply:
+        reply = Reply(replace=replace).say(Text(self.confirmation))
+        reply.notices += self.notices
+        return reply
+
+
+def apply_change(
+    uow: UnitOfWork,
+    programme: ProgrammeConfig,
+    rel: Relationship,
+    change: str,
+    actor: Person,
+    now: datetime,
+    *,
+    phase: str = "",
+    guide: Person | None = None,
+    assesses: bool = False,
+    override_reason: str = "",
+) -> Changed:
+    """Make one of :data:`CHANGES` to ``rel`` (audited) and say what it did; the caller checked that
+    ``actor`` is a coordinator, queues the notices and commits.  ``phase`` is for ``phase``, ``guide``,
+    ``assesses`` and ``override_reason`` for ``rematch``."""
+    if change == "pause":
+        pause_relationship(uow, rel, actor, now)
+        return _told(programme, rel, "paused", now)
+    if change == "resume":
+        resume_relationship(uow, rel, actor, now)
+        return _told(programme, rel, "resumed", now)
+    if change == "end":
+        end_relationship(uow, rel, actor, now)
+        return _told(programme, rel, "ended", now)
+    if change == "phase":
+        before = change_phase(uow, programme, rel, phase, actor, now)
+        text = programme.text("coordinator.phase.changed", number=rel.id, before=before, after=rel.phase)
+        return Changed(text, phase_notices(programme, rel, now), rel)
+    if change == "rematch":
+        if guide is None:
+            raise InvalidInput("coordinator.rematch.choose_guide")
+        new = rematch(
+            uow, programme, rel, guide, actor, now, assesses=assesses, override_reason=override_reason
+        )
+        text = programme.text(
+            "coordinator.rematch.done",
+            old=rel.id,
+            new=new.id,
+            learner=new.learners()[0].name,
+            guide=guide.name,
+        )
+        return Changed(text, rematch_notices(programme, rel, new), new)
+    raise ValueError(f"not a coordinator's change: {change!r}")
+
+
+def _told(programme: ProgrammeConfig, rel: Relationship, event: str, now: datetime) -> Changed:
+    """Paused, resumed or ended: the coordinator's confirmation and the same news for every member."""
+    return Changed(
+        programme.text(f"coordinator.relationship.{event}", number=rel.id),
+        member_notices(programme, rel, f"coordinator.notice.{event}", event, now),
+        rel,
+    )
 
 
 # -- people ------------------------------------------------------------------------------------------
