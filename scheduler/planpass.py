@@ -114,8 +114,7 @@ class PlanPass:
             )
             deliveries += address_alerts(outcome.alerts, coordinators, now, self.programme, existing)
         for step in outcome.phase_steps:
-            if store.apply_phase_step(session, step.relationship_id, step.from_phase, step.to_phase, step.at,
-                                      step.reason):  # fmt: skip
+            if store.apply_phase_step(session, step.from_phase, step.change):
                 summary.phase_changes += 1
         deliveries += self._end_finished(session, snapshot, now, summary)
         summary.planned += write_deliveries(session, deliveries, now)

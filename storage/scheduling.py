@@ -359,19 +359,24 @@ def try_plan_lock(session: Session) -> bool:
     return bool(session.execute(lock).scalar())
 
 
-def apply_phase_step(
-    session: Session, relationship_id: int, from_phase: str, to_phase: str, at: datetime, reason: str
-) -> bool:
-    """Move a relationship on, guarded by the phase it was in; the change is kept in its history."""
+def apply_phase_step(session: Session, from_phase: str, change: PhaseChange) -> bool:
+    """Keep the phase engine's ``change`` (the domain's :class:`~bot.model.PhaseChange`, as
+    :func:`bot.phases.set_phase` keeps a coordinator's): the relationship's phase and its history entry,
+    guarded by the phase it was in so that of two passes only one moves it.  Written in SQL, not through
+    the ORM, so the plan pass's own move does not mark the relationship for another review."""
     r = tables.relationships
     moved = session.execute(
-        update(r).where(r.c.id == relationship_id, r.c.phase == from_phase).values(phase=to_phase)
+        update(r).where(r.c.id == change.relationship_id, r.c.phase == from_phase).values(phase=change.phase)
     )
     if not moved.rowcount:  # type: ignore[attr-defined]
         return False
     session.execute(
         insert(tables.phase_changes).values(
-            relationship_id=relationship_id, phase=to_phase, at=at, reason=reason, by_person_id=None
+            relationship_id=change.relationship_id,
+            phase=change.phase,
+            at=change.at,
+            reason=change.reason,
+            by_person_id=change.by_person_id,
         )
     )
     return True
