@@ -43,6 +43,7 @@ from scheduler.phases import evaluate
 from scheduler.planner import Planned, address_alerts, plan
 from scheduler.snapshot import Snapshot
 from storage import scheduling as store
+from storage.outbox import insert_deliveries
 from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -221,7 +222,7 @@ def write_deliveries(session: Session, planned: list[Planned], now: datetime) ->
         for p in planned
         for item in p.items
     ]
-    fresh_items = store.insert_deliveries(session, markers)
+    fresh_items = insert_deliveries(session, markers)
     rows = []
     for p in planned:
         message = p.message
@@ -232,7 +233,7 @@ def write_deliveries(session: Session, planned: list[Planned], now: datetime) ->
             if items != p.items and p.recompose is not None:
                 message = p.recompose(items)
         rows.append(_row(p, p.dedupe_key, now, payload={"message": message_to_dict(message)}))
-    return len(store.insert_deliveries(session, rows))
+    return len(insert_deliveries(session, rows))
 
 
 def _row(

@@ -23,8 +23,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, and_, bindparam, cast, event, func, insert, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.coordinator import Ending
@@ -397,20 +395,6 @@ def end_relationship(session: Session, relationship_id: int, phase: str, end: En
         return False
     session.add(end.audit)
     return True
-
-
-def insert_deliveries(session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
-    """Insert outbox rows, skipping any whose dedupe key exists; returns the keys actually inserted."""
-    if not rows:
-        return set()
-    d = tables.deliveries
-    dialect = session.get_bind().dialect.name
-    ins = pg_insert(d) if dialect == "postgresql" else sqlite_insert(d)
-    stmt = ins.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(d.c.dedupe_key)
-    inserted: set[str] = set()
-    for start in range(0, len(rows), 500):
-        inserted |= set(session.scalars(stmt, list(rows[start : start + 500])))
-    return inserted
 
 
 def write_reviews(session: Session, reviews: dict[int, datetime], seqs: dict[int, int]) -> None:
