@@ -66,8 +66,8 @@ from bot.nudge_kinds import opted_out
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_from_dict
 from scheduler.console_sender import ConsoleLogSender
-from scheduler.kinds import ROUTINE_KINDS, is_nudge
 from scheduler.localtime import local_date, release
+from scheduler.nudges import ROUTINE_KINDS, is_nudge
 from scheduler.pacing import PlatformPacer
 from scheduler.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
 from storage import scheduling as store
