@@ -5,10 +5,8 @@ scheduler does not know is refused when the programme is read, with a "did you m
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import Engine, text
 
 from bot.roster import example_paths
 from mentorbot.cli import main
@@ -16,14 +14,8 @@ from storage.uow import SqlUnitOfWorkFactory
 
 
 @pytest.fixture(autouse=True)
-def database(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    url = engine.url.render_as_string(hide_password=False)
-    if engine.dialect.name == "postgresql":
-        # the test engine works in a schema of its own (set through connect_args); say so in the URL
-        with engine.connect() as conn:
-            schema = conn.execute(text("select current_schema()")).scalar_one()
-        url += "?options=" + quote(f"-csearch_path={schema}", safe="")
-    monkeypatch.setenv("MENTORBOT_DATABASE_URL", url)
+def database(cli_database: None) -> None:
+    """Every command here runs against the test database."""
 
 
 def programme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, initiation: str, cultivation: str) -> None:
@@ -35,7 +27,7 @@ def programme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, initiation: str, 
         f"  - {{name: cultivation, length: open, nudges: [{cultivation}]}}\n",
         encoding="utf-8",
     )
-    monkeypatch.setenv("MENTORBOT_PROGRAM", str(path))
+    monkeypatch.setenv("MENTORBOT_PROGRAM", str(path))  # after the database fixture cleared it
 
 
 def import_examples() -> int:
