@@ -343,49 +343,21 @@ def rematch_notices(programme: ProgrammeConfig, old: Relationship, new: Relation
     learner, guide = new.learners()[0], new.guides()[0]
     assert learner.id is not None and guide.id is not None
     key = f"rematch-{new.id}"
+
+    def notice(person_id: int, text_key: str, **values: object) -> Outbound:
+        return Outbound(person_id, Message((Text(programme.text(text_key, **values)),)), key=key)
+
     notices = [
-        Outbound(
-            learner.id,
-            Message(
-                (
-                    Text(
-                        programme.text(
-                            "coordinator.notice.rematched_learner",
-                            guide=guide.name,
-                            number=new.id,
-                            kind=new.kind,
-                        )
-                    ),
-                )
-            ),
-            key=key,
+        notice(
+            learner.id, "coordinator.notice.rematched_learner", guide=guide.name, number=new.id, kind=new.kind
         ),
-        Outbound(
-            guide.id,
-            Message(
-                (
-                    Text(
-                        programme.text(
-                            "coordinator.notice.rematched_guide",
-                            learner=learner.name,
-                            number=new.id,
-                            kind=new.kind,
-                        )
-                    ),
-                )
-            ),
-            key=key,
+        notice(
+            guide.id, "coordinator.notice.rematched_guide", learner=learner.name, number=new.id, kind=new.kind
         ),
     ]
     for old_guide in old.guides():
         if old_guide.id is not None and old_guide.id != guide.id:
-            notices.append(
-                Outbound(
-                    old_guide.id,
-                    Message((Text(programme.text("coordinator.notice.ended", number=old.id)),)),
-                    key=key,
-                )
-            )
+            notices.append(notice(old_guide.id, "coordinator.notice.ended", number=old.id))
     return notices
 
 

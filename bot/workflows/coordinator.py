@@ -79,20 +79,17 @@ def register(router: Router) -> None:
         ]
         return Reply().say(Section(ctx.text("coordinator.audit.heading", n=len(rows)), "\n".join(lines)))
 
-    @command("pause relationship", "coordinator.help.pause", usage="N")
-    def pause(ctx: Context, rest: str) -> Reply:
-        rel = _relationship(ctx, "relationship.pause", rest)
-        return apply_change(ctx.uow, ctx.programme, rel, "pause", ctx.person, ctx.now()).reply()
+    def status_change(change: str) -> CommandHandler:
+        """``pause relationship N``, ``resume relationship N``, ``end relationship N``."""
 
-    @command("resume relationship", "coordinator.help.resume", usage="N")
-    def resume(ctx: Context, rest: str) -> Reply:
-        rel = _relationship(ctx, "relationship.resume", rest)
-        return apply_change(ctx.uow, ctx.programme, rel, "resume", ctx.person, ctx.now()).reply()
+        def handler(ctx: Context, rest: str) -> Reply:
+            rel = _relationship(ctx, f"relationship.{change}", rest)
+            return apply_change(ctx.uow, ctx.programme, rel, change, ctx.person, ctx.now()).reply()
 
-    @command("end relationship", "coordinator.help.end", usage="N")
-    def end(ctx: Context, rest: str) -> Reply:
-        rel = _relationship(ctx, "relationship.end", rest)
-        return apply_change(ctx.uow, ctx.programme, rel, "end", ctx.person, ctx.now()).reply()
+        return handler
+
+    for change in ("pause", "resume", "end"):
+        command(f"{change} relationship", f"coordinator.help.{change}", usage="N")(status_change(change))
 
     @command("phase", "coordinator.help.phase", usage="N PHASE")
     def phase(ctx: Context, rest: str) -> Reply:
