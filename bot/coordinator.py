@@ -324,20 +324,6 @@ def member_notices(
     ]
 
 
-def phase_notices(programme: ProgrammeConfig, rel: Relationship, now: datetime) -> list[Outbound]:
-    what_key = f"phase.{rel.phase}.what_now"
-    what_now = programme.text(what_key) if programme.catalogue.has(what_key) else ""
-    return member_notices(
-        programme,
-        rel,
-        "coordinator.notice.phase",
-        f"phase-{rel.phase}",
-        now,
-        phase=rel.phase,
-        what_now=what_now,
-    )
-
-
 def rematch_notices(programme: ProgrammeConfig, old: Relationship, new: Relationship) -> list[Outbound]:
     """The learner and the new guide hear about the new relationship; the old guide that it ended."""
     learner, guide = new.learners()[0], new.guides()[0]
@@ -410,7 +396,9 @@ def apply_change(
     if change == "phase":
         before = change_phase(uow, programme, rel, phase, actor, now)
         text = programme.text("coordinator.phase.changed", number=rel.id, before=before, after=rel.phase)
-        return Changed(text, phase_notices(programme, rel, now), rel)
+        # no notice here: the scheduler's phase prompt tells each member once, at their own morning,
+        # with what the new phase asks of them (issue 12)
+        return Changed(text, [], rel)
     if change == "rematch":
         if guide is None:
             raise InvalidInput("coordinator.rematch.choose_guide")

@@ -37,7 +37,7 @@ from bot.model import DeliveryStatus, Person, RelationshipStatus
 from bot.nudge_kinds import opted_out
 from bot.programme import ProgrammeConfig
 from scheduler.localtime import day_slot, local_date, start_of_day
-from scheduler.nudges import FAMILIES, ROUTINE_KINDS, SCHEDULER_KINDS
+from scheduler.nudges import DAY_BOUND_KINDS, FAMILIES, ROUTINE_KINDS, SCHEDULER_KINDS
 from scheduler.nudges._scope import Candidate, RelationshipScope
 from scheduler.nudges.schedule import STALL, StallAlert, compose_stall_alert
 from scheduler.phases import PhaseStep, evaluate
@@ -262,7 +262,8 @@ def apply_daily_cap(
     programme: ProgrammeConfig,
 ) -> list[Planned]:
     """At most ``daily_nudge_cap`` nudges per person per local day: the most important go first, the
-    rest move to the next day that has room (deferred, never dropped)."""
+    rest move to the next day that has room (deferred, never dropped). Day-bound kinds (the weekly
+    digest) are placed first and never moved."""
     cap = programme.daily_nudge_cap
     counts: Counter[tuple[int, date]] = Counter()
     for d in existing:
@@ -270,9 +271,17 @@ def apply_daily_cap(
         if person is not None and d.kind in SCHEDULER_KINDS and d.status in _COUNTING:
             counts[(d.person_id, local_date(d.due_at, person))] += 1
     out: list[Planned] = []
-    for item in sorted(planned, key=lambda d: (d.person_id, d.priority, d.due_at, d.dedupe_key)):
+    order = sorted(
+        planned,
+        key=lambda d: (d.person_id, d.kind not in DAY_BOUND_KINDS, d.priority, d.due_at, d.dedupe_key),
+    )
+    for item in order:
         person = people.get(item.person_id)
         if person is None:
+            out.append(item)
+            continue
+        if item.kind in DAY_BOUND_KINDS:
+            counts[(item.person_id, local_date(item.due_at, person))] += 1
             out.append(item)
             continue
         due = item.due_at

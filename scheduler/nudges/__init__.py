@@ -44,6 +44,9 @@ SCHEDULER_KINDS: frozenset[str] = frozenset(s.kind for s in ALL_SPECS)
 # kinds that keep to weekdays (their timing is ours to choose, unlike meeting-bound ones)
 ROUTINE_KINDS: frozenset[str] = frozenset(s.kind for s in ALL_SPECS if s.routine)
 
+# kinds bound to their day, which the daily cap places first and never moves
+DAY_BOUND_KINDS: frozenset[str] = frozenset(s.kind for s in ALL_SPECS if s.day_bound)
+
 # what a programme's phases[].nudges may name: every family's names (gating families and options)
 PROGRAMME_NAMES: frozenset[str] = frozenset(
     name for family in FAMILIES for name in (*family.names, *(s.family for s in family.specs if s.family))
@@ -57,6 +60,7 @@ def is_nudge(kind: str) -> bool:
 
 __all__ = [
     "ALL_SPECS",
+    "DAY_BOUND_KINDS",
     "FAMILIES",
     "PROGRAMME_NAMES",
     "ROUTINE_KINDS",

@@ -6,8 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.messages import Block, Button, ButtonStyle, Message
-from bot.model import GroundRules
+from bot.model import GroundRules, Side
 from bot.programme import ProgrammeConfig
+from bot.readers import Reader
+
+# ground-rule items answered with a side, and the words that name one
+SIDE_ANSWERS = frozenset({"who_schedules", "who_sets_agenda"})
+SIDE_WORDS = ("mentee", "learner", "guide", "mentor", "coach", "advisor", "sponsor")
 
 
 def command_button(
@@ -22,11 +27,17 @@ def message(blocks: Sequence[Block], summary: str) -> Message:
     return Message(tuple(blocks), summary=summary[:150])
 
 
-def rule_line(programme: ProgrammeConfig, rules: GroundRules | None, key: str) -> str:
+def rule_line(
+    programme: ProgrammeConfig, rules: GroundRules | None, key: str, reader: Reader | None = None
+) -> str:
     """A ground-rule item quoted in the pair's own words (or the programme's suggestion before they
-    agreed any)."""
+    agreed any). Peers have no mentee and no guide, so a "who" answer naming a side reads as "any of
+    you" to them."""
     label = programme.text(f"ground_rules.item.{key}.label")
     answer = rules.items.get(key, "") if rules is not None else ""
+    peer = reader is not None and reader.side == Side.PEER
+    if peer and key in SIDE_ANSWERS and answer.strip().lower() in ("", *SIDE_WORDS):
+        return programme.text("nudge.rule.any_of_you", label=label)
     if answer:
         return programme.text("nudge.rule.agreed", label=label, answer=answer)
     suggested = programme.ground_rule_defaults.get(key, "")

@@ -29,6 +29,9 @@ class NudgeSpec:
     priority: int  # lower is more important; decides what the daily cap defers first
     grace: timedelta
     routine: bool
+    # bound to its day: the daily cap never moves it (a weekly digest on Tuesday is last week's news); it
+    # still counts against the cap, so the day's other nudges make room for it
+    day_bound: bool = False
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from bot.meetings import ends_at, held_becomes_due
 from bot.messages import Buttons, Message, Section
 from bot.model import ActionItem, AgendaItem, Goal, Meeting, MeetingStatus, Person, Relationship
 from bot.programme import ProgrammeConfig
+from bot.readers import reader_of
 from bot.relationship_view import title
 from bot.timefmt import show
 from scheduler.localtime import local_date, release
@@ -108,8 +109,11 @@ def compose_request(
     lines = [programme.text("nudge.agenda_request.body", deadline=show(deadline, person.timezone))]
     if first:
         lines.insert(0, programme.text("nudge.agenda_request.first"))
+    reader = reader_of(rel, person.id)
     lines += [
-        f"• {programme.text(key)}" for key in preparation_prompts(first=first) if programme.catalogue.has(key)
+        f"• {programme.text_for(key, reader)}"
+        for key in preparation_prompts(first=first)
+        if programme.catalogue.has(key)
     ]
     if items_so_far:
         lines.append(programme.text("nudge.agenda_request.count", count=items_so_far))

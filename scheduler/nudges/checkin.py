@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from bot.messages import Buttons, Message, Section
 from bot.model import Person, Relationship
 from bot.programme import ProgrammeConfig
+from bot.readers import reader_of
 from bot.relationship_view import title
 from scheduler.localtime import day_slot, local_date
 from scheduler.nudges._compose import command_button, message
@@ -47,7 +48,13 @@ def occurrences(anchor: datetime, interval: timedelta, now: datetime) -> list[in
 def compose(programme: ProgrammeConfig, rel: Relationship, person: Person) -> Message:
     heading = programme.text("nudge.checkin.title", title=title(programme, rel, person.id))
     button = command_button(programme, "nudge.button.checkin", "checkin", primary=True)
-    return message([Section(heading, programme.text("nudge.checkin.body")), Buttons((button,))], heading)
+    return message(
+        [
+            Section(heading, programme.text_for("nudge.checkin.body", reader_of(rel, person.id))),
+            Buttons((button,)),
+        ],
+        heading,
+    )
 
 
 FAMILY = Family(specs=(CHECKIN,), names=("checkin",), plan=plan)

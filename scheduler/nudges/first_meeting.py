@@ -11,6 +11,7 @@ from bot.ground_rules import responsible_for_scheduling
 from bot.messages import Button, Buttons, Message, Section
 from bot.model import GroundRules, MeetingStatus, Person, Relationship
 from bot.programme import ProgrammeConfig
+from bot.readers import reader_of
 from bot.relationship_view import title
 from scheduler.localtime import day_slot
 from scheduler.nudges._compose import command_button, message, rule_line
@@ -53,7 +54,10 @@ def compose(
 ) -> Message:
     """``goals``: add the mentee's preparation (strengths, growth areas, goals) when the phase asks for it."""
     heading = programme.text("nudge.first_meeting.title", title=title(programme, rel, person.id))
-    body = [programme.text("nudge.first_meeting.body"), rule_line(programme, rules, "who_schedules")]
+    body = [
+        programme.text("nudge.first_meeting.body"),
+        rule_line(programme, rules, "who_schedules", reader_of(rel, person.id)),
+    ]
     buttons = [command_button(programme, "nudge.button.schedule", "schedule", primary=True)]
     if goals:
         body.append(programme.text("nudge.first_meeting.goals"))

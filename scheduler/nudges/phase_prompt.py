@@ -12,6 +12,7 @@ from datetime import timedelta
 from bot.messages import Buttons, Message, Section
 from bot.model import Person, Relationship
 from bot.programme import ProgrammeConfig
+from bot.readers import reader_of
 from bot.relationship_view import title
 from scheduler.localtime import day_slot, local_date
 from scheduler.nudges._compose import command_button, message
@@ -46,10 +47,11 @@ def compose(
     programme: ProgrammeConfig, rel: Relationship, person: Person, phase: str, reflections: Sequence[str]
 ) -> Message:
     heading = programme.text("nudge.phase.title", title=title(programme, rel, person.id), phase=phase)
+    reader = reader_of(rel, person.id)
     parts = []
     if programme.catalogue.has(f"phase.{phase}.what_now"):
-        parts.append(programme.text(f"phase.{phase}.what_now"))
-    parts += [programme.text(f"nudge.phase.{r}") for r in reflections]
+        parts.append(programme.text_for(f"phase.{phase}.what_now", reader))
+    parts += [programme.text_for(f"nudge.phase.{r}", reader) for r in reflections]
     buttons = [command_button(programme, "nudge.button.whats_next", "whats next")]
     if "closing_reflection" in reflections:  # the closing reflection is written, not only talked about
         label, command = "closure.reflection.button_label", f"reflection #{rel.id}"

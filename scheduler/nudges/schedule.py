@@ -22,6 +22,7 @@ from bot.meetings import counts_as_held
 from bot.messages import Buttons, Message, Section, Text
 from bot.model import GroundRules, MeetingStatus, Person, Relationship
 from bot.programme import ProgrammeConfig
+from bot.readers import reader_of
 from bot.relationship_view import kind_label, title
 from bot.timefmt import show_date
 from scheduler.localtime import day_slot, local_date, start_of_day
@@ -120,7 +121,7 @@ def compose_cadence(
     body = [
         since,
         rule_line(programme, rules, "frequency"),
-        rule_line(programme, rules, "who_schedules"),
+        rule_line(programme, rules, "who_schedules", reader_of(rel, person.id)),
         programme.text("nudge.cadence.ask"),
     ]
     button = command_button(programme, "nudge.button.schedule", "schedule", primary=True)

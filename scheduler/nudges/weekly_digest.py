@@ -16,6 +16,7 @@ from bot.action_plan import is_overdue, open_items, owner_label
 from bot.messages import Block, Buttons, Message, Section, quote
 from bot.model import ActionItem, Goal, MeetingStatus, Person, Relationship, Side
 from bot.programme import ProgrammeConfig
+from bot.readers import Reader
 from bot.relationship_view import join_names, title
 from bot.timefmt import show, show_date
 from scheduler.localtime import at_local, release, start_of_day, zone_of
@@ -25,7 +26,7 @@ from scheduler.nudges._spec import Family, NudgeSpec
 from scheduler.nudges.agenda import agenda_count
 from scheduler.snapshot import RelationshipFacts
 
-WEEKLY_DIGEST = NudgeSpec("weekly_digest", None, 35, timedelta(days=3), False)
+WEEKLY_DIGEST = NudgeSpec("weekly_digest", None, 35, timedelta(days=3), False, day_bound=True)
 HORIZON = timedelta(days=14)  # meetings shown in the weekly digest
 
 
@@ -50,7 +51,9 @@ def plan_guide(planning: Planning, guide: Person, rels: Sequence[RelationshipFac
     ids = [f.id for f in rels]
     planning.wake(ids, occurrence(day + timedelta(days=7)))
     due = occurrence(day)
-    if due < min(start_of_day(f.relationship.started_on, programme.zone) for f in rels):
+    # the guide's own first day: a Sydney guide whose match starts on a Monday gets that Monday's
+    # digest, although the programme's Monday has not begun when it is due
+    if due < min(start_of_day(f.relationship.started_on, tz) for f in rels):
         return
     year, week, _ = day.isocalendar()
     build = functools.partial(_build, programme, guide, rels, now, local_now.date(), week)
@@ -92,7 +95,10 @@ def _build(
     meetings.sort(key=lambda m: m.starts_at)
     chosen = ordered[week % len(ordered)]
     prompt = mentor_prompt(programme, chosen, week // len(ordered))
-    return compose(programme, guide, meetings, proposals, actions, prompt, today, stale_goals=stale)
+    kinds = list(dict.fromkeys(f.relationship.kind for f in ordered))
+    return compose(
+        programme, guide, meetings, proposals, actions, prompt, today, stale_goals=stale, kinds=kinds
+    )
 
 
 def mentor_prompt(
@@ -119,9 +125,12 @@ def compose(
     today: date,
     *,
     stale_goals: Sequence[tuple[Relationship, Goal]] = (),
+    kinds: Sequence[str] = (),
 ) -> Message:
     """The guide's week: meetings coming, proposals waiting, the learners' open actions, goals nobody has
-    moved for a while (each with one question fitted to its competence layer) and a reflective prompt."""
+    moved for a while (each with one question fitted to its competence layer) and a reflective prompt.
+    ``kinds``: the kinds of relationship the guide is in, so the closing reminder fits each (a sponsor is
+    not told to write no references)."""
     heading = programme.text("nudge.digest.title")
     lines = []
     for m in meetings:
@@ -186,11 +195,10 @@ def compose(
                 programme.text(key),
             )
         )
-    blocks.append(
-        Section(
-            programme.text("nudge.digest.non_evaluative_title"), programme.text("nudge.digest.non_evaluative")
-        )
-    )
+    reminders = dict.fromkeys(
+        programme.text_for("nudge.digest.non_evaluative", Reader("guide", kind)) for kind in kinds
+    ) or {programme.text("nudge.digest.non_evaluative"): None}
+    blocks.append(Section(programme.text("nudge.digest.non_evaluative_title"), "\n\n".join(reminders)))
     blocks.append(
         Buttons(
             (
