@@ -308,7 +308,7 @@ def input_block_id(inp: Input) -> str:
     return f"{INPUT_BLOCK_PREFIX}{inp.name}"[: bk.ID]
 
 
-def input_blocks(inp: Input, texts: Texts) -> list[Block]:
+def input_blocks(inp: Input, texts: TextLookup) -> list[Block]:
     """The input block(s) of one neutral input. A date and time is a date picker and a time picker
     (Slack's ``datetimepicker`` answers with an instant, which would need the person's time zone here;
     the pair answers with the wall-clock date and time the workflow reads in the person's zone)."""
