@@ -9,7 +9,7 @@ members on their behalf, opens content with ``system_content(purpose)``; every s
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, Self
@@ -40,6 +40,7 @@ from bot.model import (
     NetworkEntry,
     Note,
     Person,
+    PhaseChange,
     Programme,
     Relationship,
 )
@@ -311,11 +312,12 @@ class SchedulingStore(Protocol):
     def load_snapshot(self, relationship_ids: Sequence[int], now: datetime) -> Snapshot: ...
     def coordinators(self) -> list[Person]: ...
     def existing_deliveries(self, person_ids: Sequence[int], since: datetime) -> list[ExistingDelivery]: ...
-    def apply_phase_step(
-        self, relationship_id: int, from_phase: str, to_phase: str, at: datetime, reason: str
-    ) -> bool: ...
+    def apply_phase_step(self, from_phase: str, change: PhaseChange) -> bool:
+        """Keep the phase engine's ``change``, guarded by the phase it was in (False: moved meanwhile)."""
+        ...
+
     def end_relationship(self, relationship_id: int, phase: str, end: Ending) -> bool: ...
-    def insert_deliveries(self, rows: Sequence[dict[str, Any]]) -> set[str]:
+    def insert_deliveries(self, rows: Sequence[Mapping[str, object]]) -> set[str]:
         """Insert outbox rows, skipping any whose dedupe key exists; the keys actually inserted."""
         ...
 

@@ -29,10 +29,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import closure
-from bot.coordinator import NOTICE_PRIORITY, ending
+from bot.coordinator import ending
 from bot.messages import Button as ChatButton
 from bot.messages import Buttons, Message, Text
 from bot.model import DeliveryStatus, Person, Relationship, RelationshipStatus
+from bot.notices import NOTICE_PRIORITY
 from bot.ports import SchedulerUnitOfWorkFactory, SchedulingStore
 from bot.programme import ProgrammeConfig
 from bot.relationship_view import join_names, kind_label
@@ -112,8 +113,7 @@ class PlanPass:
             )
             deliveries += address_alerts(outcome.alerts, coordinators, now, self.programme, existing)
         for step in outcome.phase_steps:
-            if store.apply_phase_step(step.relationship_id, step.from_phase, step.to_phase, step.at,
-                                      step.reason):  # fmt: skip
+            if store.apply_phase_step(step.from_phase, step.change):
                 summary.phase_changes += 1
         deliveries += self._end_finished(store, snapshot, now, summary)
         summary.planned += write_deliveries(store, deliveries, now)
@@ -194,7 +194,7 @@ def ended_notices(
     out += [
         _notice(m.person.id, f"closure_ended:{rel.id}:{m.person.id}", to_members, rel.id, now)
         for m in rel.current_members()
-        if m.person.id is not None and m.person.active and m.person.erased_at is None
+        if m.person.id is not None and m.person.in_programme
     ]
     return out
 

@@ -20,6 +20,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import MentorBot
+from bot.catalogue import TextLookup
 from bot.clock import Clock
 from bot.errors import Unavailable
 from bot.ports import EventLog
@@ -28,7 +29,6 @@ from handlers.slack.config import SlackConfig
 from handlers.slack.linker import Linker
 from handlers.slack.listeners import ShortRateLimitRetry, SlackListeners
 from handlers.slack.oauth import SlackInstallations, ThreadedInstallationStore, oauth_settings
-from handlers.slack.render import Texts
 from handlers.slack.sender import SlackSender
 from handlers.slack.web import Directory, call
 
@@ -41,7 +41,7 @@ class SlackChannel:
         config: SlackConfig,
         *,
         bot: MentorBot,
-        texts: Texts,
+        texts: TextLookup,
         clock: Clock,
         events: EventLog,
         installations: SlackInstallations | None = None,
