@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.app import MentorBot
+from bot.catalogue import TextLookup
 from bot.clock import Clock
 from bot.ports import EventLog
 from handlers.slack.config import HOW_TO_TURN_ON, SlackConfig
 from handlers.slack.manifest import EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH
 from handlers.slack.oauth import SlackInstallations
-from handlers.slack.render import Texts
 
 if TYPE_CHECKING:
     from handlers.slack.app import SlackChannel
@@ -33,7 +33,7 @@ def mount_slack(
     config: SlackConfig | None,
     *,
     bot: MentorBot,
-    texts: Texts,
+    texts: TextLookup,
     clock: Clock,
     events: EventLog,
     installations: SlackInstallations | None,
