@@ -236,6 +236,15 @@ class ConversationStore(Protocol):
     def clear(self, person_id: int) -> None: ...
 
 
+class ProcessedEvents(Protocol):
+    """Deliveries already handled, so that a platform's retry of the same event is handled once."""
+
+    def first_time(self, key: str, now: datetime) -> bool:
+        """Record ``key`` in this unit of work; True unless it was recorded before (by any process).
+        The record is written with the turn that handles it: a turn that is rolled back leaves none."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Use as a context manager; nothing is written unless ``commit`` is called."""
 
@@ -248,6 +257,7 @@ class UnitOfWork(Protocol):
     activity: ActivityReader
     announcements: AnnouncementRepository
     personal_data: PersonalData
+    events: ProcessedEvents
 
     def content(self, viewer: Person) -> ContentAccess: ...
     def system_content(self, purpose: str) -> SystemContent: ...
