@@ -8,7 +8,7 @@ see :mod:`bench._serving`); its latency runs from sending the request to the mom
 the ``users`` measured mentees, who each have two relationships. Every mentee is already linked to Slack,
 and one warm-up round fills both apps' caches (``auth.test``, ``users.info``), as on a server that has
 been up a while. Requests go one at a time, alternating between the two apps, so both see the same
-machine at the same moment.
+machine at the same moment; then 8 at a time (``MENTORBOT_BENCH_DM_INFLIGHT``, default ``1,8``).
 
 Commands: ``my relationships`` (two relationships with their next meetings and ground rules) and
 ``help``. The bare app answers every DM with one message.
@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 import aiohttp
 
 from bench._common import write_results
-from bench._dm import Client, Config, Row, interleaved, table
+from bench._dm import Client, Config, Row, echo_env, interleaved, reply_sizes, table
 from bench._fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
 from bench._population import SLACK_TEAM, seed, served_database, slack_user
 from bench._serving import ServedApp, settled, slack_signature
@@ -89,20 +89,26 @@ def envelope(user: str, text: str, event_id: str) -> dict[str, object]:
     }
 
 
-async def measure(url: str, people: list[int], requests: int, database: str) -> list[Row]:
+async def measure(url: str, people: list[int], config: Config, database: str) -> list[Row]:
     fake = FakeSlackApi()
     await fake.start()
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.url}
+    rows: list[Row] = []
     try:
-        with ServedApp("bare-slack", env=env) as bare, ServedApp("mentorbot-slack", url, env) as bot:
+        with ServedApp("mentorbot-slack", url, env) as bot:
             async with aiohttp.ClientSession() as session:
-                clients: dict[str, Client] = {
-                    "bare bolt": SlackClient(session, fake, bare.base),
-                    "mentorbot": SlackClient(session, fake, bot.base),
-                }
-                return await interleaved(clients, people, requests, database)
+                mentorbot = SlackClient(session, fake, bot.base)
+                sizes = await reply_sizes(mentorbot, people[0])
+                with ServedApp("bare-slack", env={**env, **echo_env(sizes)}) as bare:
+                    clients: dict[str, Client] = {
+                        "bare bolt": SlackClient(session, fake, bare.base),
+                        "mentorbot": mentorbot,
+                    }
+                    for inflight in config.inflight:
+                        rows += await interleaved(clients, people, config.requests, database, inflight)
     finally:
         await fake.stop()
+    return rows
 
 
 def run(config: Config) -> list[Row]:
@@ -113,23 +119,25 @@ def run(config: Config) -> list[Row]:
             population = seed(db.engine, focus=config.users, background=config.background,
                               now=datetime.now(UTC), slack=True)  # fmt: skip
             db.engine.dispose()
-            rows += asyncio.run(measure(db.url, population.focus, config.requests, db.name))
+            rows += asyncio.run(measure(db.url, population.focus, config, db.name))
     return rows
 
 
 def report(rows: list[Row], config: Config) -> str:
     intro = [
         "From the signed request sent to `/slack/events` to the reply's last `chat.postMessage` at the fake",
-        f"Web API, in ms; {config.requests} DMs per command and app, one at a time, the apps taking turns.",
-        f"mentorbot: the real bot on the database, {config.users} mentees with two relationships each and",
-        f"{config.background:,} more pairs. Bare bolt: a slack-bolt AsyncApp whose one listener echoes.",
-        "The HTTP answer (Slack's 3-second acknowledgement) comes before the reply: the work follows it.",
+        f"Web API, in ms; {config.requests} DMs per command and app, one or 8 at a time (to different",
+        "people), the apps taking turns. mentorbot: the real bot on the database, "
+        f"{config.users} mentees with two relationships each and {config.background:,} more pairs.",
+        "Bare bolt: a slack-bolt AsyncApp whose one listener echoes the DM in as many messages as",
+        "mentorbot's answer has (each message is one `chat.postMessage` in any app). The ack is the HTTP",
+        "answer (Slack's 3-second acknowledgement): both apps give it before any work.",
     ]
     return table("Slack DM, end to end", intro, rows, ["bare bolt"], answered=True)
 
 
 def main() -> None:
-    config = Config.from_env()
+    config = Config.from_env(inflight="1,8")
     write_results(NAME, report(run(config), config))
 
 
