@@ -24,12 +24,15 @@ import hmac
 import json
 import logging
 import multiprocessing as mp
+import os
 import statistics
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import web
+
+from bench._profile import PROFILE, start_if_asked
 
 ECHO_PARTS = "MENTORBOT_BENCH_ECHO_PARTS"  # the bare apps' environment: messages per echo, by command
 
@@ -144,9 +147,15 @@ async def start_site(app: web.Application) -> tuple[web.AppRunner, int]:
 
 def _child(kind: str, url: str, env: dict[str, str], port: Any, ready: Any) -> None:
     logging.basicConfig(level=logging.WARNING)
+    if kind.startswith("mentorbot"):
+        os.environ.update({k: v for k, v in env.items() if k.startswith("MENTORBOT_")})
+        if PROFILE in env:
+            os.environ["MENTORBOT_TURN_THREADS"] = "0"  # one thread, the profiled one
 
     async def main() -> None:
         _, bound = await start_site(build(kind, url, env))
+        if kind.startswith("mentorbot"):
+            start_if_asked()
         port.value = bound
         ready.set()
         await asyncio.Event().wait()

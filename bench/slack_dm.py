@@ -23,15 +23,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import tempfile
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import aiohttp
 
 from bench._common import write_results
-from bench._dm import Client, Config, Row, echo_env, interleaved, reply_sizes, table
+from bench._dm import COMMANDS, Client, Config, Row, echo_env, interleaved, reply_sizes, table
 from bench._fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
 from bench._population import SLACK_TEAM, seed, served_database, slack_user
+from bench._profile import PROFILE, breakdown, load
 from bench._serving import ServedApp, settled, slack_signature
 
 NAME = "slack_dm"
@@ -123,7 +126,45 @@ def run(config: Config) -> list[Row]:
     return rows
 
 
-def report(rows: list[Row], config: Config) -> str:
+async def profile_dms(url: str, people: list[int], dms: int, path: str) -> None:
+    """``dms`` DMs, one at a time, to mentorbot running under the profiler (see bench/_profile.py)."""
+    fake = FakeSlackApi()
+    await fake.start()
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.url}
+    try:
+        with ServedApp("mentorbot-slack", url, {**env, PROFILE: path}) as bot:
+            async with aiohttp.ClientSession() as session:
+                client = SlackClient(session, fake, bot.base)
+                sizes = await reply_sizes(client, people[0])
+                for i in range(dms):
+                    command = COMMANDS[i % len(COMMANDS)]
+                    await client.send(people[i % len(people)], command, sizes[command])
+    finally:
+        await fake.stop()
+
+
+def profile(config: Config, dms: int = 200) -> list[str]:
+    """The breakdown of one DM (SQLite), from a profiled run of its own."""
+    with served_database("sqlite") as db, tempfile.TemporaryDirectory() as tmp:
+        population = seed(db.engine, focus=config.users, background=config.background,
+                          now=datetime.now(UTC), slack=True)  # fmt: skip
+        db.engine.dispose()
+        path = str(Path(tmp) / "profile.json")
+        asyncio.run(profile_dms(db.url, population.focus, dms, path))
+        # the warm-up (two DMs) is in the profile too; it fills the caches once
+        return [
+            "## Where one DM's time goes",
+            "",
+            f"pyinstrument, sampling mentorbot's process over {dms} DMs (one at a time, both commands,",
+            "SQLite; turns on the event loop's thread so that one thread shows all of it), each sample",
+            "counted in the innermost part its stack is in (`bench/_profile.py`); waiting for the network",
+            "is left out.",
+            "",
+            *breakdown(load(path), dms + len(COMMANDS)),
+        ]
+
+
+def report(rows: list[Row], config: Config, profiled: list[str] | None = None) -> str:
     intro = [
         "From the signed request sent to `/slack/events` to the reply's last `chat.postMessage` at the fake",
         f"Web API, in ms; {config.requests} DMs per command and app, one or 8 at a time (to different",
@@ -133,12 +174,13 @@ def report(rows: list[Row], config: Config) -> str:
         "mentorbot's answer has (each message is one `chat.postMessage` in any app). The ack is the HTTP",
         "answer (Slack's 3-second acknowledgement): both apps give it before any work.",
     ]
-    return table("Slack DM, end to end", intro, rows, ["bare bolt"], answered=True)
+    text = table("Slack DM, end to end", intro, rows, ["bare bolt"], answered=True)
+    return text + ("\n" + "\n".join(profiled) + "\n" if profiled else "")
 
 
 def main() -> None:
     config = Config.from_env(inflight="1,8")
-    write_results(NAME, report(run(config), config))
+    write_results(NAME, report(run(config), config, profile(config)))
 
 
 if __name__ == "__main__":

@@ -62,8 +62,16 @@ class MentorBot:
 
     # -- the one entry point -------------------------------------------------------------------
     def handle(self, inbound: Inbound) -> Handled:
-        """One turn, in one transaction: the delivery's record (a retry ends there), the person (linked on
-        first contact), their address, and whatever the workflow writes are committed together."""
+        """One turn, in one transaction: the person (linked on first contact), their address, whatever
+        the workflow writes and the delivery's record are committed together.
+
+        The delivery is recorded last, just before the commit: on SQLite the first write of a
+        transaction takes the database's one write lock, and recording first would hold it while the
+        workflow runs, so that everybody's turns waited for each other. A retry is still recognised: one
+        person's turns run one after the other (``bot.turns``), and a retry handled by another process
+        waits on the key's unique index (PostgreSQL) or on the write lock (SQLite) for the first
+        delivery's commit; whatever it did is then rolled back.
+        """
         inbound = storable_inbound(inbound)
         try:
             with self.uow_factory() as uow:
@@ -75,13 +83,16 @@ class MentorBot:
                 try:
                     reply = self._route(ctx)
                 except UserFacingError:
-                    # nothing the workflow did is kept; the delivery (so that a retry is not explained
-                    # twice) and the person's address are
+                    # nothing the workflow did is kept; the person's address and the delivery (so that
+                    # a retry is not explained twice) are
                     uow.rollback()
                     self._open_turn(uow, inbound)
-                    uow.commit()
+                    if self._first_delivery(uow, inbound):
+                        uow.commit()
                     raise
                 self._enqueue_notices(uow, reply)
+                if not self._first_delivery(uow, inbound):
+                    return Handled([], duplicate=True)
                 uow.commit()
                 return Handled(reply.messages, reply.replace, person.id)
         except UserFacingError as err:
@@ -94,21 +105,27 @@ class MentorBot:
             )
             return Handled([self._say("error.internal")], failed=True)
 
+    def _first_delivery(self, uow: UnitOfWork, inbound: Inbound) -> bool:
+        """Record the delivery in this transaction; False (and nothing kept) for one seen before."""
+        key = inbound.event_key
+        if not key or uow.events.first_time(f"{inbound.sender.platform}:{key}", self.clock.now()):
+            return True
+        uow.rollback()
+        log.info("a delivery seen before; not handled again", extra={"platform": inbound.sender.platform})
+        return False
+
     def _open_turn(self, uow: UnitOfWork, inbound: Inbound) -> Person | Handled:
-        """The person the turn is for, or the whole answer when there is none to route: a delivery seen
-        before (``duplicate``), a sender to look up first (``unknown``), or somebody not in the programme."""
+        """The person the turn is for, or the whole answer when there is none to route: a sender to look
+        up first (``unknown``), or somebody not in the programme (a retry of that: ``duplicate``)."""
         sender = inbound.sender
-        if inbound.event_key and not uow.events.first_time(
-            f"{sender.platform}:{inbound.event_key}", self.clock.now()
-        ):
-            log.info("a delivery seen before; not handled again", extra={"platform": sender.platform})
-            return Handled([], duplicate=True)
         person = self._identify(uow, sender)
         if person is None:
             if sender.profile_pending:
                 uow.rollback()  # nothing recorded: the channel asks again with the profile
                 return Handled([], unknown=True)
             contact = self._contact(uow)
+            if not self._first_delivery(uow, inbound):
+                return Handled([], duplicate=True)
             uow.commit()
             return Handled([self._say("error.not_in_programme", coordinator_contact=contact)])
         if inbound.address is not None:

@@ -14,6 +14,7 @@ and only a sender the bot does not know yet costs one lookup and a second, short
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,14 +29,19 @@ T = TypeVar("T")
 
 # Threads for turns. asyncio's default executor has min(32, cores + 4) threads, shared with every other
 # to_thread call in the process (6 on a 2-core machine: fewer than the requests a busy minute has in
-# flight). A turn mostly waits for the database, so more threads than cores pay off.
-WORKERS = int(os.environ.get("MENTORBOT_TURN_THREADS", "16"))
+# flight). A turn mostly waits for the database, so more threads than cores pay off. 0 runs turns on the
+# event loop's thread, blocking it: only for profiling (bench/_profile.py), where one thread is sampled.
+WORKERS_VARIABLE = "MENTORBOT_TURN_THREADS"
 
 
 class Turns:
-    def __init__(self, bot: MentorBot, *, workers: int = WORKERS) -> None:
+    def __init__(self, bot: MentorBot, *, workers: int | None = None) -> None:
         self.bot = bot
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="turn")
+        if workers is None:
+            workers = int(os.environ.get(WORKERS_VARIABLE, "16"))
+        self._executor = (
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="turn") if workers > 0 else None
+        )
         self._locks: dict[tuple[str, str, str], tuple[asyncio.Lock, int]] = {}  # lock, turns using it
 
     async def handle(self, inbound: Inbound, profile: Profile | None = None) -> Handled:
@@ -66,11 +72,10 @@ class Turns:
                 self._locks[key] = (lock, users - 1)
 
     async def run(self, work: Callable[[], T]) -> T:
-        """Other synchronous bot work (e.g. ``defer_replies``) on the same threads."""
+        """Synchronous bot work (a turn, ``defer_replies``) on the turns' threads."""
+        if self._executor is None:
+            return work()
         return await asyncio.get_running_loop().run_in_executor(self._executor, work)
 
     async def _run(self, inbound: Inbound) -> Handled:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self.bot.handle, inbound)
-
-    def close(self) -> None:
-        self._executor.shutdown(wait=False)
+        return await self.run(functools.partial(self.bot.handle, inbound))

@@ -1,0 +1,92 @@
+"""Where one DM's time goes: a pyinstrument profile of the app under test, in parts a reader knows.
+
+With ``MENTORBOT_BENCH_PROFILE=<path>`` the served mentorbot app runs its turns on the event loop's own
+thread (``MENTORBOT_TURN_THREADS=0``: pyinstrument samples one thread) under a sampling profiler, and
+writes the profile to ``<path>`` when it is stopped. :func:`breakdown` sorts each sample into one part by
+the innermost frame that belongs to a known part (e.g. SQLAlchemy called from a workflow counts as the
+database, a workflow's own Python as routing and workflow), and divides by the DMs profiled. Time spent
+waiting (the event loop's ``select``) is left out: it is the fake platform's and the client's time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections import Counter
+from typing import Any
+
+PROFILE = "MENTORBOT_BENCH_PROFILE"
+
+# (part, path fragments): the first part whose fragment is in a frame's file path names that frame
+PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("waiting (event loop idle)", ("/selectors.py",)),
+    ("signature check", ("slack_bolt/middleware/request_verification", "slack_sdk/signature")),
+    ("database (SQLAlchemy, driver)", ("/sqlalchemy/", "/sqlite3/", "/psycopg/", "/psycopg_pool/")),
+    ("rendering (Block Kit)", ("handlers/slack/render", "handlers/slack/blockkit")),
+    ("routing and workflow (bot/)", ("/bot/",)),
+    ("Slack handler (handlers/slack)", ("/handlers/slack/",)),
+    ("post (slack_sdk Web API client)", ("slack_sdk/web", "slack_sdk/http_retry", "aiohttp/client")),
+    ("slack-bolt dispatch", ("/slack_bolt/",)),
+    ("HTTP server (aiohttp) and the rest", ("",)),
+)
+
+
+def start_if_asked() -> None:
+    """In the served app's process, on its event loop: start the profiler when the benchmark asked for
+    one; SIGTERM (``ServedApp`` stopping the app) writes the profile and exits."""
+    path = os.environ.get(PROFILE)
+    if not path:
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005, async_mode="disabled")
+    profiler.start()
+
+    def stop() -> None:
+        profiler.stop().save(path)
+        os._exit(0)
+
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
+
+
+def load(path: str) -> Any:
+    from pyinstrument.session import Session
+
+    return Session.load(path)
+
+
+def part_of(file_path: str) -> str | None:
+    for part, fragments in PARTS[:-1]:
+        if any(f in file_path for f in fragments):
+            return part
+    return None
+
+
+def seconds_by_part(session: Any) -> Counter[str]:
+    totals: Counter[str] = Counter()
+
+    def walk(frame: Any, inherited: str) -> None:
+        own = part_of(frame.file_path or "") or inherited
+        children = list(frame.children)
+        totals[own] += max(0.0, frame.time - sum(c.time for c in children))
+        for child in children:
+            walk(child, own)
+
+    root = session.root_frame()
+    if root is not None:
+        walk(root, PARTS[-1][0])
+    return totals
+
+
+def breakdown(session: Any, dms: int) -> list[str]:
+    """A markdown table: each part's ms per DM and share of the DM's busy time."""
+    totals = seconds_by_part(session)
+    busy = {p: s for p, s in totals.items() if p != PARTS[0][0]}
+    whole = sum(busy.values()) or 1.0
+    lines = ["| part | ms per DM | share |", "|---|---:|---:|"]
+    for part, _ in PARTS[1:]:
+        if part in busy:
+            lines.append(f"| {part} | {1000 * busy[part] / dms:.2f} | {100 * busy[part] / whole:.0f}% |")
+    lines.append(f"| **all (busy)** | **{1000 * whole / dms:.2f}** | 100% |")
+    return lines
