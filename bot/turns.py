@@ -27,10 +27,12 @@ from bot.messages import Inbound, Sender
 Profile = Callable[[], Awaitable[Sender | None]]
 T = TypeVar("T")
 
-# Threads for turns. asyncio's default executor has min(32, cores + 4) threads, shared with every other
-# to_thread call in the process (6 on a 2-core machine: fewer than the requests a busy minute has in
-# flight). A turn mostly waits for the database, so more threads than cores pay off. 0 runs turns on the
-# event loop's thread, blocking it: only for profiling (bench/_profile.py), where one thread is sampled.
+# Threads for turns: one per core by default. A turn is mostly Python (the ORM, the workflow), and the
+# GIL runs one thread at a time: more threads than cores only time-slice the turns in flight, so that
+# all of them finish late (with 8 in flight the median waits for about 8 turns' work instead of 4.5),
+# and they take the GIL from the event loop, which acknowledges requests (bench/results/slack_dm.md).
+# MENTORBOT_TURN_THREADS overrides it; 0 runs turns on the event loop's thread, blocking it: only for
+# profiling (bench/_profile.py), where one thread is sampled.
 WORKERS_VARIABLE = "MENTORBOT_TURN_THREADS"
 
 
@@ -38,7 +40,8 @@ class Turns:
     def __init__(self, bot: MentorBot, *, workers: int | None = None) -> None:
         self.bot = bot
         if workers is None:
-            workers = int(os.environ.get(WORKERS_VARIABLE, "16"))
+            configured = os.environ.get(WORKERS_VARIABLE, "")
+            workers = int(configured) if configured.isdigit() else max(2, os.cpu_count() or 2)
         self._executor = (
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="turn") if workers > 0 else None
         )
