@@ -164,6 +164,36 @@ def profile(config: Config, dms: int = 200) -> list[str]:
         ]
 
 
+FINDINGS = [
+    "## What made a DM slow, and 8 in flight slower",
+    "",
+    "Found with the profile below and by reading the turn's statements (issue 15); each is gone:",
+    "",
+    "- **A database write before the acknowledgement.** A bolt middleware recorded the event id in a",
+    "  transaction of its own (with a disk sync on SQLite) before bolt could answer Slack: every ack",
+    "  waited for the database, and with 8 in flight for each other. Now bolt acknowledges first; the",
+    "  delivery is recorded in the turn's own transaction (`Inbound.event_key`), and a retry that",
+    "  arrives meanwhile waits for the first on the person's turn lock (`bot/turns.py`).",
+    "- **The write lock held for the whole turn.** Recorded first, that insert took SQLite's one write",
+    "  lock while the workflow ran, so all turns queued behind each other: the delivery is now recorded",
+    "  last, just before the commit.",
+    "- **A disk sync per commit.** SQLite ran with `synchronous=FULL`; under WAL it now runs with",
+    "  `NORMAL` (SQLite's recommended pairing: consistent always, a crash of mentorbot loses nothing).",
+    "- **Lookups a linked person does not need.** `users.info` on every cache miss and",
+    "  `conversations.open` per DM: a linked person now costs neither (the reply is posted to the user",
+    "  id), and the ORM statements of `my relationships` went from 12 to 9 (ground rules and meetings",
+    "  of all the person's relationships in one read each).",
+    "- **Time-slicing.** Turns ran on 16 threads (and before that on asyncio's shared 6): with 8 in",
+    "  flight the GIL sliced them so that all finished late, and the event loop waited up to 5 ms for",
+    "  the GIL for each acknowledgement. Turns now run on one thread per core, and the loop gets the",
+    "  GIL back within 1 ms (`sys.setswitchinterval`).",
+    "",
+    "What remains is CPU: with 8 in flight on 2 shared cores a reply waits for the turns ahead of it,",
+    "and a turn is mostly SQLAlchemy's ORM (the database row of the profile: statement compilation,",
+    "result processing, the driver) and the workflow that builds the answer.",
+]
+
+
 def report(rows: list[Row], config: Config, profiled: list[str] | None = None) -> str:
     intro = [
         "From the signed request sent to `/slack/events` to the reply's last `chat.postMessage` at the fake",
@@ -175,7 +205,7 @@ def report(rows: list[Row], config: Config, profiled: list[str] | None = None) -
         "answer (Slack's 3-second acknowledgement): both apps give it before any work.",
     ]
     text = table("Slack DM, end to end", intro, rows, ["bare bolt"], answered=True)
-    return text + ("\n" + "\n".join(profiled) + "\n" if profiled else "")
+    return text + ("\n" + "\n".join([*profiled, "", *FINDINGS]) + "\n" if profiled else "")
 
 
 def main() -> None:

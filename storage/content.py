@@ -12,7 +12,7 @@ from collections.abc import Collection
 from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import NotFound, NotPermitted
 from bot.model import (
@@ -27,6 +27,7 @@ from bot.model import (
     NetworkAsk,
     NetworkEntry,
     Note,
+    Person,
     Relationship,
 )
 from storage import tables
@@ -58,6 +59,12 @@ class SqlContentAccess:
             .join(Membership, m.c.relationship_id == tables.relationships.c.id)
             .where(m.c.person_id == self.viewer_id, m.c.left_at.is_(None))
             .order_by(tables.relationships.c.id)
+            # the members' own chat identities are loaded only if something asks for them
+            .options(
+                selectinload(Relationship.members)  # type: ignore[arg-type]
+                .joinedload(Membership.person)  # type: ignore[arg-type]
+                .lazyload(Person.identities)  # type: ignore[arg-type]
+            )
         )
         return list(self.session.scalars(stmt).unique())
 
