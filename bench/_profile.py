@@ -79,14 +79,23 @@ def seconds_by_part(session: Any) -> Counter[str]:
     return totals
 
 
-def breakdown(session: Any, dms: int) -> list[str]:
-    """A markdown table: each part's ms per DM and share of the DM's busy time."""
-    totals = seconds_by_part(session)
-    busy = {p: s for p, s in totals.items() if p != PARTS[0][0]}
-    whole = sum(busy.values()) or 1.0
-    lines = ["| part | ms per DM | share |", "|---|---:|---:|"]
+def breakdown(profiles: dict[str, tuple[Any, int]]) -> list[str]:
+    """A markdown table: for each app profiled (its session and the DMs it answered), each part's ms
+    per DM and its share of the DM's busy time."""
+    apps = {name: (seconds_by_part(session), dms) for name, (session, dms) in profiles.items()}
+    busy = {name: {p: t for p, t in totals.items() if p != PARTS[0][0]} for name, (totals, _) in apps.items()}
+    whole = {name: sum(parts.values()) or 1.0 for name, parts in busy.items()}
+    lines = [
+        "| part | " + " | ".join(f"{name} ms per DM | share" for name in apps) + " |",
+        "|---|" + "---:|---:|" * len(apps),
+    ]
     for part, _ in PARTS[1:]:
-        if part in busy:
-            lines.append(f"| {part} | {1000 * busy[part] / dms:.2f} | {100 * busy[part] / whole:.0f}% |")
-    lines.append(f"| **all (busy)** | **{1000 * whole / dms:.2f}** | 100% |")
+        if any(part in parts for parts in busy.values()):
+            cells = []
+            for name, (_, dms) in apps.items():
+                spent = busy[name].get(part, 0.0)
+                cells.append(f"{1000 * spent / dms:.2f} | {100 * spent / whole[name]:.0f}%")
+            lines.append(f"| {part} | " + " | ".join(cells) + " |")
+    totals = [f"**{1000 * whole[name] / dms:.2f}** | 100%" for name, (_, dms) in apps.items()]
+    lines.append("| **all (busy)** | " + " | ".join(totals) + " |")
     return lines

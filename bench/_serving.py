@@ -147,15 +147,13 @@ async def start_site(app: web.Application) -> tuple[web.AppRunner, int]:
 
 def _child(kind: str, url: str, env: dict[str, str], port: Any, ready: Any) -> None:
     logging.basicConfig(level=logging.WARNING)
-    if kind.startswith("mentorbot"):
-        os.environ.update({k: v for k, v in env.items() if k.startswith("MENTORBOT_")})
-        if PROFILE in env:
-            os.environ["MENTORBOT_TURN_THREADS"] = "0"  # one thread, the profiled one
+    os.environ.update({k: v for k, v in env.items() if k.startswith("MENTORBOT_")})
+    if PROFILE in env:
+        os.environ["MENTORBOT_TURN_THREADS"] = "0"  # mentorbot's turns on the one thread profiled
 
     async def main() -> None:
         _, bound = await start_site(build(kind, url, env))
-        if kind.startswith("mentorbot"):
-            start_if_asked()
+        start_if_asked()
         port.value = bound
         ready.set()
         await asyncio.Event().wait()

@@ -36,6 +36,15 @@ def test_slack_dm_compares_mentorbot_with_the_bare_bolt_app_one_and_more_at_a_ti
         assert all(re.fullmatch(rf"{NUMBER}x? / {NUMBER}x?", cell) for cell in row[4:])
 
 
+def test_the_dm_profile_breaks_both_apps_down_into_parts() -> None:
+    lines = slack_dm.profile(TINY, dms=6)
+    assert "| part | bare bolt ms per DM | share | mentorbot ms per DM | share |" in lines
+    found = {r[0]: r for r in rows("\n".join(lines))}
+    assert found["database (SQLAlchemy, driver)"][1] == "0.00"  # the bare app has no database
+    assert float(found["database (SQLAlchemy, driver)"][3]) > 0  # mentorbot's turns were sampled
+    assert found["**all (busy)**"][2] == found["**all (busy)**"][4] == "100%"
+
+
 def test_teams_dm_compares_mentorbot_with_both_bare_botbuilder_bots() -> None:
     table = teams_dm.report(teams_dm.run(TINY), TINY)
     found = rows(table)
