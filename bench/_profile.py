@@ -18,10 +18,17 @@ from typing import Any
 
 PROFILE = "MENTORBOT_BENCH_PROFILE"
 
-# (part, path fragments): the first part whose fragment is in a frame's file path names that frame
+# (part, fragments): the first part with a fragment in a frame's "file path:function" names that frame
 PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("waiting (event loop idle)", ("/selectors.py",)),
-    ("signature check", ("slack_bolt/middleware/request_verification", "slack_sdk/signature")),
+    (
+        "signature check",
+        (
+            "slack_bolt/middleware/request_verification",
+            "slack_sdk/signature",
+            "slack/http.py:signed_by_slack",
+        ),
+    ),
     ("database (SQLAlchemy, driver)", ("/sqlalchemy/", "/sqlite3/", "/psycopg/", "/psycopg_pool/")),
     ("rendering (Block Kit)", ("handlers/slack/render", "handlers/slack/blockkit")),
     ("routing and workflow (bot/)", ("/bot/",)),
@@ -67,7 +74,7 @@ def seconds_by_part(session: Any) -> Counter[str]:
     totals: Counter[str] = Counter()
 
     def walk(frame: Any, inherited: str) -> None:
-        own = part_of(frame.file_path or "") or inherited
+        own = part_of(f"{frame.file_path or ''}:{frame.function or ''}") or inherited
         children = list(frame.children)
         totals[own] += max(0.0, frame.time - sum(c.time for c in children))
         for child in children:

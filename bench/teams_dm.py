@@ -135,7 +135,8 @@ def report(rows: list[Row], config: Config) -> str:
         f"the fake Bot Connector, in ms; {config.requests} messages per command and app, one at a time, the",
         f"apps taking turns. mentorbot: the real bot on the database, {config.users} mentees with two",
         f"relationships each and {config.background:,} more pairs. Bare botbuilder: an ActivityHandler that",
-        "echoes; bare + msrest fix: the same with the fix mentorbot applies to msrest's retry policy.",
+        "echoes in as many messages as mentorbot's answer has; bare + msrest fix: the same with the fix",
+        "mentorbot applies to msrest's retry policy.",
     ]
     return table("Teams message, end to end", intro, rows, [BARE, BARE_FIXED], answered=False)
 
