@@ -49,7 +49,7 @@ async def test_events_are_acknowledged_before_the_database_and_a_retry_meanwhile
     transaction, Slack still gets its 200 at once; a retry that arrives while the first delivery waits
     for the database is acknowledged too, and only one answer is sent once the database is free."""
     await slack.dm("U0MENTEE", "help")  # the person is linked and the app warm
-    await slack.shown("DU0MENTEE", "Getting started")
+    await slack.shown("DU0MENTEE", "help meetings")
     before = len(slack.fake.posts())
     held = _hold_database(slack)
     try:

@@ -53,5 +53,5 @@ async def test_a_first_contact_is_looked_up_once_and_linked(slack: Harness, peop
     await slack.dm("U0MENTOR", "my relationships")
     await slack.shown("DU0MENTOR", "Eli Mentee")
     await slack.dm("U0MENTOR", "help")
-    await slack.shown("DU0MENTOR", "Getting started")
+    await slack.shown("DU0MENTOR", "help meetings")
     assert [c.args["user"] for c in slack.fake.called("users.info")] == ["U0MENTOR"]
