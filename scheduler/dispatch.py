@@ -163,14 +163,25 @@ class Dispatcher:
         summary = DispatchSummary()
         outcomes: list[store.Outcome] = []
         tasks: dict[asyncio.Task[store.Outcome], store.Claimed] = {}
+        finished: list[asyncio.Task[store.Outcome]] = []  # tasks done since the loop last looked
+        woken = asyncio.Event()
         flushing: asyncio.Task[None] | None = None
         self._stopping = stopping = asyncio.Event()
         if self._stop_requested:
             stopping.set()
 
+        def on_done(task: asyncio.Task[store.Outcome]) -> None:
+            finished.append(task)
+            woken.set()
+
         async def flush(final: bool = False) -> None:
+            """Write the outcomes gathered so far, in a thread. One write at a time; while one is under
+            way the next outcomes wait for the following flush, and the loop goes on claiming and
+            sending (waiting for the database here would leave the platform's rate unused)."""
             nonlocal flushing
             if flushing is not None:
+                if not final and not flushing.done():
+                    return
                 await flushing
                 flushing = None
             if outcomes:
@@ -182,7 +193,8 @@ class Dispatcher:
                 else:
                     flushing = job
 
-        last_flush = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        last_flush = loop.time()
         try:
             while not stopping.is_set():
                 room = self.concurrency * 4 - len(tasks)
@@ -196,7 +208,9 @@ class Dispatcher:
                         outcomes.append(early)
                     else:
                         assert person is not None
-                        tasks[asyncio.create_task(self._deliver(item, person))] = item
+                        task = asyncio.create_task(self._deliver(item, person))
+                        tasks[task] = item
+                        task.add_done_callback(on_done)
                 if not claimed and not tasks:
                     if idle_wait <= 0:
                         break
@@ -205,14 +219,17 @@ class Dispatcher:
                     if await asyncio.to_thread(self._nothing_due):
                         break
                     continue
-                if tasks:
-                    done, _ = await asyncio.wait(
-                        tasks, timeout=self.flush_every, return_when=asyncio.FIRST_COMPLETED
-                    )
-                    for t in done:
-                        del tasks[t]
-                        outcomes.append(t.result())
-                now = asyncio.get_running_loop().time()
+                if tasks and not finished:
+                    # one waiter, however many sends are in flight (asyncio.wait over all of them would
+                    # cost the event loop a callback per task on every turn)
+                    woken.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(woken.wait(), timeout=self.flush_every)
+                for task in finished:
+                    if tasks.pop(task, None) is not None:
+                        outcomes.append(task.result())
+                finished.clear()
+                now = loop.time()
                 if len(outcomes) >= self.batch_size or now - last_flush >= self.flush_every:
                     await flush()
                     last_flush = now
