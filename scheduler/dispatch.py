@@ -126,11 +126,15 @@ class Dispatcher:
         unreachable_retry: timedelta = timedelta(minutes=5),
         refused_retry: timedelta = timedelta(hours=1),
         on_send_failure: Callable[[str, str], None] | None = None,
+        shared_pacing: bool = False,
     ) -> None:
         """``pacing_clock`` and ``pacing_sleep`` measure and wait out the platforms' rate limits (real
         seconds); tests may give virtual ones. ``on_send_failure(channel, kind)`` is told of every send
         a platform did not take (kind: ``rate_limited``, ``temporary``, ``refused``, ``unreachable`` or
-        ``error``), for a per-channel metric; each is also logged, one line without content."""
+        ``error``), for a per-channel metric; each is also logged, one line without content.
+        ``shared_pacing``: each platform's workspace-wide rate is shared, through the database, with every
+        other process that sends for it (``serve`` turns it on: two of them keep to one limit)."""
+        self.shared_pacing = shared_pacing
         self.on_send_failure = on_send_failure
         self.uow_factory = uow_factory
         self.programme = programme
@@ -279,6 +283,12 @@ class Dispatcher:
             session.commit()
         return [(c, people.get(c.person_id)) for c in claimed]
 
+    def _reserve(self, platform: str, count: int, interval: float) -> float:
+        with self._session() as session:
+            first = store.reserve_slots(session, platform, count, interval, time.time())
+            session.commit()
+        return first
+
     def _nothing_due(self) -> bool:
         now = self.clock.now()
         with self._session() as session:
@@ -403,8 +413,14 @@ class Dispatcher:
     def pacer(self, platform: str, sender: ChannelSender) -> PlatformPacer:
         pacer = self._pacers.get(platform)
         if pacer is None or pacer.limit != sender.rate_limit:
+            reserve = None
+            if self.shared_pacing:
+
+                async def reserve(count: int, interval: float) -> float:
+                    return await asyncio.to_thread(self._reserve, platform, count, interval)
+
             pacer = self._pacers[platform] = PlatformPacer(
-                sender.rate_limit, monotonic=self.pacing_clock, sleep=self.pacing_sleep
+                sender.rate_limit, monotonic=self.pacing_clock, sleep=self.pacing_sleep, reserve=reserve
             )
         return pacer
 

@@ -664,6 +664,29 @@ def finish(session: Session, outcomes: Sequence[Outcome]) -> int:
     return len(outcomes) - changed
 
 
+# a stored next slot further ahead than this is a clock gone wrong (or a process that jumped), not a
+# queue: start again from now rather than stall every sender behind it
+_PACING_HORIZON = 30.0
+
+
+def reserve_slots(session: Session, key: str, count: int, interval: float, now: float) -> float:
+    """Reserve ``count`` consecutive send slots ``interval`` seconds apart on ``key`` (a platform's
+    workspace-wide limit) for the caller; returns the time of the first (Unix seconds, never before
+    ``now``).  One statement, atomic on both databases, so every ``serve`` process on this database
+    takes its own block and together they never go faster than ``1 / interval``.  Commit at once."""
+    sp = tables.send_pacing
+    span = count * interval
+    ins = pg_insert(sp) if session.get_bind().dialect.name == "postgresql" else sqlite_insert(sp)
+    taken = case((sp.c.next_at > now + _PACING_HORIZON, now), (sp.c.next_at > now, sp.c.next_at), else_=now)
+    stmt = (
+        ins.values(key=key, next_at=now + span)
+        .on_conflict_do_update(index_elements=["key"], set_={"next_at": taken + span})
+        .returning(sp.c.next_at)
+    )
+    end = float(session.execute(stmt).scalar_one())
+    return end - span
+
+
 def outbox_counts(session: Session) -> dict[str, int]:
     d = tables.deliveries
     stmt = select(d.c.status, func.count(d.c.id)).group_by(d.c.status)
