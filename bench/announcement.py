@@ -140,7 +140,9 @@ async def measure(scenario: Scenario, url: str, engine: Engine, database: str) -
             if announce(runtime.uow_factory, runtime.programme, runtime.clock, args, out=io.StringIO()) != 0:
                 raise RuntimeError("the announcement was refused")
             announced = time.perf_counter()
-            dispatcher = Dispatcher(runtime.uow_factory, runtime.programme, runtime.clock, runtime.senders)
+            dispatcher = Dispatcher(
+                runtime.uow_factory, runtime.programme, runtime.clock, runtime.senders, shared_pacing=True
+            )
             await run_tick(runtime, dispatcher)
             while await asyncio.to_thread(_still_open, engine):
                 await asyncio.sleep(0.2)  # serve's scheduler dispatches every few seconds; retries wait

@@ -165,7 +165,9 @@ async def outbox_drain(engine: Engine, platform: FakePlatform) -> dict[str, floa
     clock = RunningClock(DIGEST_AT)
     populate_outbox(engine, PEOPLE, clock.now())
     sender = HttpSender(platform.url, RATE)
-    dispatcher = Dispatcher(SqlUnitOfWorkFactory(engine), ProgrammeConfig.default(), clock, {"slack": sender})
+    dispatcher = Dispatcher(
+        SqlUnitOfWorkFactory(engine), ProgrammeConfig.default(), clock, {"slack": sender}, shared_pacing=True
+    )
     async with aiohttp.ClientSession() as session:
         before = await platform.stats(session)
         seconds = await drain_all(dispatcher, engine, PEOPLE)
@@ -179,7 +181,7 @@ async def fanout(engine: Engine, platform: FakePlatform) -> dict[str, float]:
     clock = RunningClock(DIGEST_AT)
     factory = SqlUnitOfWorkFactory(engine)
     sender = HttpSender(platform.url, RATE)
-    dispatcher = Dispatcher(factory, ProgrammeConfig.default(), clock, {"slack": sender})
+    dispatcher = Dispatcher(factory, ProgrammeConfig.default(), clock, {"slack": sender}, shared_pacing=True)
     runner, url = await ack_endpoint()
     gc.collect()
     gc.freeze()  # as serve's scheduler does when it starts

@@ -70,9 +70,10 @@ Reserve = Callable[[int, float], Awaitable[float]]
 class ReservedBucket:
     """A platform-wide bucket shared with other processes: slots come in blocks of a quarter of a
     second's worth from ``reserve`` (a ledger every process draws from), and are used one by one at their
-    own times.  A slot that has passed unused is dropped, never caught up on: a late burst could meet the
-    other processes' slots of that moment.  Slots this process reserved but did not need are lost to all,
-    which costs a little rate and never exceeds it.
+    own times.  A slot that passed unused more than a twentieth of a second ago (the burst the platform's
+    own bucket allows, as :class:`PlatformPacer` allows it locally) is dropped, never caught up on: a late
+    burst would meet the other processes' slots of that moment.  Slots this process reserved but did not
+    need are lost to all, which costs a little rate and never exceeds it.
     """
 
     def __init__(
@@ -88,6 +89,7 @@ class ReservedBucket:
             raise ValueError("rate must be positive")
         self.interval = 1.0 / rate
         self.block = max(1, int(rate * block_seconds))
+        self.tolerance = max(self.interval, 0.05)
         self._reserve = reserve
         self._wall = wall
         self._sleep = sleep
@@ -103,8 +105,8 @@ class ReservedBucket:
                 if self._paused_until > now:
                     await self._sleep(self._paused_until - now)
                     continue
-                if self._left and self._next < now - self.interval:  # passed unused: gone
-                    missed = min(self._left, int((now - self._next) / self.interval))
+                if self._left and self._next < now - self.tolerance:  # passed unused: gone
+                    missed = min(self._left, int((now - self._next - self.tolerance) / self.interval) + 1)
                     self._next += missed * self.interval
                     self._left -= missed
                 if not self._left:
