@@ -25,19 +25,23 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Integer,
     String,
     and_,
+    any_,
     bindparam,
     case,
     cast,
     event,
     func,
     insert,
+    literal,
     or_,
     select,
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -197,7 +201,9 @@ def load_snapshot(session: Session, relationship_ids: Sequence[int], now: dateti
         # two index lookups (memberships by person, then relationships by id): a join here tempts
         # SQLite into scanning relationships by status
         guided = select(m.c.relationship_id).where(
-            m.c.person_id.in_(sorted(guide_ids)), m.c.side == Side.GUIDE.value, m.c.left_at.is_(None)
+            _among(conn, m.c.person_id, sorted(guide_ids)),
+            m.c.side == Side.GUIDE.value,
+            m.c.left_at.is_(None),
         )
         known = {rel.id for rel in rels}
         others = sorted({rid for rid in conn.scalars(guided) if rid not in known})
@@ -241,7 +247,7 @@ def load_snapshot(session: Session, relationship_ids: Sequence[int], now: dateti
     checkins: dict[int, dict[int, datetime]] = {}
     for rid, pid, at in conn.execute(
         select(ck.c.relationship_id, ck.c.person_id, func.max(ck.c.at))
-        .where(ck.c.relationship_id.in_(ids))
+        .where(_among(conn, ck.c.relationship_id, ids))
         .group_by(ck.c.relationship_id, ck.c.person_id)
     ):
         checkins.setdefault(rid, {})[pid] = _aware(at) or at
@@ -249,7 +255,7 @@ def load_snapshot(session: Session, relationship_ids: Sequence[int], now: dateti
     goal_done = _goal_actions_done(conn, ids)
     ne = tables.network_entries
     with_network = frozenset(
-        conn.scalars(select(ne.c.person_id).where(ne.c.person_id.in_(learner_ids)).distinct())
+        conn.scalars(select(ne.c.person_id).where(_among(conn, ne.c.person_id, learner_ids)).distinct())
     )
     existing = existing_deliveries(session, member_ids, now - EXISTING_WINDOW)
     facts = []
@@ -293,7 +299,7 @@ def _relationships(
     rb, mb, pb, ib = (_builder(c) for c in (Relationship, Membership, Person, ChatIdentity))
     rels: dict[int, Relationship] = {}
     seqs: dict[int, int] = {}
-    for row in conn.execute(rb.select(r.c.review_seq).where(r.c.id.in_(list(ids)))):
+    for row in conn.execute(rb.select(r.c.review_seq).where(_among(conn, r.c.id, ids))):
         rel = rb.build(row)
         rel.__dict__["members"] = []
         rels[rel.id] = rel
@@ -302,7 +308,7 @@ def _relationships(
     stmt = (
         select(*mb.columns, *pb.columns)
         .join_from(m, p, m.c.person_id == p.c.id)
-        .where(m.c.relationship_id.in_(list(rels)))
+        .where(_among(conn, m.c.relationship_id, list(rels)))
         .order_by(m.c.id)
     )
     fresh: list[int] = []
@@ -317,7 +323,8 @@ def _relationships(
         membership.__dict__["person"] = person
         rels[membership.relationship_id or 0].members.append(membership)
     if fresh:
-        for identity in conn.execute(ib.select().where(ci.c.person_id.in_(fresh)).order_by(ci.c.id)):
+        mine = ib.select().where(_among(conn, ci.c.person_id, fresh)).order_by(ci.c.id)
+        for identity in conn.execute(mine):
             chat: ChatIdentity = ib.build(identity)
             people[chat.person_id or 0].identities.append(chat)
     return list(rels.values()), seqs
@@ -329,7 +336,7 @@ def _objects(conn: Connection, cls: type[Any], ids: Sequence[int], order: str, *
     table = builder.columns[0].table
     stmt = (
         builder.select()
-        .where(table.c.relationship_id.in_(list(ids)), *where)
+        .where(_among(conn, table.c.relationship_id, ids), *where)
         .order_by(table.c[order], table.c.id)
     )
     return [builder.build(row) for row in conn.execute(stmt)]
@@ -342,7 +349,7 @@ def _attach_confirmations(conn: Connection, agreements: Sequence[GroundRules]) -
     if not by_id:
         return
     builder, c = _builder(GroundRuleConfirmation), tables.ground_rule_confirmations
-    stmt = builder.select().where(c.c.agreement_id.in_(sorted(by_id))).order_by(c.c.id)
+    stmt = builder.select().where(_among(conn, c.c.agreement_id, sorted(by_id))).order_by(c.c.id)
     for row in conn.execute(stmt):
         confirmation: GroundRuleConfirmation = builder.build(row)
         by_id[confirmation.agreement_id].confirmations.append(confirmation)
@@ -361,7 +368,7 @@ def _held_meetings(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[date
             func.max(case((held, mt.c.starts_at))),
             func.count(case((held, mt.c.id))),
         )
-        .where(mt.c.relationship_id.in_(list(ids)))
+        .where(_among(conn, mt.c.relationship_id, ids))
         .group_by(mt.c.relationship_id)
     )
     return {rid: (_aware(last), int(count)) for rid, last, count in conn.execute(stmt)}
@@ -373,13 +380,22 @@ def _goal_actions_done(conn: Connection, ids: Sequence[int]) -> dict[int, dict[i
     done: dict[int, dict[int, datetime]] = {}
     stmt = (
         select(ai.c.relationship_id, ai.c.goal_id, func.max(ai.c.closed_at))
-        .where(ai.c.relationship_id.in_(list(ids)), _unindexed(ai.c.goal_id).is_not(None))
+        .where(_among(conn, ai.c.relationship_id, ids), _unindexed(ai.c.goal_id).is_not(None))
         .where(_unindexed(ai.c.status) == ActionStatus.DONE.value, ai.c.closed_at.is_not(None))
         .group_by(ai.c.relationship_id, ai.c.goal_id)
     )
     for rid, gid, at in conn.execute(stmt):
         done.setdefault(rid, {})[gid] = _aware(at) or at
     return done
+
+
+def _among(conn: Connection, column: Any, values: Iterable[int]) -> Any:
+    """``column IN (values)``; on PostgreSQL as ``column = ANY(array)``: one array parameter instead of
+    hundreds, which the server parses and plans in a fraction of the time (a chunk has 500 ids)."""
+    values = list(values)
+    if conn.dialect.name == "postgresql":
+        return column == any_(literal(values, ARRAY(Integer)))
+    return column.in_(values)
 
 
 def _unindexed(column: Any) -> Any:
@@ -397,7 +413,9 @@ def _member_content(
     m = tables.memberships
     builder = _builder(cls)
     table = builder.columns[0].table
-    members_of = select(m.c.relationship_id).where(m.c.person_id.in_(member_ids), m.c.left_at.is_(None))
+    members_of = select(m.c.relationship_id).where(
+        _among(conn, m.c.person_id, member_ids), m.c.left_at.is_(None)
+    )
     if cls is AgendaItem:
         status, order = [AgendaStatus.OPEN.value, AgendaStatus.CARRIED_OVER.value], table.c.id
     elif cls is ActionItem:
@@ -406,7 +424,7 @@ def _member_content(
         status, order = [GoalStatus.OPEN.value, GoalStatus.PROGRESSING.value], table.c.number
     stmt = (
         builder.select()
-        .where(table.c.relationship_id.in_(list(ids)), table.c.relationship_id.in_(members_of))
+        .where(_among(conn, table.c.relationship_id, ids), table.c.relationship_id.in_(members_of))
         .where(_unindexed(table.c.status).in_(status))
         .order_by(order)
     )
@@ -436,7 +454,7 @@ def existing_deliveries(
         return []
     d = tables.deliveries
     stmt = select(d.c.person_id, d.c.kind, d.c.dedupe_key, d.c.due_at, d.c.status).where(
-        d.c.person_id.in_(list(person_ids)), d.c.due_at >= since
+        _among(session.connection(), d.c.person_id, person_ids), d.c.due_at >= since
     )
     return [ExistingDelivery(*row) for row in session.execute(stmt)]
 
@@ -612,11 +630,11 @@ def recipients(session: Session, person_ids: Iterable[int]) -> dict[int, Person]
     pb, ib = _builder(Person), _builder(ChatIdentity)
     p, ci = tables.people, tables.chat_identities
     found: dict[int, Person] = {}
-    for row in conn.execute(pb.select().where(p.c.id.in_(ids))):
+    for row in conn.execute(pb.select().where(_among(conn, p.c.id, ids))):
         person: Person = pb.build(row)
         person.__dict__["identities"] = []
         found[person.id or 0] = person
-    for row in conn.execute(ib.select().where(ci.c.person_id.in_(ids)).order_by(ci.c.id)):
+    for row in conn.execute(ib.select().where(_among(conn, ci.c.person_id, ids)).order_by(ci.c.id)):
         identity: ChatIdentity = ib.build(row)
         found[identity.person_id or 0].identities.append(identity)
     return found
