@@ -395,7 +395,8 @@ def _among(conn: Connection, column: Any, values: Iterable[int]) -> Any:
     values = list(values)
     if conn.dialect.name == "postgresql":
         return column == any_(literal(values, ARRAY(Integer)))
-    return column.in_(values)
+    # one expanding parameter: the list is not coerced value by value when the statement is built
+    return column.in_(bindparam(None, values, type_=Integer(), expanding=True))
 
 
 def _unindexed(column: Any) -> Any:
