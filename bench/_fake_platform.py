@@ -2,7 +2,8 @@
 
 It accepts ``POST /chat.postMessage`` at most ``rate`` times per second (a token bucket with a tenth of a
 second of burst, like a platform's own limiter) and answers 429 with ``Retry-After: 1`` beyond that.
-``GET /stats`` tells how many it accepted and refused.
+``GET /stats`` tells how many it accepted and refused, and when it accepted the first and the last
+(``time.monotonic()`` in its process): the rate the platform itself saw, whoever sent.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def free_port() -> int:
 def _serve(port: int, rate: float, ready: Any) -> None:
     tokens, last = rate / 10, time.monotonic()
     burst = max(1.0, rate / 10)
-    stats = {"accepted": 0, "refused": 0}
+    stats: dict[str, float] = {"accepted": 0, "refused": 0, "first": 0.0, "last": 0.0}
 
     async def post(request: web.Request) -> web.Response:
         nonlocal tokens, last
@@ -45,6 +46,8 @@ def _serve(port: int, rate: float, ready: Any) -> None:
             )
         tokens -= 1
         stats["accepted"] += 1
+        stats["first"] = stats["first"] or now
+        stats["last"] = now
         return web.json_response({"ok": True})
 
     async def get_stats(_: web.Request) -> web.Response:
@@ -85,9 +88,9 @@ class FakePlatform:
         self._process.terminate()
         self._process.join(5)
 
-    async def stats(self, session: aiohttp.ClientSession) -> dict[str, int]:
+    async def stats(self, session: aiohttp.ClientSession) -> dict[str, float]:
         async with session.get(f"{self.url}/stats") as resp:
-            data: dict[str, int] = await resp.json()
+            data: dict[str, float] = await resp.json()
             return data
 
 
