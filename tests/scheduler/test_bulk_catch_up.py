@@ -15,13 +15,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from database_reset import empty_database
 from scheduler_world import World
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Engine, inspect, select
 
 from bot.model import CheckIn, GroundRules, Meeting, MeetingStatus, Relationship, Role
 from scheduler.planpass import PlanPass
 from storage import scheduling, tables
-from storage.tables import metadata
 
 NOW = "2026-03-02 09:00"  # a Monday: digest day
 
@@ -132,18 +132,8 @@ def outcome(engine: Engine) -> dict[str, Any]:
     return {"outbox": outbox, "marks": marks, "moves": moves}
 
 
-def empty(engine: Engine) -> None:
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(metadata.sorted_tables):
-                conn.execute(table.delete())
-
-
 def catch_up(world: World, engine: Engine, chunk_size: int, at: datetime) -> dict[str, Any]:
-    empty(engine)
+    empty_database(engine)
     world.clock.set(world.at("2026-02-01 09:00"))
     populate(world)
     world.clock.set(at)
