@@ -95,6 +95,7 @@ class ReservedBucket:
         self._sleep = sleep
         self._next = 0.0  # wall time of the next reserved slot
         self._left = 0  # reserved slots not used yet
+        self._ahead: asyncio.Future[float] | None = None  # the next block, asked for half-way through
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
 
@@ -110,13 +111,17 @@ class ReservedBucket:
                     self._next += missed * self.interval
                     self._left -= missed
                 if not self._left:
-                    self._next = await self._reserve(self.block, self.interval)
+                    ahead, self._ahead = self._ahead, None
+                    self._next = await (ahead or self._reserve(self.block, self.interval))
                     self._left = self.block
                     continue
                 if self._next > now:
                     await self._sleep(self._next - now)
                 self._next += self.interval
                 self._left -= 1
+                if self._left <= self.block // 2 and self._ahead is None:
+                    # the next block is asked for while this one lasts, so no slot waits for the database
+                    self._ahead = asyncio.ensure_future(self._reserve(self.block, self.interval))
                 return
 
     def pause(self, seconds: float) -> None:
