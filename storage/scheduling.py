@@ -295,8 +295,8 @@ def _relationships(
     Also each relationship's ``review_seq``."""
     if not ids:
         return [], {}
-    r, m, p, ci = tables.relationships, tables.memberships, tables.people, tables.chat_identities
-    rb, mb, pb, ib = (_builder(c) for c in (Relationship, Membership, Person, ChatIdentity))
+    r, m = tables.relationships, tables.memberships
+    rb, mb = _builder(Relationship), _builder(Membership)
     rels: dict[int, Relationship] = {}
     seqs: dict[int, int] = {}
     for row in conn.execute(rb.select(r.c.review_seq).where(_among(conn, r.c.id, ids))):
@@ -304,29 +304,14 @@ def _relationships(
         rel.__dict__["members"] = []
         rels[rel.id] = rel
         seqs[rel.id] = int(row[-1] or 0)
-    width = mb.width()
-    stmt = (
-        select(*mb.columns, *pb.columns)
-        .join_from(m, p, m.c.person_id == p.c.id)
-        .where(_among(conn, m.c.relationship_id, list(rels)))
-        .order_by(m.c.id)
-    )
-    fresh: list[int] = []
-    for row in conn.execute(stmt):
-        membership: Membership = mb.build(row[:width])
-        person = people.get(membership.person_id or 0)
-        if person is None:
-            person = pb.build(row[width:])
-            person.__dict__["identities"] = []
-            people[person.id or 0] = person
-            fresh.append(person.id or 0)
-        membership.__dict__["person"] = person
+    # memberships, then their people by id: both index lookups (a join tempts PostgreSQL into scanning
+    # every person to hash them)
+    stmt = mb.select().where(_among(conn, m.c.relationship_id, list(rels))).order_by(m.c.id)
+    memberships: list[Membership] = [mb.build(row) for row in conn.execute(stmt)]
+    people.update(_people(conn, sorted({mm.person_id or 0 for mm in memberships} - people.keys())))
+    for membership in memberships:
+        membership.__dict__["person"] = people[membership.person_id or 0]
         rels[membership.relationship_id or 0].members.append(membership)
-    if fresh:
-        mine = ib.select().where(_among(conn, ci.c.person_id, fresh)).order_by(ci.c.id)
-        for identity in conn.execute(mine):
-            chat: ChatIdentity = ib.build(identity)
-            people[chat.person_id or 0].identities.append(chat)
     return list(rels.values()), seqs
 
 
@@ -622,12 +607,15 @@ def claim_due(
 
 
 def recipients(session: Session, person_ids: Iterable[int]) -> dict[int, Person]:
-    """The people (with their chat identities) that claimed deliveries go to, detached: two queries,
-    built from rows (:mod:`storage.rows`) -- this runs for every batch the dispatcher claims."""
-    ids = sorted(set(person_ids))
+    """The people (with their chat identities) that claimed deliveries go to, detached."""
+    return _people(session.connection(), sorted(set(person_ids)))
+
+
+def _people(conn: Connection, ids: Sequence[int]) -> dict[int, Person]:
+    """These people with their chat identities, built from rows (:mod:`storage.rows`): two index
+    lookups, however many people."""
     if not ids:
         return {}
-    conn = session.connection()
     pb, ib = _builder(Person), _builder(ChatIdentity)
     p, ci = tables.people, tables.chat_identities
     found: dict[int, Person] = {}
