@@ -8,8 +8,6 @@ never reaches a chat. Channels (console, Slack, Teams) only translate to and fro
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from bot.clock import Clock
@@ -17,6 +15,7 @@ from bot.context import Context
 from bot.errors import NotPermitted, Unavailable, UserFacingError
 from bot.messages import Inbound, Message, Reply, Sender, Text
 from bot.model import ChatIdentity, Delivery, Person
+from bot.notices import enqueue_notices
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from bot.routing import Router
@@ -71,7 +70,7 @@ class MentorBot:
                 except UserFacingError:
                     uow.rollback()
                     raise
-                self._enqueue_notices(uow, reply)
+                enqueue_notices(uow, reply.notices, self.clock.now())
                 uow.commit()
                 return Handled(reply.messages, reply.replace, person.id)
         except UserFacingError as err:
@@ -121,7 +120,7 @@ class MentorBot:
                 return None
             if person is not None and person.active:
                 self._link(uow, person, sender)
-        if person is None or not person.active or person.erased_at is not None:
+        if person is None or not person.in_programme:
             return None
         return person
 
@@ -163,22 +162,6 @@ class MentorBot:
         command, rest = self.router.find_command(text, ctx.roles)
         return command.handler(ctx, rest)
 
-    def _enqueue_notices(self, uow: UnitOfWork, reply: Reply) -> None:
-        now = self.clock.now()
-        for notice in reply.notices:
-            key = notice.key or uuid.uuid4().hex
-            uow.deliveries.enqueue(
-                Delivery(
-                    person_id=notice.person_id,
-                    kind=notice.kind,
-                    dedupe_key=f"{notice.kind}:{notice.person_id}:{key}",
-                    payload={"message": message_to_dict(notice.message)},
-                    due_at=now,
-                    priority=20,
-                    created_at=now,
-                )
-            )
-
     def defer_replies(self, person_id: int, messages: list[Message], key: str, platform: str = "") -> int:
         """Put replies a channel could not post now (the platform said 429 for longer than a request
         may wait) into the outbox, where the dispatcher sends them when the platform allows, in order.
@@ -212,7 +195,7 @@ class MentorBot:
         themselves, so the message never sends people to somebody who is not coordinating."""
         configured = self.programme.coordinator_contact
         coordinators = sorted(
-            (p for p in uow.people.all() if p.is_coordinator and p.erased_at is None),
+            (p for p in uow.people.all() if p.is_coordinator and p.in_programme),
             key=lambda p: p.id or 0,
         )
         if not coordinators or any(p.email.lower() in configured.lower() for p in coordinators):
@@ -250,10 +233,6 @@ def storable_inbound(inbound: Inbound) -> Inbound:
         action=storable_text(inbound.action) if inbound.action is not None else None,
         values={storable_text(str(k)): storable_text(str(v)) for k, v in inbound.values.items()},
     )
-
-
-def roles_summary(roles: Iterable[str]) -> str:
-    return ", ".join(sorted(roles)) or "member"
 
 
 MAX_ID_LENGTH = 200  # the width of chat_identities.external_id and .workspace

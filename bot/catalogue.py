@@ -10,6 +10,10 @@ index access (``{person.email}``) is refused when a text is loaded, because prog
 override texts and a template must not be able to reach into the objects it is given.  A value missing
 at send time does not crash the reply: the placeholder stays visible and a warning is logged.
 
+A text may have *reader variants* (``<key>@guide``, ``<key>@learner+assessor``...): the words for one kind
+of reader, chosen by :meth:`Catalogue.text_for` (see :mod:`bot.readers`). A variant needs its base key
+and fills no placeholder the base does not, so every caller can ask for any reader.
+
 Keys whose texts come in several interchangeable variants (for example ``mentor_prompt.<kind>.<phase>``,
 of which the weekly digest rotates through ``mentor_prompt.<kind>.<phase>.<variant>``) are listed with
 :meth:`Catalogue.variants`.
@@ -29,12 +33,22 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
 from bot.errors import ConfigError, Problem
+from bot.readers import Reader, qualifier_problem, split_variant
 
 log = logging.getLogger(__name__)
+
+
+class TextLookup(Protocol):
+    """Fills a catalogue text: ``ProgrammeConfig.text`` (the key, then the values to fill in).  The one
+    type every renderer, report and importer takes for its texts."""
+
+    def __call__(self, key: str, /, **values: object) -> str: ...
+
 
 CATALOGUE_PACKAGE = "bot.content.catalogue"
 
@@ -66,6 +80,7 @@ class Catalogue:
                 parsed[key] = _parse_template(template)
             except ValueError as exc:
                 problems.append(Problem(key, str(exc)))
+        problems += _variant_problems(parsed)
         if problems:
             raise ConfigError(problems)
         self._texts = dict(texts)
@@ -96,6 +111,18 @@ class Catalogue:
             log.warning("catalogue text %r sent without a value for %s", key, ", ".join(missing))
         return "".join(out)
 
+    def resolve(self, key: str, reader: Reader) -> str:
+        """The key of the text composed for ``reader``: its most specific variant, else ``key``."""
+        for qualifier in reader.qualifiers():
+            variant = f"{key}@{qualifier}"
+            if variant in self._texts:
+                return variant
+        return key
+
+    def text_for(self, key: str, reader: Reader, /, **values: object) -> str:
+        """:meth:`text` of the variant of ``key`` written for ``reader``."""
+        return self.text(self.resolve(key, reader), **values)
+
     def has(self, key: str) -> bool:
         return key in self._texts
 
@@ -113,12 +140,13 @@ class Catalogue:
         return sorted(k for k in self._texts if k.startswith(prefix))
 
     def variants(self, key: str) -> list[str]:
-        """``key`` itself if it is a text, and every text nested below it (``key.<anything>``), sorted."""
+        """``key`` itself if it is a text, and every text nested below it (``key.<anything>``), sorted;
+        reader variants (``@``) are not separate variants here."""
         found = self._variants.get(key)
         if found is None:
             nested = key + "."
             found = self._variants[key] = tuple(
-                sorted(k for k in self._texts if k == key or k.startswith(nested))
+                sorted(k for k in self._texts if (k == key or k.startswith(nested)) and "@" not in k)
             )
         return list(found)
 
@@ -190,6 +218,26 @@ class Catalogue:
         if problems:
             raise ConfigError([Problem(key, reason) for key, reason in problems])
         return Catalogue({**self._texts, **{k: str(v) for k, v in overrides.items()}})
+
+
+def _variant_problems(parsed: Mapping[str, _Parsed]) -> list[Problem]:
+    """Reader variants must name a known reader, have a base text, and fill only the base's values."""
+    problems: list[Problem] = []
+    for key, parts in parsed.items():
+        base, qualifier = split_variant(key)
+        if qualifier is None:
+            continue
+        reason = qualifier_problem(qualifier)
+        if reason is None and base not in parsed:
+            reason = f"a reader variant needs the text {base!r} itself, for every other reader"
+        if reason is None:
+            own = {name for _, name, _, _ in parts if name is not None}
+            extra = sorted(own - {name for _, name, _, _ in parsed[base] if name is not None})
+            if extra:
+                reason = f"uses {', '.join('{' + e + '}' for e in extra)}, which {base!r} does not fill"
+        if reason is not None:
+            problems.append(Problem(key, reason))
+    return problems
 
 
 # -- loading ---------------------------------------------------------------------------------------

@@ -20,13 +20,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
 from bot.app import MentorBot
+from bot.catalogue import TextLookup
 from bot.clock import Clock
 from bot.errors import Unavailable
 from handlers.slack.config import SlackConfig
 from handlers.slack.linker import Linker
 from handlers.slack.listeners import ShortRateLimitRetry, SlackListeners
 from handlers.slack.oauth import ThreadedInstallationStore, oauth_settings
-from handlers.slack.render import Texts
 from handlers.slack.sender import SlackSender
 from handlers.slack.web import Directory, call
 from mentorbot.metrics import Metrics
@@ -43,7 +43,7 @@ class SlackChannel:
         config: SlackConfig,
         *,
         bot: MentorBot,
-        texts: Texts,
+        texts: TextLookup,
         engine: Engine,
         clock: Clock,
         metrics: Metrics | None = None,

@@ -31,6 +31,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Handled, MentorBot
+from bot.catalogue import TextLookup
 from bot.messages import Block as NeutralBlock
 from bot.messages import Buttons, Form, Inbound, Message, Sender, Text
 from handlers.slack import blockkit as bk
@@ -53,7 +54,6 @@ from handlers.slack.render import (
     OPEN_FORM_ACTION,
     Origin,
     RenderError,
-    Texts,
     form_errors,
     home_view,
     mark_chosen,
@@ -116,7 +116,7 @@ class SlackListeners:
     def __init__(
         self,
         bot: MentorBot,
-        texts: Texts,
+        texts: TextLookup,
         directory: Directory,
         first_time: FirstTime,
         count_error: Callable[[str], None] = lambda kind: None,

@@ -34,6 +34,7 @@ from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot.app import Handled, MentorBot
+from bot.catalogue import TextLookup
 from bot.messages import Inbound, Message, Text
 from bot.ports import UnitOfWorkFactory
 from handlers.teams import inbound
@@ -45,8 +46,6 @@ log = logging.getLogger(__name__)
 WELCOME_COMMAND = "home"
 EXECUTE_INVOKE = "adaptiveCard/action"
 EMAIL_CACHE_SIZE = 10_000
-
-TextLookup = Callable[..., str]
 
 
 class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]

@@ -1,7 +1,7 @@
 """send_pacing: the next free send slot per platform, shared by every serve process on the database
 
-Revision ID: 0009_send_pacing
-Revises: 0008_goals
+Revision ID: 0010_send_pacing
+Revises: 0009_item_numbers
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_send_pacing"
-down_revision: str | None = "0008_goals"
+revision: str = "0010_send_pacing"
+down_revision: str | None = "0009_item_numbers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
