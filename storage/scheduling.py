@@ -1,4 +1,5 @@
-"""Storage for the scheduler: review marks, the planner's snapshot loader, and the outbox queries.
+"""Storage for the scheduler: review marks, the planner's snapshot loader, the outbox queries and the
+shared send pacing.
 
 Review marks
     Every relationship has ``review_at`` (when the nudge planner next needs to look at it; NULL means
@@ -10,9 +11,18 @@ Review marks
     same transaction (:func:`install_review_marks`).  The pass writes its new mark only if
     ``review_seq`` is still what it read, so a change made while it was planning is never lost.
 
+Loading in bulk
+    A chunk of relationships (500 by default) costs one query per kind of fact, each led by an index on
+    the chunk's ids (on PostgreSQL passed as one array), and the planner's objects are built straight
+    from the rows (:mod:`storage.rows`), not through the ORM; the same for the dispatcher's recipients.
+
 Content
     The loader reads agenda and action items only for the members of the relationships being planned,
     joined through their current memberships, to be sent to those same members (purpose: nudges).
+
+Send pacing
+    ``send_pacing`` holds, per platform, when the next block of send slots is free; every process that
+    sends takes its blocks from it (:func:`reserve_slots`), so together they keep to one workspace's rate.
 """
 
 from __future__ import annotations
