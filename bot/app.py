@@ -37,6 +37,11 @@ class Handled:
     # True when the messages only explain why nothing was done (bad input, a stale form, an outage):
     # a channel can then keep a submitted form open with the explanation instead of closing it
     failed: bool = False
+    # the delivery was handled before (a platform's retry): nothing to send
+    duplicate: bool = False
+    # the sender is not known by their platform id and came without a profile (``Sender.profile_pending``):
+    # look them up and ask again; nothing was written
+    unknown: bool = False
 
 
 class MentorBot:
@@ -56,21 +61,37 @@ class MentorBot:
 
     # -- the one entry point -------------------------------------------------------------------
     def handle(self, inbound: Inbound) -> Handled:
+        """One turn, in one transaction: the person (linked on first contact), their address, whatever
+        the workflow writes and the delivery's record are committed together.
+
+        The delivery is recorded last, just before the commit: on SQLite the first write of a
+        transaction takes the database's one write lock, and recording first would hold it while the
+        workflow runs, so that everybody's turns waited for each other. A retry is still recognised: one
+        person's turns run one after the other (``bot.turns``), and a retry handled by another process
+        waits on the key's unique index (PostgreSQL) or on the write lock (SQLite) for the first
+        delivery's commit; whatever it did is then rolled back.
+        """
         inbound = storable_inbound(inbound)
         try:
             with self.uow_factory() as uow:
-                person = self._identify(uow, inbound.sender)
-                if person is None:
-                    return Handled(
-                        [self._say("error.not_in_programme", coordinator_contact=self._contact(uow))]
-                    )
+                opened = self._open_turn(uow, inbound)
+                if isinstance(opened, Handled):
+                    return opened
+                person = opened
                 ctx = Context(uow, person, self.programme, self.clock, inbound)
                 try:
                     reply = self._route(ctx)
                 except UserFacingError:
+                    # nothing the workflow did is kept; the person's address and the delivery (so that
+                    # a retry is not explained twice) are
                     uow.rollback()
+                    self._open_turn(uow, inbound)
+                    if self._first_delivery(uow, inbound):
+                        uow.commit()
                     raise
                 enqueue_notices(uow, reply.notices, self.clock.now())
+                if not self._first_delivery(uow, inbound):
+                    return Handled([], duplicate=True)
                 uow.commit()
                 return Handled(reply.messages, reply.replace, person.id)
         except UserFacingError as err:
@@ -82,6 +103,44 @@ class MentorBot:
                 "unhandled error while handling a message", extra={"platform": inbound.sender.platform}
             )
             return Handled([self._say("error.internal")], failed=True)
+
+    def _first_delivery(self, uow: UnitOfWork, inbound: Inbound) -> bool:
+        """Record the delivery in this transaction; False (and nothing kept) for one seen before."""
+        key = inbound.event_key
+        if not key or uow.events.first_time(f"{inbound.sender.platform}:{key}", self.clock.now()):
+            return True
+        uow.rollback()
+        log.info("a delivery seen before; not handled again", extra={"platform": inbound.sender.platform})
+        return False
+
+    def _open_turn(self, uow: UnitOfWork, inbound: Inbound) -> Person | Handled:
+        """The person the turn is for, or the whole answer when there is none to route: a sender to look
+        up first (``unknown``), or somebody not in the programme (a retry of that: ``duplicate``)."""
+        sender = inbound.sender
+        person = self._identify(uow, sender)
+        if person is None:
+            if sender.profile_pending:
+                uow.rollback()  # nothing recorded: the channel asks again with the profile
+                return Handled([], unknown=True)
+            contact = self._contact(uow)
+            if not self._first_delivery(uow, inbound):
+                return Handled([], duplicate=True)
+            uow.commit()
+            return Handled([self._say("error.not_in_programme", coordinator_contact=contact)])
+        if inbound.address is not None:
+            self._store_address(person, inbound)
+        return person
+
+    def _store_address(self, person: Person, inbound: Inbound) -> None:
+        address, sender = inbound.address, inbound.sender
+        identity = person.identity(sender.platform)
+        if address is None or identity is None or identity.address == address.data:
+            return
+        if not sender.verified and identity.address and not address.may_replace(identity.address):
+            log.warning("an unverified request: kept the stored address", extra={"platform": sender.platform})
+            return
+        identity.address = dict(address.data)
+        identity.updated_at = self.clock.now()
 
     # -- linking people to a platform before they write (a channel's directory lookup) ----------
     def unlinked(self, platform: str) -> list[str]:
@@ -232,6 +291,7 @@ def storable_inbound(inbound: Inbound) -> Inbound:
         text=storable_text(inbound.text) if inbound.text is not None else None,
         action=storable_text(inbound.action) if inbound.action is not None else None,
         values={storable_text(str(k)): storable_text(str(v)) for k, v in inbound.values.items()},
+        event_key=storable_text(inbound.event_key),
     )
 
 

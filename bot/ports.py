@@ -103,9 +103,17 @@ class ContentAccess(Protocol):
         """All versions, oldest first."""
         ...
 
+    def ground_rules_of(self, relationship_ids: Collection[int]) -> dict[int, list[GroundRules]]:
+        """:meth:`ground_rules` of several relationships in one read (each must be the viewer's)."""
+        ...
+
     def add_ground_rules(self, rules: GroundRules) -> None: ...
 
     def meetings(self, relationship_id: int) -> list[Meeting]: ...
+    def meetings_of(self, relationship_ids: Collection[int]) -> dict[int, list[Meeting]]:
+        """:meth:`meetings` of several relationships in one read (each must be the viewer's)."""
+        ...
+
     def meeting(self, meeting_id: int) -> Meeting: ...
     def add_meeting(self, meeting: Meeting) -> None: ...
 
@@ -242,6 +250,15 @@ class ConversationStore(Protocol):
     def clear(self, person_id: int) -> None: ...
 
 
+class ProcessedEvents(Protocol):
+    """Deliveries already handled, so that a platform's retry of the same event is handled once."""
+
+    def first_time(self, key: str, now: datetime) -> bool:
+        """Record ``key`` in this unit of work; True unless it was recorded before (by any process).
+        The record is written with the turn that handles it: a turn that is rolled back leaves none."""
+        ...
+
+
 class Transaction(Protocol):
     """One transaction. Use as a context manager; nothing is written unless ``commit`` is called.
     A lost database connection leaves it as :class:`bot.errors.Unavailable`."""
@@ -268,6 +285,7 @@ class UnitOfWork(Transaction, Protocol):
     activity: ActivityReader
     announcements: AnnouncementRepository
     personal_data: PersonalData
+    events: ProcessedEvents
 
     def content(self, viewer: Person) -> ContentAccess: ...
     def system_content(self, purpose: str) -> SystemContent: ...
@@ -325,6 +343,11 @@ class SchedulingStore(Protocol):
     def claim_due(self, now: datetime, lease_until: datetime, token: str, limit: int) -> list[Claimed]: ...
     def recipients(self, person_ids: Iterable[int]) -> dict[int, Person]: ...
     def claim_due_exists(self, now: datetime) -> bool: ...
+    def reserve_slots(self, key: str, count: int, interval: float, now: float) -> float:
+        """Reserve ``count`` send slots ``interval`` seconds apart on ``key``, shared by every process on
+        the database; the time of the first (Unix seconds)."""
+        ...
+
     def finish(self, outcomes: Sequence[Outcome]) -> int:
         """Record outcomes; how many claims had been lost meanwhile."""
         ...
@@ -338,12 +361,3 @@ class SchedulerUnitOfWork(Transaction, Protocol):
 
 class SchedulerUnitOfWorkFactory(Protocol):
     def __call__(self) -> SchedulerUnitOfWork: ...
-
-
-class EventLog(Protocol):
-    """Events already handled, so that a platform's retry of the same event is handled once."""
-
-    def first_time(self, key: str, now: datetime) -> bool:
-        """Record ``key``; True the first time it is seen (from any process), False after.  Raises
-        :class:`bot.errors.Unavailable` when the database cannot be reached."""
-        ...

@@ -33,7 +33,6 @@ def mount_slack(app: web.Application, runtime: Runtime) -> None:
     except SlackConfigError as err:
         raise SystemExit(str(err)) from None
     from handlers.slack.oauth import STATE_EXPIRATION_SECONDS, SlackInstallations
-    from storage.processed_events import SqlEventLog
     from storage.slack_installations import SqlSlackInstallations
 
     installations: SlackInstallations | None = None
@@ -48,7 +47,6 @@ def mount_slack(app: web.Application, runtime: Runtime) -> None:
         bot=runtime.bot,
         texts=runtime.programme.text,
         clock=runtime.clock,
-        events=SqlEventLog(runtime.engine),
         installations=installations,
         count_error=runtime.metrics.channel_error_counter("slack"),
     )
@@ -69,9 +67,7 @@ def mount_teams(app: web.Application, runtime: Runtime) -> None:
         return build_teams(
             config,
             bot=runtime.bot,
-            uow_factory=runtime.uow_factory,
             texts=runtime.programme.text,
-            now=runtime.clock.now,
             count_error=runtime.metrics.channel_error_counter("teams"),
         )
 

@@ -43,7 +43,7 @@ async def tick(
 ) -> TickSummary:
     """Plan what is due at the clock's instant, then send until nothing is due; the senders are closed."""
     plan = await asyncio.to_thread(PlanPass(uow_factory, programme).run, clock.now())
-    dispatcher = dispatcher or Dispatcher(uow_factory, programme, clock, senders)
+    dispatcher = dispatcher or Dispatcher(uow_factory, programme, clock, senders, shared_pacing=True)
     try:
         sent = await dispatcher.drain()
     finally:

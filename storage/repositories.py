@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.model import (
     AuditEvent,
@@ -115,8 +115,10 @@ class SqlPeople:
             .join(ChatIdentity, tables.chat_identities.c.person_id == tables.people.c.id)
             .where(tables.chat_identities.c.platform == platform)
             .where(tables.chat_identities.c.external_id == external_id)
+            # the person with all their identities in one statement (every turn starts here)
+            .options(joinedload(Person.identities))  # type: ignore[arg-type]
         )
-        return self.session.scalars(stmt).first()
+        return next(iter(self.session.scalars(stmt).unique().all()), None)
 
     def all(self, *, include_inactive: bool = False) -> list[Person]:
         stmt = select(Person).order_by(tables.people.c.id)

@@ -22,9 +22,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import MentorBot
 from bot.catalogue import TextLookup
 from bot.clock import Clock
-from bot.errors import Unavailable
-from bot.ports import EventLog
 from bot.sending import RateLimit
+from bot.turns import Turns
 from handlers.slack.config import SlackConfig
 from handlers.slack.linker import Linker
 from handlers.slack.listeners import ShortRateLimitRetry, SlackListeners
@@ -43,12 +42,11 @@ class SlackChannel:
         bot: MentorBot,
         texts: TextLookup,
         clock: Clock,
-        events: EventLog,
         installations: SlackInstallations | None = None,
         count_error: Callable[[str], None] = lambda kind: None,
     ) -> None:
-        """``events`` tells a platform's retry from a first delivery; ``installations`` (OAuth mode only)
-        keeps multi-workspace installs; ``count_error(kind)`` counts a failure talking to Slack."""
+        """``installations`` (OAuth mode only) keeps multi-workspace installs; ``count_error(kind)``
+        counts a failure talking to Slack."""
         self.config = config
         self.count_error = count_error
         self.stores = installations
@@ -81,16 +79,8 @@ class SlackChannel:
             logger=logging.getLogger("handlers.slack.bolt"),
         )
 
-        async def seen_first_time(key: str) -> bool:
-            try:
-                return await asyncio.to_thread(events.first_time, key, clock.now())
-            except Unavailable:
-                # without the database a retry cannot be told from a first delivery; handle the event,
-                # so the person hears that the bot cannot help right now, rather than fail it unanswered
-                log.warning("Slack: the database is unavailable; handling event %s unchecked", key)
-                return True
-
-        self.listeners = SlackListeners(bot, texts, self.directory, seen_first_time, self.count_error)
+        self.turns = Turns(bot)
+        self.listeners = SlackListeners(self.turns, texts, self.directory, self.count_error)
         self.listeners.register(self.app)
         # people are linked by e-mail soon after they are added, and at send time (``mentorbot tick`` too)
         self.linker = Linker(bot, self.workspaces)

@@ -15,7 +15,6 @@ from aiohttp import web
 from bot.app import MentorBot
 from bot.catalogue import TextLookup
 from bot.clock import Clock
-from bot.ports import EventLog
 from handlers.slack.config import HOW_TO_TURN_ON, SlackConfig
 from handlers.slack.manifest import EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH
 from handlers.slack.oauth import SlackInstallations
@@ -35,7 +34,6 @@ def mount_slack(
     bot: MentorBot,
     texts: TextLookup,
     clock: Clock,
-    events: EventLog,
     installations: SlackInstallations | None,
     count_error: Callable[[str], None],
 ) -> SlackChannel | None:
@@ -53,7 +51,6 @@ def mount_slack(
         bot=bot,
         texts=texts,
         clock=clock,
-        events=events,
         installations=installations,
         count_error=count_error,
     )

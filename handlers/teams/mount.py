@@ -9,13 +9,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 
 from bot.app import MentorBot
-from bot.ports import UnitOfWorkFactory
+from bot.turns import Turns
 from handlers.teams.config import LOCAL_VARIABLE, Mode, TeamsConfig
 from handlers.teams.http import MESSAGES_PATH, build_adapter, messages_handler, teams_off_handler
 from handlers.teams.listeners import MentorTeamsBot, TextLookup, turn_error_handler
@@ -39,16 +38,14 @@ def build_teams(
     config: TeamsConfig,
     *,
     bot: MentorBot,
-    uow_factory: UnitOfWorkFactory,
     texts: TextLookup,
-    now: Callable[[], datetime],
     count_error: Callable[[str], None] = lambda kind: None,
 ) -> TeamsChannel:
     """The Teams channel: the adapter, the activity handler and the outbox sender.
     ``count_error(kind)``: one more failure talking to Teams (turns, replies and outbox sends)."""
     adapter = build_adapter(config)
     teams_bot = MentorTeamsBot(
-        bot, uow_factory, texts, now, authenticated=config.mode is Mode.AUTHENTICATED, count_error=count_error
+        Turns(bot), texts, authenticated=config.mode is Mode.AUTHENTICATED, count_error=count_error
     )
     adapter.on_turn_error = turn_error_handler(teams_bot)
     sender = TeamsSender(
