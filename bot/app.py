@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from bot.clock import Clock
 from bot.context import Context
-from bot.errors import NotPermitted, Unavailable, UserFacingError
+from bot.errors import LinkUsed, NotPermitted, Unavailable, UserFacingError
 from bot.messages import Inbound, Message, Reply, Sender, Text
-from bot.model import ChatIdentity, Delivery, Person
+from bot.model import ChatIdentity, Delivery, Person, Platform
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from bot.routing import Router
@@ -58,9 +58,29 @@ class MentorBot:
     # -- the one entry point -------------------------------------------------------------------
     def handle(self, inbound: Inbound) -> Handled:
         inbound = storable_inbound(inbound)
+        return self._run(inbound, lambda uow: self._identify(uow, inbound.sender))
+
+    def act_by_link(self, person_id: int, link_id: str, action: str, values: dict[str, str]) -> Handled:
+        """A button pressed or a form sent from an e-mail link (``handlers.email``): ``action`` for the
+        person the link was made for, exactly as if they had pressed it in chat. The link's use is
+        recorded in the same transaction as what the action changes, so a link acts once, and a refused
+        action (bad input, a stale button) leaves the link usable and nothing changed."""
+
+        def person_of(uow: UnitOfWork) -> Person | None:
+            person = uow.people.get(person_id)
+            if person is None or not person.in_programme:
+                return None
+            if not uow.email_links.spend(link_id, person_id, action, self.clock.now()):
+                raise LinkUsed()
+            return person
+
+        sender = Sender(platform=Platform.EMAIL, external_id=str(person_id))
+        return self._run(storable_inbound(Inbound(sender, action=action, values=values)), person_of)
+
+    def _run(self, inbound: Inbound, identify: Callable[[UnitOfWork], Person | None]) -> Handled:
         try:
             with self.uow_factory() as uow:
-                person = self._identify(uow, inbound.sender)
+                person = identify(uow)
                 if person is None:
                     return Handled(
                         [self._say("error.not_in_programme", coordinator_contact=self._contact(uow))]

@@ -23,6 +23,7 @@ from bot.activity import (
     PersonFacts,
     RelationshipFacts,
 )
+from bot.email_links import LinkLedger
 from bot.model import (
     ActionItem,
     AgendaItem,
@@ -248,6 +249,7 @@ class UnitOfWork(Protocol):
     activity: ActivityReader
     announcements: AnnouncementRepository
     personal_data: PersonalData
+    email_links: LinkLedger
 
     def content(self, viewer: Person) -> ContentAccess: ...
     def system_content(self, purpose: str) -> SystemContent: ...

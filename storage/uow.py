@@ -20,6 +20,7 @@ from storage.repositories import (
     SqlAudit,
     SqlConversations,
     SqlDeliveries,
+    SqlEmailLinks,
     SqlPeople,
     SqlProgrammes,
     SqlRelationships,
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
         self.activity = SqlActivityReader(self.session)  # coordinators' view: counts and dates, no content
         self.announcements = SqlAnnouncements(self.session)
         self.personal_data = SqlPersonalData(self.session)
+        self.email_links = SqlEmailLinks(self.session)
         return self
 
     def __exit__(
