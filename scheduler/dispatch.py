@@ -12,7 +12,7 @@ Claiming
     the delivery is handed back.
 
 Channels (reachability)
-    ``senders`` maps a platform name to its :class:`~scheduler.sending.ChannelSender` (the composition
+    ``senders`` maps a platform name to its :class:`~bot.sending.ChannelSender` (the composition
     root's ``Runtime.senders``: Slack and Teams register theirs when they mount).  A person is reached on
     the chat platform they used most recently whose sender is configured.  A person with a Slack or Teams
     identity whose sender is *not* configured is reported ``unreachable`` (never silently dropped).
@@ -64,12 +64,12 @@ from bot.clock import Clock
 from bot.messages import Message
 from bot.model import ChatIdentity, DeliveryStatus, Person, Platform
 from bot.programme import ProgrammeConfig
+from bot.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
 from bot.serialize import message_from_dict
 from scheduler.console_sender import ConsoleLogSender
 from scheduler.kinds import ROUTINE_KINDS, is_nudge
 from scheduler.localtime import local_date, release
 from scheduler.pacing import PlatformPacer
-from scheduler.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
 from storage import scheduling as store
 from storage.uow import SqlUnitOfWorkFactory
 

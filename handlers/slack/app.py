@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from bot.app import MentorBot
 from bot.clock import Clock
 from bot.errors import Unavailable
+from bot.sending import RateLimit
 from handlers.slack.config import SlackConfig
 from handlers.slack.linker import Linker
 from handlers.slack.listeners import ShortRateLimitRetry, SlackListeners
@@ -30,7 +31,6 @@ from handlers.slack.render import Texts
 from handlers.slack.sender import SlackSender
 from handlers.slack.web import Directory, call
 from mentorbot.metrics import Metrics
-from scheduler.sending import RateLimit
 from storage.processed_events import first_time
 from storage.slack_installations import installed_teams
 
