@@ -9,8 +9,8 @@ from mentorbot.settings import Settings
 
 def channel_mounters(settings: Settings) -> list[Mounter]:
     from handlers.slack.mount import mount_slack
-    from mentorbot.email_channel import mount_email
     from handlers.teams.mount import mount_teams
+    from mentorbot.email_channel import mount_email
     from scheduler.service import mount_scheduler
 
     return [mount_scheduler, mount_slack, mount_teams, mount_email]
