@@ -265,8 +265,10 @@ class SqlEmailLinks:
             insert(tables.email_links)
             .values(link_id=link_id, person_id=person_id, action=action[:200], used_at=at)
             .on_conflict_do_nothing(index_elements=["link_id"])
+            .returning(tables.email_links.c.link_id)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        # RETURNING, not rowcount: psycopg reports a row for an insert that did nothing
+        return result.first() is not None
 
 
 class SqlConversations:

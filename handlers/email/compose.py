@@ -40,7 +40,6 @@ class Composer:
             "view": view,
             "subject": subject,
             "programme": self.programme,
-            "greeting": f"Hello {person.name.split()[0] if person.name.split() else person.name},",
             "has_links": any(b["kind"] in ("buttons", "form_link") for b in view.blocks),
             "has_calendar": any(a.mime_type.startswith(CALENDAR) for a in view.attachments),
             "actions_hint": self.texts("email.mail.actions"),

@@ -18,10 +18,10 @@ from typing import Any
 from aiohttp import web
 
 from bot.app import Handled, MentorBot
-from bot.messages import Form, Input, InputKind, Message
+from bot.messages import Attachment, Form, Input, InputKind, Message, Text
 from handlers.email.compose import BUTTON_STYLE
 from handlers.email.links import ACT, FORM, STOP, Link, LinkRefused, LinkSigner
-from handlers.email.render import Texts, render, view_of
+from handlers.email.render import Texts, render, rich, view_of
 
 HEADERS = {
     "Cache-Control": "no-store",
@@ -129,9 +129,18 @@ class LinkPages:
             self.bot.act_by_link, link.person_id, link.link_id, link.action, values
         )
         heading = self.texts("email.page.refused" if handled.failed else "email.page.done")
+        messages = handled.messages
+        with_files = [m for m in messages if any(isinstance(b, Attachment) for b in m.blocks)]
+        if with_files and not handled.failed:
+            # a page cannot hand over a calendar invite the way a mail client takes it: it goes by e-mail
+            # (through the outbox, once per link), and the page says so
+            await asyncio.to_thread(
+                self.bot.defer_replies, link.person_id, with_files, f"link:{link.link_id}", "email"
+            )
+            messages = [*messages, Message((Text(self.texts("email.page.invite_sent")),))]
         return self._page(
             heading,
-            messages=handled.messages,
+            messages=messages,
             person_id=link.person_id,
             refused=handled.failed,
             status=400 if handled.failed else 200,
@@ -167,6 +176,7 @@ class LinkPages:
             "form_action": form_action,
             "input_type": input_type,
             "input_value": input_value,
+            "rich": rich,
             "confirm": self.texts("email.page.continue") if confirm else "",
             "nothing_yet": self.texts("email.page.nothing_yet"),
             "style": {"button": BUTTON_STYLE},
