@@ -27,6 +27,7 @@ from bot.activity import (
     PersonFacts,
     RelationshipFacts,
 )
+from bot.channels import chosen_for, reached_on
 from bot.goals import LAYERS
 from bot.match_dates import DateState, date_state
 from bot.messages import Block, Fields, Section, Text
@@ -156,6 +157,8 @@ class HealthReport:
     dead_letters: tuple[DeadLetter, ...]
     protected_hours_per_month: float
     goals: tuple[GoalGroup, ...] = ()
+    # (name, channel) for everyone taking part: where the bot reaches them (bot.channels.reached_on)
+    channels: tuple[tuple[str, str], ...] = ()
 
     @property
     def active_pairs(self) -> int:
@@ -268,7 +271,19 @@ def build_report(reader: ActivityReader, programme: ProgrammeConfig, now: dateti
         dead_letters=tuple(_dead(d, people) for d in reader.dead_letters()),
         protected_hours_per_month=programme.protected_hours_per_month,
         goals=goal_groups(reader.goal_facts(), programme.programme_goals),
+        channels=_channels(people, reader.last_channels(), programme),
     )
+
+
+def _channels(
+    people: dict[int, PersonFacts], last: dict[int, str], programme: ProgrammeConfig
+) -> tuple[tuple[str, str], ...]:
+    rows = [
+        (p.name, reached_on(last.get(p.id, ""), chosen_for(p.channel, p.roles, programme), p.platforms))
+        for p in people.values()
+        if p.in_programme
+    ]
+    return tuple(sorted(rows, key=lambda r: r[0].lower()))
 
 
 def _name(people: dict[int, PersonFacts], person_id: int) -> str:
@@ -601,6 +616,12 @@ def report_tables(report: HealthReport, say: Say) -> list[Table]:
             ),
         ),
         Table(
+            "channels",
+            say("coordinator.health.table.channels"),
+            ("person", "channel"),
+            report.channels,
+        ),
+        Table(
             "unreachable",
             say("coordinator.health.table.unreachable"),
             ("person", "reason"),
@@ -750,6 +771,7 @@ def report_blocks(report: HealthReport, say: Say) -> tuple[Block, ...]:
                 [_goal_line(g, say) for g in report.goals if g.relationships or g.dimension == "all"], say
             ),
         ),
+        Section(say("coordinator.health.table.channels"), _channel_lines(report.channels, say)),
         Section(
             say("coordinator.health.table.unreachable"),
             _lines(
@@ -776,6 +798,16 @@ def report_blocks(report: HealthReport, say: Say) -> tuple[Block, ...]:
         Text(say("coordinator.health.footer")),
     ]
     return tuple(blocks)
+
+
+def _channel_lines(channels: tuple[tuple[str, str], ...], say: Say) -> str:
+    """How many people each channel reaches; by name, those on e-mail (a chat platform is the usual)."""
+    counts = Counter(channel for _, channel in channels)
+    lines = [say("coordinator.health.channel_count", channel=c, people=n) for c, n in sorted(counts.items())]
+    lines += [
+        say("coordinator.health.channel_line", name=name, channel=c) for name, c in channels if c == "email"
+    ]
+    return _lines(lines, say)
 
 
 def _lines(lines: list[str], say: Say) -> str:

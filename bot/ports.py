@@ -201,6 +201,11 @@ class ActivityReader(Protocol):
         """Per person id, the status of their most recent delivery that reached a final state."""
         ...
 
+    def last_channels(self) -> dict[int, str]:
+        """Per person id, the channel their most recent sent message went out on (slack, teams, email,
+        console); people with none sent yet are left out."""
+        ...
+
     def unreachable_reasons(self) -> dict[int, str]:
         """Per person id whose most recent such delivery is unreachable: why (the platform's or the
         dispatcher's reason, e.g. "not found in Slack by e-mail"; never what the message said)."""

@@ -48,7 +48,7 @@ class Received:
         return str(self.part("text/html").get_content())
 
     def attachments(self) -> list[EmailMessage]:
-        return [p for p in self.message.iter_attachments()]  # type: ignore[misc]
+        return list(self.message.iter_attachments())  # type: ignore[arg-type]
 
     def links(self) -> list[str]:
         return [m.group(0) for m in LINK.finditer(self.text)]

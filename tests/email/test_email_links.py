@@ -160,7 +160,11 @@ async def test_a_form_link_takes_only_its_own_fields_and_its_hidden_values_win(
         {"option1": "2026-03-11T09:30", "minutes": "45", "v": "999", "relationship": "77", "text": "leave"},
     )
     assert status == 200, visible_text(page)
-    assert [(s, at) for s, at in meetings(engine)][0][0] == "proposed"
+    m = tables.meetings
+    with engine.connect() as conn:
+        proposed = conn.execute(select(m.c.status, m.c.options, m.c.duration_minutes)).all()
+    assert [(s, d) for s, _, d in proposed] == [("proposed", 45)]
+    assert [o[:16] for o in proposed[0][1]] == ["2026-03-11T09:30"]
     with engine.connect() as conn:
         people = conn.execute(select(tables.people.c.email, tables.people.c.active)).all()
     assert all(active for _, active in people)  # "text": "leave" did nothing
