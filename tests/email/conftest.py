@@ -7,13 +7,13 @@ move a person between channels and the start-day drill across all three.
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import Engine
 
@@ -70,6 +70,12 @@ def make_runtime(
     return Runtime(settings, engine, uow_factory, programme, clock, MentorBot(uow_factory, programme, clock))
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 Served = tuple[Runtime, TestClient]  # type: ignore[type-arg]
 StartEmail = Callable[..., Awaitable[Served]]
 
@@ -89,14 +95,11 @@ async def start_email(
     async def start(mounters: list[Mounter] | None = None, **env: Any) -> Served:
         from mentorbot.email_channel import mount_email
 
-        server = TestServer(web.Application())  # reserve the port first: the links must point at it
-        await server.start_server()
-        public = str(server.make_url("")).rstrip("/")
-        await server.close()
-        port = server.port
+        port = free_port()  # the links must point at the server: its address is known first
+        public = f"http://127.0.0.1:{port}"
         runtime = make_runtime(engine, uow_factory, programme, clock, {**email_env(mailbox, public), **env})
         app = build_app(runtime, [*(mounters or []), mount_email])
-        client = TestClient(TestServer(app, port=port))
+        client = TestClient(TestServer(app, host="127.0.0.1", port=port))
         await client.start_server()
         clients.append(client)
         return runtime, client
