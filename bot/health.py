@@ -473,7 +473,8 @@ def _unreachable(
         if not person.active or person.erased:
             continue
         detail = reasons.get(person.id, "")
-        if person.identities == 0:
+        if person.identities == 0 and last_status.get(person.id) != DeliveryStatus.SENT:
+            # no chat account; one whose messages arrive (by e-mail) is reached all the same
             out.append(Unreachable(person.id, person.name, "no_identity", detail))
         elif last_status.get(person.id) == DeliveryStatus.UNREACHABLE:
             out.append(Unreachable(person.id, person.name, "undeliverable", detail))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import socket
+import ssl
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -15,6 +16,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 LINK = re.compile(r"https?://[^\s\"'<>]+/email/(act|form|stop)/[A-Za-z0-9._\-]+")
 
@@ -89,14 +91,48 @@ class Mailbox:
     refuse: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     controller: Controller | None = None
+    logins: list[tuple[str, str]] = field(default_factory=list)
 
-    def start(self) -> Mailbox:
+    def start(
+        self,
+        *,
+        starttls: ssl.SSLContext | None = None,
+        tls: ssl.SSLContext | None = None,
+        login: tuple[str, str] | None = None,
+    ) -> Mailbox:
+        """Plain SMTP; or STARTTLS required (``starttls``), or TLS from the start (``tls``); with
+        ``login``, AUTH required with that user and password."""
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = int(s.getsockname()[1])
-        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if starttls is not None:
+            options.update(tls_context=starttls, require_starttls=True)
+        if login is not None:
+            # aiosmtpd counts only STARTTLS as TLS; with TLS from the start the whole session is encrypted
+            options.update(
+                auth_required=True, auth_require_tls=tls is None, authenticator=self._authenticator(login)
+            )
+        self.controller = Controller(
+            _Handler(self),
+            hostname="127.0.0.1",
+            port=self.port,
+            ssl_context=tls,
+            server_hostname="localhost",
+            **options,
+        )
         self.controller.start()
         return self
+
+    def _authenticator(self, login: tuple[str, str]) -> Any:
+        def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+            if isinstance(data, LoginPassword):
+                given = (data.login.decode(), data.password.decode())
+                self.logins.append(given)
+                return AuthResult(success=given == login)
+            return AuthResult(success=False, handled=False)
+
+        return check
 
     def stop(self) -> None:
         if self.controller is not None:
