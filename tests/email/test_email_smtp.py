@@ -180,8 +180,8 @@ def test_e_mail_half_configured_stops_start_up_with_what_to_set(
     with pytest.raises(SystemExit) as stopped:
         register_channel_senders(runtime, [mount_email])
     assert str(stopped.value) == (
-        "MENTORBOT_SMTP_URL is set, so e-mail is on, but MENTORBOT_MAIL_FROM and MENTORBOT_PUBLIC_URL are not: "
-        "e-mails need a sender address (MENTORBOT_MAIL_FROM), the address people open links at "
+        "MENTORBOT_SMTP_URL is set, so e-mail is on, but MENTORBOT_MAIL_FROM and MENTORBOT_PUBLIC_URL "
+        "are not: e-mails need a sender address (MENTORBOT_MAIL_FROM), the address people open links at "
         "(MENTORBOT_PUBLIC_URL) and a key to sign those links (MENTORBOT_LINK_SECRET). Set them, or unset "
         "MENTORBOT_SMTP_URL."
     )
