@@ -3,8 +3,10 @@ that refuses an address for good or for now; and the respect rules (quiet hours)
 
 from __future__ import annotations
 
+import os
 import ssl
 import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -224,3 +226,24 @@ def test_without_smtp_url_email_is_off(
     runtime = make_runtime(engine, uow_factory, ProgrammeConfig.default(), clock, {})
     register_channel_senders(runtime, [mount_email])
     assert "email" not in runtime.senders
+
+
+def test_serve_refuses_to_start_half_configured_with_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_", "MENTORBOT_"))}
+    env |= {
+        "MENTORBOT_SMTP_URL": "smtp+starttls://bot:pw@mail.example:587",
+        "MENTORBOT_MAIL_FROM": "mentoring@hospital.example",
+        "MENTORBOT_DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "mentorbot", "serve"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .startswith(
+            "mentorbot serve: MENTORBOT_SMTP_URL is set, so e-mail is on, but MENTORBOT_PUBLIC_URL and "
+            "MENTORBOT_LINK_SECRET are not"
+        )
+    )
