@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -31,7 +32,9 @@ class Composer:
         pid = person.id
         view = view_of(
             [message],
-            lambda action, values, label: self.signer.button_url(pid, action, values, label),
+            lambda action, values, label, context: self.signer.button_url(
+                pid, action, values, label, context
+            ),
             lambda form: self.signer.form_url(pid, form),
         )
         subject = subject_of(message, self.programme)
@@ -80,8 +83,5 @@ class Composer:
         return mail
 
 
-def date_header(now: object) -> str:
-    from datetime import datetime
-
-    assert isinstance(now, datetime)
+def date_header(now: datetime) -> str:
     return format_datetime(now)

@@ -53,6 +53,7 @@ class Link:
     link_id: str
     form: Form | None = None
     label: str = ""  # what the button said, shown on the page that asks
+    context: str = ""  # what the message with the button was about
     inputs: tuple[str, ...] = field(default=())
 
 
@@ -82,6 +83,7 @@ class LinkSigner:
         *,
         form: Form | None = None,
         label: str = "",
+        context: str = "",
     ) -> str:
         data: dict[str, Any] = {
             "k": kind,
@@ -94,13 +96,17 @@ class LinkSigner:
             data["f"] = message_to_dict(Message((form,)))
         if label:
             data["l"] = label[:200]
+        if context:
+            data["c"] = context[:200]
         return str(self._serializer.dumps(data))
 
     def url(self, kind: str, person_id: int, action: str, values: dict[str, str], **extra: Any) -> str:
         return f"{self.public_url}{PATHS[kind]}{self.token(kind, person_id, action, values, **extra)}"
 
-    def button_url(self, person_id: int, action: str, values: dict[str, str], label: str) -> str:
-        return self.url(ACT, person_id, action, values, label=label)
+    def button_url(
+        self, person_id: int, action: str, values: dict[str, str], label: str, context: str = ""
+    ) -> str:
+        return self.url(ACT, person_id, action, values, label=label, context=context)
 
     def form_url(self, person_id: int, form: Form) -> str:
         return self.url(FORM, person_id, form.submit_action, dict(form.hidden), form=form)
@@ -132,6 +138,7 @@ class LinkSigner:
                 link_id=str(data["n"]),
                 form=form,
                 label=str(data.get("l", "")),
+                context=str(data.get("c", "")),
                 inputs=tuple(i.name for i in form.inputs) if form is not None else (),
             )
         except (KeyError, TypeError, ValueError, AttributeError):

@@ -64,7 +64,11 @@ class LinkPages:
         link = self._read(ACT, request)
         if isinstance(link, web.Response):
             return link
-        return self._page(link.label or self.texts("email.page.confirm"), confirm=True)
+        return self._page(
+            link.context or self.texts("email.page.confirm"),
+            notice=self.texts("email.page.chosen", label=link.label) if link.label else "",
+            confirm=True,
+        )
 
     async def act(self, request: web.Request) -> web.Response:
         link = self._read(ACT, request)
@@ -163,7 +167,9 @@ class LinkPages:
             pid = person_id
             view = view_of(
                 messages,
-                lambda action, values, label: self.signer.button_url(pid, action, values, label),
+                lambda action, values, label, context: self.signer.button_url(
+                    pid, action, values, label, context
+                ),
                 None,
             )
             form_action = lambda form: self.signer.form_url(pid, form)  # noqa: E731

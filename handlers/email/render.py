@@ -75,7 +75,7 @@ def rich(text: str) -> Rich:
     return Rich(Markup("".join(html)), "".join(plain))
 
 
-ButtonLink = Callable[[str, dict[str, str], str], str]  # (action, values, label) -> url
+ButtonLink = Callable[[str, dict[str, str], str, str], str]  # (action, values, label, context) -> url
 FormLink = Callable[[Form], str]
 
 
@@ -84,6 +84,7 @@ def view_of(messages: Iterable[Message], button_link: ButtonLink, form_link: For
     shown in full when ``form_link`` is None (a link page draws it as an HTML form)."""
     view = View()
     for message in messages:
+        context = headline(message)
         for block in message.blocks:
             match block:
                 case Text(text=text):
@@ -94,7 +95,7 @@ def view_of(messages: Iterable[Message], button_link: ButtonLink, form_link: For
                     view.blocks.append({"kind": "fields", "pairs": [(rich(k), rich(v)) for k, v in pairs]})
                 case Buttons(buttons=buttons):
                     links = [
-                        {"label": b.label, "url": button_link(b.action, dict(b.values), b.label)}
+                        {"label": b.label, "url": button_link(b.action, dict(b.values), b.label, context)}
                         for b in buttons
                     ]
                     view.blocks.append({"kind": "buttons", "links": links})
@@ -109,8 +110,8 @@ def view_of(messages: Iterable[Message], button_link: ButtonLink, form_link: For
     return view
 
 
-def subject_of(message: Message, programme: str) -> str:
-    """One line: the message's summary (or first text), after the programme's name."""
+def headline(message: Message) -> str:
+    """One line that says what a message is about: its summary, or its first text or title."""
     text = message.summary
     if not text:
         for block in message.blocks:
@@ -121,8 +122,12 @@ def subject_of(message: Message, programme: str) -> str:
                 text = block.title
                 break
     line = " ".join(unquoted(text).replace("*", "").split())
-    if len(line) > 110:
-        line = line[:109].rstrip() + "…"
+    return line[:109].rstrip() + "…" if len(line) > 110 else line
+
+
+def subject_of(message: Message, programme: str) -> str:
+    """The e-mail's subject: the message's headline after the programme's name."""
+    line = headline(message)
     return f"{programme}: {line}" if line else programme
 
 
