@@ -22,13 +22,12 @@ for folder in (HERE.parent / "slack", HERE.parent / "teams", HERE.parent):
     if str(folder) not in sys.path:
         sys.path.append(str(folder))
 
+from slack_harness import make_runtime  # noqa: E402  (one runtime builder for the channel tests)
 from smtp_box import Mailbox  # noqa: E402
 
-from bot.app import MentorBot  # noqa: E402
 from bot.clock import FixedClock  # noqa: E402
 from bot.programme import ProgrammeConfig  # noqa: E402
 from mentorbot.server import Mounter, build_app  # noqa: E402
-from mentorbot.settings import Settings  # noqa: E402
 from mentorbot.wiring import Runtime  # noqa: E402
 from storage.uow import SqlUnitOfWorkFactory  # noqa: E402
 
@@ -57,17 +56,6 @@ def email_env(mailbox: Mailbox, public_url: str = "http://127.0.0.1:9", **extra:
     }
     env.update(extra)
     return env
-
-
-def make_runtime(
-    engine: Engine,
-    uow_factory: SqlUnitOfWorkFactory,
-    programme: ProgrammeConfig,
-    clock: FixedClock,
-    env: dict[str, str],
-) -> Runtime:
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False), env=env)
-    return Runtime(settings, engine, uow_factory, programme, clock, MentorBot(uow_factory, programme, clock))
 
 
 def free_port() -> int:
