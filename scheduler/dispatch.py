@@ -21,6 +21,10 @@ Channels (reachability)
     (through ``MentorBot.link``) and the message goes out at once.  The console/log channel serves only
     *console people*: those with a ``console`` identity (they used ``mentorbot chat``) whom no chat
     platform knows or finds.  Nothing meant for anyone else is ever printed and recorded as sent.
+    E-mail (``senders["email"]``, when it is on) comes after all of them: for a person no chat platform
+    finds, at their roster address, asked again at each delivery so that the message after linking
+    goes to chat; and first for a person who chose it or whose role the programme sends by e-mail
+    (``bot.channels``).
 
 Unreachable is a state, not an end
     A delivery whose person cannot be reached is ``unreachable`` with the reason in ``last_error`` (what
