@@ -132,10 +132,14 @@ class LinkPages:
         handled: Handled = await asyncio.to_thread(
             self.bot.act_by_link, link.person_id, link.link_id, link.action, values
         )
-        heading = self.texts("email.page.refused" if handled.failed else "email.page.done")
+        # no person: the link's person has left the programme since (the bot says so; nothing was done)
+        refused = handled.failed or handled.person_id is None
+        heading = self.texts("email.page.refused" if refused else "email.page.done")
         messages = handled.messages
+        if handled.person_id is None and not handled.failed:
+            messages = [Message((Text(self.texts("email.link.gone")),))]
         with_files = [m for m in messages if any(isinstance(b, Attachment) for b in m.blocks)]
-        if with_files and not handled.failed:
+        if with_files and not refused:
             # a page cannot hand over a calendar invite the way a mail client takes it: it goes by e-mail
             # (through the outbox, once per link), and the page says so
             await asyncio.to_thread(
@@ -146,8 +150,8 @@ class LinkPages:
             heading,
             messages=messages,
             person_id=link.person_id,
-            refused=handled.failed,
-            status=400 if handled.failed else 200,
+            refused=refused,
+            status=400 if refused else 200,
         )
 
     def _page(

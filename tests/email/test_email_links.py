@@ -190,3 +190,21 @@ async def test_one_click_unsubscribe_pauses_reminders_and_opening_the_link_does_
     assert status == 200
     assert paused()
     assert "paused" in visible_text(page)
+
+
+async def test_a_link_of_someone_who_has_left_does_nothing(
+    start_email: StartEmail, mailbox: Mailbox, engine: Engine, clock: FixedClock, tmp_path: Path
+) -> None:
+    runtime, client = await start_email()
+    accept = await proposal_to_guide(runtime, client, mailbox, clock, tmp_path)
+    from handlers.console.channel import ConsoleSession
+
+    guide = ConsoleSession(runtime.bot, GUIDE[0])
+    guide.send("leave")
+    guide.press("1")  # yes, leave
+    status, page = await post_link(client, accept)
+    assert status == 400
+    assert "Nothing was done." in visible_text(page) and "not part of a mentoring programme" in visible_text(
+        page
+    )
+    assert [s for s, _ in meetings(engine)] == ["proposed"]
