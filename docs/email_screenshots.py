@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -76,7 +76,8 @@ async def make(folder: Path, out: Path, chromium: str) -> None:
         "MENTORBOT_LINK_SECRET": "documentation-only-secret-0123456789abcdef",
     }
     settings = Settings(database_url=str(engine.url), env=env)
-    runtime = Runtime(settings, engine, uow_factory, programme, clock, MentorBot(uow_factory, programme, clock))
+    bot = MentorBot(uow_factory, programme, clock)
+    runtime = Runtime(settings, engine, uow_factory, programme, clock, bot)
     client = TestClient(TestServer(build_app(runtime, [mount_email]), host="127.0.0.1", port=PORT))
     await client.start_server()
     try:
@@ -87,7 +88,8 @@ async def make(folder: Path, out: Path, chromium: str) -> None:
         await run_tick(runtime)
         proposal = box.to("vera.visitor@partner.example")[-1]
         (folder / "email.html").write_text(proposal.html, encoding="utf-8")
-        await asyncio.to_thread(shoot, chromium, (folder / "email.html").as_uri(), out / "email-message.png", 820)
+        page = (folder / "email.html").as_uri()
+        await asyncio.to_thread(shoot, chromium, page, out / "email-message.png", 820)
         accept = proposal.link("Tue 10 Mar 2026, 14:00")
         await asyncio.to_thread(shoot, chromium, accept, out / "email-link-page.png", 520)
     finally:
