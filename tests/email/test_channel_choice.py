@@ -10,11 +10,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import StartEmail
+from conftest import StartEmail, make_runtime
 from fake_slack import FakeSlack
 from roster_files import write_roster
 from slack_harness import message_text, slack_env
 from smtp_box import Mailbox
+from sqlalchemy import Engine
 
 from bot.clock import FixedClock
 from bot.errors import ConfigError
@@ -23,7 +24,8 @@ from bot.roster import import_roster
 from handlers.console.channel import ConsoleSession
 from handlers.slack.mount import mount_slack
 from mentorbot.wiring import Runtime
-from scheduler.tick import run_tick
+from scheduler.tick import register_channel_senders, run_tick
+from storage.uow import SqlUnitOfWorkFactory
 
 START = date(2026, 3, 2)
 GUIDE = ("guide@hospital.example", "Grace Guide", "guide")
@@ -118,3 +120,20 @@ def test_email_roles_in_a_programme_file_are_checked() -> None:
     ) or "'guides' is not a role" in str(refused.value)
     with pytest.raises(ConfigError, match="expected a list of roles"):
         programme_from_mapping({"name": "P", "email_roles": "guide"})
+
+
+async def test_a_person_who_chose_email_is_still_reached_in_chat_while_email_is_off(
+    engine: Engine,
+    uow_factory: SqlUnitOfWorkFactory,
+    fake_slack: FakeSlack,
+    programme: ProgrammeConfig,
+    clock: FixedClock,
+    tmp_path: Path,
+) -> None:
+    runtime = make_runtime(engine, uow_factory, programme, clock, slack_env(fake_slack))
+    register_channel_senders(runtime, [mount_slack])
+    people, matches = write_roster(tmp_path, [GUIDE, MENTEE], [(GUIDE[0], MENTEE[0])], START)
+    import_roster(runtime.uow_factory, runtime.programme, clock, people, matches)
+    ConsoleSession(runtime.bot, GUIDE[0]).send("channel email")
+    await run_tick(runtime)
+    assert any("Welcome" in t for t in on_slack(fake_slack, "U0GUIDE"))
