@@ -2,8 +2,9 @@
 
 After a meeting the mentee writes down what happens next (domain.md §6): what, who, by when, and
 whether it is a must-do or a nice-to-have.  The SMART check here only *suggests*: an item with no due
-date, a vague verb or no owner is stored all the same, and the suggestions are shown beside it so the
-mentee can sharpen it if they wish.  Nothing here ever refuses an item for being imperfect.
+date, a vague verb, an outcome nobody could observe ("be more confident") or no owner is stored all the
+same, and the suggestions are shown beside it so the mentee can sharpen it if they wish.
+Nothing here ever refuses an item for being imperfect.
 """
 
 from __future__ import annotations
@@ -28,6 +29,20 @@ VAGUE_PHRASES: tuple[str, ...] = (
     "figure out",
     "keep in mind",
     "maybe",
+)
+
+# outcomes that describe a state rather than something anyone could see done: "be more confident",
+# "feel better prepared", "improve my communication". A number in the item (a count, a date) makes it
+# observable enough, so such items are left alone.
+_STATE = (
+    r"(?:(?:more|less)\s+\w+|better(?:\s+at)?|a\s+better\s+\w+|calmer|confident|comfortable"
+    r"|organi[sz]ed|prepared|assertive|resilient)"
+)
+_UNOBSERVABLE = re.compile(
+    r"\b(?:(?:be|become|feel|get|grow|seem)\s+(?:a\s+(?:bit|lot)\s+)?" + _STATE + r"\b"
+    r"|(?:improve|develop|boost|build|increase|gain)\s+(?:my\s+|more\s+)?"
+    r"(?:confidence|communication|skills?|knowledge|resilience|wellbeing|self-esteem)\b"
+    r"|(?:understand|learn)\s+(?:more|better)\b)"
 )
 
 _PRIORITY_WORDS = {
@@ -60,12 +75,25 @@ def vague_phrase(text: str) -> str | None:
     return None
 
 
+def unobservable_outcome(text: str) -> str | None:
+    """The phrase in ``text`` that names a state nobody could observe ("be more confident"), or None
+    when there is none or the item carries a number (a count or a date makes it checkable)."""
+    lowered = " ".join(text.lower().split())
+    if any(c.isdigit() for c in lowered):
+        return None
+    match = _UNOBSERVABLE.search(lowered)
+    return match.group(0) if match else None
+
+
 def smart_suggestions(item: ActionItem) -> list[Suggestion]:
     """What could make ``item`` easier to act on and to check: never a reason to refuse it."""
     found: list[Suggestion] = []
     phrase = vague_phrase(item.text)
+    outcome = unobservable_outcome(item.text)
     if phrase is not None:
         found.append(Suggestion("actions.smart.vague", {"phrase": phrase}))
+    elif outcome is not None:
+        found.append(Suggestion("actions.smart.no_result", {"phrase": outcome}))
     if item.owner_id is None and not item.owner_name:
         found.append(Suggestion("actions.smart.no_owner"))
     if item.due_on is None:

@@ -10,6 +10,10 @@ index access (``{person.email}``) is refused when a text is loaded, because prog
 override texts and a template must not be able to reach into the objects it is given.  A value missing
 at send time does not crash the reply: the placeholder stays visible and a warning is logged.
 
+A text may have *reader variants* (``<key>@guide``, ``<key>@learner+assessor``...): the words for one kind
+of reader, chosen by :meth:`Catalogue.text_for` (see :mod:`bot.readers`). A variant needs its base key
+and fills no placeholder the base does not, so every caller can ask for any reader.
+
 Keys whose texts come in several interchangeable variants (for example ``mentor_prompt.<kind>.<phase>``,
 of which the weekly digest rotates through ``mentor_prompt.<kind>.<phase>.<variant>``) are listed with
 :meth:`Catalogue.variants`.
@@ -33,6 +37,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import ConfigError, Problem
+from bot.readers import Reader, qualifier_problem, split_variant
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +71,7 @@ class Catalogue:
                 parsed[key] = _parse_template(template)
             except ValueError as exc:
                 problems.append(Problem(key, str(exc)))
+        problems += _variant_problems(parsed)
         if problems:
             raise ConfigError(problems)
         self._texts = dict(texts)
@@ -93,6 +99,18 @@ class Catalogue:
             log.warning("catalogue text %r sent without a value for %s", key, ", ".join(missing))
         return "".join(out)
 
+    def resolve(self, key: str, reader: Reader) -> str:
+        """The key of the text composed for ``reader``: its most specific variant, else ``key``."""
+        for qualifier in reader.qualifiers():
+            variant = f"{key}@{qualifier}"
+            if variant in self._texts:
+                return variant
+        return key
+
+    def text_for(self, key: str, reader: Reader, /, **values: object) -> str:
+        """:meth:`text` of the variant of ``key`` written for ``reader``."""
+        return self.text(self.resolve(key, reader), **values)
+
     def has(self, key: str) -> bool:
         return key in self._texts
 
@@ -110,8 +128,9 @@ class Catalogue:
         return sorted(k for k in self._texts if k.startswith(prefix))
 
     def variants(self, key: str) -> list[str]:
-        """``key`` itself if it is a text, and every text nested below it (``key.<anything>``), sorted."""
-        return sorted(k for k in self._texts if k == key or k.startswith(key + "."))
+        """``key`` itself if it is a text, and every text nested below it (``key.<anything>``), sorted;
+        reader variants (``@``) are not separate variants here."""
+        return sorted(k for k in self._texts if (k == key or k.startswith(key + ".")) and "@" not in k)
 
     def template(self, key: str) -> str:
         """The raw text with its placeholders unfilled."""
@@ -181,6 +200,26 @@ class Catalogue:
         if problems:
             raise ConfigError([Problem(key, reason) for key, reason in problems])
         return Catalogue({**self._texts, **{k: str(v) for k, v in overrides.items()}})
+
+
+def _variant_problems(parsed: Mapping[str, _Parsed]) -> list[Problem]:
+    """Reader variants must name a known reader, have a base text, and fill only the base's values."""
+    problems: list[Problem] = []
+    for key, parts in parsed.items():
+        base, qualifier = split_variant(key)
+        if qualifier is None:
+            continue
+        reason = qualifier_problem(qualifier)
+        if reason is None and base not in parsed:
+            reason = f"a reader variant needs the text {base!r} itself, for every other reader"
+        if reason is None:
+            own = {name for _, name, _, _ in parts if name is not None}
+            extra = sorted(own - {name for _, name, _, _ in parsed[base] if name is not None})
+            if extra:
+                reason = f"uses {', '.join('{' + e + '}' for e in extra)}, which {base!r} does not fill"
+        if reason is not None:
+            problems.append(Problem(key, reason))
+    return problems
 
 
 # -- loading ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from bot.messages import Inbound, quote
 from bot.model import AuditEvent, Conversation, Person, Relationship
 from bot.ports import ContentAccess, UnitOfWork
 from bot.programme import ProgrammeConfig
+from bot.readers import Reader, reader_of
 from bot.timefmt import show_date
 
 
@@ -50,6 +51,14 @@ class Context:
         return self.programme.text(
             key, **{k: quote(v) if isinstance(v, str) else v for k, v in values.items()}
         )
+
+    def text_for(self, key: str, reader: Reader, **values: object) -> str:
+        """:meth:`text` in the words written for ``reader`` (``bot.readers``)."""
+        return self.text(self.programme.catalogue.resolve(key, reader), **values)
+
+    def reader(self, relationship: Relationship) -> Reader:
+        """This person as a reader of texts about ``relationship``."""
+        return reader_of(relationship, self.person_id)
 
     # -- data access -------------------------------------------------------------------------
     def content(self) -> ContentAccess:

@@ -328,20 +328,6 @@ def member_notices(
     ]
 
 
-def phase_notices(programme: ProgrammeConfig, rel: Relationship, now: datetime) -> list[Outbound]:
-    what_key = f"phase.{rel.phase}.what_now"
-    what_now = programme.text(what_key) if programme.catalogue.has(what_key) else ""
-    return member_notices(
-        programme,
-        rel,
-        "coordinator.notice.phase",
-        f"phase-{rel.phase}",
-        now,
-        phase=rel.phase,
-        what_now=what_now,
-    )
-
-
 def rematch_notices(programme: ProgrammeConfig, old: Relationship, new: Relationship) -> list[Outbound]:
     """The learner and the new guide hear about the new relationship; the old guide that it ended."""
     learner, guide = new.learners()[0], new.guides()[0]

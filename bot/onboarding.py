@@ -4,6 +4,9 @@ Each member learns who the others are; what kind of relationship this is, what t
 what it is not; the programme's purpose and expectations; that what is said stays between the
 members and that nobody here is assessed; and is invited to agree ground rules.  The scheduler sends
 it as the welcome nudge; ``welcome`` / ``about #id`` shows it again.
+
+The welcome is short by default: who, what this kind is and is not, and the first step.  The programme's
+purpose, the safe-space promise and the current phase are one button away (:func:`onboarding_more`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,10 @@ from bot.goals import SUGGESTED_GOALS
 from bot.messages import Block, Button, Buttons, ButtonStyle, Message, Section, Text
 from bot.model import Person, Relationship, Side
 from bot.programme import ProgrammeConfig
+from bot.readers import Reader, reader_of
 from bot.relationship_view import format_label, kind_label, side_word, title
+
+MORE_ACTION = "welcome.more"
 
 
 def onboarding_message(
@@ -21,6 +27,7 @@ def onboarding_message(
     """The welcome for ``person`` in ``relationship``. ``rules_agreed`` swaps the invitation to propose
     ground rules for a button to see them (the caller knows; this function reads no content)."""
     kind = kind_label(programme, relationship.kind)
+    reader = reader_of(relationship, person.id)
     me = relationship.member(person.id)
     my_side = side_word(programme, relationship, me) if me is not None else ""
     others = [
@@ -50,23 +57,14 @@ def onboarding_message(
             "\n\n".join(
                 _texts(
                     programme,
+                    reader,
                     f"kind.{relationship.kind}.what_it_is",
                     f"kind.{relationship.kind}.what_it_is_not",
                     f"format.{relationship.format}.note",
                 )
             ),
         ),
-        Section(
-            programme.text("onboarding.programme"), "\n\n".join([programme.purpose, programme.expectations])
-        ),
-        Section(
-            programme.text("onboarding.safe"),
-            "\n\n".join(_texts(programme, "confidentiality", "non_evaluative")),
-        ),
     ]
-    phase = _texts(programme, f"phase.{relationship.phase}.what_now")
-    if phase:
-        blocks.append(Section(programme.text("onboarding.phase"), phase[0]))
     values = {"r": str(relationship.id)}
     if me is not None and me.side != Side.GUIDE:  # the learner owns the goals (bot.goals)
         blocks.append(
@@ -76,8 +74,9 @@ def onboarding_message(
             )
         )
         blocks.append(Buttons((Button(programme.text("goals.button.add"), "goals.open", values),)))
+    more = Button(programme.text("onboarding.button.more"), MORE_ACTION, values)
     if rules_agreed:
-        blocks.append(Buttons((Button(programme.text("rules.button.show"), "rules.show", values),)))
+        blocks.append(Buttons((Button(programme.text("rules.button.show"), "rules.show", values), more)))
     else:
         blocks.append(Text(programme.text("onboarding.rules_invite")))
         blocks.append(
@@ -87,6 +86,7 @@ def onboarding_message(
                         programme.text("rules.button.propose"), "rules.propose", values, ButtonStyle.PRIMARY
                     ),
                     Button(programme.text("meeting.button.schedule"), "meeting.schedule", values),
+                    more,
                 )
             )
         )
@@ -94,6 +94,26 @@ def onboarding_message(
     return Message(tuple(blocks), summary=summary)
 
 
-def _texts(programme: ProgrammeConfig, *keys: str) -> list[str]:
-    """The catalogue texts that exist among ``keys`` (a programme may define its own phases)."""
-    return [programme.text(k) for k in keys if programme.catalogue.has(k)]
+def onboarding_more(programme: ProgrammeConfig, relationship: Relationship, person: Person) -> Message:
+    """What the short welcome leaves out: the programme's purpose and expectations, the safe-space
+    promise (in the reader's words) and what the current phase asks for."""
+    reader = reader_of(relationship, person.id)
+    blocks: list[Block] = [
+        Section(
+            programme.text("onboarding.programme"), "\n\n".join([programme.purpose, programme.expectations])
+        ),
+        Section(
+            programme.text("onboarding.safe"),
+            "\n\n".join(_texts(programme, reader, "confidentiality", "non_evaluative")),
+        ),
+    ]
+    phase = _texts(programme, reader, f"phase.{relationship.phase}.what_now")
+    if phase:
+        blocks.append(Section(programme.text("onboarding.phase"), phase[0]))
+    return Message(tuple(blocks), summary=programme.text("onboarding.more_summary", programme=programme.name))
+
+
+def _texts(programme: ProgrammeConfig, reader: Reader, *keys: str) -> list[str]:
+    """The catalogue texts that exist among ``keys`` (a programme may define its own phases), each in
+    the words written for ``reader``."""
+    return [programme.text_for(k, reader) for k in keys if programme.catalogue.has(k)]

@@ -70,6 +70,7 @@ from bot.catalogue import Catalogue, default_catalogue, describe, flatten, read_
 from bot.durations import format_duration, parse_clock, parse_duration
 from bot.errors import ConfigError, Problem
 from bot.model import Kind
+from bot.readers import Reader
 
 T = TypeVar("T")
 
@@ -221,6 +222,10 @@ class ProgrammeConfig:
         filled: dict[str, object] = {"programme": self.name, "coordinator_contact": self.coordinator_contact}
         filled.update(values)
         return self.catalogue.text(key, **filled)
+
+    def text_for(self, key: str, reader: Reader, /, **values: object) -> str:
+        """:meth:`text` in the words written for ``reader`` (``bot.readers``)."""
+        return self.text(self.catalogue.resolve(key, reader), **values)
 
 
 # -- loading ---------------------------------------------------------------------------------------

@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.errors import NotPermitted, UnknownCommand
+from bot.model import Role
+
+# ``listed_for`` of commands that only a learner uses (check-ins, the network): guides do not see them
+# in ``help``, though nothing stops them typing one
+LEARNERS: tuple[str, ...] = (Role.MENTEE,)
 
 if TYPE_CHECKING:
     from bot.context import Context

@@ -16,12 +16,17 @@ from bot.action_plan import is_overdue, owner_label
 from bot.agenda import compiled_agenda, items_for, preparation_prompts
 from bot.errors import NotFound, NotPermitted
 from bot.messages import Block, Button, Buttons, ButtonStyle, Fields, Message, Section, Text, quote
-from bot.model import ActionItem, AgendaItem, Goal, GroundRules, Meeting, Person, Relationship
+from bot.model import ActionItem, AgendaItem, Goal, GroundRules, Meeting, Person, Relationship, Side
 from bot.programme import ProgrammeConfig
+from bot.readers import Reader, reader_of
 from bot.relationship_view import join_names, kind_label, title
 from bot.timefmt import show, show_date
 from scheduler.localtime import zone_of
 from scheduler.snapshot import RelationshipFacts
+
+# ground-rule items answered with a side, and the words that name one
+SIDE_ANSWERS = frozenset({"who_schedules", "who_sets_agenda"})
+SIDE_WORDS = ("mentee", "learner", "guide", "mentor", "coach", "advisor", "sponsor")
 
 
 def command_button(
@@ -36,11 +41,17 @@ def _message(blocks: Sequence[Block], summary: str) -> Message:
     return Message(tuple(blocks), summary=summary[:150])
 
 
-def rule_line(programme: ProgrammeConfig, rules: GroundRules | None, key: str) -> str:
+def rule_line(
+    programme: ProgrammeConfig, rules: GroundRules | None, key: str, reader: Reader | None = None
+) -> str:
     """A ground-rule item quoted in the pair's own words (or the programme's suggestion before they
-    agreed any)."""
+    agreed any). Peers have no mentee and no guide, so a "who" answer naming a side reads as "any of
+    you" to them."""
     label = programme.text(f"ground_rules.item.{key}.label")
     answer = rules.items.get(key, "") if rules is not None else ""
+    peer = reader is not None and reader.side == Side.PEER
+    if peer and key in SIDE_ANSWERS and answer.strip().lower() in ("", *SIDE_WORDS):
+        return programme.text("nudge.rule.any_of_you", label=label)
     if answer:
         return programme.text("nudge.rule.agreed", label=label, answer=answer)
     suggested = programme.ground_rule_defaults.get(key, "")
@@ -55,7 +66,10 @@ def first_meeting(
 ) -> Message:
     """``goals``: add the mentee's preparation (strengths, growth areas, goals) when the phase asks for it."""
     heading = programme.text("nudge.first_meeting.title", title=title(programme, rel, person.id))
-    body = [programme.text("nudge.first_meeting.body"), rule_line(programme, rules, "who_schedules")]
+    body = [
+        programme.text("nudge.first_meeting.body"),
+        rule_line(programme, rules, "who_schedules", reader_of(rel, person.id)),
+    ]
     buttons = [command_button(programme, "nudge.button.schedule", "schedule", primary=True)]
     if goals:
         body.append(programme.text("nudge.first_meeting.goals"))
@@ -125,7 +139,7 @@ def cadence(
     body = [
         since,
         rule_line(programme, rules, "frequency"),
-        rule_line(programme, rules, "who_schedules"),
+        rule_line(programme, rules, "who_schedules", reader_of(rel, person.id)),
         programme.text("nudge.cadence.ask"),
     ]
     return _message(
@@ -158,8 +172,11 @@ def agenda_request(
     lines = [programme.text("nudge.agenda_request.body", deadline=show(deadline, person.timezone))]
     if first:
         lines.insert(0, programme.text("nudge.agenda_request.first"))
+    reader = reader_of(rel, person.id)
     lines += [
-        f"• {programme.text(key)}" for key in preparation_prompts(first=first) if programme.catalogue.has(key)
+        f"• {programme.text_for(key, reader)}"
+        for key in preparation_prompts(first=first)
+        if programme.catalogue.has(key)
     ]
     if items_so_far:
         lines.append(programme.text("nudge.agenda_request.count", count=items_so_far))
@@ -266,7 +283,7 @@ def checkin(programme: ProgrammeConfig, rel: Relationship, person: Person) -> Me
     heading = programme.text("nudge.checkin.title", title=title(programme, rel, person.id))
     return _message(
         [
-            Section(heading, programme.text("nudge.checkin.body")),
+            Section(heading, programme.text_for("nudge.checkin.body", reader_of(rel, person.id))),
             Buttons((command_button(programme, "nudge.button.checkin", "checkin", primary=True),)),
         ],
         heading,
@@ -277,10 +294,11 @@ def phase_prompt(
     programme: ProgrammeConfig, rel: Relationship, person: Person, phase: str, reflections: Sequence[str]
 ) -> Message:
     heading = programme.text("nudge.phase.title", title=title(programme, rel, person.id), phase=phase)
+    reader = reader_of(rel, person.id)
     parts = []
     if programme.catalogue.has(f"phase.{phase}.what_now"):
-        parts.append(programme.text(f"phase.{phase}.what_now"))
-    parts += [programme.text(f"nudge.phase.{r}") for r in reflections]
+        parts.append(programme.text_for(f"phase.{phase}.what_now", reader))
+    parts += [programme.text_for(f"nudge.phase.{r}", reader) for r in reflections]
     buttons = [command_button(programme, "nudge.button.whats_next", "whats next")]
     if "closing_reflection" in reflections:  # the closing reflection is written, not only talked about
         label, command = "closure.reflection.button_label", f"reflection #{rel.id}"
@@ -319,9 +337,12 @@ def weekly_digest(
     today: date,
     *,
     stale_goals: Sequence[tuple[Relationship, Goal]] = (),
+    kinds: Sequence[str] = (),
 ) -> Message:
     """The guide's week: meetings coming, proposals waiting, the learners' open actions, goals nobody has
-    moved for a while (each with one question fitted to its competence layer) and a reflective prompt."""
+    moved for a while (each with one question fitted to its competence layer) and a reflective prompt.
+    ``kinds``: the kinds of relationship the guide is in, so the closing reminder fits each (a sponsor is
+    not told to write no references)."""
     heading = programme.text("nudge.digest.title")
     lines = []
     for m in meetings:
@@ -386,11 +407,10 @@ def weekly_digest(
                 programme.text(key),
             )
         )
-    blocks.append(
-        Section(
-            programme.text("nudge.digest.non_evaluative_title"), programme.text("nudge.digest.non_evaluative")
-        )
-    )
+    reminders = dict.fromkeys(
+        programme.text_for("nudge.digest.non_evaluative", Reader("guide", kind)) for kind in kinds
+    ) or {programme.text("nudge.digest.non_evaluative"): None}
+    blocks.append(Section(programme.text("nudge.digest.non_evaluative_title"), "\n\n".join(reminders)))
     blocks.append(
         Buttons(
             (

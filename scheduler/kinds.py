@@ -75,6 +75,10 @@ SCHEDULER_KINDS: frozenset[str] = frozenset(s.kind for s in ALL_SPECS)
 # kinds that keep to weekdays (their timing is ours to choose, unlike meeting-bound ones)
 ROUTINE_KINDS: frozenset[str] = frozenset(s.kind for s in ALL_SPECS if s.routine)
 
+# kinds bound to their day: the daily cap never moves them (a weekly digest on Tuesday is last week's
+# news); they still count against the cap, so the day's other nudges make room for them
+DAY_BOUND_KINDS: frozenset[str] = frozenset({WEEKLY_DIGEST.kind})
+
 # reflections a phase prompt carries when the phase lists them
 REFLECTION_FAMILIES: tuple[str, ...] = ("reflect_growth", "closing_reflection")
 

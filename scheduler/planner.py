@@ -66,6 +66,7 @@ from scheduler.kinds import (
     AGENDA_REQUEST,
     CADENCE,
     CHECKIN,
+    DAY_BOUND_KINDS,
     FIRST_MEETING,
     FOLLOWUP,
     GROUND_RULES_PROMPT,
@@ -274,7 +275,9 @@ class _Planner:
         ids = [f.id for f in rels]
         self.wake(ids, occurrence(day + timedelta(days=7)))
         due = occurrence(day)
-        if due < min(start_of_day(f.relationship.started_on, programme.zone) for f in rels):
+        # the guide's own first day: a Sydney guide whose match starts on a Monday gets that Monday's
+        # digest, although the programme's Monday has not begun when it is due
+        if due < min(start_of_day(f.relationship.started_on, tz) for f in rels):
             return
         year, week, _ = day.isocalendar()
         today = local_now.date()
@@ -704,8 +707,9 @@ def _build_digest(
     meetings.sort(key=lambda m: m.starts_at)
     chosen = ordered[week % len(ordered)]
     prompt = _mentor_prompt(programme, chosen, week // len(ordered))
+    kinds = list(dict.fromkeys(f.relationship.kind for f in ordered))
     return compose.weekly_digest(
-        programme, guide, meetings, proposals, actions, prompt, today, stale_goals=stale
+        programme, guide, meetings, proposals, actions, prompt, today, stale_goals=stale, kinds=kinds
     )
 
 
@@ -785,7 +789,8 @@ def apply_daily_cap(
     programme: ProgrammeConfig,
 ) -> list[Planned]:
     """At most ``daily_nudge_cap`` nudges per person per local day: the most important go first, the
-    rest move to the next day that has room (deferred, never dropped)."""
+    rest move to the next day that has room (deferred, never dropped). Day-bound kinds (the weekly
+    digest) are placed first and never moved."""
     cap = programme.daily_nudge_cap
     counts: Counter[tuple[int, date]] = Counter()
     for d in existing:
@@ -793,9 +798,17 @@ def apply_daily_cap(
         if person is not None and d.kind in SCHEDULER_KINDS and d.status in _COUNTING:
             counts[(d.person_id, local_date(d.due_at, person))] += 1
     out: list[Planned] = []
-    for item in sorted(planned, key=lambda d: (d.person_id, d.priority, d.due_at, d.dedupe_key)):
+    order = sorted(
+        planned,
+        key=lambda d: (d.person_id, d.kind not in DAY_BOUND_KINDS, d.priority, d.due_at, d.dedupe_key),
+    )
+    for item in order:
         person = people.get(item.person_id)
         if person is None:
+            out.append(item)
+            continue
+        if item.kind in DAY_BOUND_KINDS:
+            counts[(item.person_id, local_date(item.due_at, person))] += 1
             out.append(item)
             continue
         due = item.due_at

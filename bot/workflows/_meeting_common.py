@@ -31,12 +31,18 @@ def others_text(ctx: Context, rel: Relationship) -> str:
     return join_names(rel.others(ctx.person_id), ctx.programme)
 
 
-def shortfall_lines(ctx: Context, meeting: Meeting, rules: GroundRules | None) -> list[str]:
+def shortfall_lines(
+    ctx: Context, meeting: Meeting, rules: GroundRules | None, *, to_others: bool = False
+) -> list[str]:
+    """A note when a change comes later than the pair's agreed notice. The one who makes the change is
+    told how an apology helps; the people it happens to (``to_others``) only learn that it is short
+    notice -- the advice is not theirs to take."""
     notice = ground_rules.cancellation_notice(rules, ctx.programme)
     short = meetings.notice_shortfall(meeting, notice, ctx.now())
     if short is None:
         return []
-    return [ctx.text("meeting.notice_short", agreed=show_span(short.agreed), given=show_span(short.given))]
+    key = "meeting.notice_short_others" if to_others else "meeting.notice_short"
+    return [ctx.text(key, agreed=show_span(short.agreed), given=show_span(short.given))]
 
 
 def text_limit(ctx: Context) -> int:

@@ -45,7 +45,10 @@ from bot.model import (
     Priority,
     Relationship,
     RelationshipStatus,
+    Role,
+    Side,
 )
+from bot.relationship_view import join_names
 from bot.routing import Router
 from bot.timefmt import parse_date, show_date
 from bot.validation import clean_text, date_not_in_past
@@ -126,7 +129,10 @@ def list_open(ctx: Context, ref: str | None) -> Reply:
     if overdue:
         blocks.append(Text(ctx.text("actions.overdue_note", count=overdue)))
     blocks.append(Buttons(tuple(buttons)))
-    blocks.append(Text(ctx.text("actions.commands_hint")))
+    # a guide in any of the listed relationships may comment; everyone else gets the plain hint
+    readers = [ctx.reader(rel) for rel in dict.fromkeys(rel for rel, _ in numbered)]
+    reader = next((r for r in readers if r.side == Side.GUIDE), readers[0])
+    blocks.append(Text(ctx.text_for("actions.commands_hint", reader)))
     return reply.say(*blocks)
 
 
@@ -193,7 +199,7 @@ def _item_form(ctx: Context, rel: Relationship, version: int) -> Form:
     return Form(
         form_id="actions.add",
         title=ctx.text("actions.form.title"),
-        intro=ctx.text("actions.form.intro"),
+        intro=ctx.text("actions.form.intro") + " " + _shared_with(ctx, rel),
         inputs=(
             Input("what", ctx.text("actions.form.what"), InputKind.TEXT, max_length=limit),
             Input(
@@ -264,7 +270,15 @@ def start_plan(ctx: Context, rel: Relationship, meeting_raw: str | None) -> Repl
         intro = ctx.text("actions.plan_intro", date=show_date(meeting.starts_at.astimezone(ctx.tz()).date()))
     else:
         intro = ctx.text("actions.plan_intro_no_meeting")
-    return Reply().say(Text(intro), *_drafting(ctx, rel, meeting_id, [], conv.version))
+    return Reply().say(
+        Text(intro + "\n\n" + _shared_with(ctx, rel)), *_drafting(ctx, rel, meeting_id, [], conv.version)
+    )
+
+
+def _shared_with(ctx: Context, rel: Relationship) -> str:
+    """Who will read the plan once it is shared, said before it is (in a group: every co-member)."""
+    names = join_names(rel.others(ctx.person_id), ctx.programme)
+    return ctx.text_for("actions.shared_with", ctx.reader(rel), names=names)
 
 
 def _read_item(ctx: Context, rel: Relationship, values: dict[str, str], meeting_id: int | None) -> ActionItem:
@@ -453,7 +467,9 @@ def register(router: Router) -> None:
     def drop_action(ctx: Context, values: dict[str, str]) -> Reply:
         return close_item(ctx, ctx.content().action(_int(values.get("a"))), ActionStatus.DROPPED)
 
-    @router.command("actions comment", "actions.help.comment", usage="N TEXT", group=group)
+    @router.command(
+        "actions comment", "actions.help.comment", usage="N TEXT", group=group, listed_for=(Role.GUIDE,)
+    )
     def comment_cmd(ctx: Context, rest: str) -> Reply:
         ref, rest = split_relationship(rest)
         number, text = split_number(rest)

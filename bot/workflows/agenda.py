@@ -109,8 +109,18 @@ def _prompt_options(ctx: Context, *, first: bool = False) -> tuple[Option, ...]:
 
 def _prompts_help(ctx: Context, rel: Relationship) -> Section:
     """The preparation questions; before the pair ever met, the first-meeting ones."""
-    body = "\n".join(f"• {ctx.text(key)}" for key in rules.preparation_prompts(first=_never_met(ctx, rel)))
+    reader = ctx.reader(rel)
+    body = "\n".join(
+        f"• {ctx.text_for(key, reader)}" for key in rules.preparation_prompts(first=_never_met(ctx, rel))
+    )
     return Section(ctx.text("agenda.prompts_title"), body)
+
+
+def _prompts_once(ctx: Context, rel: Relationship, view: rules.AgendaView) -> list[Section]:
+    """The preparation questions while the next meeting's agenda is still empty; once the mentee has
+    started it they are not repeated under every view (the agenda reminder carries them once per
+    meeting)."""
+    return [] if view.upcoming else [_prompts_help(ctx, rel)]
 
 
 # -- showing ---------------------------------------------------------------------------------------------
@@ -129,7 +139,7 @@ def show_agenda(ctx: Context, rel: Relationship) -> Reply:
     if view.to_review:
         reply.say(*_review_blocks(ctx, rel, view))
     reply.say(
-        _prompts_help(ctx, rel),
+        *_prompts_once(ctx, rel, view),
         Buttons(
             (Button(ctx.text("agenda.button.add"), "agenda.form", {"r": str(rid)}, ButtonStyle.PRIMARY),)
         ),
@@ -304,7 +314,7 @@ def register(router: Router) -> None:
     def open_add_form(ctx: Context, rel: Relationship) -> Reply:
         _require_setter(ctx, rel)
         conv = ctx.start(ADD_FLOW, "form", r=rel.id)
-        return Reply().say(_prompts_help(ctx, rel), _add_form(ctx, rel, conv.version))
+        return Reply().say(*_prompts_once(ctx, rel, _view(ctx, rel)), _add_form(ctx, rel, conv.version))
 
     @router.action("agenda.form")
     def agenda_form(ctx: Context, values: dict[str, str]) -> Reply:

@@ -16,7 +16,7 @@ from bot.context import Context
 from bot.errors import InvalidInput, NotFound, StaleAction
 from bot.messages import Block, Button, Buttons, Fields, Form, Input, InputKind, Option, Reply, Section, Text
 from bot.model import CheckIn, Person, Relationship, RelationshipStatus, Side
-from bot.routing import Router
+from bot.routing import LEARNERS, Router
 from bot.timefmt import show_date
 from bot.workflows._form_errors import FieldProblem, field, form_again
 
@@ -158,12 +158,12 @@ def submit(ctx: Context, values: dict[str, str]) -> Reply:
     reply = Reply(replace=True).say(
         Section(
             ctx.text("checkin.result_title", quadrant=ctx.text(f"checkin.label.{pulse.quadrant}")),
-            ctx.text(f"checkin.quadrant.{pulse.quadrant}.mentee"),
+            ctx.text_for(f"checkin.quadrant.{pulse.quadrant}.mentee", ctx.reader(rel)),
         ),
         _answers(ctx, checkin),
     )
     if pulse.low_safety:
-        reply.say(Text(ctx.text("checkin.low_safety")))
+        reply.say(Text(ctx.text_for("checkin.low_safety", ctx.reader(rel))))
     names = ", ".join(p.name for p in _audience(rel, ctx.person_id)) or "—"
     if checkin.shared:
         reply.say(Text(ctx.text("checkin.shared", names=names)))
@@ -228,7 +228,12 @@ def shared_with_me(ctx: Context) -> Reply:
 
 def register(router: Router) -> None:
     @router.command(
-        "checkin", "help.checkin", usage="[#relationship]", aliases=("check-in", "check in"), group="growth"
+        "checkin",
+        "help.checkin",
+        usage="[#relationship]",
+        aliases=("check-in", "check in"),
+        group="growth",
+        listed_for=LEARNERS,
     )
     def checkin_cmd(ctx: Context, rest: str) -> Reply:
         ref, extra = split_relationship(rest)
@@ -259,7 +264,9 @@ def register(router: Router) -> None:
             raise NotFound("error.not_found")
         return share(ctx, rel, found[0])
 
-    @router.command("checkin share", "checkin.help.share", usage="[#relationship]", group="growth")
+    @router.command(
+        "checkin share", "checkin.help.share", usage="[#relationship]", group="growth", listed_for=LEARNERS
+    )
     def share_cmd(ctx: Context, rest: str) -> Reply:
         ref, _ = split_relationship(rest)
         rels = [ctx.my_relationship(ref)] if ref is not None else _learning_in(ctx)

@@ -26,7 +26,6 @@ from bot.coordinator import (
     find_relationship,
     member_notices,
     pause_relationship,
-    phase_notices,
     relationship_number,
     rematch,
     rematch_notices,
@@ -121,11 +120,11 @@ def register(router: Router) -> None:
                 "coordinator.phase.missing", number=rel.id, phases=", ".join(ctx.programme.phase_names())
             )
         before = change_phase(ctx.uow, ctx.programme, rel, words[1], ctx.person, ctx.now())
-        reply = Reply().say(
+        # no notice here: the scheduler's phase prompt tells each member once, at their own morning,
+        # with what the new phase asks of them
+        return Reply().say(
             Text(ctx.text("coordinator.phase.changed", number=rel.id, before=before, after=rel.phase))
         )
-        reply.notices += phase_notices(ctx.programme, rel, ctx.now())
-        return reply
 
     @command("rematch", "coordinator.help.rematch", usage="N [GUIDE_EMAIL]", aliases=("re-match",))
     def rematch_command(ctx: Context, rest: str) -> Reply:

@@ -132,7 +132,7 @@ def held(ctx: Context, meeting: Meeting, rel: Relationship, minutes: int) -> Rep
         *(
             [Text(ctx.text("followup.plan.mentee")), Buttons((plan,))]
             if drafts
-            else [Text(ctx.text("followup.plan.guide"))]
+            else [Text(ctx.text_for("followup.plan.guide", ctx.reader(rel)))]
         )
     )
     for m in rel.current_members():

@@ -26,7 +26,7 @@ from bot.messages import (
     Text,
     quote,
 )
-from bot.model import AgreementStatus, GroundRules, Person, Relationship
+from bot.model import AgreementStatus, GroundRules, Person, Relationship, Side
 from bot.relationship_view import join_names, name_of, title
 from bot.routing import Router
 from bot.timefmt import local_date, show_date
@@ -211,14 +211,18 @@ def proposal_form(ctx: Context, rel: Relationship) -> Reply:
     versions = ctx.content().ground_rules(_id(rel))
     pending = rules_.pending(versions)
     conv = ctx.start(FLOW, "edit", r=rel.id, pending=pending.id if pending else None)
-    form = refilled(_form(ctx, rel, conv.version), rules_.starting_point(versions, ctx.programme))
+    start = rules_.starting_point(versions, ctx.programme)
+    if not versions and ctx.reader(rel).side == Side.PEER:
+        start = {**start, "who_schedules": "either"}  # peers have no mentee to book for them
+    form = refilled(_form(ctx, rel, conv.version), start)
     return Reply().say(form, summary=form.title)
 
 
 def _form(ctx: Context, rel: Relationship, version: int) -> Form:
     inputs = []
+    reader = ctx.reader(rel)
     for key in rules_.ITEM_KEYS:
-        label, hint = _label(ctx, key), ctx.text(f"ground_rules.item.{key}.hint")
+        label, hint = _label(ctx, key), ctx.text_for(f"ground_rules.item.{key}.hint", reader)
         if key == "who_schedules":
             options = tuple(Option(v, ctx.text(f"rules.who.{v}")) for v in rules_.WHO_SCHEDULES_CHOICES)
             inputs.append(Input(key, label, InputKind.CHOICE, options=options, hint=hint))

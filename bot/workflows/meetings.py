@@ -235,7 +235,10 @@ def _times_form(
         intro += shortfall_lines(ctx, meeting, rules)
     if mode == "new" and not _is_responsible(ctx, rel, rules):
         intro.append(
-            ctx.text(f"meeting.form.who_schedules.{ground_rules.who_schedules(rules, ctx.programme)}")
+            ctx.text_for(
+                f"meeting.form.who_schedules.{ground_rules.who_schedules(rules, ctx.programme)}",
+                ctx.reader(rel),
+            )
         )
     hint = ctx.text("meeting.field.time_hint")
     return Form(
@@ -284,6 +287,7 @@ def times_submitted(ctx: Context, values: dict[str, str]) -> Reply:
         return Reply().say(Text(next(iter(errors.values()))), refilled(form, values, errors))
 
     warning: list[str] = []
+    warning_others: list[str] = []
     if meeting is None:
         meeting = meetings.propose(
             rel, ctx.person_id, times, ctx.now(), duration_minutes=minutes, location=location
@@ -291,6 +295,7 @@ def times_submitted(ctx: Context, values: dict[str, str]) -> Reply:
         content.add_meeting(meeting)
     else:
         warning = shortfall_lines(ctx, meeting, rules) if mode == "move" else []
+        warning_others = shortfall_lines(ctx, meeting, rules, to_others=True) if mode == "move" else []
         meetings.offer_other_times(
             meeting, ctx.person_id, times, ctx.now(), duration_minutes=minutes, location=location
         )
@@ -305,7 +310,7 @@ def times_submitted(ctx: Context, values: dict[str, str]) -> Reply:
     )
     key = f"meeting:{meeting.id}:proposed:{'|'.join(meeting.options)}"
     for person in rel.others(ctx.person_id):
-        blocks = proposal_blocks(ctx, rel, meeting, person, moved_from=mode == "move", warning=warning)
+        blocks = proposal_blocks(ctx, rel, meeting, person, moved_from=mode == "move", warning=warning_others)
         reply.notify(pid(person), *blocks, kind="meeting", key=key)
     return reply
 
@@ -452,6 +457,7 @@ def cancelled(ctx: Context, meeting: Meeting, rel: Relationship, reason: str) ->
     _check_cancellable(ctx, meeting)
     rules = ground_rules.agreed(ctx.content().ground_rules(pid(rel)))
     warning = shortfall_lines(ctx, meeting, rules)
+    warning_others = shortfall_lines(ctx, meeting, rules, to_others=True)
     had_time = meeting.starts_at is not None and meeting.status == MeetingStatus.CONFIRMED
     meetings.cancel(meeting, reason, ctx.now())
     ctx.audit("meeting.cancelled", f"meeting:{meeting.id}", short_notice=bool(warning))
@@ -473,7 +479,7 @@ def cancelled(ctx: Context, meeting: Meeting, rel: Relationship, reason: str) ->
         ]
         if reason:
             blocks.append(Text(ctx.text("meeting.cancel.reason", reason=reason)))
-        blocks += [Text(w) for w in warning]
+        blocks += [Text(w) for w in warning_others]
         if had_time:
             blocks.append(invite_attachment(meeting, rel, ctx.programme, ctx.now()))
         blocks.append(

@@ -19,7 +19,7 @@ from bot.context import Context
 from bot.errors import InvalidInput
 from bot.messages import Button, Buttons, ButtonStyle, Form, Input, InputKind, Option, Reply, Section, Text
 from bot.model import NetworkAsk, NetworkEntry
-from bot.routing import Router
+from bot.routing import LEARNERS, Router
 from bot.timefmt import show_date
 from bot.validation import clean_text
 from bot.workflows._form_errors import FieldProblem, field, form_again
@@ -158,13 +158,13 @@ def record_ask(ctx: Context, values: dict[str, str]) -> Reply:
 def register(router: Router) -> None:
     group = "growth"
 
-    @router.command("network", "help.network", group=group, aliases=("my network",))
+    @router.command("network", "help.network", group=group, aliases=("my network",), listed_for=LEARNERS)
     def network_cmd(ctx: Context, rest: str) -> Reply:
         if rest.strip():
             raise InvalidInput("network.error.subcommand", text=rest.strip()[:40])
         return show_network(ctx)
 
-    @router.command("network add", "network.help.add", usage="KIND NAME", group=group)
+    @router.command("network add", "network.help.add", usage="KIND NAME", group=group, listed_for=LEARNERS)
     def network_add(ctx: Context, rest: str) -> Reply:
         kind, _, name = rest.strip().partition(" ")
         if not kind:
@@ -203,7 +203,7 @@ def register(router: Router) -> None:
         ctx.finish()
         return reply
 
-    @router.command("network remove", "network.help.remove", usage="N", group=group)
+    @router.command("network remove", "network.help.remove", usage="N", group=group, listed_for=LEARNERS)
     def network_remove(ctx: Context, rest: str) -> Reply:
         entries = rules.added_entries(ctx.content().network())
         raw = rest.strip().lstrip("#")
@@ -219,7 +219,7 @@ def register(router: Router) -> None:
         reply.messages.extend(show_network(ctx).messages)
         return reply
 
-    @router.command("network ask", "network.help.ask", group=group)
+    @router.command("network ask", "network.help.ask", group=group, listed_for=LEARNERS)
     def network_ask(ctx: Context, rest: str) -> Reply:
         conv = ctx.start(ASK_FLOW, "form")
         return Reply().say(_ask_form(ctx, conv.version))

@@ -109,10 +109,12 @@ def next_blocks(ctx: Context) -> list[Block]:
     content = ctx.content()
     steps: list[Step] = []
     titles: dict[int, str] = {}
+    rels: dict[int, Relationship] = {}
     for rel in content.relationships():
         if rel.status != RelationshipStatus.ACTIVE or rel.id is None:
             continue
         titles[rel.id] = title(ctx.programme, rel, ctx.person_id)
+        rels[rel.id] = rel
         situation = Situation(
             relationship=rel,
             me=ctx.person,
@@ -131,7 +133,7 @@ def next_blocks(ctx: Context) -> list[Block]:
         return [Text(ctx.text("overview.next.all_set"))]
     blocks: list[Block] = [Text(ctx.text("overview.next.heading"))]
     for step in chosen:
-        body = ctx.text(step.key, **_shown(ctx, step.values))
+        body = ctx.text_for(step.key, ctx.reader(rels[step.relationship_id]), **_shown(ctx, step.values))
         blocks.append(Section(titles[step.relationship_id], body))
         if step.action:
             label = ctx.text(step.button_key)

@@ -24,7 +24,6 @@ from bot.coordinator import (
     find_relationship,
     member_notices,
     pause_relationship,
-    phase_notices,
     refuse_unless_coordinator,
     relationship_number,
     rematch,
@@ -109,7 +108,7 @@ def change(
                 text = programme.text("coordinator.relationship.ended", number=rel.id)
             elif args.change == "phase":
                 before = change_phase(uow, programme, rel, args.phase, actor, now)
-                notices = phase_notices(programme, rel, now)
+                notices = []  # the scheduler's phase prompt is the one message about it (issue 12)
                 text = programme.text(
                     "coordinator.phase.changed", number=rel.id, before=before, after=rel.phase
                 )

@@ -13,8 +13,10 @@ from bot.action_plan import (
     parse_priority,
     resolve_owner,
     smart_suggestions,
+    unobservable_outcome,
     vague_phrase,
 )
+from bot.catalogue import default_catalogue
 from bot.errors import InvalidInput, StaleAction
 from bot.model import ActionItem, ActionStatus, Membership, Person, Priority, Relationship
 
@@ -133,3 +135,38 @@ def test_closing_twice_is_stale() -> None:
     assert (action.status, action.closed_at) == (ActionStatus.DONE, NOW)
     with pytest.raises(StaleAction):
         close(action, ActionStatus.DROPPED, NOW)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Be more confident", "be more confident"),
+        ("Feel better prepared for the exam", "feel better"),
+        ("Improve my communication with the team", "improve my communication"),
+        ("Become a better listener", "become a better listener"),
+        ("Gain confidence on the ward", "gain confidence"),
+    ],
+)
+def test_an_outcome_nobody_could_observe_is_named(text: str, phrase: str) -> None:
+    assert unobservable_outcome(text) == phrase
+    suggestion = smart_suggestions(item(text))[0]
+    assert suggestion.key == "actions.smart.no_result" and suggestion.values == {"phrase": phrase}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Present one case at the ward round",
+        "Be more confident: present 2 cases at the ward round",  # a count makes it checkable
+        "Ask Dr Osei for feedback on my discharge letters",
+        "Be on time for clinic",
+    ],
+)
+def test_observable_actions_pass(text: str) -> None:
+    assert smart_suggestions(item(text)) == []
+
+
+def test_the_outcome_suggestion_is_gentle() -> None:
+    words = default_catalogue().text("actions.smart.no_result", phrase="be more confident").lower()
+    assert "what would you" in words
+    assert not any(w in words for w in ("wrong", "bad", "must", "fail", "well done"))

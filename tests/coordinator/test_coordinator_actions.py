@@ -120,7 +120,7 @@ def test_bad_input_gets_a_specific_answer_and_changes_nothing(
     assert audit_events(uow_factory) == before
 
 
-def test_setting_a_phase_by_hand_keeps_history_tells_members_and_is_audited(
+def test_setting_a_phase_by_hand_keeps_history_tells_members_once_and_is_audited(
     seeded: Seeded, cora: ConsoleSession, uow_factory: SqlUnitOfWorkFactory
 ) -> None:
     r1 = seeded.rels["r1"]
@@ -130,7 +130,9 @@ def test_setting_a_phase_by_hand_keeps_history_tells_members_and_is_audited(
         rel = uow.relationships.get(r1)
         assert rel is not None and rel.phase == "separation"
         assert [(c.phase, c.by_person_id) for c in rel.phase_history] == [("separation", seeded.ids["cora"])]
-    assert any("now in the separation phase" in n for n in notices(uow_factory, seeded.ids["eli"]))
+    # the news is the scheduler's phase prompt alone (tests/scheduler/test_phases.py); no second notice now
+    assert not any("separation" in n for n in notices(uow_factory, seeded.ids["eli"]))
+    assert "hear about it once" in cora.text()
     (event,) = [e for e in audit_events(uow_factory) if e.action == "relationship.phase"]
     assert event.detail == {"from": "cultivation", "to": "separation"}
     assert event.actor_id == seeded.ids["cora"] and event.target == f"relationship:{r1}"
@@ -273,11 +275,14 @@ def test_the_same_changes_from_the_cli(
     assert change(uow_factory, programme, clock, args, out) == 0
     lines = out.getvalue().splitlines()
     assert lines[0].startswith(f"Relationship #{r1} is paused")
-    assert lines[2] == f"Relationship #{r1} moved from cultivation to closure. Its members have been told."
+    assert lines[2] == (
+        f"Relationship #{r1} moved from cultivation to closure. "
+        "Its members hear about it once, in their next morning's message."
+    )
     assert "for Bo Learner with Vera Volunteer" in lines[3]
     assert status_of(uow_factory, r1) == (RelationshipStatus.ACTIVE, "closure")
     assert status_of(uow_factory, r2)[0] == RelationshipStatus.ENDED
-    assert any("now in the closure phase" in n for n in notices(uow_factory, seeded.ids["eli"]))
+    assert not any("closure phase" in n for n in notices(uow_factory, seeded.ids["eli"]))
     assert any("You have a new guide: Vera Volunteer" in n for n in notices(uow_factory, seeded.ids["bo"]))
     done = [(e.action, e.actor_id) for e in audit_events(uow_factory) if e.outcome == "ok"]
     cora_id = seeded.ids["cora"]

@@ -68,7 +68,7 @@ async def _answered_after_sentinel(slack: Harness) -> None:
     """Send one more, different message and wait for its answer: anything the earlier requests would
     have caused has had its turn by then (one person's requests are handled in order)."""
     await slack.dm("U0MENTEE", "help")
-    await slack.shown("DU0MENTEE", "Getting started")
+    await slack.shown("DU0MENTEE", "help meetings")
 
 
 async def test_a_failing_reply_is_logged_and_counted_per_channel(slack: Harness, people: People) -> None:

@@ -22,7 +22,7 @@ async def test_scheduling_a_meeting_from_slack_ends_with_calendar_invites_for_bo
 ) -> None:
     clock.set(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))  # daytime in London and New York
     await slack.dm("U0MENTOR", "help")  # Maria has talked to the bot before
-    await slack.shown("DU0MENTOR", "Getting started")
+    await slack.shown("DU0MENTOR", "help meetings")
 
     await slack.command("U0MENTEE", "schedule")
     await slack.fake.wait_for("views.open")
@@ -65,7 +65,7 @@ async def test_ground_rules_are_proposed_in_a_modal_and_confirmed_with_a_button(
 ) -> None:
     clock.set(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))
     await slack.dm("U0MENTOR", "help")
-    await slack.shown("DU0MENTOR", "Getting started")
+    await slack.shown("DU0MENTOR", "help meetings")
 
     await slack.command("U0MENTEE", "ground rules propose")
     await slack.fake.wait_for("views.open")
@@ -103,7 +103,7 @@ async def test_a_coordinator_announces_from_slack_and_the_audience_receives_it(
 ) -> None:
     clock.set(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))
     await slack.dm("U0MENTEE", "help")  # the mentee is on Slack
-    await slack.shown("DU0MENTEE", "Getting started")
+    await slack.shown("DU0MENTEE", "help meetings")
     await slack.dm("U0COORD", "announce")
     await slack.press_when_shown("U0COORD", "Open the form")
     await slack.fake.wait_for("views.open")

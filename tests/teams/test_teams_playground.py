@@ -131,7 +131,7 @@ async def test_a_pair_agrees_its_ground_rules_in_teams_and_the_scheduler_reaches
     assert "Priya Shah, here is where things stand" in _texts(world.welcomes[PRIYA.email])
     assert "Dr Amara Nwosu, here is where things stand" in _texts(world.welcomes[AMARA.email])
 
-    assert "Getting started" in _texts(await mentee.say("help"))
+    assert "help meetings" in _texts(await mentee.say("help"))
     assert "Dr Amara Nwosu" in _texts(await mentee.say("my relationships"))
 
     await mentee.say("ground rules #1")

@@ -223,7 +223,10 @@ def test_cancelling_tells_the_others_and_removes_the_calendar_event(
     note = receive(mentee)
     assert "Maria Mentor cancelled" in note
     assert "a clinic overran" in note
-    assert "this is 18 hours 30 minutes before the meeting" in note
+    assert "short notice: 18 hours 30 minutes before the meeting, where you agreed 24 hours" in note
+    # the advice to apologise is for the one who cancelled, not for the one cancelled on
+    assert "apology" not in note
+    assert "apology" in mentor.text()
     cancel = calendar(attachments(mentee.last)[0])
     assert str(cancel["METHOD"]) == "CANCEL"
     assert str(cancel.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"

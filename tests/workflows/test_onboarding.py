@@ -10,6 +10,7 @@ from bot.messages import Buttons
 from bot.model import Format, Kind, Role
 from bot.onboarding import onboarding_message
 from bot.programme import ProgrammeConfig
+from bot.readers import Reader
 from handlers.console.channel import ConsoleSession
 from handlers.console.render import render_message
 from storage.uow import SqlUnitOfWorkFactory
@@ -31,11 +32,19 @@ def test_a_mentee_learns_who_the_mentor_is_and_what_mentoring_is_and_is_not(
     assert "you are the mentee in it" in text
     assert programme.text("kind.mentoring.what_it_is") in text
     assert programme.text("kind.mentoring.what_it_is_not") in text
-    assert programme.purpose in text
-    assert programme.expectations in text
-    assert programme.text("confidentiality") in text
-    assert programme.text("non_evaluative") in text
-    assert programme.text("phase.initiation.what_now") in text
+    # short by default: the programme, the safe-space promise and the phase are one button away
+    assert programme.purpose not in text
+    assert programme.text("non_evaluative") not in text
+    mentee.press("More about this")
+    more = mentee.text()
+    assert programme.purpose in more
+    assert programme.expectations in more
+    assert programme.text("confidentiality") in more
+    assert programme.text("non_evaluative") in more
+    assert programme.text("phase.initiation.what_now") in more
+    mentee.send("welcome more")
+    assert mentee.text() == more
+    mentee.send("welcome")
 
     mentee.press("Propose ground rules")
     form = mentee.last_form()
@@ -57,8 +66,9 @@ def test_a_coaching_match_is_told_about_coaching_not_mentoring(
     text = s.text()
     assert "Welcome: Coaching with Lia Learner" in text
     assert "you are the coach in it" in text
-    assert programme.text("kind.coaching.what_it_is") in text
-    assert programme.text("kind.mentoring.what_it_is") not in text
+    # the coach reads what coaching is in a coach's words
+    assert programme.text_for("kind.coaching.what_it_is", Reader("guide", "coaching")) in text
+    assert programme.text_for("kind.mentoring.what_it_is", Reader("guide", "mentoring")) not in text
 
 
 def test_someone_in_several_relationships_names_the_one_they_mean(
@@ -87,7 +97,7 @@ def test_once_ground_rules_are_agreed_the_welcome_offers_to_show_them(
     mentor.press("Confirm")
     mentor.send("welcome")
     labels = [b.label for b in mentor.buttons()]
-    assert labels == ["See the ground rules"]
+    assert labels == ["See the ground rules", "More about this"]
 
 
 def test_the_welcome_the_scheduler_sends_names_every_member_of_a_group(
@@ -106,7 +116,7 @@ def test_the_welcome_the_scheduler_sends_names_every_member_of_a_group(
     assert programme.text(f"format.{Format.GROUP}.note") in text
     assert message.summary
     buttons = [b for block in message.blocks if isinstance(block, Buttons) for b in block.buttons]
-    assert {b.action for b in buttons} == {"rules.propose", "meeting.schedule", "goals.open"}  # a learner's
+    assert {b.action for b in buttons} == {"rules.propose", "meeting.schedule", "goals.open", "welcome.more"}
 
 
 def test_outsiders_see_nothing_of_a_match(pair: Rel, outsider: Member, session: Session) -> None:
