@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from bench._population import chat_backends
-from bench._serving import percentile
+from bench._serving import ECHO_PARTS, percentile
 
 COMMANDS = ("my relationships", "help")
+INFLIGHT = "MENTORBOT_BENCH_DM_INFLIGHT"  # e.g. "1,8": requests in flight, one run each
 
 
 @dataclass(frozen=True)
@@ -20,14 +23,18 @@ class Config:
     users: int = 20
     background: int = 5000
     backends: tuple[str, ...] = ()
+    inflight: tuple[int, ...] = (1,)
 
     @classmethod
-    def from_env(cls) -> Config:
+    def from_env(cls, inflight: str = "1") -> Config:
         return cls(
             requests=int(os.environ.get("MENTORBOT_BENCH_DM_REQUESTS", "200")),
             users=int(os.environ.get("MENTORBOT_BENCH_DM_USERS", "20")),
             background=int(os.environ.get("MENTORBOT_BENCH_DM_BACKGROUND", "5000")),
             backends=tuple(chat_backends()),
+            inflight=tuple(
+                int(n) for n in os.environ.get("MENTORBOT_BENCH_DM_INFLIGHT", inflight).split(",")
+            ),
         )
 
 
@@ -43,6 +50,7 @@ class Samples:
 @dataclass
 class Row:
     database: str
+    inflight: int
     command: str
     apps: dict[str, Samples]
 
@@ -57,12 +65,23 @@ class Client(Protocol):
         ...
 
 
+async def reply_sizes(client: Client, pid: int) -> dict[str, int]:
+    """How many messages mentorbot answers each command with: the bare apps echo in as many (a reply of
+    two messages costs two Web API calls in any app; the floor is the framework posting the same)."""
+    return {command: await client.reply_size(pid, command) for command in COMMANDS}
+
+
+def echo_env(sizes: dict[str, int]) -> dict[str, str]:
+    return {ECHO_PARTS: json.dumps(sizes)}
+
+
 async def interleaved(
-    clients: dict[str, Client], people: list[int], requests: int, database: str
+    clients: dict[str, Client], people: list[int], requests: int, database: str, inflight: int = 1
 ) -> list[Row]:
-    """Each command ``requests`` times to every app, one request at a time, the apps taking turns (and
-    turning the order round each time), after one unmeasured round that warms every cache."""
-    rows = {c: Row(database, c, {name: Samples() for name in clients}) for c in COMMANDS}
+    """Each command ``requests`` times to every app, ``inflight`` at a time (to as many different
+    people), the apps taking turns batch by batch (and turning the order round each time), after one
+    unmeasured round that warms every cache."""
+    rows = {c: Row(database, inflight, c, {name: Samples() for name in clients}) for c in COMMANDS}
     for command in COMMANDS:
         for name, client in clients.items():
             rows[command].apps[name].messages = await client.reply_size(people[0], command)
@@ -70,14 +89,16 @@ async def interleaved(
         for name, client in clients.items():
             await client.send(pid, command, rows[command].apps[name].messages)
     order = list(clients)
-    for i in range(requests):
-        pid = people[i % len(people)]
+    for i in range(0, requests, inflight):
+        batch = [people[(i + j) % len(people)] for j in range(min(inflight, requests - i))]
         for command in COMMANDS:
-            for name in order if i % 2 else reversed(order):
+            for name in order if (i // inflight) % 2 else reversed(order):
                 samples = rows[command].apps[name]
-                answered, reply = await clients[name].send(pid, command, samples.messages)
-                samples.answered.append(answered)
-                samples.reply.append(reply)
+                client = clients[name]
+                timed = await asyncio.gather(*(client.send(pid, command, samples.messages) for pid in batch))
+                for answered, reply in timed:
+                    samples.answered.append(answered)
+                    samples.reply.append(reply)
     return list(rows.values())
 
 
@@ -86,23 +107,25 @@ def ms(samples: Sequence[float], q: float) -> str:
 
 
 def ratio(numerator: Sequence[float], denominator: Sequence[float], q: float) -> str:
-    return f"{percentile(list(numerator), q) / percentile(list(denominator), q):.1f}x"
+    return f"{percentile(list(numerator), q) / percentile(list(denominator), q):.2f}x"
 
 
 def table(title: str, intro: list[str], rows: list[Row], baselines: list[str], answered: bool) -> str:
-    """One line per database and command: each app's p50 / p99 reply latency, mentorbot's ratio to each
-    baseline, and (``answered``) how soon mentorbot answered the HTTP request."""
+    """One line per database, requests in flight and command: each app's p50 / p99 reply latency,
+    mentorbot's ratio to each baseline, and (``answered``) each app's HTTP answer (the acknowledgement)
+    with mentorbot's ratio to the first baseline's."""
     heads = [f"{b} p50 / p99" for b in baselines] + ["mentorbot p50 / p99"]
     heads += [f"ratio to {b} p50 / p99" for b in baselines]
     if answered:
-        heads.append("mentorbot HTTP answer p50 / p99")
+        heads += [f"{b} ack p50 / p99" for b in baselines[:1]] + ["mentorbot ack p50 / p99"]
+        heads.append(f"ack ratio to {baselines[0]} p50 / p99")
     lines = [
         f"# {title}",
         "",
         *intro,
         "",
-        "| database | command | messages per reply | " + " | ".join(heads) + " |",
-        "|---|---|---:|" + "---:|" * len(heads),
+        "| database | in flight | command | messages per reply | " + " | ".join(heads) + " |",
+        "|---|---:|---|---:|" + "---:|" * len(heads),
     ]
     for r in rows:
         bot = r.apps["mentorbot"]
@@ -114,6 +137,11 @@ def table(title: str, intro: list[str], rows: list[Row], baselines: list[str], a
             for b in baselines
         ]
         if answered:
+            first = r.apps[baselines[0]]
+            cells.append(f"{ms(first.answered, 50)} / {ms(first.answered, 99)}")
             cells.append(f"{ms(bot.answered, 50)} / {ms(bot.answered, 99)}")
-        lines.append(f"| {r.database} | {r.command} | {sizes} | " + " | ".join(cells) + " |")
+            cells.append(
+                f"{ratio(bot.answered, first.answered, 50)} / {ratio(bot.answered, first.answered, 99)}"
+            )
+        lines.append(f"| {r.database} | {r.inflight} | {r.command} | {sizes} | " + " | ".join(cells) + " |")
     return "\n".join([*lines, ""])

@@ -21,14 +21,25 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
 import logging
 import multiprocessing as mp
+import os
 import statistics
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import web
+
+from bench._profile import PROFILE, start_if_asked
+
+ECHO_PARTS = "MENTORBOT_BENCH_ECHO_PARTS"  # the bare apps' environment: messages per echo, by command
+
+
+def echo_parts(env: Mapping[str, str], text: str) -> int:
+    """How many messages a bare app echoes ``text`` in (as many as mentorbot answers it with)."""
+    return int(json.loads(env.get(ECHO_PARTS) or "{}").get(text, 1))
 
 
 def mentorbot_app(url: str, env: Mapping[str, str], channel: str) -> web.Application:
@@ -60,7 +71,9 @@ def bare_slack_app(env: Mapping[str, str]) -> web.Application:
     @bolt.event("message")
     async def echo(event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("channel_type") == "im" and "subtype" not in event and not event.get("bot_id"):
-            await client.chat_postMessage(channel=event["channel"], text=event.get("text") or "")
+            text = event.get("text") or ""
+            for _ in range(echo_parts(env, text)):
+                await client.chat_postMessage(channel=event["channel"], text=text)
 
     app = bolt.server(path="/slack/events").web_app
 
@@ -76,7 +89,7 @@ def bare_slack_app(env: Mapping[str, str]) -> web.Application:
     return app
 
 
-def bare_teams_app() -> web.Application:
+def bare_teams_app(env: Mapping[str, str]) -> web.Application:
     from botbuilder.core import ActivityHandler, MessageFactory, TurnContext
     from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
@@ -88,7 +101,10 @@ def bare_teams_app() -> web.Application:
 
     class EchoBot(ActivityHandler):  # type: ignore[misc]
         async def on_message_activity(self, turn_context: TurnContext) -> None:
-            await turn_context.send_activity(MessageFactory.text(turn_context.activity.text or ""))
+            text = turn_context.activity.text or ""
+            await turn_context.send_activities(
+                [MessageFactory.text(text) for _ in range(echo_parts(env, text))]
+            )
 
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(Anonymous()))
     bot = EchoBot()
@@ -110,12 +126,12 @@ def build(kind: str, url: str, env: Mapping[str, str]) -> web.Application:
     if kind == "bare-slack":
         return bare_slack_app(env)
     if kind == "bare-teams":
-        return bare_teams_app()
+        return bare_teams_app(env)
     if kind == "bare-teams-fixed":
         from handlers.teams import msrest_fix
 
         msrest_fix.apply()
-        return bare_teams_app()
+        return bare_teams_app(env)
     raise ValueError(kind)
 
 
@@ -131,9 +147,13 @@ async def start_site(app: web.Application) -> tuple[web.AppRunner, int]:
 
 def _child(kind: str, url: str, env: dict[str, str], port: Any, ready: Any) -> None:
     logging.basicConfig(level=logging.WARNING)
+    os.environ.update({k: v for k, v in env.items() if k.startswith("MENTORBOT_")})
+    if PROFILE in env:
+        os.environ["MENTORBOT_TURN_THREADS"] = "0"  # mentorbot's turns on the one thread profiled
 
     async def main() -> None:
         _, bound = await start_site(build(kind, url, env))
+        start_if_asked()
         port.value = bound
         ready.set()
         await asyncio.Event().wait()

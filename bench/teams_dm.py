@@ -16,7 +16,8 @@ msrest's slow retry policy that mentorbot applies (``handlers/teams/msrest_fix.p
 botbuilder bot ~15 ms per turn; the second shows what mentorbot adds to botbuilder's own floor.
 
 Commands: ``my relationships`` (two relationship cards) and ``help``. The bare bots answer with one
-text message. Unlike Slack's, the Bot Framework request is answered only after the turn.
+text message per message of mentorbot's answer. Unlike Slack's, the Bot Framework request is answered
+only after the turn.
 
 Settings (environment): ``MENTORBOT_BENCH_DM_REQUESTS`` (per command and app, default 200),
 ``MENTORBOT_BENCH_DM_USERS`` (20), ``MENTORBOT_BENCH_DM_BACKGROUND`` (pairs, 5000),
@@ -34,7 +35,7 @@ from datetime import UTC, datetime
 import aiohttp
 
 from bench._common import write_results
-from bench._dm import Client, Config, Row, interleaved, table
+from bench._dm import Client, Config, Row, echo_env, interleaved, reply_sizes, table
 from bench._fake_connector import FakeConnector
 from bench._population import TEAMS_TENANT, seed, served_database, teams_aad, teams_user
 from bench._serving import ServedApp, settled
@@ -91,24 +92,29 @@ def activity(pid: int, text: str, activity_id: str, service_url: str) -> dict[st
     }
 
 
-async def measure(url: str, people: list[int], requests: int, database: str) -> list[Row]:
+async def measure(url: str, people: list[int], config: Config, database: str) -> list[Row]:
     fake = FakeConnector()
     await fake.start()
+    rows: list[Row] = []
     try:
-        with (
-            ServedApp("bare-teams") as bare,
-            ServedApp("bare-teams-fixed") as fixed,
-            ServedApp("mentorbot-teams", url) as bot,
-        ):
+        with ServedApp("mentorbot-teams", url) as bot:
             async with aiohttp.ClientSession() as session:
-                clients: dict[str, Client] = {
-                    BARE: TeamsClient(session, fake, bare.base),
-                    BARE_FIXED: TeamsClient(session, fake, fixed.base),
-                    "mentorbot": TeamsClient(session, fake, bot.base),
-                }
-                return await interleaved(clients, people, requests, database)
+                mentorbot = TeamsClient(session, fake, bot.base)
+                echo = echo_env(await reply_sizes(mentorbot, people[0]))
+                with (
+                    ServedApp("bare-teams", env=echo) as bare,
+                    ServedApp("bare-teams-fixed", env=echo) as fixed,
+                ):
+                    clients: dict[str, Client] = {
+                        BARE: TeamsClient(session, fake, bare.base),
+                        BARE_FIXED: TeamsClient(session, fake, fixed.base),
+                        "mentorbot": mentorbot,
+                    }
+                    for inflight in config.inflight:
+                        rows += await interleaved(clients, people, config.requests, database, inflight)
     finally:
         await fake.stop()
+    return rows
 
 
 def run(config: Config) -> list[Row]:
@@ -119,7 +125,7 @@ def run(config: Config) -> list[Row]:
             population = seed(db.engine, focus=config.users, background=config.background,
                               now=datetime.now(UTC))  # fmt: skip
             db.engine.dispose()
-            rows += asyncio.run(measure(db.url, population.focus, config.requests, db.name))
+            rows += asyncio.run(measure(db.url, population.focus, config, db.name))
     return rows
 
 
@@ -129,7 +135,8 @@ def report(rows: list[Row], config: Config) -> str:
         f"the fake Bot Connector, in ms; {config.requests} messages per command and app, one at a time, the",
         f"apps taking turns. mentorbot: the real bot on the database, {config.users} mentees with two",
         f"relationships each and {config.background:,} more pairs. Bare botbuilder: an ActivityHandler that",
-        "echoes; bare + msrest fix: the same with the fix mentorbot applies to msrest's retry policy.",
+        "echoes in as many messages as mentorbot's answer has; bare + msrest fix: the same with the fix",
+        "mentorbot applies to msrest's retry policy.",
     ]
     return table("Teams message, end to end", intro, rows, [BARE, BARE_FIXED], answered=False)
 

@@ -10,7 +10,7 @@ Nothing here ever refuses an item for being imperfect.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -170,6 +170,34 @@ def owner_label(item: ActionItem, relationship: Relationship) -> str:
             return member.person.name
         return ""
     return item.owner_name
+
+
+def may_change(item: ActionItem, relationship: Relationship, person_id: int) -> bool:
+    """Who may reword or re-date an item: its owner; when nobody in the relationship owns it (someone
+    outside the programme, or not decided yet), whoever wrote it."""
+    if item.owner_id is not None and relationship.is_member(item.owner_id):
+        return item.owner_id == person_id
+    return item.created_by == person_id
+
+
+def pick_numbered(
+    numbered: Sequence[tuple[Relationship, ActionItem]], raw: str
+) -> tuple[Relationship, ActionItem]:
+    """The item a person means by its number (an item's own number within its relationship). The same
+    number in two relationships is ambiguous: the person is asked to name the relationship."""
+    if not numbered:
+        raise InvalidInput("actions.error.none_open")
+    wanted = raw.strip().lstrip("#")
+    found = [(rel, item) for rel, item in numbered if wanted.isdecimal() and item.number == int(wanted)]
+    if not found:
+        numbers = ", ".join(str(item.number) for _, item in numbered)
+        raise InvalidInput("actions.error.number", value=raw.strip()[:20] or "?", numbers=numbers)
+    if len(found) > 1:
+        ids = ", ".join(f"#{rel.id}" for rel, _ in found)
+        raise InvalidInput(
+            "actions.error.ambiguous", n=wanted, ids=ids, example=f"#{found[0][0].id} {wanted}"
+        )
+    return found[0]
 
 
 def may_draft(relationship: Relationship, person: Person) -> bool:

@@ -100,13 +100,3 @@ class DeliveryFact:
     status: str
     due_at: datetime
     error: str = ""
-
-
-@dataclass(frozen=True)
-class AnnouncementFacts:
-    id: int
-    author_id: int | None
-    created_at: datetime
-    send_at: datetime
-    status: str
-    recipient_count: int

@@ -19,7 +19,7 @@ action items (which join every agenda by themselves until they are done or dropp
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Protocol
 
@@ -55,6 +55,7 @@ GOALS_TOPIC = "goals"  # "progress on my goals": offered beside the preparation 
 
 _COUNTS = (MeetingStatus.CONFIRMED, MeetingStatus.HELD)
 _LIVE = (AgendaStatus.OPEN, AgendaStatus.CARRIED_OVER)
+_GONE = (AgendaStatus.DROPPED, AgendaStatus.REMOVED)
 _BOTH_WORDS = ("both", "either", "all", "everyone", "together", "shared", "any", "each")
 _GUIDE_WORDS = ("guide", "mentor", "coach", "advisor", "adviser", "sponsor")
 _LEARNER_WORDS = ("mentee", "learner", "advisee", "coachee", "student", "me")
@@ -203,9 +204,7 @@ def items_for(meeting: Meeting, items: Iterable[AgendaItem], meetings: Sequence[
     found = [
         i
         for i in items
-        if i.status != AgendaStatus.DROPPED
-        and (m := meeting_of(i, meetings)) is not None
-        and m.id == meeting.id
+        if i.status not in _GONE and (m := meeting_of(i, meetings)) is not None and m.id == meeting.id
     ]
     return sorted(found, key=lambda i: (i.position, i.id or 0))
 
@@ -218,21 +217,30 @@ def next_position(items: Iterable[AgendaItem]) -> int:
 
 
 def pick(items: Sequence[AgendaItem], number: str) -> AgendaItem:
-    """The item a person means by its number in the list they were shown (1-based)."""
+    """The item a person means by its number (the item's own number, shown in front of it)."""
     raw = number.strip().lstrip("#")
-    if not raw.isdecimal() or not 1 <= int(raw) <= len(items):
-        raise InvalidInput("agenda.error.number", value=number.strip()[:20] or "?", count=len(items))
-    return items[int(raw) - 1]
+    found = next((i for i in items if raw.isdecimal() and i.number == int(raw)), None)
+    if found is None:
+        raise InvalidInput("agenda.error.number", value=number.strip()[:20] or "?", numbers=numbers_of(items))
+    return found
 
 
-def parse_order(text: str, count: int) -> list[int]:
-    """``"3 1 2"`` (or ``"3,1,2"``): every number from 1 to ``count`` exactly once, as 0-based indexes."""
+def numbers_of(items: Iterable[AgendaItem]) -> str:
+    """The numbers people may type, as a short list ("2, 5, 6")."""
+    return ", ".join(str(i.number) for i in items) or "—"
+
+
+def parse_order(text: str, items: Sequence[AgendaItem]) -> list[int]:
+    """``"3 1 2"`` (or ``"3,1,2"``): every item's number exactly once, as 0-based indexes into ``items``."""
     parts = text.replace(",", " ").split()
-    if not all(p.isdecimal() for p in parts) or sorted(int(p) for p in parts) != list(range(1, count + 1)):
+    index = {i.number: n for n, i in enumerate(items)}
+    if not all(p.isdecimal() for p in parts) or sorted(int(p) for p in parts) != sorted(index):
         raise InvalidInput(
-            "agenda.error.order", count=count, example=" ".join(str(n) for n in range(count, 0, -1))
+            "agenda.error.order",
+            count=len(items),
+            example=" ".join(str(i.number) for i in reversed(items)),
         )
-    return [int(p) - 1 for p in parts]
+    return [index[int(p)] for p in parts]
 
 
 def apply_order(items: Sequence[AgendaItem], order: Sequence[int]) -> None:
@@ -260,6 +268,47 @@ def mark(item: AgendaItem, status: AgendaStatus, meeting: Meeting) -> None:
         raise StaleAction()
     item.status = status
     item.meeting_id = meeting.id
+
+
+def remove(item: AgendaItem, by: int) -> bool:
+    """Take ``item`` off the agenda. Its author's own removal drops it; anyone else's only hides it, so
+    that the author can put it back (the mentee's agenda is hers). True when it was someone else's."""
+    if item.status not in _LIVE:
+        raise StaleAction()
+    if item.author_id == by:
+        item.status = AgendaStatus.DROPPED
+        return False
+    item.status = AgendaStatus.REMOVED
+    item.removed_by = by
+    return True
+
+
+def _as_restored(item: AgendaItem) -> AgendaItem:
+    # only ``mark`` sets the meeting of a live item, and only when carrying it over: an item with a
+    # meeting was carried over from it, one without is open
+    status = AgendaStatus.CARRIED_OVER if item.meeting_id is not None else AgendaStatus.OPEN
+    return replace(item, status=status, removed_by=None)
+
+
+def restorable(items: Iterable[AgendaItem], meetings: Sequence[Meeting], author_id: int) -> list[AgendaItem]:
+    """Items of ``author_id`` that someone else took off and that can still go back: until the meeting
+    they were for has been held (after that the removal stands)."""
+    found = []
+    for item in items:
+        if item.status != AgendaStatus.REMOVED or item.author_id != author_id:
+            continue
+        meeting = meeting_of(_as_restored(item), meetings)
+        if meeting is None or meeting.status != MeetingStatus.HELD:
+            found.append(item)
+    return sorted(found, key=lambda i: i.number)
+
+
+def restore(item: AgendaItem, meetings: Sequence[Meeting]) -> None:
+    """Put an item someone else took off back where it was."""
+    if item not in restorable([item], meetings, item.author_id):
+        raise StaleAction()
+    back = _as_restored(item)
+    item.status, item.removed_by = back.status, None
 
 
 def with_prompt(label: str, text: str) -> str:
@@ -308,14 +357,17 @@ def compiled_agenda(
     viewer = rel.member(content.viewer_id)
     tz = viewer.person.timezone if viewer is not None else "UTC"
     kind = texts.text(f"kind.{rel.kind}.label")
+    # which relationship: a person in several reads several agendas one after the other
+    others = ", ".join(quote(p.name) for p in rel.others(content.viewer_id)) or "—"
+    named = {"kind": kind, "others": others, "id": rel.id}
     if when_meeting is not None and when_meeting.starts_at is not None:
-        title = texts.text("agenda.compiled.title", kind=kind, when=show(when_meeting.starts_at, tz))
+        title = texts.text("agenda.compiled.title", when=show(when_meeting.starts_at, tz), **named)
     else:
-        title = texts.text("agenda.compiled.title_unbooked", kind=kind)
+        title = texts.text("agenda.compiled.title_unbooked", **named)
     several_authors = len({i.author_id for i in chosen}) > 1
     lines = []
-    for n, item in enumerate(chosen, start=1):
-        line = f"{n}. {quote(item.text)}"
+    for item in chosen:
+        line = f"{item.number}. {quote(item.text)}"
         if item.status == AgendaStatus.CARRIED_OVER:
             line += " " + texts.text("agenda.carried_tag")
         if several_authors:
@@ -337,7 +389,7 @@ def compiled_agenda(
                 parts.append(quote(owner))
             if a.due_on is not None:
                 parts.append(texts.text("actions.due_tag", date=show_date(a.due_on)))
-            line = "• " + " — ".join(parts)
+            line = f"• {a.number}. " + " — ".join(parts)
             if reference is not None and is_overdue(a, reference):
                 line += " " + texts.text("actions.overdue_tag")
             action_lines.append(line)

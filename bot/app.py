@@ -8,8 +8,7 @@ never reaches a chat. Channels (console, Slack, Teams) only translate to and fro
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.clock import Clock
@@ -17,6 +16,7 @@ from bot.context import Context
 from bot.errors import LinkUsed, NotPermitted, Unavailable, UserFacingError
 from bot.messages import Inbound, Message, Reply, Sender, Text
 from bot.model import ChatIdentity, Delivery, Person, Platform
+from bot.notices import enqueue_notices
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from bot.routing import Router
@@ -38,6 +38,11 @@ class Handled:
     # True when the messages only explain why nothing was done (bad input, a stale form, an outage):
     # a channel can then keep a submitted form open with the explanation instead of closing it
     failed: bool = False
+    # the delivery was handled before (a platform's retry): nothing to send
+    duplicate: bool = False
+    # the sender is not known by their platform id and came without a profile (``Sender.profile_pending``):
+    # look them up and ask again; nothing was written
+    unknown: bool = False
 
 
 class MentorBot:
@@ -57,43 +62,74 @@ class MentorBot:
 
     # -- the one entry point -------------------------------------------------------------------
     def handle(self, inbound: Inbound) -> Handled:
+        """One turn, in one transaction: the person (linked on first contact), their address, whatever
+        the workflow writes and the delivery's record are committed together.
+
+        The delivery is recorded last, just before the commit: on SQLite the first write of a
+        transaction takes the database's one write lock, and recording first would hold it while the
+        workflow runs, so that everybody's turns waited for each other. A retry is still recognised: one
+        person's turns run one after the other (``bot.turns``), and a retry handled by another process
+        waits on the key's unique index (PostgreSQL) or on the write lock (SQLite) for the first
+        delivery's commit; whatever it did is then rolled back.
+        """
         inbound = storable_inbound(inbound)
-        return self._run(inbound, lambda uow: self._identify(uow, inbound.sender))
+        return self._guarded(inbound, lambda: self._turn(inbound))
+
+    def _turn(self, inbound: Inbound) -> Handled:
+        with self.uow_factory() as uow:
+            opened = self._open_turn(uow, inbound)
+            if isinstance(opened, Handled):
+                return opened
+            person = opened
+            ctx = Context(uow, person, self.programme, self.clock, inbound)
+            try:
+                reply = self._route(ctx)
+            except UserFacingError:
+                # nothing the workflow did is kept; the person's address and the delivery (so that
+                # a retry is not explained twice) are
+                uow.rollback()
+                self._open_turn(uow, inbound)
+                if self._first_delivery(uow, inbound):
+                    uow.commit()
+                raise
+            enqueue_notices(uow, reply.notices, self.clock.now())
+            if not self._first_delivery(uow, inbound):
+                return Handled([], duplicate=True)
+            uow.commit()
+            return Handled(reply.messages, reply.replace, person.id)
 
     def act_by_link(self, person_id: int, link_id: str, action: str, values: dict[str, str]) -> Handled:
         """A button pressed or a form sent from an e-mail link (``handlers.email``): ``action`` for the
         person the link was made for, exactly as if they had pressed it in chat. The link's use is
         recorded in the same transaction as what the action changes, so a link acts once, and a refused
         action (bad input, a stale button) leaves the link usable and nothing changed."""
-
-        def person_of(uow: UnitOfWork) -> Person | None:
-            person = uow.people.get(person_id)
-            if person is None or not person.in_programme:
-                return None
-            if not uow.email_links.spend(link_id, person_id, action, self.clock.now()):
-                raise LinkUsed()
-            return person
-
         sender = Sender(platform=Platform.EMAIL, external_id=str(person_id))
-        return self._run(storable_inbound(Inbound(sender, action=action, values=values)), person_of)
+        inbound = storable_inbound(Inbound(sender, action=action, values=values))
 
-    def _run(self, inbound: Inbound, identify: Callable[[UnitOfWork], Person | None]) -> Handled:
-        try:
+        def turn() -> Handled:
             with self.uow_factory() as uow:
-                person = identify(uow)
-                if person is None:
+                person = uow.people.get(person_id)
+                if person is None or not person.in_programme:
                     return Handled(
                         [self._say("error.not_in_programme", coordinator_contact=self._contact(uow))]
                     )
-                ctx = Context(uow, person, self.programme, self.clock, inbound)
+                if not uow.email_links.spend(link_id, person_id, action, self.clock.now()):
+                    raise LinkUsed()
                 try:
-                    reply = self._route(ctx)
+                    reply = self._route(Context(uow, person, self.programme, self.clock, inbound))
                 except UserFacingError:
-                    uow.rollback()
+                    uow.rollback()  # nothing the workflow did is kept, nor the link's use
                     raise
-                self._enqueue_notices(uow, reply)
+                enqueue_notices(uow, reply.notices, self.clock.now())
                 uow.commit()
                 return Handled(reply.messages, reply.replace, person.id)
+
+        return self._guarded(inbound, turn)
+
+    def _guarded(self, inbound: Inbound, turn: Callable[[], Handled]) -> Handled:
+        """``turn()``, with every error as a friendly answer: a traceback never reaches a person."""
+        try:
+            return turn()
         except UserFacingError as err:
             return Handled([self._error(err)], failed=True)
         except Unavailable:
@@ -103,6 +139,44 @@ class MentorBot:
                 "unhandled error while handling a message", extra={"platform": inbound.sender.platform}
             )
             return Handled([self._say("error.internal")], failed=True)
+
+    def _first_delivery(self, uow: UnitOfWork, inbound: Inbound) -> bool:
+        """Record the delivery in this transaction; False (and nothing kept) for one seen before."""
+        key = inbound.event_key
+        if not key or uow.events.first_time(f"{inbound.sender.platform}:{key}", self.clock.now()):
+            return True
+        uow.rollback()
+        log.info("a delivery seen before; not handled again", extra={"platform": inbound.sender.platform})
+        return False
+
+    def _open_turn(self, uow: UnitOfWork, inbound: Inbound) -> Person | Handled:
+        """The person the turn is for, or the whole answer when there is none to route: a sender to look
+        up first (``unknown``), or somebody not in the programme (a retry of that: ``duplicate``)."""
+        sender = inbound.sender
+        person = self._identify(uow, sender)
+        if person is None:
+            if sender.profile_pending:
+                uow.rollback()  # nothing recorded: the channel asks again with the profile
+                return Handled([], unknown=True)
+            contact = self._contact(uow)
+            if not self._first_delivery(uow, inbound):
+                return Handled([], duplicate=True)
+            uow.commit()
+            return Handled([self._say("error.not_in_programme", coordinator_contact=contact)])
+        if inbound.address is not None:
+            self._store_address(person, inbound)
+        return person
+
+    def _store_address(self, person: Person, inbound: Inbound) -> None:
+        address, sender = inbound.address, inbound.sender
+        identity = person.identity(sender.platform)
+        if address is None or identity is None or identity.address == address.data:
+            return
+        if not sender.verified and identity.address and not address.may_replace(identity.address):
+            log.warning("an unverified request: kept the stored address", extra={"platform": sender.platform})
+            return
+        identity.address = dict(address.data)
+        identity.updated_at = self.clock.now()
 
     # -- linking people to a platform before they write (a channel's directory lookup) ----------
     def unlinked(self, platform: str) -> list[str]:
@@ -141,7 +215,7 @@ class MentorBot:
                 return None
             if person is not None and person.active:
                 self._link(uow, person, sender)
-        if person is None or not person.active or person.erased_at is not None:
+        if person is None or not person.in_programme:
             return None
         return person
 
@@ -183,22 +257,6 @@ class MentorBot:
         command, rest = self.router.find_command(text, ctx.roles)
         return command.handler(ctx, rest)
 
-    def _enqueue_notices(self, uow: UnitOfWork, reply: Reply) -> None:
-        now = self.clock.now()
-        for notice in reply.notices:
-            key = notice.key or uuid.uuid4().hex
-            uow.deliveries.enqueue(
-                Delivery(
-                    person_id=notice.person_id,
-                    kind=notice.kind,
-                    dedupe_key=f"{notice.kind}:{notice.person_id}:{key}",
-                    payload={"message": message_to_dict(notice.message)},
-                    due_at=now,
-                    priority=20,
-                    created_at=now,
-                )
-            )
-
     def defer_replies(self, person_id: int, messages: list[Message], key: str, platform: str = "") -> int:
         """Put replies a channel could not post now (the platform said 429 for longer than a request
         may wait) into the outbox, where the dispatcher sends them when the platform allows, in order.
@@ -232,7 +290,7 @@ class MentorBot:
         themselves, so the message never sends people to somebody who is not coordinating."""
         configured = self.programme.coordinator_contact
         coordinators = sorted(
-            (p for p in uow.people.all() if p.is_coordinator and p.erased_at is None),
+            (p for p in uow.people.all() if p.is_coordinator and p.in_programme),
             key=lambda p: p.id or 0,
         )
         if not coordinators or any(p.email.lower() in configured.lower() for p in coordinators):
@@ -269,11 +327,8 @@ def storable_inbound(inbound: Inbound) -> Inbound:
         text=storable_text(inbound.text) if inbound.text is not None else None,
         action=storable_text(inbound.action) if inbound.action is not None else None,
         values={storable_text(str(k)): storable_text(str(v)) for k, v in inbound.values.items()},
+        event_key=storable_text(inbound.event_key),
     )
-
-
-def roles_summary(roles: Iterable[str]) -> str:
-    return ", ".join(sorted(roles)) or "member"
 
 
 MAX_ID_LENGTH = 200  # the width of chat_identities.external_id and .workspace

@@ -33,6 +33,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
@@ -40,6 +41,14 @@ from bot.errors import ConfigError, Problem
 from bot.readers import Reader, qualifier_problem, split_variant
 
 log = logging.getLogger(__name__)
+
+
+class TextLookup(Protocol):
+    """Fills a catalogue text: ``ProgrammeConfig.text`` (the key, then the values to fill in).  The one
+    type every renderer, report and importer takes for its texts."""
+
+    def __call__(self, key: str, /, **values: object) -> str: ...
+
 
 CATALOGUE_PACKAGE = "bot.content.catalogue"
 

@@ -17,10 +17,9 @@ from typing import Any
 
 from bot.context import Context
 from bot.errors import InvalidInput, NotFound, NotPermitted
-from bot.messages import Message, Outbound, Text
+from bot.messages import Message, Outbound, Reply, Text
 from bot.model import (
     AuditEvent,
-    Delivery,
     Membership,
     Person,
     PhaseChange,
@@ -32,7 +31,6 @@ from bot.model import (
 from bot.phases import set_phase
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
-from bot.serialize import message_to_dict
 from bot.validation import clean_text
 
 REFUSED = "refused"
@@ -201,7 +199,7 @@ def rematch_options(uow: UnitOfWork, programme: ProgrammeConfig, rel: Relationsh
     options = [
         GuideOption(p, counts.get(p.id or 0, 0), guide_capacity(p, programme))
         for p in uow.people.all()
-        if p.has_role(Role.GUIDE) and p.erased_at is None and p.id not in already and p.id != learner.id
+        if p.has_role(Role.GUIDE) and p.in_programme and p.id not in already and p.id != learner.id
     ]
     return sorted(
         (o for o in options if o.learners < o.capacity), key=lambda o: (o.learners, o.person.name.lower())
@@ -255,7 +253,7 @@ def rematch(
     _not_ended(rel)
     learner = _single_learner(rel)
     assert guide.id is not None and learner.id is not None
-    if not guide.has_role(Role.GUIDE) or not guide.active or guide.erased_at is not None:
+    if not guide.has_role(Role.GUIDE) or not guide.in_programme:
         raise InvalidInput("coordinator.rematch.not_a_guide", name=guide.name)
     if guide.id == learner.id or guide.id in _guides_of(uow, learner):
         raise InvalidInput("coordinator.rematch.same_guide", name=guide.name)
@@ -309,8 +307,6 @@ def rematch(
 
 # -- telling the members ------------------------------------------------------------------------------
 
-NOTICE_PRIORITY = 20  # as the bot's other notices to members
-
 
 def member_notices(
     programme: ProgrammeConfig, rel: Relationship, key: str, event: str, now: datetime, **values: object
@@ -333,66 +329,100 @@ def rematch_notices(programme: ProgrammeConfig, old: Relationship, new: Relation
     learner, guide = new.learners()[0], new.guides()[0]
     assert learner.id is not None and guide.id is not None
     key = f"rematch-{new.id}"
+
+    def notice(person_id: int, text_key: str, **values: object) -> Outbound:
+        return Outbound(person_id, Message((Text(programme.text(text_key, **values)),)), key=key)
+
     notices = [
-        Outbound(
-            learner.id,
-            Message(
-                (
-                    Text(
-                        programme.text(
-                            "coordinator.notice.rematched_learner",
-                            guide=guide.name,
-                            number=new.id,
-                            kind=new.kind,
-                        )
-                    ),
-                )
-            ),
-            key=key,
+        notice(
+            learner.id, "coordinator.notice.rematched_learner", guide=guide.name, number=new.id, kind=new.kind
         ),
-        Outbound(
-            guide.id,
-            Message(
-                (
-                    Text(
-                        programme.text(
-                            "coordinator.notice.rematched_guide",
-                            learner=learner.name,
-                            number=new.id,
-                            kind=new.kind,
-                        )
-                    ),
-                )
-            ),
-            key=key,
+        notice(
+            guide.id, "coordinator.notice.rematched_guide", learner=learner.name, number=new.id, kind=new.kind
         ),
     ]
     for old_guide in old.guides():
         if old_guide.id is not None and old_guide.id != guide.id:
-            notices.append(
-                Outbound(
-                    old_guide.id,
-                    Message((Text(programme.text("coordinator.notice.ended", number=old.id)),)),
-                    key=key,
-                )
-            )
+            notices.append(notice(old_guide.id, "coordinator.notice.ended", number=old.id))
     return notices
 
 
-def enqueue_notices(uow: UnitOfWork, notices: list[Outbound], now: datetime) -> None:
-    """Put notices in the outbox as the bot does for chat replies (for changes made from the CLI)."""
-    for notice in notices:
-        uow.deliveries.enqueue(
-            Delivery(
-                person_id=notice.person_id,
-                kind=notice.kind,
-                dedupe_key=f"{notice.kind}:{notice.person_id}:{notice.key}",
-                payload={"message": message_to_dict(notice.message)},
-                due_at=now,
-                priority=NOTICE_PRIORITY,
-                created_at=now,
-            )
+# -- one change, written once ------------------------------------------------------------------------
+
+CHANGES = ("pause", "resume", "end", "phase", "rematch")
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A coordinator's change, done: the confirmation for them and the notices for the people concerned.
+    Chat (``bot.workflows.coordinator``) and the command line (``mentorbot relationship``) both make their
+    changes through :func:`apply_change`, so the two cannot drift apart."""
+
+    confirmation: str
+    notices: list[Outbound]
+    relationship: Relationship  # the one changed (for a re-match: the new one)
+
+    def reply(self, *, replace: bool = False) -> Reply:
+        reply = Reply(replace=replace).say(Text(self.confirmation))
+        reply.notices += self.notices
+        return reply
+
+
+def apply_change(
+    uow: UnitOfWork,
+    programme: ProgrammeConfig,
+    rel: Relationship,
+    change: str,
+    actor: Person,
+    now: datetime,
+    *,
+    phase: str = "",
+    guide: Person | None = None,
+    assesses: bool = False,
+    override_reason: str = "",
+) -> Changed:
+    """Make one of :data:`CHANGES` to ``rel`` (audited) and say what it did; the caller checked that
+    ``actor`` is a coordinator, queues the notices and commits.  ``phase`` is for ``phase``, ``guide``,
+    ``assesses`` and ``override_reason`` for ``rematch``."""
+    if change == "pause":
+        pause_relationship(uow, rel, actor, now)
+        return _told(programme, rel, "paused", now)
+    if change == "resume":
+        resume_relationship(uow, rel, actor, now)
+        return _told(programme, rel, "resumed", now)
+    if change == "end":
+        end_relationship(uow, rel, actor, now)
+        return _told(programme, rel, "ended", now)
+    if change == "phase":
+        before = change_phase(uow, programme, rel, phase, actor, now)
+        text = programme.text("coordinator.phase.changed", number=rel.id, before=before, after=rel.phase)
+        # no notice here: the scheduler's phase prompt tells each member once, at their own morning,
+        # with what the new phase asks of them (issue 12)
+        return Changed(text, [], rel)
+    if change == "rematch":
+        if guide is None:
+            raise InvalidInput("coordinator.rematch.choose_guide")
+        new = rematch(
+            uow, programme, rel, guide, actor, now, assesses=assesses, override_reason=override_reason
         )
+        text = programme.text(
+            "coordinator.rematch.done",
+            old=rel.id,
+            new=new.id,
+            learner=new.learners()[0].name,
+            guide=guide.name,
+        )
+        return Changed(text, rematch_notices(programme, rel, new), new)
+    raise ValueError(f"not a coordinator's change: {change!r}")
+
+
+def _told(programme: ProgrammeConfig, rel: Relationship, event: str, now: datetime) -> Changed:
+    """Paused, resumed or ended: the coordinator's confirmation and the same news for every member."""
+    return Changed(
+        programme.text(f"coordinator.relationship.{event}", number=rel.id),
+        member_notices(programme, rel, f"coordinator.notice.{event}", event, now),
+        rel,
+    )
 
 
 # -- people ------------------------------------------------------------------------------------------

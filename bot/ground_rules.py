@@ -124,11 +124,6 @@ def check_item(key: str, raw: str | None, programme: ProgrammeConfig) -> str:
     return value
 
 
-def check_items(raw: Mapping[str, str], programme: ProgrammeConfig) -> dict[str, str]:
-    """Every item checked with :func:`check_item`; the first problem is raised."""
-    return {key: check_item(key, raw.get(key), programme) for key in ITEM_KEYS}
-
-
 # -- changing versions ----------------------------------------------------------------------------
 
 

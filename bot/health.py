@@ -13,7 +13,7 @@ and Teams card render them), and tables for the ``mentorbot report`` terminal vi
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ from bot.activity import (
     PersonFacts,
     RelationshipFacts,
 )
+from bot.catalogue import TextLookup
 from bot.channels import chosen_for, reached_on
 from bot.goals import LAYERS
 from bot.match_dates import DateState, date_state
@@ -113,7 +114,7 @@ class Unreachable:
     reason: str  # "no_identity" or "undeliverable"
     detail: str = ""  # why, as the last attempt found: "not found in Slack by e-mail", "Teams: ..."
 
-    def says(self, say: Say) -> str:
+    def says(self, say: TextLookup) -> str:
         """The reason as a coordinator reads it."""
         text = say(f"coordinator.health.unreachable.{self.reason}")
         return f"{text} ({self.detail})" if self.detail else text
@@ -347,7 +348,7 @@ def _guide_load(
     this_month = month_key(today)
     learners: Counter[int] = Counter()
     minutes: Counter[int] = Counter()
-    guides: set[int] = {p.id for p in people.values() if Role.GUIDE in p.roles and p.active and not p.erased}
+    guides: set[int] = {p.id for p in people.values() if Role.GUIDE in p.roles and p.in_programme}
     for rel in relationships:
         rel_guides = rel.person_ids(Side.GUIDE)
         rel_minutes = sum(
@@ -444,7 +445,7 @@ def goal_groups(
     )
 
 
-def goal_label(group: GoalGroup, say: Say) -> str:
+def goal_label(group: GoalGroup, say: TextLookup) -> str:
     if group.dimension == "all":
         return say("coordinator.health.goals.all")
     if not group.label:
@@ -452,7 +453,7 @@ def goal_label(group: GoalGroup, say: Say) -> str:
     return say(f"coordinator.health.goals.{group.dimension}", name=group.label)
 
 
-def _goal_line(group: GoalGroup, say: Say) -> str:
+def _goal_line(group: GoalGroup, say: TextLookup) -> str:
     label = goal_label(group, say)
     if group.goals is None:
         return f"{label}: {say('coordinator.health.hidden')}"
@@ -470,7 +471,7 @@ def _unreachable(
 ) -> tuple[Unreachable, ...]:
     out: list[Unreachable] = []
     for person in people.values():
-        if not person.active or person.erased:
+        if not person.in_programme:
             continue
         detail = reasons.get(person.id, "")
         if person.identities == 0 and last_status.get(person.id) != DeliveryStatus.SENT:
@@ -488,9 +489,6 @@ def _dead(d: DeliveryFact, people: dict[int, PersonFacts]) -> DeadLetter:
 # -- tables: the one shape behind the terminal view, the CSV files and the charts ---------------------
 
 
-Say = Callable[..., str]
-
-
 @dataclass(frozen=True)
 class Table:
     """A titled table of plain values; ``name`` is its CSV file name (without ``.csv``)."""
@@ -501,7 +499,7 @@ class Table:
     rows: tuple[tuple[str | int | float, ...], ...]
 
 
-def report_tables(report: HealthReport, say: Say) -> list[Table]:
+def report_tables(report: HealthReport, say: TextLookup) -> list[Table]:
     """Every section of the report as a table. ``say`` is the programme's catalogue ``text``."""
     summary_rows: list[tuple[str | int | float, ...]] = [
         (say("coordinator.health.summary.active"), report.active_pairs),
@@ -672,7 +670,7 @@ def coordinator_view(reader: ActivityReader, programme: ProgrammeConfig, now: da
     return report_blocks(build_report(reader, programme, now), programme.text)
 
 
-def report_blocks(report: HealthReport, say: Say) -> tuple[Block, ...]:
+def report_blocks(report: HealthReport, say: TextLookup) -> tuple[Block, ...]:
     """The report for chat, within platform limits (a handful of blocks, each text well under 3000)."""
     blocks: list[Block] = [
         Text(say("coordinator.health.heading", programme=report.programme, date=report.today.isoformat())),
@@ -801,7 +799,7 @@ def report_blocks(report: HealthReport, say: Say) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _channel_lines(channels: tuple[tuple[str, str], ...], say: Say) -> str:
+def _channel_lines(channels: tuple[tuple[str, str], ...], say: TextLookup) -> str:
     """How many people each channel reaches; by name, those on e-mail (a chat platform is the usual)."""
     counts = Counter(channel for _, channel in channels)
     lines = [say("coordinator.health.channel_count", channel=c, people=n) for c, n in sorted(counts.items())]
@@ -811,7 +809,7 @@ def _channel_lines(channels: tuple[tuple[str, str], ...], say: Say) -> str:
     return _lines(lines, say)
 
 
-def _lines(lines: list[str], say: Say) -> str:
+def _lines(lines: list[str], say: TextLookup) -> str:
     if not lines:
         return say("coordinator.health.none")
     shown: list[str] = []
@@ -827,7 +825,7 @@ def _lines(lines: list[str], say: Say) -> str:
     return "\n".join(shown)
 
 
-def _quadrant_line(group: QuadrantGroup, say: Say) -> str:
+def _quadrant_line(group: QuadrantGroup, say: TextLookup) -> str:
     label = say("coordinator.health.quadrants.everyone") if group.label == "all" else group.label
     if group.counts is None:
         return f"{label}: {say('coordinator.health.hidden')}"

@@ -18,8 +18,10 @@ agenda item or a ground-rule answer shown to someone else: it cannot reach a tex
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 QUOTE_OPEN = "\ue000"  # private-use characters: never typed by people (quote() removes them anyway)
 QUOTE_CLOSE = "\ue001"
@@ -91,6 +93,24 @@ class Sender:
     # False when the platform could not vouch for the request (Teams local mode has no token): such a
     # sender may be linked to a person seen for the first time, never moved onto one already linked
     verified: bool = True
+    # True when the channel has not looked up the profile (e-mail, time zone) yet, because a linked
+    # person needs none: the bot answers an unknown sender with ``Handled.unknown`` instead, and the
+    # channel looks them up and asks again (only first contacts cost a directory lookup)
+    profile_pending: bool = False
+
+
+@dataclass(frozen=True)
+class Address:
+    """How to message the sender first later (a Teams conversation reference), stored on their chat
+    identity in the transaction of the turn that brought it.
+
+    ``data`` is stored as it is. ``may_replace`` decides, for a sender the platform could not vouch for
+    (``Sender.verified`` False), whether ``data`` may replace what is stored (e.g. the same connector and
+    user); verified senders always refresh it.
+    """
+
+    data: dict[str, Any]
+    may_replace: Callable[[Mapping[str, Any]], bool] = field(default=lambda stored: False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -101,6 +121,10 @@ class Inbound:
     text: str | None = None
     action: str | None = None
     values: dict[str, str] = field(default_factory=dict)
+    # the platform's id of this delivery (a Slack event id, a Teams activity id): a retry or redelivery
+    # with the same key is recognised and answered with nothing; "" for requests never redelivered
+    event_key: str = ""
+    address: Address | None = None
 
     @property
     def is_action(self) -> bool:

@@ -66,7 +66,8 @@ class AgendaStatus(StrEnum):
     OPEN = "open"
     DISCUSSED = "discussed"
     CARRIED_OVER = "carried-over"
-    DROPPED = "dropped"
+    DROPPED = "dropped"  # taken off by its own author
+    REMOVED = "removed"  # taken off by another member: hidden, and its author may restore it
 
 
 class Priority(StrEnum):
@@ -296,6 +297,10 @@ class AgendaItem:
     created_at: datetime
     meeting_id: int | None = None
     status: str = AgendaStatus.OPEN
+    # the item's number in its relationship, given by storage when it is first stored (one past the
+    # highest the relationship ever had): the same number everywhere, for the item's whole life
+    number: int = 0
+    removed_by: int | None = None  # who took it off, when that was not its author (status REMOVED)
     id: int | None = None
 
 
@@ -314,6 +319,7 @@ class ActionItem:
     meeting_id: int | None = None
     closed_at: datetime | None = None
     goal_id: int | None = None  # the development goal this action serves, if any
+    number: int = 0  # as AgendaItem.number: stable for the item's life, given by storage
     id: int | None = None
 
 

@@ -24,10 +24,6 @@ NUDGE_KINDS: tuple[str, ...] = (
 )
 
 
-def is_nudge_kind(kind: str) -> bool:
-    return kind in NUDGE_KINDS
-
-
 def opted_out(opt_outs: list[str] | tuple[str, ...], kind: str) -> bool:
     """True when a person with these opt-outs does not want nudges of ``kind``."""
     return kind in NUDGE_KINDS and kind in opt_outs

@@ -98,9 +98,17 @@ class ContentAccess(Protocol):
         """All versions, oldest first."""
         ...
 
+    def ground_rules_of(self, relationship_ids: Collection[int]) -> dict[int, list[GroundRules]]:
+        """:meth:`ground_rules` of several relationships in one read (each must be the viewer's)."""
+        ...
+
     def add_ground_rules(self, rules: GroundRules) -> None: ...
 
     def meetings(self, relationship_id: int) -> list[Meeting]: ...
+    def meetings_of(self, relationship_ids: Collection[int]) -> dict[int, list[Meeting]]:
+        """:meth:`meetings` of several relationships in one read (each must be the viewer's)."""
+        ...
+
     def meeting(self, meeting_id: int) -> Meeting: ...
     def add_meeting(self, meeting: Meeting) -> None: ...
 
@@ -242,6 +250,15 @@ class ConversationStore(Protocol):
     def clear(self, person_id: int) -> None: ...
 
 
+class ProcessedEvents(Protocol):
+    """Deliveries already handled, so that a platform's retry of the same event is handled once."""
+
+    def first_time(self, key: str, now: datetime) -> bool:
+        """Record ``key`` in this unit of work; True unless it was recorded before (by any process).
+        The record is written with the turn that handles it: a turn that is rolled back leaves none."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Use as a context manager; nothing is written unless ``commit`` is called."""
 
@@ -255,6 +272,7 @@ class UnitOfWork(Protocol):
     announcements: AnnouncementRepository
     personal_data: PersonalData
     email_links: LinkLedger
+    events: ProcessedEvents
 
     def content(self, viewer: Person) -> ContentAccess: ...
     def system_content(self, purpose: str) -> SystemContent: ...

@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from importlib.resources import files
@@ -231,8 +231,14 @@ class ProgrammeConfig:
 # -- loading ---------------------------------------------------------------------------------------
 
 
-def load_programme(path: str | Path | None = None) -> ProgrammeConfig:
+def load_programme(
+    path: str | Path | None = None, *, nudge_families: Collection[str] | None = None
+) -> ProgrammeConfig:
     """Read and check a programme file; None reads the example shipped with the package.
+
+    ``nudge_families``: the names a phase's ``nudges`` may list (the scheduler's registry,
+    ``scheduler.nudges.PROGRAMME_NAMES``, which the bot cannot import); an unknown name is a problem with
+    a "did you mean", not a reminder silently never sent.  None checks only their spelling.
 
     Raises ``ConfigError`` with every problem found.
     """
@@ -252,7 +258,7 @@ def load_programme(path: str | Path | None = None) -> ProgrammeConfig:
         raise ConfigError(
             [Problem(where, f"expected programme settings (key: value lines), got {describe(data)}")]
         )
-    return programme_from_mapping(data, source=source)
+    return programme_from_mapping(data, source=source, nudge_families=nudge_families)
 
 
 def _read_file(file: Path) -> bytes:
@@ -269,9 +275,15 @@ def _read_file(file: Path) -> bytes:
     raise ConfigError([Problem(str(file), reason)])
 
 
-def programme_from_mapping(data: Mapping[object, object], source: str = "programme") -> ProgrammeConfig:
-    """Build a config from already-parsed settings. ``source`` prefixes every problem's place."""
-    return _Reader(source).read(data)
+def programme_from_mapping(
+    data: Mapping[object, object],
+    source: str = "programme",
+    *,
+    nudge_families: Collection[str] | None = None,
+) -> ProgrammeConfig:
+    """Build a config from already-parsed settings. ``source`` prefixes every problem's place;
+    ``nudge_families`` as for :func:`load_programme`."""
+    return _Reader(source, nudge_families).read(data)
 
 
 SETTINGS = (
@@ -311,8 +323,9 @@ _NUDGE = re.compile(r"[a-z][a-z0-9_]*")
 class _Reader:
     """Reads settings, collecting every problem instead of stopping at the first."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, nudge_families: Collection[str] | None = None) -> None:
         self.source = source
+        self.nudge_families = sorted(nudge_families) if nudge_families is not None else None
         self.problems: list[Problem] = []
 
     def problem(self, path: str, reason: str) -> None:
@@ -427,8 +440,18 @@ class _Reader:
             if name and name in {p.name for p in phases}:
                 self.problem(f"{at}.name", f'the phase "{name}" is listed twice')
             length = self.take(item, "length", _phase_length, None, at)
-            phases.append(PhaseSpec(name, length, self.take(item, "nudges", _nudges, (), at)))
+            nudges: tuple[str, ...] = self.take(item, "nudges", _nudges, (), at)
+            self.check_nudge_families(nudges, at)
+            phases.append(PhaseSpec(name, length, nudges))
         return tuple(phases) if len(self.problems) == known_problems else DEFAULT_PHASES
+
+    def check_nudge_families(self, nudges: tuple[str, ...], at: str) -> None:
+        known = self.nudge_families
+        if known is None:
+            return
+        for j, name in enumerate(nudges):
+            if name not in known:
+                self.problem(f"{at}.nudges[{j}]", f"unknown reminder {name}{_did_you_mean(name, known)}")
 
     def take_cadence(self, value: object) -> dict[str, int]:
         cadence = dict(DEFAULT_CADENCE_DAYS)

@@ -105,12 +105,13 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from bot.catalogue import TextLookup
 from bot.clock import Clock
 from bot.errors import ImportRejected, Problem
 from bot.model import AuditEvent
 from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from bot.roster_csv import MatchesFile, PeopleFile, Say, parse_matches, parse_people
+from bot.roster_csv import MatchesFile, PeopleFile, parse_matches, parse_people
 from bot.roster_plan import MatchChange, PersonChange, Plan, make_plan
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ def import_roster(
     """
     if people_path is None and matches_path is None:
         raise ValueError("import_roster needs a people file, a matches file or both")
-    say: Say = programme.text
+    say: TextLookup = programme.text
     names = _display_names(people_path, matches_path)
     problems: list[Problem] = []
     people: PeopleFile | None = None
@@ -227,7 +228,7 @@ def _display_names(people_path: str | Path | None, matches_path: str | Path | No
     return people, matches
 
 
-def _read(path: Path, name: str, say: Say, problems: list[Problem]) -> bytes | None:
+def _read(path: Path, name: str, say: TextLookup, problems: list[Problem]) -> bytes | None:
     try:
         return path.read_bytes()
     except FileNotFoundError:

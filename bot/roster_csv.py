@@ -22,8 +22,8 @@ import zoneinfo
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
 
+from bot.catalogue import TextLookup
 from bot.errors import Problem
 from bot.model import Format, Kind, Role, Side
 from bot.zones import zone_hint
@@ -106,12 +106,6 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LIST_SEPARATOR = re.compile(r"[;,\s]+")
 _HEADER_SEPARATOR = re.compile(r"[\s_\-]+")
 _XLSX_MAGIC = b"PK\x03\x04"
-
-
-class Say(Protocol):
-    """Fills a catalogue text: the programme's ``text`` method."""
-
-    def __call__(self, key: str, /, **values: object) -> str: ...
 
 
 # -- typed rows --------------------------------------------------------------------------------------
@@ -207,7 +201,7 @@ def read_records(
     name: str,
     columns: Sequence[str],
     required: Collection[str],
-    say: Say,
+    say: TextLookup,
     *,
     rows_optional: bool = False,
 ) -> tuple[list[Record], list[Problem]]:
@@ -277,7 +271,7 @@ def read_records(
     return records, problems
 
 
-def _decode(data: bytes, name: str, say: Say) -> tuple[str | None, Problem | None]:
+def _decode(data: bytes, name: str, say: TextLookup) -> tuple[str | None, Problem | None]:
     if data.startswith(_XLSX_MAGIC):
         return None, Problem(name, say("roster.file.workbook"))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -296,7 +290,7 @@ def normalise_header(cell: str) -> str:
 
 
 def _read_header(
-    row: list[str], name: str, columns: Sequence[str], required: Collection[str], say: Say
+    row: list[str], name: str, columns: Sequence[str], required: Collection[str], say: TextLookup
 ) -> tuple[list[str], list[Problem]]:
     where = f"{name}:1"
     if len(row) == 1 and ";" in row[0]:
@@ -333,7 +327,7 @@ def _read_header(
 
 
 def _suggestion(
-    value: str, choices: Collection[str], say: Say, hints: Mapping[str, str] | None = None
+    value: str, choices: Collection[str], say: TextLookup, hints: Mapping[str, str] | None = None
 ) -> str:
     """`` (did you mean "x"?)`` for the nearest choice, or an empty string."""
     hinted = (hints or {}).get(value.lower())
@@ -344,7 +338,7 @@ def _suggestion(
 # -- people ------------------------------------------------------------------------------------------
 
 
-def parse_people(data: bytes, name: str, say: Say) -> PeopleFile:
+def parse_people(data: bytes, name: str, say: TextLookup) -> PeopleFile:
     """The people file as typed rows; a row with any problem is reported and left out of ``rows``."""
     out = PeopleFile(name)
     records, out.problems = read_records(data, name, PEOPLE_COLUMNS, PEOPLE_REQUIRED, say)
@@ -401,7 +395,7 @@ SHAPES: dict[str, Shape] = {
 }
 
 
-def parse_matches(data: bytes, name: str, say: Say) -> MatchesFile:
+def parse_matches(data: bytes, name: str, say: TextLookup) -> MatchesFile:
     """The matches file as typed rows; a row with any problem is reported and left out of ``rows``."""
     out = MatchesFile(name)
     records, out.problems = read_records(data, name, MATCH_COLUMNS, MATCH_REQUIRED, say, rows_optional=True)
@@ -504,7 +498,7 @@ def _check_shape(cells: _Cells, fmt: str, guides: int, learners: int, peers: int
 class _Cells:
     """The cells of one record, read as typed values; every bad cell adds a problem at this line."""
 
-    def __init__(self, record: Record, name: str, say: Say) -> None:
+    def __init__(self, record: Record, name: str, say: TextLookup) -> None:
         self.record = record
         self.where = f"{name}:{record.line}"
         self.say = say
@@ -664,7 +658,7 @@ def _is_place(zone: str) -> bool:
     return "/" in zone and not zone.startswith("Etc/")
 
 
-def _zone_suggestion(raw: str, say: Say) -> str:
+def _zone_suggestion(raw: str, say: TextLookup) -> str:
     wanted = raw.strip().replace(" ", "_").lower()
     places = [z for z in _zone_names().values() if _is_place(z)]
     by_city = [z for z in places if z.rsplit("/", 1)[-1].lower() == wanted]

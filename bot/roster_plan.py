@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from bot.catalogue import TextLookup
 from bot.errors import Problem
 from bot.match_dates import start_instant
 from bot.model import (
@@ -31,7 +32,7 @@ from bot.model import (
 )
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
-from bot.roster_csv import MatchesFile, MatchRow, PeopleFile, PersonRow, Say
+from bot.roster_csv import MatchesFile, MatchRow, PeopleFile, PersonRow
 
 DEFAULT_CADENCE_DAYS = 28
 MATCHED_REASON = "matched"
@@ -130,7 +131,7 @@ def make_plan(
     today: date,
     people: PeopleFile | None,
     matches: MatchesFile | None,
-    say: Say,
+    say: TextLookup,
 ) -> Plan:
     """Check the parsed files against the stored state and work out the changes. Writes nothing."""
     emails = set(people.listed) if people else set()
@@ -147,7 +148,7 @@ def make_plan(
 # -- people ------------------------------------------------------------------------------------------
 
 
-def _plan_people(plan: Plan, people: PeopleFile, programme: ProgrammeConfig, say: Say) -> None:
+def _plan_people(plan: Plan, people: PeopleFile, programme: ProgrammeConfig, say: TextLookup) -> None:
     for row in people.rows:
         where = f"{people.name}:{row.line}"
         existing = plan.known.get(row.email)
@@ -207,7 +208,7 @@ def _who(email: str, plan: Plan, people: PeopleFile | None, rows: dict[str, Pers
         return _Who(frozenset(row.roles), True, capacity)
     if stored is None:
         return None
-    return _Who(frozenset(stored.roles), stored.active and stored.erased_at is None, stored.capacity)
+    return _Who(frozenset(stored.roles), stored.in_programme, stored.capacity)
 
 
 def _plan_matches(
@@ -217,7 +218,7 @@ def _plan_matches(
     today: date,
     people: PeopleFile | None,
     matches: MatchesFile,
-    say: Say,
+    say: TextLookup,
 ) -> None:
     rows = {r.email: r for r in people.rows} if people else {}
     who = {m.email: _who(m.email, plan, people, rows) for m in matches.mentions}
@@ -306,7 +307,7 @@ def _diff_match(
 
 
 def _check_members(
-    plan: Plan, matches: MatchesFile, people: PeopleFile | None, who: dict[str, _Who | None], say: Say
+    plan: Plan, matches: MatchesFile, people: PeopleFile | None, who: dict[str, _Who | None], say: TextLookup
 ) -> None:
     for mention in matches.mentions:
         where = f"{matches.name}:{mention.line}"
@@ -336,7 +337,7 @@ def _check_capacity(
     rows: list[MatchRow],
     current: list[Relationship],
     who: dict[str, _Who | None],
-    say: Say,
+    say: TextLookup,
 ) -> None:
     """No guide may end up with more learners than their capacity, counting the learners they keep
     in stored relationships that the file does not mention plus every learner the file gives them.

@@ -14,13 +14,11 @@ picture, not only in the text report.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.catalogue import TextLookup
 from bot.health import MIN_GROUP, QUADRANTS, HealthReport, QuadrantGroup, goal_label
-
-Say = Callable[..., str]
 
 COLOURS = {
     "bar": "#3b6ea5",
@@ -63,7 +61,7 @@ def _empty(ax: Any, title: str, words: str) -> None:
     ax.text(0.5, 0.5, words, ha="center", va="center", wrap=True, fontsize=12, color="#555555")
 
 
-def _meetings(ax: Any, report: HealthReport, say: Say) -> None:
+def _meetings(ax: Any, report: HealthReport, say: TextLookup) -> None:
     title = say("coordinator.health.table.meetings")
     if not any(report.meetings_by_month):
         _empty(ax, title, say("coordinator.chart.no_meetings"))
@@ -75,7 +73,7 @@ def _meetings(ax: Any, report: HealthReport, say: Say) -> None:
     ax.tick_params(axis="x", labelrotation=30)
 
 
-def _phases(ax: Any, report: HealthReport, say: Say) -> None:
+def _phases(ax: Any, report: HealthReport, say: TextLookup) -> None:
     title = say("coordinator.health.table.phases")
     names = [name for name, _ in report.phases]
     counts = [n for _, n in report.phases]
@@ -88,7 +86,7 @@ def _phases(ax: Any, report: HealthReport, say: Say) -> None:
     ax.yaxis.get_major_locator().set_params(integer=True)
 
 
-def _quadrants(ax: Any, group: QuadrantGroup, say: Say) -> None:
+def _quadrants(ax: Any, group: QuadrantGroup, say: TextLookup) -> None:
     counts = dict(group.counts or ())
     labels = [say(f"coordinator.health.quadrant.{q}") for q in QUADRANTS]
     ax.bar(labels, [counts.get(q, 0) for q in QUADRANTS], color=[COLOURS[q] for q in QUADRANTS])
@@ -99,7 +97,7 @@ def _quadrants(ax: Any, group: QuadrantGroup, say: Say) -> None:
     ax.yaxis.get_major_locator().set_params(integer=True)
 
 
-def _guide_learners(ax: Any, report: HealthReport, say: Say) -> None:
+def _guide_learners(ax: Any, report: HealthReport, say: TextLookup) -> None:
     """Learners per guide (bars) against each guide's capacity (an outlined bar): one measure."""
     title = say("coordinator.chart.guide_learners_title")
     guides = list(report.guides)[:25]
@@ -132,7 +130,7 @@ def _guide_learners(ax: Any, report: HealthReport, say: Say) -> None:
     ax.legend(loc="lower right", fontsize="small")
 
 
-def _guide_hours(ax: Any, report: HealthReport, say: Say) -> None:
+def _guide_hours(ax: Any, report: HealthReport, say: TextLookup) -> None:
     """Meeting hours this month per guide against the protected-time target (a line): one measure."""
     title = say("coordinator.chart.guide_hours_title")
     guides = list(report.guides)[:25]
@@ -167,7 +165,7 @@ def attention_counts(report: HealthReport) -> tuple[int, int, int]:
     return len(report.stalled), len(report.unreachable), len(report.dead_letters)
 
 
-def _attention(ax: Any, report: HealthReport, say: Say) -> None:
+def _attention(ax: Any, report: HealthReport, say: TextLookup) -> None:
     """What needs a coordinator: stalled pairs, unreachable people, undeliverable messages."""
     title = say("coordinator.chart.attention_title")
     counts = attention_counts(report)
@@ -188,7 +186,7 @@ def _attention(ax: Any, report: HealthReport, say: Say) -> None:
     ax.margins(y=0.15)
 
 
-def goals_figure(report: HealthReport, say: Say) -> Any:
+def goals_figure(report: HealthReport, say: TextLookup) -> Any:
     """Development goals set and reached per group (all, each layer, each programme goal): counts only,
     and only the groups with enough relationships to show (the text report's threshold)."""
     plt = _pyplot()
@@ -210,7 +208,7 @@ def goals_figure(report: HealthReport, say: Say) -> Any:
     return fig
 
 
-def write_charts(report: HealthReport, out_dir: Path, say: Say) -> list[Path]:
+def write_charts(report: HealthReport, out_dir: Path, say: TextLookup) -> list[Path]:
     """Write the charts as PNG files into ``out_dir``; returns the files written.
 
     ``overview.png`` holds all of them in one picture (the README shows it).
@@ -255,7 +253,7 @@ def write_charts(report: HealthReport, out_dir: Path, say: Say) -> list[Path]:
     return written
 
 
-def overview_figure(report: HealthReport, say: Say) -> Any:
+def overview_figure(report: HealthReport, say: TextLookup) -> Any:
     """All charts in one figure (2 × 3): meetings, phases, what needs attention; quadrants (or a note why
     not), guide learners against capacity, guide hours against the protected-time target."""
     plt = _pyplot()

@@ -7,6 +7,7 @@ import contextlib
 import hmac
 import logging
 import signal
+import sys
 import time
 from collections.abc import Awaitable, Callable
 
@@ -24,6 +25,7 @@ RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime", Runtime)
 # the largest request body any endpoint reads (413 beyond it); /slack/events allows less
 # (handlers/slack/http.py MAX_EVENT_BODY). Teams activities and Slack payloads are a few kilobytes.
 CLIENT_MAX_SIZE = 1024 * 1024
+SWITCH_INTERVAL_SECONDS = 0.001
 Mounter = Callable[[web.Application, Runtime], Awaitable[None] | None]
 
 
@@ -148,6 +150,10 @@ def build_app(
 ) -> web.Application:
     """The server with every endpoint and part. ``prepare`` is the start-up's database work when the
     database was not reachable at start: the parts' start hooks then wait until it has succeeded."""
+    # Turns run in threads (bot/turns.py) and hold the GIL while they compute; the event loop, which
+    # acknowledges the platforms' requests, waits for it up to the switch interval each time (5 ms by
+    # default). 1 ms keeps acknowledgements prompt while several turns are in flight.
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     app = web.Application(client_max_size=CLIENT_MAX_SIZE, middlewares=[observe_requests])
     app[RUNTIME] = runtime
     app[WAITING] = []

@@ -13,6 +13,7 @@ from bot.clock import Clock, SystemClock
 from bot.programme import ProgrammeConfig, load_programme
 from mentorbot.metrics import Metrics
 from mentorbot.settings import Settings
+from scheduler.nudges import PROGRAMME_NAMES
 from storage.database import make_engine
 from storage.migrate import is_up_to_date, upgrade
 from storage.uow import SqlUnitOfWorkFactory
@@ -76,7 +77,7 @@ def open_runtime(
 ) -> Runtime:
     """Everything :func:`build_runtime` builds, without connecting to the database yet (``serve`` starts
     while the database is down and calls :func:`prepare_database` until it succeeds)."""
-    programme = load_programme(settings.programme_path)
+    programme = load_programme(settings.programme_path, nudge_families=PROGRAMME_NAMES)
     engine = make_engine(settings.database_url, **_connect_timeout(settings.database_url))
     if migrate is None:
         migrate = settings.is_embedded_database

@@ -67,12 +67,13 @@ from bot.channels import chosen_channel
 from bot.clock import Clock
 from bot.messages import Message
 from bot.model import ChatIdentity, DeliveryStatus, Person, Platform
+from bot.nudge_kinds import opted_out
 from bot.programme import ProgrammeConfig
 from bot.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
 from bot.serialize import message_from_dict
 from scheduler.console_sender import ConsoleLogSender
-from scheduler.kinds import ROUTINE_KINDS, is_nudge
 from scheduler.localtime import local_date, release
+from scheduler.nudges import ROUTINE_KINDS, is_nudge
 from scheduler.pacing import PlatformPacer
 from storage import scheduling as store
 from storage.uow import SqlUnitOfWorkFactory
@@ -312,12 +313,12 @@ class Dispatcher:
     def _precheck(self, item: store.Claimed, person: Person | None) -> store.Outcome | None:
         """An outcome decided without sending (skipped, deferred), or None to go ahead."""
         now = self.clock.now()
-        if person is None or not person.active or person.erased_at is not None:
+        if person is None or not person.in_programme:
             return self._outcome(item, DeliveryStatus.SKIPPED, "the person has left the programme")
         if item.expires_at is not None and now >= item.expires_at:
             return self._outcome(item, DeliveryStatus.SKIPPED, f"expired at {item.expires_at.isoformat()}")
         if is_nudge(item.kind):
-            if item.kind in person.opt_outs:
+            if opted_out(person.opt_outs, item.kind):
                 return self._outcome(item, DeliveryStatus.SKIPPED, f"{person.name} opted out of {item.kind}")
             if person.is_paused_on(local_date(now, person)):
                 return self._outcome(item, DeliveryStatus.SKIPPED, f"{person.name} paused reminders")

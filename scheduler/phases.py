@@ -15,7 +15,8 @@ names work the same way:
   coordinator moves the pair on;
 * the relationship is *finished* (no more nudges) once the last phase's length has passed.
 
-Phases are not strictly linear: a coordinator can set any phase by hand (:func:`set_phase`).  The engine
+Phases are not strictly linear: a coordinator can set any phase by hand
+(:func:`bot.coordinator.change_phase`).  The engine
 then measures from that moment, and an end-anchored move whose date had already passed when the
 coordinator set the phase is not forced again: the engine waits for the next anchor still ahead (closure
 on the planned end), or else for the phase's own length.  Every change is kept as a
@@ -27,12 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.errors import InvalidInput, NotFound, NotPermitted
 from bot.ground_rules import agreed
 from bot.meetings import FIRST_MEETING_MOVE, held_starts
-from bot.model import AuditEvent, Person, PhaseChange
-from bot.phases import set_phase as apply_phase
-from bot.ports import UnitOfWork
+from bot.model import PhaseChange
 from bot.programme import ProgrammeConfig
 from bot.roster_plan import MATCHED_REASON
 from scheduler.localtime import start_of_day
@@ -48,6 +46,11 @@ class PhaseStep:
     to_phase: str
     at: datetime
     reason: str
+
+    @property
+    def change(self) -> PhaseChange:
+        """The move as the history keeps it (``by_person_id`` None: the engine)."""
+        return PhaseChange(self.to_phase, self.at, self.reason, None, self.relationship_id)
 
 
 @dataclass(frozen=True)
@@ -174,45 +177,3 @@ def _anchored_start(index: int, planned_end: date, programme: ProgrammeConfig) -
     for j in range(len(programme.phases) - 2, index - 1, -1):
         start -= programme.phases[j].length or timedelta(0)
     return start
-
-
-# -- by hand ---------------------------------------------------------------------------------------------
-
-
-def set_phase(
-    uow: UnitOfWork,
-    relationship_id: int,
-    phase: str,
-    by_person: Person | None,
-    reason: str,
-    now: datetime,
-    *,
-    programme: ProgrammeConfig | None = None,
-) -> PhaseChange | None:
-    """Put a relationship in ``phase`` by hand; returns the change, or None if it was already there.
-
-    ``by_person`` must be a coordinator (None: the bot itself).  With ``programme``, the phase must be one
-    of its phases (``InvalidInput`` naming them otherwise).  The change is kept in the phase history and
-    in the audit log; the planner looks at the relationship again on its next pass.  The caller commits.
-    """
-    if by_person is not None and not by_person.is_coordinator:
-        raise NotPermitted("error.not_permitted")
-    if programme is not None and phase not in programme.phase_names():
-        raise InvalidInput("nudge.phase.unknown", phase=phase[:40], phases=", ".join(programme.phase_names()))
-    rel = uow.relationships.get(relationship_id)
-    if rel is None:
-        raise NotFound("error.not_found")
-    before = rel.phase
-    change = apply_phase(rel, phase, by_person.id if by_person is not None else None, reason, now)
-    if change is None:
-        return None
-    uow.audit.record(
-        AuditEvent(
-            at=now,
-            action="relationship.phase",
-            actor_id=by_person.id if by_person is not None else None,
-            target=f"relationship:{relationship_id}",
-            detail={"from": before, "to": phase, "reason": reason},
-        )
-    )
-    return change

@@ -30,10 +30,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot import closure
-from bot.coordinator import NOTICE_PRIORITY, ending
+from bot.coordinator import ending
 from bot.messages import Button as ChatButton
 from bot.messages import Buttons, Message, Text
 from bot.model import DeliveryStatus, Person, Relationship, RelationshipStatus
+from bot.notices import NOTICE_PRIORITY
 from bot.programme import ProgrammeConfig
 from bot.relationship_view import join_names, kind_label
 from bot.serialize import message_to_dict
@@ -42,6 +43,7 @@ from scheduler.phases import evaluate
 from scheduler.planner import Planned, address_alerts, plan
 from scheduler.snapshot import Snapshot
 from storage import scheduling as store
+from storage.outbox import insert_deliveries
 from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -113,8 +115,7 @@ class PlanPass:
             )
             deliveries += address_alerts(outcome.alerts, coordinators, now, self.programme, existing)
         for step in outcome.phase_steps:
-            if store.apply_phase_step(session, step.relationship_id, step.from_phase, step.to_phase, step.at,
-                                      step.reason):  # fmt: skip
+            if store.apply_phase_step(session, step.from_phase, step.change):
                 summary.phase_changes += 1
         deliveries += self._end_finished(session, snapshot, now, summary)
         summary.planned += write_deliveries(session, deliveries, now)
@@ -195,7 +196,7 @@ def ended_notices(
     out += [
         _notice(m.person.id, f"closure_ended:{rel.id}:{m.person.id}", to_members, rel.id, now)
         for m in rel.current_members()
-        if m.person.id is not None and m.person.active and m.person.erased_at is None
+        if m.person.id is not None and m.person.in_programme
     ]
     return out
 
@@ -221,7 +222,7 @@ def write_deliveries(session: Session, planned: list[Planned], now: datetime) ->
         for p in planned
         for item in p.items
     ]
-    fresh_items = store.insert_deliveries(session, markers)
+    fresh_items = insert_deliveries(session, markers)
     rows = []
     for p in planned:
         message = p.message
@@ -232,7 +233,7 @@ def write_deliveries(session: Session, planned: list[Planned], now: datetime) ->
             if items != p.items and p.recompose is not None:
                 message = p.recompose(items)
         rows.append(_row(p, p.dedupe_key, now, payload={"message": message_to_dict(message)}))
-    return len(store.insert_deliveries(session, rows))
+    return len(insert_deliveries(session, rows))
 
 
 def _row(

@@ -8,10 +8,11 @@ viewer is not in.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.errors import NotFound, NotPermitted
 from bot.model import (
@@ -26,6 +27,7 @@ from bot.model import (
     NetworkAsk,
     NetworkEntry,
     Note,
+    Person,
     Relationship,
 )
 from storage import tables
@@ -57,6 +59,12 @@ class SqlContentAccess:
             .join(Membership, m.c.relationship_id == tables.relationships.c.id)
             .where(m.c.person_id == self.viewer_id, m.c.left_at.is_(None))
             .order_by(tables.relationships.c.id)
+            # the members' own chat identities are loaded only if something asks for them
+            .options(
+                selectinload(Relationship.members)  # type: ignore[arg-type]
+                .joinedload(Membership.person)  # type: ignore[arg-type]
+                .lazyload(Person.identities)  # type: ignore[arg-type]
+            )
         )
         return list(self.session.scalars(stmt).unique())
 
@@ -64,6 +72,24 @@ class SqlContentAccess:
         self.relationship(relationship_id)
         stmt = select(cls).where(table.c.relationship_id == relationship_id).order_by(*order, table.c.id)
         return list(self.session.scalars(stmt))
+
+    def _lists(
+        self, cls: type[T], table: Any, relationship_ids: Collection[int], *order: Any
+    ) -> dict[int, list[T]]:
+        """:meth:`_list` for several relationships, in one query."""
+        wanted = sorted(set(relationship_ids))
+        for relationship_id in wanted:
+            self.relationship(relationship_id)  # the viewer's own (from the identity map when loaded)
+        found: dict[int, list[T]] = {relationship_id: [] for relationship_id in wanted}
+        if wanted:
+            stmt = (
+                select(cls)
+                .where(table.c.relationship_id.in_(wanted))
+                .order_by(table.c.relationship_id, *order, table.c.id)
+            )
+            for item in self.session.scalars(stmt):
+                found[item.relationship_id].append(item)  # type: ignore[attr-defined]
+        return found
 
     def _one(self, cls: type[T], table: Any, item_id: int) -> T:
         if not storable(item_id):
@@ -85,12 +111,18 @@ class SqlContentAccess:
     def ground_rules(self, relationship_id: int) -> list[GroundRules]:
         return self._list(GroundRules, tables.ground_rules, relationship_id, tables.ground_rules.c.version)
 
+    def ground_rules_of(self, relationship_ids: Collection[int]) -> dict[int, list[GroundRules]]:
+        return self._lists(GroundRules, tables.ground_rules, relationship_ids, tables.ground_rules.c.version)
+
     def add_ground_rules(self, rules: GroundRules) -> None:
         self._add(rules)
 
     # -- meetings -------------------------------------------------------------------------------
     def meetings(self, relationship_id: int) -> list[Meeting]:
         return self._list(Meeting, tables.meetings, relationship_id, tables.meetings.c.created_at)
+
+    def meetings_of(self, relationship_ids: Collection[int]) -> dict[int, list[Meeting]]:
+        return self._lists(Meeting, tables.meetings, relationship_ids, tables.meetings.c.created_at)
 
     def meeting(self, meeting_id: int) -> Meeting:
         return self._one(Meeting, tables.meetings, meeting_id)

@@ -25,6 +25,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
                 cursor.execute("PRAGMA journal_mode=WAL")
+                # In WAL mode NORMAL is SQLite's recommended setting: the database stays consistent
+                # whatever happens, and a crash of mentorbot loses nothing; only an OS crash or power cut
+                # can undo the last commits before a checkpoint. FULL syncs the disk on every commit,
+                # which was most of a DM's time (see bench/results/slack_dm.md)
+                cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         return engine

@@ -6,6 +6,9 @@ Relationship, so loading a relationship never drags its content along.
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
+from sqlalchemy import Table
 from sqlalchemy.orm import registry, relationship
 
 from bot import model
@@ -13,6 +16,11 @@ from storage import tables
 
 mapper_registry = registry(metadata=tables.metadata)
 _started = False
+
+
+def _owned(cls: type, table: Table, lazy: Literal["select", "selectin"] = "selectin") -> Any:
+    """A collection the parent owns (deleted with it), in the order it was written."""
+    return relationship(cls, cascade="all, delete-orphan", lazy=lazy, order_by=table.c.id)
 
 
 def start_mappers() -> None:
@@ -28,12 +36,7 @@ def start_mappers() -> None:
         model.Person,
         tables.people,
         properties={
-            "identities": relationship(
-                model.ChatIdentity,
-                cascade="all, delete-orphan",
-                lazy="selectin",
-                order_by=tables.chat_identities.c.id,
-            ),
+            "identities": _owned(model.ChatIdentity, tables.chat_identities),
         },
     )
     r.map_imperatively(
@@ -47,32 +50,15 @@ def start_mappers() -> None:
         tables.relationships,
         exclude_properties=["review_at", "review_seq"],  # scheduler bookkeeping (storage.scheduling)
         properties={
-            "members": relationship(
-                model.Membership,
-                cascade="all, delete-orphan",
-                lazy="selectin",
-                order_by=tables.memberships.c.id,
-            ),
-            "phase_history": relationship(
-                model.PhaseChange,
-                cascade="all, delete-orphan",
-                lazy="select",
-                order_by=tables.phase_changes.c.id,
-            ),
+            "members": _owned(model.Membership, tables.memberships),
+            "phase_history": _owned(model.PhaseChange, tables.phase_changes, lazy="select"),
         },
     )
     r.map_imperatively(model.GroundRuleConfirmation, tables.ground_rule_confirmations)
     r.map_imperatively(
         model.GroundRules,
         tables.ground_rules,
-        properties={
-            "confirmations": relationship(
-                model.GroundRuleConfirmation,
-                cascade="all, delete-orphan",
-                lazy="selectin",
-                order_by=tables.ground_rule_confirmations.c.id,
-            )
-        },
+        properties={"confirmations": _owned(model.GroundRuleConfirmation, tables.ground_rule_confirmations)},
     )
     r.map_imperatively(model.Meeting, tables.meetings)
     r.map_imperatively(model.AgendaItem, tables.agenda_items)
@@ -88,6 +74,8 @@ def start_mappers() -> None:
     r.map_imperatively(model.AuditEvent, tables.audit_events)
     r.map_imperatively(model.Conversation, tables.conversations)
 
+    from storage.numbering import install_item_numbers
     from storage.scheduling import install_review_marks
 
     install_review_marks()
+    install_item_numbers()

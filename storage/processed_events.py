@@ -1,8 +1,10 @@
 """Events already handled, so that a platform's retry of the same event is handled once.
 
 Slack retries an event it thinks was not acknowledged (same ``event_id``, up to three times within
-minutes), and Socket Mode redelivers after a reconnect. The first delivery inserts the key; a retry
-conflicts with it and is dropped. Keys older than :data:`KEEP` are pruned now and then.
+minutes), and Socket Mode redelivers after a reconnect; the Bot Framework may redeliver an activity.
+The first delivery inserts the key in the transaction of the turn that handles it; a retry conflicts
+with it and is dropped (on PostgreSQL a retry handled by another process waits on the unique index for
+the first turn to commit or roll back). Keys older than :data:`KEEP` are pruned now and then.
 """
 
 from __future__ import annotations
@@ -11,53 +13,47 @@ import threading
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
-from bot.errors import Unavailable
 from storage.tables import processed_events
-from storage.uow import is_connection_problem
 
 KEEP = timedelta(days=2)  # Slack stops retrying after about five minutes
 PRUNE_EVERY_SECONDS = 3600.0
+MAX_KEY = 300  # the width of processed_events.key
 
 _last_prune = 0.0
 _prune_lock = threading.Lock()
 
 
-def first_time(engine: Engine, key: str, now: datetime) -> bool:
-    """Record ``key``; True the first time it is seen, False for every later call (from any process).
-    Raises :class:`bot.errors.Unavailable` when the database cannot be reached."""
-    insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(processed_events)
-        .values(key=key[:300], at=now)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(processed_events.c.key)  # rowcount is not reliable here across drivers
-    )
-    try:
-        with engine.begin() as conn:
-            inserted = conn.execute(statement).first() is not None
-    except DBAPIError as exc:
-        if is_connection_problem(exc):
-            raise Unavailable("database") from exc
-        raise
-    _maybe_prune(engine, now)
-    return inserted
+class SqlProcessedEvents:
+    """:class:`bot.ports.ProcessedEvents` in the unit of work's session (and so its transaction)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def first_time(self, key: str, now: datetime) -> bool:
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert(processed_events)
+            .values(key=key[:MAX_KEY], at=now)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(processed_events.c.key)  # rowcount is not reliable here across drivers
+        )
+        inserted = self.session.execute(statement).first() is not None
+        if inserted and _prune_due():
+            self.session.execute(delete(processed_events).where(processed_events.c.at < now - KEEP))
+        return inserted
 
 
-def forget_before(engine: Engine, cutoff: datetime) -> int:
-    """Delete keys recorded before ``cutoff``; returns how many."""
-    with engine.begin() as conn:
-        return conn.execute(delete(processed_events).where(processed_events.c.at < cutoff)).rowcount
-
-
-def _maybe_prune(engine: Engine, now: datetime) -> None:
+def _prune_due() -> bool:
+    """True about once an hour per process (the first time too)."""
     global _last_prune
     with _prune_lock:
-        if time.monotonic() - _last_prune < PRUNE_EVERY_SECONDS and _last_prune:
-            return
+        if _last_prune and time.monotonic() - _last_prune < PRUNE_EVERY_SECONDS:
+            return False
         _last_prune = time.monotonic()
-    forget_before(engine, now - KEEP)
+        return True

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.model import (
     AuditEvent,
@@ -25,6 +25,7 @@ from bot.model import (
 )
 from storage import tables
 from storage.ids import storable
+from storage.outbox import insert_deliveries
 from storage.scheduling import wake_unreachable
 
 
@@ -114,8 +115,10 @@ class SqlPeople:
             .join(ChatIdentity, tables.chat_identities.c.person_id == tables.people.c.id)
             .where(tables.chat_identities.c.platform == platform)
             .where(tables.chat_identities.c.external_id == external_id)
+            # the person with all their identities in one statement (every turn starts here)
+            .options(joinedload(Person.identities))  # type: ignore[arg-type]
         )
-        return self.session.scalars(stmt).first()
+        return next(iter(self.session.scalars(stmt).unique().all()), None)
 
     def all(self, *, include_inactive: bool = False) -> list[Person]:
         stmt = select(Person).order_by(tables.people.c.id)
@@ -199,30 +202,14 @@ class SqlDeliveries:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    ENQUEUE_CHUNK = 1000
-
     def enqueue(self, delivery: Delivery) -> bool:
-        """Insert unless the dedupe key exists (ON CONFLICT DO NOTHING on both databases)."""
+        """Insert unless the dedupe key exists."""
         return self.enqueue_many([delivery]) == 1
 
     def enqueue_many(self, deliveries: Iterable[Delivery]) -> int:
-        """One statement per chunk of rows: a 20,000-person announcement is 20 round trips, not 20,000
-        (each statement built and compiled on its own cost ~2.5 ms, ~50 s in all, holding the write)."""
-        rows = [_delivery_values(d) for d in deliveries]
-        if not rows:
-            return 0
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = (
-            insert(tables.deliveries)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(tables.deliveries.c.id)
-        )
-        # RETURNING, not rowcount: psycopg reports rowcount -1 for INSERT .. ON CONFLICT DO NOTHING
-        added = 0
-        for start in range(0, len(rows), self.ENQUEUE_CHUNK):
-            added += len(self.session.execute(stmt, rows[start : start + self.ENQUEUE_CHUNK]).all())
-        return added
+        """Insert each delivery whose dedupe key is new (in chunks, see :mod:`storage.outbox`); returns how
+        many were."""
+        return len(insert_deliveries(self.session, [_delivery_values(d) for d in deliveries]))
 
     def for_person(self, person_id: int) -> list[Delivery]:
         stmt = (

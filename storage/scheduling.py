@@ -23,8 +23,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, and_, bindparam, cast, event, func, insert, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.coordinator import Ending
@@ -359,19 +357,24 @@ def try_plan_lock(session: Session) -> bool:
     return bool(session.execute(lock).scalar())
 
 
-def apply_phase_step(
-    session: Session, relationship_id: int, from_phase: str, to_phase: str, at: datetime, reason: str
-) -> bool:
-    """Move a relationship on, guarded by the phase it was in; the change is kept in its history."""
+def apply_phase_step(session: Session, from_phase: str, change: PhaseChange) -> bool:
+    """Keep the phase engine's ``change`` (the domain's :class:`~bot.model.PhaseChange`, as
+    :func:`bot.phases.set_phase` keeps a coordinator's): the relationship's phase and its history entry,
+    guarded by the phase it was in so that of two passes only one moves it.  Written in SQL, not through
+    the ORM, so the plan pass's own move does not mark the relationship for another review."""
     r = tables.relationships
     moved = session.execute(
-        update(r).where(r.c.id == relationship_id, r.c.phase == from_phase).values(phase=to_phase)
+        update(r).where(r.c.id == change.relationship_id, r.c.phase == from_phase).values(phase=change.phase)
     )
     if not moved.rowcount:  # type: ignore[attr-defined]
         return False
     session.execute(
         insert(tables.phase_changes).values(
-            relationship_id=relationship_id, phase=to_phase, at=at, reason=reason, by_person_id=None
+            relationship_id=change.relationship_id,
+            phase=change.phase,
+            at=change.at,
+            reason=change.reason,
+            by_person_id=change.by_person_id,
         )
     )
     return True
@@ -392,20 +395,6 @@ def end_relationship(session: Session, relationship_id: int, phase: str, end: En
         return False
     session.add(end.audit)
     return True
-
-
-def insert_deliveries(session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
-    """Insert outbox rows, skipping any whose dedupe key exists; returns the keys actually inserted."""
-    if not rows:
-        return set()
-    d = tables.deliveries
-    dialect = session.get_bind().dialect.name
-    ins = pg_insert(d) if dialect == "postgresql" else sqlite_insert(d)
-    stmt = ins.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(d.c.dedupe_key)
-    inserted: set[str] = set()
-    for start in range(0, len(rows), 500):
-        inserted |= set(session.scalars(stmt, list(rows[start : start + 500])))
-    return inserted
 
 
 def write_reviews(session: Session, reviews: dict[int, datetime], seqs: dict[int, int]) -> None:
@@ -534,12 +523,6 @@ def finish(session: Session, outcomes: Sequence[Outcome]) -> int:
         if not session.execute(stmt).rowcount:  # type: ignore[attr-defined]
             lost += 1
     return lost
-
-
-def outbox_counts(session: Session) -> dict[str, int]:
-    d = tables.deliveries
-    stmt = select(d.c.status, func.count(d.c.id)).group_by(d.c.status)
-    return {str(status): int(n) for status, n in session.execute(stmt)}
 
 
 def claim_due_exists(session: Session, now: datetime) -> bool:

@@ -181,6 +181,9 @@ agenda_items = Table(
     Column("position", Integer, nullable=False),
     Column("status", String(20), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("number", Integer, nullable=False),  # stable per relationship: see storage.numbering
+    Column("removed_by", ForeignKey("people.id", ondelete="SET NULL"), nullable=True),
+    UniqueConstraint("relationship_id", "number", name="uq_agenda_items_number"),
 )
 
 action_items = Table(
@@ -200,7 +203,9 @@ action_items = Table(
     Column("guide_comment", Text, nullable=False, default=""),
     Column("closed_at", UTCDateTime, nullable=True),
     Column("goal_id", ForeignKey("goals.id", ondelete="SET NULL"), nullable=True, index=True),
+    Column("number", Integer, nullable=False),  # stable per relationship: see storage.numbering
     Index("ix_action_items_status_due", "status", "due_on"),
+    UniqueConstraint("relationship_id", "number", name="uq_action_items_number"),
 )
 
 goals = Table(

@@ -16,6 +16,7 @@ from storage.announcements import SqlAnnouncements
 from storage.content import SqlContentAccess, SqlSystemContent
 from storage.database import make_session_factory
 from storage.personal_data import SqlPersonalData
+from storage.processed_events import SqlProcessedEvents
 from storage.repositories import (
     SqlAudit,
     SqlConversations,
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
         self.announcements = SqlAnnouncements(self.session)
         self.personal_data = SqlPersonalData(self.session)
         self.email_links = SqlEmailLinks(self.session)
+        self.events = SqlProcessedEvents(self.session)
         return self
 
     def __exit__(

@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import pytest
 from hypothesis import settings
@@ -89,6 +90,20 @@ def engine(migrated_engine: Engine) -> Engine:
     """A clean, migrated database for one test (all tables emptied before it runs)."""
     _truncate(migrated_engine)
     return migrated_engine
+
+
+@pytest.fixture
+def cli_database(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point ``mentorbot`` commands run in-process at the test database (its own schema on PostgreSQL),
+    with the example programme, as a coordinator's shell would."""
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name == "postgresql":
+        # the test engine works in a schema of its own (set through connect_args); say so in the URL
+        with engine.connect() as conn:
+            schema = conn.execute(text("select current_schema()")).scalar_one()
+        url += "?options=" + quote(f"-csearch_path={schema}", safe="")
+    monkeypatch.setenv("MENTORBOT_DATABASE_URL", url)
+    monkeypatch.delenv("MENTORBOT_PROGRAM", raising=False)
 
 
 @pytest.fixture

@@ -9,8 +9,14 @@ progress is read from the items that serve it (:mod:`bot.goals`).  Typed command
 
     actions [#rel]                  open action items, overdue ones flagged
     actions plan [#rel]             draft the plan for the last meeting held
-    actions done N / actions drop N close item N of the list
+    actions done N / actions drop N close item N
+    actions edit N TEXT             its owner rewords item N
+    actions date N DATE|none        its owner gives item N a new date (or none)
     actions comment N TEXT          a guide's comment on item N
+
+Each item keeps the number it was given when it was written, everywhere it is shown (the list sorted by
+due date, the shared plan, the agenda), so ``actions done 3`` always means the same item. With several
+relationships the same number can exist in each: ``actions done #12 3`` says which.
 
 The rules live in :mod:`bot.action_plan`.
 """
@@ -57,6 +63,7 @@ from bot.workflows._form_errors import FieldProblem, field, form_again
 PLAN_FLOW = "actions.plan"
 COMMENT_FLOW = "actions.comment"
 MAX_BUTTON_ITEMS = 10  # items that get done/drop buttons in one list; the rest are typed
+NO_DATE_WORDS = ("none", "no date", "-")  # ``actions date N none`` takes the date away
 
 
 # -- reading ---------------------------------------------------------------------------------------------
@@ -75,12 +82,12 @@ def _int(raw: object) -> int:
 
 
 def _numbered(ctx: Context, ref: str | None) -> list[tuple[Relationship, ActionItem]]:
-    """Open items as ``actions`` numbers them: relationship by relationship, soonest due first."""
+    """Open items as ``actions`` lists them: relationship by relationship, soonest due first."""
     rels = ctx.live_relationships() if ref is None else [ctx.my_relationship(ref)]
     return [(rel, item) for rel in rels for item in plan.open_items(ctx.content().actions(_rid(rel)))]
 
 
-def _line(ctx: Context, rel: Relationship, item: ActionItem, number: int | None = None) -> str:
+def _line(ctx: Context, rel: Relationship, item: ActionItem, *, numbered: bool = True) -> str:
     parts = [quote(item.text)]
     owner = plan.owner_label(item, rel)
     if owner:
@@ -92,7 +99,7 @@ def _line(ctx: Context, rel: Relationship, item: ActionItem, number: int | None 
         served = next((g for g in ctx.content().goals(_rid(rel)) if g.id == item.goal_id), None)
         if served is not None:
             parts.append(ctx.text("goals.action_tag", number=served.number))
-    line = ("" if number is None else f"{number}. ") + " — ".join(parts)
+    line = (f"{item.number}. " if numbered else "") + " — ".join(parts)
     if plan.is_overdue(item, ctx.today()):
         line += " " + ctx.text("actions.overdue_tag")
     if item.guide_comment:
@@ -114,13 +121,14 @@ def list_open(ctx: Context, ref: str | None) -> Reply:
     buttons: list[Button] = []
     current: Relationship | None = None
     lines: list[str] = []
-    for n, (rel, item) in enumerate(numbered, start=1):
+    for shown, (rel, item) in enumerate(numbered, start=1):
         if rel is not current:
             if current is not None:
                 blocks.append(Section(_title(ctx, current), "\n".join(lines)))
             current, lines = rel, []
-        lines.append(_line(ctx, rel, item, n))
-        if n <= MAX_BUTTON_ITEMS:
+        lines.append(_line(ctx, rel, item))
+        if shown <= MAX_BUTTON_ITEMS:
+            n = item.number
             buttons.append(Button(ctx.text("actions.button.done", n=n), "actions.done", {"a": str(item.id)}))
             buttons.append(Button(ctx.text("actions.button.drop", n=n), "actions.drop", {"a": str(item.id)}))
     if current is not None:
@@ -217,7 +225,7 @@ def _item_form(ctx: Context, rel: Relationship, version: int) -> Form:
                 max_length=200,
                 hint=ctx.text("actions.form.owner_name_hint"),
             ),
-            Input("due", ctx.text("actions.form.due"), InputKind.DATE, required=False, hint="YYYY-MM-DD"),
+            Input("due", ctx.text("actions.form.due"), InputKind.DATE, required=False),
             Input(
                 "priority",
                 ctx.text("actions.form.priority"),
@@ -240,7 +248,7 @@ def _drafting(
     ctx: Context, rel: Relationship, meeting_id: int | None, added: list[int], version: int
 ) -> list[Block]:
     items = _plan_items(ctx, rel, meeting_id, added)
-    body = "\n".join(_line(ctx, rel, item, n) for n, item in enumerate(items, start=1))
+    body = "\n".join(_line(ctx, rel, item) for item in items)
     return [
         Section(ctx.text("actions.so_far"), body or ctx.text("actions.so_far_empty")),
         _item_form(ctx, rel, version),
@@ -350,7 +358,7 @@ def finish_plan(ctx: Context, values: dict[str, str]) -> Reply:
     if not items:
         return Reply(replace=True).say(Text(ctx.text("actions.finished_empty")))
     others = rel.others(ctx.person_id)
-    lines = "\n".join(_line(ctx, rel, item, n) for n, item in enumerate(items, start=1))
+    lines = "\n".join(_line(ctx, rel, item) for item in items)
     reply = Reply(replace=True).say(
         Text(ctx.text("actions.finished", names=", ".join(p.name for p in others) or "—")),
         Section(ctx.text("actions.so_far"), lines),
@@ -368,8 +376,12 @@ def finish_plan(ctx: Context, values: dict[str, str]) -> Reply:
         ]
         if plan.may_comment(rel, person):
             buttons = [
-                Button(ctx.text("actions.button.comment", n=n), "actions.comment_form", {"a": str(item.id)})
-                for n, item in enumerate(items[:MAX_BUTTON_ITEMS], start=1)
+                Button(
+                    ctx.text("actions.button.comment", n=item.number),
+                    "actions.comment_form",
+                    {"a": str(item.id)},
+                )
+                for item in items[:MAX_BUTTON_ITEMS]
             ]
             blocks += [Text(ctx.text("actions.notice_comment_hint")), Buttons(tuple(buttons))]
         reply.notify(person.id, *blocks, kind="action_plan", key=f"plan:{rel.id}:{meeting_id}:{last}")
@@ -387,18 +399,45 @@ def close_item(ctx: Context, item: ActionItem, status: ActionStatus) -> Reply:
 
 
 def _typed_close(ctx: Context, rest: str, status: ActionStatus) -> Reply:
-    ref, rest = split_relationship(rest)
-    numbered = _numbered(ctx, ref)
-    _, item = _pick(numbered, split_number(rest)[0])
+    _, item, _ = _typed_item(ctx, rest)
     return close_item(ctx, item, status)
 
 
-def _pick(numbered: list[tuple[Relationship, ActionItem]], raw: str) -> tuple[Relationship, ActionItem]:
-    if not numbered:
-        raise InvalidInput("actions.error.none_open")
-    if not raw.isdecimal() or not 1 <= int(raw) <= len(numbered):
-        raise InvalidInput("actions.error.number", value=raw[:20] or "?", count=len(numbered))
-    return numbered[int(raw) - 1]
+def _typed_item(ctx: Context, rest: str) -> tuple[Relationship, ActionItem, str]:
+    """``[#rel] N [more]``: the open item numbered N, and what follows the number."""
+    ref, rest = split_relationship(rest)
+    number, more = split_number(rest)
+    rel, item = plan.pick_numbered(_numbered(ctx, ref), number)
+    return rel, item, more
+
+
+def _changeable(ctx: Context, rel: Relationship, item: ActionItem) -> None:
+    if not plan.may_change(item, rel, ctx.person_id):
+        raise NotPermitted("actions.error.not_owner", name=plan.owner_label(item, rel) or "—")
+
+
+def edit(ctx: Context, rel: Relationship, item: ActionItem, raw: str) -> Reply:
+    """Its owner rewords an open item (the number and everything else stay)."""
+    _changeable(ctx, rel, item)
+    item.text = clean_text(raw, ctx.text("actions.field.what"), ctx.programme.max_text_length)
+    ctx.audit("actions.edit", f"relationship:{rel.id}", item=item.id)
+    return Reply().say(Text(ctx.text("actions.edited", n=item.number)), Text(_line(ctx, rel, item)))
+
+
+def redate(ctx: Context, rel: Relationship, item: ActionItem, raw: str) -> Reply:
+    """Its owner gives an open item a new date, or takes the date away (``none``)."""
+    _changeable(ctx, rel, item)
+    word = raw.strip().lower()
+    if not word:
+        raise InvalidInput("actions.error.date_missing", n=item.number)
+    if word in NO_DATE_WORDS:
+        item.due_on = None
+    else:
+        due = parse_date(raw)
+        date_not_in_past(due, ctx.today())
+        item.due_on = due
+    ctx.audit("actions.date", f"relationship:{rel.id}", item=item.id)
+    return Reply().say(Text(ctx.text("actions.redated", n=item.number)), Text(_line(ctx, rel, item)))
 
 
 def comment(ctx: Context, item: ActionItem, raw: str | None) -> Reply:
@@ -451,11 +490,11 @@ def register(router: Router) -> None:
     router.action("actions.add")(add_to_plan)
     router.action("actions.finish")(finish_plan)
 
-    @router.command("actions done", "actions.help.done", usage="N", group=group)
+    @router.command("actions done", "actions.help.done", usage="[#relationship] N", group=group)
     def done_cmd(ctx: Context, rest: str) -> Reply:
         return _typed_close(ctx, rest, ActionStatus.DONE)
 
-    @router.command("actions drop", "actions.help.drop", usage="N", group=group)
+    @router.command("actions drop", "actions.help.drop", usage="[#relationship] N", group=group)
     def drop_cmd(ctx: Context, rest: str) -> Reply:
         return _typed_close(ctx, rest, ActionStatus.DROPPED)
 
@@ -467,13 +506,27 @@ def register(router: Router) -> None:
     def drop_action(ctx: Context, values: dict[str, str]) -> Reply:
         return close_item(ctx, ctx.content().action(_int(values.get("a"))), ActionStatus.DROPPED)
 
+    @router.command("actions edit", "actions.help.edit", usage="[#relationship] N TEXT", group=group)
+    def edit_cmd(ctx: Context, rest: str) -> Reply:
+        rel, item, text = _typed_item(ctx, rest)
+        return edit(ctx, rel, item, text)
+
     @router.command(
-        "actions comment", "actions.help.comment", usage="N TEXT", group=group, listed_for=(Role.GUIDE,)
+        "actions date", "actions.help.date", usage="[#relationship] N YYYY-MM-DD|none", group=group
+    )
+    def date_cmd(ctx: Context, rest: str) -> Reply:
+        rel, item, when = _typed_item(ctx, rest)
+        return redate(ctx, rel, item, when)
+
+    @router.command(
+        "actions comment",
+        "actions.help.comment",
+        usage="[#relationship] N TEXT",
+        group=group,
+        listed_for=(Role.GUIDE,),
     )
     def comment_cmd(ctx: Context, rest: str) -> Reply:
-        ref, rest = split_relationship(rest)
-        number, text = split_number(rest)
-        _, item = _pick(_numbered(ctx, ref), number)
+        _, item, text = _typed_item(ctx, rest)
         return comment(ctx, item, text)
 
     @router.action("actions.comment_form")

@@ -8,8 +8,14 @@ Typed commands (each has a button where one makes sense)::
     agenda up|down [#rel] N          move item N
     agenda order [#rel] 3 1 2        put the items in this order
     agenda remove [#rel] N           take item N off the agenda
+    agenda restore [#rel] N          put back an item of yours that someone else took off
     agenda discussed [#rel] N|all    after a meeting: item N was discussed
     agenda carry [#rel] N|all        after a meeting: item N carries over to the next agenda
+
+Every item keeps one number for its life (given when it is stored), so ``agenda remove 3`` means the
+same item before and after the agenda is reordered or an item is marked discussed. An item taken off by
+someone other than its author is only hidden: the author is told who did it and can restore it until
+the meeting it was for has been held (the mentee's agenda is hers; nothing of hers disappears silently).
 
 The rules live in :mod:`bot.agenda`; this module only translates.
 """
@@ -138,6 +144,9 @@ def show_agenda(ctx: Context, rel: Relationship) -> Reply:
     view = _view(ctx, rel)
     if view.to_review:
         reply.say(*_review_blocks(ctx, rel, view))
+    taken_off = _restorable(ctx, rel)
+    if taken_off:
+        reply.say(*_restore_blocks(ctx, rel, taken_off))
     reply.say(
         *_prompts_once(ctx, rel, view),
         Buttons(
@@ -154,16 +163,39 @@ def _review_blocks(ctx: Context, rel: Relationship, view: rules.AgendaView) -> l
     when = (
         show_date(min(m.starts_at for m in held if m.starts_at).astimezone(ctx.tz()).date()) if held else ""
     )
-    lines = [f"{n}. {quote(item.text)}" for n, item in enumerate(view.to_review, start=1)]
+    lines = [f"{item.number}. {quote(item.text)}" for item in view.to_review]
     buttons: list[Button] = []
-    for n, item in enumerate(view.to_review, start=1):
+    for item in view.to_review:
         values = {"i": str(item.id)}
+        n = item.number
         buttons.append(Button(ctx.text("agenda.button.discussed", n=n), "agenda.discussed", values))
         buttons.append(Button(ctx.text("agenda.button.carry", n=n), "agenda.carry", values))
     return [
         Section(ctx.text("agenda.review_title", date=when), "\n".join(lines)),
         Buttons(tuple(buttons[:24])),
     ]
+
+
+def _restorable(ctx: Context, rel: Relationship) -> list[AgendaItem]:
+    content = ctx.content()
+    return rules.restorable(content.agenda(_rid(rel)), content.meetings(_rid(rel)), ctx.person_id)
+
+
+def _remover(ctx: Context, rel: Relationship, item: AgendaItem) -> str:
+    member = rel.member(item.removed_by) if item.removed_by is not None else None
+    return quote(member.person.name) if member is not None else ctx.text("agenda.someone")
+
+
+def _restore_blocks(ctx: Context, rel: Relationship, items: list[AgendaItem]) -> list[Section | Buttons]:
+    lines = [
+        ctx.text("agenda.removed_line", n=i.number, text=quote(i.text), name=_remover(ctx, rel, i))
+        for i in items
+    ]
+    buttons = tuple(
+        Button(ctx.text("agenda.button.restore", n=i.number), "agenda.restore", {"i": str(i.id)})
+        for i in items[:MAX_ITEMS]
+    )
+    return [Section(ctx.text("agenda.removed_title"), "\n".join(lines)), Buttons(buttons)]
 
 
 def _after_change(ctx: Context, rel: Relationship, key: str, **values: object) -> Reply:
@@ -220,7 +252,7 @@ def add_item(ctx: Context, rel: Relationship, text: str) -> Reply:
     )
     content.add_agenda_item(item)
     ctx.audit("agenda.add", f"relationship:{rid}", item=item.id)
-    return _after_change(ctx, rel, "agenda.added", n=len(view.upcoming) + 1)
+    return _after_change(ctx, rel, "agenda.added", n=item.number)
 
 
 def _pick_upcoming(ctx: Context, rel: Relationship, number: str) -> tuple[list[AgendaItem], AgendaItem]:
@@ -237,9 +269,9 @@ def _reorder(ctx: Context, rest: str, delta: int) -> Reply:
     items, item = _pick_upcoming(ctx, rel, split_number(rest)[0])
     index = items.index(item)
     if not rules.move(items, index, delta):
-        raise InvalidInput("agenda.error.at_end", n=index + 1)
+        raise InvalidInput("agenda.error.at_end", n=item.number)
     ctx.audit("agenda.order", f"relationship:{rel.id}")
-    return _after_change(ctx, rel, "agenda.moved", n=index + 1, to=index + 1 + delta)
+    return _after_change(ctx, rel, "agenda.moved", n=item.number, to=index + 1 + delta)
 
 
 def _mark(ctx: Context, item: AgendaItem, status: AgendaStatus) -> None:
@@ -350,7 +382,7 @@ def register(router: Router) -> None:
             return Reply().say(_edit_form(ctx, item, conv.version))
         item.text = _item_text(ctx, text)
         ctx.audit("agenda.edit", f"relationship:{rel.id}", item=item.id)
-        return _after_change(ctx, rel, "agenda.edited", n=number)
+        return _after_change(ctx, rel, "agenda.edited", n=item.number)
 
     def _edit_form(ctx: Context, item: AgendaItem, version: int) -> Form:
         return Form(
@@ -386,7 +418,7 @@ def register(router: Router) -> None:
             return form_again(ctx, _edit_form(ctx, item, conv.version), values, problem)
         ctx.finish()
         ctx.audit("agenda.edit", f"relationship:{rel.id}", item=item.id)
-        return _after_change(ctx, rel, "agenda.edited", n=upcoming.index(item) + 1)
+        return _after_change(ctx, rel, "agenda.edited", n=item.number)
 
     @router.command("agenda up", "agenda.help.up", usage="[#relationship] N", group=group)
     def agenda_up(ctx: Context, rest: str) -> Reply:
@@ -404,7 +436,7 @@ def register(router: Router) -> None:
         items = _view(ctx, rel).upcoming
         if not items:
             raise InvalidInput("agenda.error.empty")
-        rules.apply_order(items, rules.parse_order(rest, len(items)))
+        rules.apply_order(items, rules.parse_order(rest, items))
         ctx.audit("agenda.order", f"relationship:{rel.id}")
         return _after_change(ctx, rel, "agenda.ordered")
 
@@ -413,11 +445,63 @@ def register(router: Router) -> None:
         ref, rest = split_relationship(rest)
         rel = _relationship(ctx, ref)
         _require_setter(ctx, rel)
-        number = split_number(rest)[0]
-        _, item = _pick_upcoming(ctx, rel, number)
-        item.status = AgendaStatus.DROPPED
-        ctx.audit("agenda.remove", f"relationship:{rel.id}", item=item.id)
-        return _after_change(ctx, rel, "agenda.removed", n=number)
+        _, item = _pick_upcoming(ctx, rel, split_number(rest)[0])
+        if not rules.remove(item, ctx.person_id):
+            ctx.audit("agenda.remove", f"relationship:{rel.id}", item=item.id)
+            return _after_change(ctx, rel, "agenda.removed", n=item.number)
+        ctx.audit("agenda.remove_other", f"relationship:{rel.id}", item=item.id)
+        author = rel.member(item.author_id)
+        author_name = quote(author.person.name) if author is not None else ctx.text("agenda.someone")
+        reply = _after_change(ctx, rel, "agenda.removed_other", n=item.number, author=author_name)
+        if author is not None and author.person.id is not None:
+            reply.notify(
+                author.person.id,
+                Text(
+                    ctx.text(
+                        "agenda.removed_notice",
+                        name=quote(ctx.person.name),
+                        n=item.number,
+                        text=quote(item.text),
+                        id=rel.id,
+                    )
+                ),
+                Buttons(
+                    (
+                        Button(
+                            ctx.text("agenda.button.restore", n=item.number),
+                            "agenda.restore",
+                            {"i": str(item.id)},
+                            ButtonStyle.PRIMARY,
+                        ),
+                    )
+                ),
+                kind="agenda_removed",
+                key=f"agenda-removed:{item.id}:{ctx.now().isoformat()}",
+            )
+        return reply
+
+    def restore(ctx: Context, rel: Relationship, item: AgendaItem) -> Reply:
+        if item.author_id != ctx.person_id:
+            raise NotPermitted("agenda.error.restore_own")
+        rules.restore(item, ctx.content().meetings(_rid(rel)))
+        ctx.audit("agenda.restore", f"relationship:{rel.id}", item=item.id)
+        return _after_change(ctx, rel, "agenda.restored", n=item.number)
+
+    @router.command("agenda restore", "agenda.help.restore", usage="[#relationship] N", group=group)
+    def agenda_restore(ctx: Context, rest: str) -> Reply:
+        ref, rest = split_relationship(rest)
+        rel = _relationship(ctx, ref)
+        items = _restorable(ctx, rel)
+        if not items:
+            raise InvalidInput("agenda.error.nothing_to_restore")
+        return restore(ctx, rel, rules.pick(items, split_number(rest)[0]))
+
+    @router.action("agenda.restore")
+    def agenda_restore_button(ctx: Context, values: dict[str, str]) -> Reply:
+        item = ctx.content().agenda_item(_int(values.get("i")))
+        reply = restore(ctx, _relationship(ctx, str(item.relationship_id)), item)
+        reply.replace = True
+        return reply
 
     for word, status in MARKS.items():
         typed: CommandHandler = functools.partial(_mark_typed, status=status, word=word)

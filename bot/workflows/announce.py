@@ -47,7 +47,7 @@ from bot.messages import (
 )
 from bot.model import Conversation, Role
 from bot.routing import Router
-from bot.timefmt import DATETIME_EXAMPLE, as_input, parse_local_datetime, show
+from bot.timefmt import as_input, parse_local_datetime, show
 
 FLOW = "announce"
 COORDINATOR = (Role.COORDINATOR.value,)
@@ -141,9 +141,7 @@ def compose_form(ctx: Context, conv: Conversation, values: dict[str, str] | None
             ctx.text("coordinator.announce.field.send_at"),
             InputKind.DATETIME,
             required=False,
-            hint=ctx.text(
-                "coordinator.announce.send_at_hint", example=DATETIME_EXAMPLE, timezone=ctx.person.timezone
-            ),
+            hint=ctx.text("coordinator.announce.send_at_hint", timezone=ctx.person.timezone),
         )
     )
     form = Form(

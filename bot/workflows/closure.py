@@ -97,8 +97,11 @@ def _form(ctx: Context, rel: Relationship, version: int, mine: ClosingReflection
 
     return Form(
         form_id="closing_reflection",
-        title=ctx.text("closure.reflection.form_title", title=title(ctx.programme, rel, ctx.person_id)),
-        intro=ctx.text("closure.reflection.intro") + _goals_look_back(ctx, rel),
+        title=ctx.text("closure.reflection.form_title"),
+        intro=ctx.text("form.about", title=title(ctx.programme, rel, ctx.person_id))
+        + "\n"
+        + ctx.text("closure.reflection.intro")
+        + _goals_look_back(ctx, rel),
         inputs=tuple(ask(name) for name in closure.FIELDS),
         submit_action="closure.submit",
         submit_label=ctx.text("closure.reflection.submit"),

@@ -20,18 +20,12 @@ from bot.context import Context
 from bot.coordinator import (
     GuideOption,
     add_person,
+    apply_change,
     audit_rows,
-    change_phase,
-    end_relationship,
     find_relationship,
-    member_notices,
-    pause_relationship,
     relationship_number,
-    rematch,
-    rematch_notices,
     rematch_options,
     require_coordinator,
-    resume_relationship,
 )
 from bot.errors import InvalidInput, NotFound
 from bot.forms import refilled
@@ -85,31 +79,17 @@ def register(router: Router) -> None:
         ]
         return Reply().say(Section(ctx.text("coordinator.audit.heading", n=len(rows)), "\n".join(lines)))
 
-    @command("pause relationship", "coordinator.help.pause", usage="N")
-    def pause(ctx: Context, rest: str) -> Reply:
-        rel = _relationship(ctx, "relationship.pause", rest)
-        pause_relationship(ctx.uow, rel, ctx.person, ctx.now())
-        reply = Reply().say(Text(ctx.text("coordinator.relationship.paused", number=rel.id)))
-        reply.notices += member_notices(ctx.programme, rel, "coordinator.notice.paused", "paused", ctx.now())
-        return reply
+    def status_change(change: str) -> CommandHandler:
+        """``pause relationship N``, ``resume relationship N``, ``end relationship N``."""
 
-    @command("resume relationship", "coordinator.help.resume", usage="N")
-    def resume(ctx: Context, rest: str) -> Reply:
-        rel = _relationship(ctx, "relationship.resume", rest)
-        resume_relationship(ctx.uow, rel, ctx.person, ctx.now())
-        reply = Reply().say(Text(ctx.text("coordinator.relationship.resumed", number=rel.id)))
-        reply.notices += member_notices(
-            ctx.programme, rel, "coordinator.notice.resumed", "resumed", ctx.now()
-        )
-        return reply
+        def handler(ctx: Context, rest: str) -> Reply:
+            rel = _relationship(ctx, f"relationship.{change}", rest)
+            return apply_change(ctx.uow, ctx.programme, rel, change, ctx.person, ctx.now()).reply()
 
-    @command("end relationship", "coordinator.help.end", usage="N")
-    def end(ctx: Context, rest: str) -> Reply:
-        rel = _relationship(ctx, "relationship.end", rest)
-        end_relationship(ctx.uow, rel, ctx.person, ctx.now())
-        reply = Reply().say(Text(ctx.text("coordinator.relationship.ended", number=rel.id)))
-        reply.notices += member_notices(ctx.programme, rel, "coordinator.notice.ended", "ended", ctx.now())
-        return reply
+        return handler
+
+    for change in ("pause", "resume", "end"):
+        command(f"{change} relationship", f"coordinator.help.{change}", usage="N")(status_change(change))
 
     @command("phase", "coordinator.help.phase", usage="N PHASE")
     def phase(ctx: Context, rest: str) -> Reply:
@@ -119,12 +99,8 @@ def register(router: Router) -> None:
             raise InvalidInput(
                 "coordinator.phase.missing", number=rel.id, phases=", ".join(ctx.programme.phase_names())
             )
-        before = change_phase(ctx.uow, ctx.programme, rel, words[1], ctx.person, ctx.now())
-        # no notice here: the scheduler's phase prompt tells each member once, at their own morning,
-        # with what the new phase asks of them
-        return Reply().say(
-            Text(ctx.text("coordinator.phase.changed", number=rel.id, before=before, after=rel.phase))
-        )
+        changed = apply_change(ctx.uow, ctx.programme, rel, "phase", ctx.person, ctx.now(), phase=words[1])
+        return changed.reply()
 
     @command("rematch", "coordinator.help.rematch", usage="N [GUIDE_EMAIL]", aliases=("re-match",))
     def rematch_command(ctx: Context, rest: str) -> Reply:
@@ -154,15 +130,14 @@ def register(router: Router) -> None:
             guide_id = 0
         guide = ctx.uow.people.get(guide_id)
         try:
-            if guide is None:
-                raise InvalidInput("coordinator.rematch.choose_guide")
-            new = rematch(
+            changed = apply_change(
                 ctx.uow,
                 ctx.programme,
                 rel,
-                guide,
+                "rematch",
                 ctx.person,
                 ctx.now(),
+                guide=guide,
                 assesses=values.get("assesses", "no") == "yes",
                 override_reason=values.get("override_reason", ""),
             )
@@ -172,16 +147,7 @@ def register(router: Router) -> None:
             form = rematch_form(ctx, conv, rel, rematch_options(ctx.uow, ctx.programme, rel))
             return Reply().say(Text(message), refilled(form, values, {field: message}))
         ctx.finish()
-        learner = new.learners()[0]
-        reply = Reply(replace=True).say(
-            Text(
-                ctx.text(
-                    "coordinator.rematch.done", old=rel.id, new=new.id, learner=learner.name, guide=guide.name
-                )
-            )
-        )
-        reply.notices += rematch_notices(ctx.programme, rel, new)
-        return reply
+        return changed.reply(replace=True)
 
     @command("add person", "coordinator.help.add_person", usage="EMAIL NAME ROLE")
     def add(ctx: Context, rest: str) -> Reply:

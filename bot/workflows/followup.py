@@ -110,12 +110,12 @@ def _form(ctx: Context, meeting: Meeting, version: int) -> Form:
     assert meeting.starts_at is not None
     return Form(
         form_id="followup.minutes",
-        title=ctx.text("followup.form.title", id=meeting.id),
+        title=ctx.text("followup.form.title"),
         inputs=(Input("minutes", ctx.text("followup.form.minutes"), InputKind.NUMBER),),
         submit_action="followup.minutes",
         submit_label=ctx.text("followup.form.submit"),
         hidden={"v": str(version)},
-        intro=ctx.text("followup.form.intro", when=show(meeting.starts_at, ctx.tz())),
+        intro=ctx.text("followup.form.intro", id=meeting.id, when=show(meeting.starts_at, ctx.tz())),
     )
 
 

@@ -150,13 +150,13 @@ def _form(ctx: Context, rel: Relationship, version: int, text: str = "") -> Form
                 ),
             )
         )
-    inputs.append(
-        Input("target", ctx.text("goals.form.target"), InputKind.DATE, required=False, hint="YYYY-MM-DD")
-    )
+    inputs.append(Input("target", ctx.text("goals.form.target"), InputKind.DATE, required=False))
     return Form(
         form_id="goals.add",
-        title=ctx.text("goals.form.title", title=title(ctx.programme, rel, ctx.person_id)),
-        intro=ctx.text("goals.form.intro"),
+        title=ctx.text("goals.form.title"),
+        intro=ctx.text("form.about", title=title(ctx.programme, rel, ctx.person_id))
+        + "\n"
+        + ctx.text("goals.form.intro"),
         inputs=tuple(inputs),
         submit_action="goals.add",
         submit_label=ctx.text("goals.form.submit"),

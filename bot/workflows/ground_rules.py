@@ -231,12 +231,14 @@ def _form(ctx: Context, rel: Relationship, version: int) -> Form:
             inputs.append(Input(key, label, kind, hint=hint, max_length=ctx.programme.max_text_length))
     return Form(
         form_id="rules.edit",
-        title=ctx.text("rules.form.title", title=title(ctx.programme, rel, ctx.person_id)),
+        title=ctx.text("rules.form.title"),
         inputs=tuple(inputs),
         submit_action="rules.submit",
         submit_label=ctx.text("rules.form.submit"),
         hidden={"v": str(version)},
-        intro=ctx.text("rules.form.intro"),
+        intro=ctx.text("form.about", title=title(ctx.programme, rel, ctx.person_id))
+        + "\n"
+        + ctx.text("rules.form.intro"),
     )
 
 

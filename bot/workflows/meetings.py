@@ -240,7 +240,7 @@ def _times_form(
                 ctx.reader(rel),
             )
         )
-    hint = ctx.text("meeting.field.time_hint")
+    hint = ctx.text("meeting.field.time_hint", timezone=ctx.person.timezone)
     return Form(
         form_id="meeting.times",
         title=ctx.text(f"meeting.form.title.{mode}"),

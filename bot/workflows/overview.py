@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.errors import NotPermitted
 from bot.match_dates import DateState, date_state
 from bot.messages import Block, Button, Buttons, ButtonStyle, Fields, Reply, Section, Text
-from bot.model import GroundRules, Relationship, RelationshipStatus
+from bot.model import GroundRules, Meeting, Relationship, RelationshipStatus
 from bot.next_steps import Situation, Step, next_steps
 from bot.relationship_view import format_label, join_names, kind_label, side_word, title
 from bot.routing import Router
@@ -28,12 +28,16 @@ def register(router: Router) -> None:
         group="relationships",
     )
     def my_relationships(ctx: Context, rest: str) -> Reply:
-        rels = ctx.content().relationships()
+        content = ctx.content()
+        rels = content.relationships()
         if not rels:
             raise NotPermitted("error.no_relationship")
+        ids = [rel.id for rel in rels if rel.id is not None]
+        rules, booked = content.ground_rules_of(ids), content.meetings_of(ids)  # one read each, for all
         reply = Reply()
         for rel in rels:
-            reply.say(*relationship_blocks(ctx, rel))
+            assert rel.id is not None
+            reply.say(*relationship_blocks(ctx, rel, rules[rel.id], booked[rel.id]))
         return reply
 
     @router.command(
@@ -46,11 +50,10 @@ def register(router: Router) -> None:
         return Reply().say(*next_blocks(ctx))
 
 
-def relationship_blocks(ctx: Context, rel: Relationship) -> list[Block]:
-    assert rel.id is not None
-    content = ctx.content()
-    versions = content.ground_rules(rel.id)
-    upcoming = meetings.next_confirmed(content.meetings(rel.id), ctx.now())
+def relationship_blocks(
+    ctx: Context, rel: Relationship, versions: Sequence[GroundRules], booked: Sequence[Meeting]
+) -> list[Block]:
+    upcoming = meetings.next_confirmed(booked, ctx.now())
     members = [
         ctx.text("overview.member", name=m.person.name, side=side_word(ctx.programme, rel, m))
         for m in rel.current_members()

@@ -7,11 +7,14 @@ clicks a button shown in the last reply, ``submit`` fills in and sends the last 
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 
 from bot.app import MentorBot
-from bot.messages import Button, Buttons, Form, Inbound, InputKind, Message, Sender
+from bot.messages import Button, Buttons, Form, Inbound, Input, InputKind, Message, Sender
 from bot.model import Platform
-from handlers.console.render import count_buttons, render_message
+from handlers.console.render import FORMATS, count_buttons, render_message, shown_value
+
+LEAVE_WORD = "done"  # at a form's first field: leave the form (and use the message's buttons)
 
 
 class ConsoleSession:
@@ -66,11 +69,12 @@ class ConsoleSession:
                 return m.form
         return None
 
-    def text(self) -> str:
-        """The last reply as the terminal shows it."""
+    def text(self, *, screen: bool = False) -> str:
+        """The last reply as text, buttons numbered as the terminal numbers them. ``screen``: exactly
+        as printed (the catalogue's *emphasis* marks removed)."""
         out, offset = [], 0
         for m in self.last:
-            out.append(render_message(m, button_offset=offset))
+            out.append(render_message(m, button_offset=offset, screen=screen))
             offset += count_buttons(m)
         return "\n".join(out)
 
@@ -92,7 +96,7 @@ def run_interactive(
     clock and runs a scheduler pass) and what it returns is shown."""
     write(f"Talking to mentorbot as {session.sender.email}. Type 'help', or 'quit' to leave.")
     session.send("help")
-    write(session.text())
+    write(session.text(screen=True))
     while True:
         try:
             line = read("> ").strip()
@@ -114,33 +118,86 @@ def run_interactive(
                 continue
         else:
             session.send(line)
-        write(session.text())
+        write(session.text(screen=True))
         while (form := session.last_form()) is not None:
-            values = _fill_form(form, read, write)
-            if values is None:
+            values = _fill_form(form, read, write, leave=bool(session.buttons()))
+            if values is FormExit.CANCELLED:
                 write("(form cancelled)")
                 break
+            if values is FormExit.LEFT:
+                write("(form left: type the number of a button above, or a command)")
+                break
             session.submit(values)
-            write(session.text())
+            write(session.text(screen=True))
             if session.last_form() is form:
                 break
 
 
-def _fill_form(form: Form, read: Callable[[str], str], write: Callable[[str], None]) -> dict[str, str] | None:
-    write("Fill in the form (Enter keeps the value in brackets; type 'cancel' to stop).")
+class FormExit(Enum):
+    CANCELLED = "cancelled"  # the person typed cancel (or closed the input)
+    LEFT = "left"  # the person left the form on purpose, to press one of the message's buttons
+
+
+def _fill_form(
+    form: Form, read: Callable[[str], str], write: Callable[[str], None], *, leave: bool = False
+) -> dict[str, str] | FormExit:
+    """Ask for each field in turn. ``leave``: the message also has buttons (e.g. *Finish and share the
+    plan* beside the next item's form), so ``done`` or an empty line at the first field leaves the form
+    without cancelling anything."""
+    how = "Enter keeps the value in brackets; type 'cancel' to stop"
+    if leave:
+        how += "; type 'done' (or press Enter) now to leave the form and use the buttons"
+    write(f"Fill in the form ({how}).")
     values: dict[str, str] = {}
-    for inp in form.inputs:
-        hint = ""
-        if inp.kind in (InputKind.CHOICE, InputKind.MULTI_CHOICE) and inp.options:
-            hint = " (" + ", ".join(o.value for o in inp.options) + ")"
-        elif inp.hint:
-            hint = f" ({inp.hint})"
-        default = f" [{inp.value}]" if inp.value else ""
+    for index, inp in enumerate(form.inputs):
+        answer = _ask(inp, read, write)
+        if answer is None:
+            return FormExit.CANCELLED
+        if leave and index == 0 and (answer.lower() == LEAVE_WORD or not (answer or inp.value)):
+            return FormExit.LEFT
+        values[inp.name] = answer or inp.value
+    return values
+
+
+def _ask(inp: Input, read: Callable[[str], str], write: Callable[[str], None]) -> str | None:
+    """One field's answer: choices are listed by number and human label, and a number, the label or the
+    value picks one; None when the person cancels."""
+    default = f" [{shown_value(inp)}]" if inp.value else ""
+    choices = inp.kind in (InputKind.CHOICE, InputKind.MULTI_CHOICE) and inp.options
+    if choices:
+        write(f"{inp.label}:")
+        for n, option in enumerate(inp.options, start=1):
+            write(f"  {n}) {option.label}")
+        several = inp.kind == InputKind.MULTI_CHOICE
+        prompt = ("Type numbers separated by commas" if several else "Type a number") + f"{default}: "
+    else:
+        notes = [n for n in (FORMATS.get(inp.kind, ""), inp.hint) if n]
+        prompt = inp.label + (f" ({'; '.join(notes)})" if notes else "") + f"{default}: "
+    while True:
         try:
-            answer = read(f"{inp.label}{hint}{default}: ").strip()
+            answer = read(prompt).strip()
         except (EOFError, KeyboardInterrupt):
             return None
         if answer.lower() == "cancel":
             return None
-        values[inp.name] = answer or inp.value
-    return values
+        if not choices or not answer:
+            return answer
+        picked = _pick_options(inp, answer)
+        if picked is not None:
+            return picked
+        write(f"Please type one of the numbers 1 to {len(inp.options)}.")
+
+
+def _pick_options(inp: Input, answer: str) -> str | None:
+    """The option values a typed answer means (numbers, labels or values), or None if one is unknown."""
+    parts = [p.strip() for p in answer.split(",")] if inp.kind == InputKind.MULTI_CHOICE else [answer]
+    chosen: list[str] = []
+    for part in (p for p in parts if p):
+        if part.isdigit() and 1 <= int(part) <= len(inp.options):
+            chosen.append(inp.options[int(part) - 1].value)
+            continue
+        match = next((o for o in inp.options if part.lower() in (o.value.lower(), o.label.lower())), None)
+        if match is None:
+            return None
+        chosen.append(match.value)
+    return ",".join(chosen) if chosen else None

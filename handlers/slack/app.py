@@ -20,18 +20,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 
 from bot.app import MentorBot
+from bot.catalogue import TextLookup
 from bot.clock import Clock
-from bot.errors import Unavailable
 from bot.sending import RateLimit
+from bot.turns import Turns
 from handlers.slack.config import SlackConfig
 from handlers.slack.linker import Linker
 from handlers.slack.listeners import ShortRateLimitRetry, SlackListeners
 from handlers.slack.oauth import ThreadedInstallationStore, oauth_settings
-from handlers.slack.render import Texts
 from handlers.slack.sender import SlackSender
 from handlers.slack.web import Directory, call
 from mentorbot.metrics import Metrics
-from storage.processed_events import first_time
 from storage.slack_installations import installed_teams
 
 log = logging.getLogger(__name__)
@@ -43,7 +42,7 @@ class SlackChannel:
         config: SlackConfig,
         *,
         bot: MentorBot,
-        texts: Texts,
+        texts: TextLookup,
         engine: Engine,
         clock: Clock,
         metrics: Metrics | None = None,
@@ -81,16 +80,8 @@ class SlackChannel:
             logger=logging.getLogger("handlers.slack.bolt"),
         )
 
-        async def seen_first_time(key: str) -> bool:
-            try:
-                return await asyncio.to_thread(first_time, engine, key, clock.now())
-            except Unavailable:
-                # without the database a retry cannot be told from a first delivery; handle the event,
-                # so the person hears that the bot cannot help right now, rather than fail it unanswered
-                log.warning("Slack: the database is unavailable; handling event %s unchecked", key)
-                return True
-
-        self.listeners = SlackListeners(bot, texts, self.directory, seen_first_time, self.count_error)
+        self.turns = Turns(bot)
+        self.listeners = SlackListeners(self.turns, texts, self.directory, self.count_error)
         self.listeners.register(self.app)
         # people are linked by e-mail soon after they are added, and at send time (``mentorbot tick`` too)
         self.linker = Linker(bot, self.workspaces)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.slack.render import INPUT_BLOCK_PREFIX
+from handlers.slack.render import INPUT_BLOCK_PREFIX, TIME_SUFFIX
 
 _LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _UNREPRESENTABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no database stores them
@@ -107,7 +107,8 @@ def string_values(values: Mapping[Any, Any]) -> dict[str, str]:
 
 def input_values(state: Mapping[str, Any] | None) -> dict[str, str]:
     """The values of a modal's (or a message's) input blocks, by input name, as neutral strings:
-    dates ``YYYY-MM-DD``, times ``HH:MM``, several choices comma-separated, empty when left blank."""
+    dates ``YYYY-MM-DD``, times ``HH:MM``, a date and time (a date picker and a time picker)
+    ``YYYY-MM-DD HH:MM``, several choices comma-separated, empty when left blank."""
     values: dict[str, str] = {}
     for block_id, actions in mapping_at(state, "values").items():
         if not isinstance(block_id, str) or not block_id.startswith(INPUT_BLOCK_PREFIX):
@@ -118,6 +119,10 @@ def input_values(state: Mapping[str, Any] | None) -> dict[str, str]:
         for element in actions.values():
             if isinstance(element, Mapping):
                 values[name] = element_value(element)
+    for name in [n for n in values if n.endswith(TIME_SUFFIX)]:
+        clock = values.pop(name)
+        base = name[: -len(TIME_SUFFIX)]
+        values[base] = f"{values.get(base, '')} {clock}".strip()
     return values
 
 

@@ -3,8 +3,12 @@ and translates the answer back. No decisions about mentoring are made here.
 
 Every listener acknowledges first (Slack wants an answer within 3 seconds) and works afterwards; the one
 exception is a modal submission, which waits briefly for the bot so that validation messages can be
-shown in the modal itself (``response_action: errors``). ``bot.handle`` is synchronous and uses the
-database, so it runs in a thread.
+shown in the modal itself (``response_action: errors``). Events are acknowledged by bolt before their
+listener runs: nothing on the way to the acknowledgement touches the database or the Web API. A retried
+event is recognised in the turn itself (``Inbound.event_key``, recorded in the turn's transaction; one
+person's turns run in order, so a retry that arrives while the first delivery is handled waits for it
+and finds it recorded). The bot is asked through :class:`bot.turns.Turns`; a person it does not know by
+their Slack id yet is looked up (``users.info``) only then.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
@@ -30,9 +33,11 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import Handled, MentorBot
+from bot.app import Handled
+from bot.catalogue import TextLookup
 from bot.messages import Block as NeutralBlock
 from bot.messages import Buttons, Form, Inbound, Message, Sender, Text
+from bot.turns import Profile, Turns
 from handlers.slack import blockkit as bk
 from handlers.slack.capabilities import BOT_EVENTS, SLASH_COMMAND
 from handlers.slack.inbound import (
@@ -53,7 +58,6 @@ from handlers.slack.render import (
     OPEN_FORM_ACTION,
     Origin,
     RenderError,
-    Texts,
     form_errors,
     home_view,
     mark_chosen,
@@ -69,7 +73,6 @@ log = logging.getLogger(__name__)
 HOME_COMMAND = "home"
 # how long a modal submission waits for the bot before closing the modal and answering in the DM
 SUBMIT_WAIT_SECONDS = 2.0
-FirstTime = Callable[[str], Awaitable[bool]]
 # the longest Retry-After a reply waits out while answering; a longer one sends the reply via the outbox
 REPLY_WAIT_SECONDS = 2.0
 
@@ -115,22 +118,18 @@ class Pressed:
 class SlackListeners:
     def __init__(
         self,
-        bot: MentorBot,
-        texts: Texts,
+        turns: Turns,
+        texts: TextLookup,
         directory: Directory,
-        first_time: FirstTime,
         count_error: Callable[[str], None] = lambda kind: None,
     ) -> None:
-        self.bot = bot
+        self.turns = turns
         self.texts = texts
         self.directory = directory
-        self.first_time = first_time
         self.count_error = count_error
         self.inflight: set[asyncio.Task[Any]] = set()
-        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}  # lock, requests using it
 
     def register(self, app: AsyncApp) -> None:
-        app.middleware(self.drop_retried_events)
         app.error(self.on_error)
         handlers: dict[str, Callable[..., Awaitable[None]]] = {
             "message": self.on_message,
@@ -147,44 +146,31 @@ class SlackListeners:
         app.view_submission(FORM_CALLBACK)(guard(self.on_view_submission))
 
     # -- the edge ------------------------------------------------------------------------------------
-    async def drop_retried_events(
-        self,
-        body: dict[str, Any],
-        next: Callable[[], Awaitable[None]],
-    ) -> BoltResponse | None:
-        """Slack retries an event it believes went unanswered (and Socket Mode may redeliver one):
-        the first delivery of an ``event_id`` is handled, every later one only acknowledged."""
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not await self.first_time(f"slack:{body.get('team_id', '')}:{event_id}"):
-            log.info("Slack event %s delivered again; already handled", event_id)
-            return BoltResponse(status=200, body="")
-        await next()
-        return None
-
     async def on_error(self, error: Exception) -> None:
         """A listener failed (after its ack): Slack shows nothing, so it goes to the log and the metrics."""
         kind = error_code(error) if isinstance(error, SlackApiError) else type(error).__name__
         self.count_error(kind or "slack_api_error")
         log.error("Slack: handling a request failed: %s", kind, exc_info=error)
 
-    async def ask(self, inbound: Inbound) -> Handled:
-        """The bot's answer. One person's requests are handled one at a time, in the order they came:
-        two quick messages never overtake each other, and a first contact is linked only once."""
-        key = (inbound.sender.workspace, inbound.sender.external_id)
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                return await asyncio.to_thread(self.bot.handle, inbound)
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
+    async def ask(self, inbound: Inbound, client: AsyncWebClient) -> Handled:
+        """The bot's answer (one person's requests in the order they came; see :class:`Turns`). Slack's
+        profile of the sender is looked up only when the bot does not know their Slack id yet."""
+        sender = inbound.sender
 
-    async def sender(self, client: AsyncWebClient, context: AsyncBoltContext, user_id: str) -> Sender | None:
-        return await self.directory.sender(client, context.team_id or "", user_id)
+        async def profile() -> Sender | None:
+            return await self.directory.sender(client, sender.workspace, sender.external_id)
+
+        lookup: Profile = profile
+        return await self.turns.handle(inbound, lookup)
+
+    @staticmethod
+    def sender(context: AsyncBoltContext, user_id: str) -> Sender | None:
+        """The sender as the request names them, their profile still to be looked up (if ever needed)."""
+        if not user_id:
+            return None
+        return Sender(
+            platform="slack", external_id=user_id, workspace=context.team_id or "", profile_pending=True
+        )
 
     def _track(self) -> None:
         task = asyncio.current_task()
@@ -200,21 +186,29 @@ class SlackListeners:
 
     # -- events ----------------------------------------------------------------------------------------
     async def on_message(
-        self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         if not is_person_dm(event):
             return  # channel messages, edits, joins, bots: not for the bot
         self._track()
-        user_id, channel = text_at(event, "user"), text_at(event, "channel")
-        sender = await self.sender(client, context, user_id)
-        if sender is None or not channel:
+        user_id = text_at(event, "user")
+        sender = self.sender(context, user_id)
+        if sender is None:
             return
-        if channel != await self.directory.dm_channel(client, context.team_id or "", user_id):
-            log.warning("Slack: a message event pairs a user with a DM that is not theirs; not answered")
+        event_id = text_at(body, "event_id")
+        inbound = Inbound(
+            sender,
+            text=plain_text(text_at(event, "text")),
+            event_key=f"{context.team_id or ''}:{event_id}" if event_id else "",
+        )
+        handled = await self.ask(inbound, client)
+        if handled.duplicate:
+            log.info("Slack event %s delivered again; already handled", event_id)
             return
-        handled = await self.ask(Inbound(sender, text=plain_text(text_at(event, "text"))))
-        key = f"slack:{context.team_id or ''}:{channel}:{text_at(event, 'ts')}"
-        await self.post(client, channel, handled.messages, handled.person_id, key)
+        # posted to the user id: Slack puts it in the bot's DM with them (no conversations.open), and the
+        # answer can never land in a conversation the event merely named
+        key = f"slack:{context.team_id or ''}:{text_at(event, 'channel')}:{text_at(event, 'ts')}"
+        await self.post(client, user_id, handled.messages, handled.person_id, key)
 
     async def on_home_opened(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -226,10 +220,10 @@ class SlackListeners:
         await self.publish_home(client, context, user_id)
 
     async def publish_home(self, client: AsyncWebClient, context: AsyncBoltContext, user_id: str) -> None:
-        sender = await self.sender(client, context, user_id)
+        sender = self.sender(context, user_id)
         if sender is None:
             return
-        handled = await self.ask(Inbound(sender, text=HOME_COMMAND))
+        handled = await self.ask(Inbound(sender, text=HOME_COMMAND), client)
         await call(client, "views.publish", user_id=user_id, view=home_view(handled.messages, self.texts))
 
     # -- the slash command -------------------------------------------------------------------------------
@@ -244,11 +238,11 @@ class SlackListeners:
         await ack()
         self._track()
         user_id = text_at(command, "user_id")
-        sender = await self.sender(client, context, user_id)
+        sender = self.sender(context, user_id)
         if sender is None:
             return
         text = plain_text(text_at(command, "text")).strip() or "help"
-        handled = await self.ask(Inbound(sender, text=text))
+        handled = await self.ask(Inbound(sender, text=text), client)
         dm = await self.directory.dm_channel(client, context.team_id or "", user_id)
         posted = await self.deliver(
             client,
@@ -271,11 +265,11 @@ class SlackListeners:
         if button is None:
             return
         user_id = text_at(body, "user", "id")
-        sender = await self.sender(client, context, user_id)
+        sender = self.sender(context, user_id)
         if sender is None:
             return
         pressed = _pressed(body, action)
-        handled = await self.ask(Inbound(sender, action=button.action, values=button.values))
+        handled = await self.ask(Inbound(sender, action=button.action, values=button.values), client)
         await self.answer_interaction(client, context, user_id, body, handled, pressed)
 
     async def on_open_form(
@@ -305,11 +299,11 @@ class SlackListeners:
         if button is None:
             return
         user_id = text_at(body, "user", "id")
-        sender = await self.sender(client, context, user_id)
+        sender = self.sender(context, user_id)
         if sender is None:
             return
         values = {**button.values, **input_values(body.get("state"))}
-        handled = await self.ask(Inbound(sender, action=button.action, values=values))
+        handled = await self.ask(Inbound(sender, action=button.action, values=values), client)
         pressed = _pressed(body, action)
         await self.answer_interaction(client, context, user_id, body, handled, pressed, form_done=True)
 
@@ -376,10 +370,10 @@ class SlackListeners:
         origin = Origin.from_json(meta.get("o"))
 
         async def answer() -> Handled | None:
-            sender = await self.sender(client, context, user_id)
+            sender = self.sender(context, user_id)
             if sender is None:
                 return None
-            return await self.ask(Inbound(sender, action=clean(meta["a"]), values=values))
+            return await self.ask(Inbound(sender, action=clean(meta["a"]), values=values), client)
 
         # the answer decides how the modal is acknowledged (errors, the next step, or closed), and the
         # acknowledgement must reach Slack within 3 seconds: wait for the bot at most this long
@@ -487,16 +481,20 @@ class SlackListeners:
                 continue
             for i, payload in enumerate(payloads):
                 try:
-                    await call(client, "chat.postMessage", channel=channel, **payload)
+                    posted = await call(client, "chat.postMessage", channel=channel, **payload)
                 except SlackApiError as err:
                     if i > 0 or not _for_later(err) or person_id is None:
                         raise
                     await self.defer(person_id, messages[n:], key or uuid.uuid4().hex)
                     return
+                # posted to a user id, Slack answers with the DM channel, where files must be shared
+                channel = str(posted.get("channel") or channel)
             await share_files(client, channel, message)
 
     async def defer(self, person_id: int, messages: list[Message], key: str) -> None:
-        queued = await asyncio.to_thread(self.bot.defer_replies, person_id, messages, key, "slack")
+        queued = await self.turns.run(
+            functools.partial(self.turns.bot.defer_replies, person_id, messages, key, "slack")
+        )
         log.warning("Slack: rate limited; %d replies will be sent from the outbox", queued)
         self.count_error("reply_deferred")
 

@@ -13,10 +13,11 @@ import base64
 import json
 import logging
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.catalogue import TextLookup
 from bot.messages import (
     Attachment,
     Button,
@@ -38,7 +39,6 @@ from handlers.slack.blockkit import Block, escape
 
 log = logging.getLogger(__name__)
 
-Texts = Callable[..., str]  # programme.text(key, **values)
 
 BUTTON_ACTION_PREFIX = "mentorbot:button:"
 OPEN_FORM_ACTION = "mentorbot:form:open"
@@ -46,6 +46,7 @@ INLINE_SUBMIT_ACTION = "mentorbot:form:submit"
 FORM_CALLBACK = "mentorbot:form"
 INPUT_BLOCK_PREFIX = "input:"
 INPUT_ACTION = "value"
+TIME_SUFFIX = "__time"  # the time picker of a date-and-time input; inbound joins it to its date
 MAX_PAGES = 3  # a reply longer than this many messages is cut, with a visible "…and N more"
 
 
@@ -73,7 +74,7 @@ class Origin:
 # -- messages -----------------------------------------------------------------------------------------
 
 
-def render_message(message: Message, texts: Texts) -> list[dict[str, Any]]:
+def render_message(message: Message, texts: TextLookup) -> list[dict[str, Any]]:
     """``message`` as chat.postMessage payloads (``text`` + ``blocks``): one per page of 50 blocks."""
     blocks = message_blocks(message.blocks, texts)
     if not blocks:
@@ -84,7 +85,7 @@ def render_message(message: Message, texts: Texts) -> list[dict[str, Any]]:
     return [{"text": summary, "blocks": page, "unfurl_links": False, "unfurl_media": False} for page in pages]
 
 
-def message_blocks(blocks: Iterable[NeutralBlock], texts: Texts) -> list[Block]:
+def message_blocks(blocks: Iterable[NeutralBlock], texts: TextLookup) -> list[Block]:
     out: list[Block] = []
     button_number = 0
     for block in blocks:
@@ -170,7 +171,7 @@ def notification_text(message: Message) -> str:
     return bk.clip(escape(text or " "), bk.NOTIFICATION_TEXT)
 
 
-def paginate(blocks: list[Block], per_page: int, max_pages: int, texts: Texts) -> list[list[Block]]:
+def paginate(blocks: list[Block], per_page: int, max_pages: int, texts: TextLookup) -> list[list[Block]]:
     """Split into pages of ``per_page`` blocks; past ``max_pages`` the rest is left out, visibly."""
     if not blocks:
         return [[bk.section(" ")]]
@@ -181,7 +182,7 @@ def paginate(blocks: list[Block], per_page: int, max_pages: int, texts: Texts) -
     return [blocks[i : i + per_page] for i in range(0, len(blocks), per_page)]
 
 
-def truncate(blocks: list[Block], limit: int, texts: Texts) -> list[Block]:
+def truncate(blocks: list[Block], limit: int, texts: TextLookup) -> list[Block]:
     """At most ``limit`` blocks; the last one says how much was left out."""
     if len(blocks) <= limit:
         return blocks
@@ -192,7 +193,7 @@ def truncate(blocks: list[Block], limit: int, texts: Texts) -> list[Block]:
 # -- forms in messages ----------------------------------------------------------------------------------
 
 
-def form_prompt(form: Form, texts: Texts) -> list[Block]:
+def form_prompt(form: Form, texts: TextLookup) -> list[Block]:
     """A form where no modal can be opened yet: an "Open the form" button that carries the form.
 
     When the form is too big to travel in a button, its inputs are shown in the message itself with a
@@ -218,7 +219,7 @@ def form_prompt(form: Form, texts: Texts) -> list[Block]:
     blocks: list[Block] = [bk.section(f"*{escape(form.title)}*")]
     if form.intro:
         blocks.extend(bk.section(piece) for piece in bk.split_text(escape(form.intro)))
-    blocks.extend(input_block(inp) for inp in form.inputs)
+    blocks.extend(block for inp in form.inputs for block in input_blocks(inp, texts))
     blocks.append(
         {
             "type": "actions",
@@ -254,7 +255,7 @@ def unpack_form(packed: str) -> Form | None:
 
 
 def modal_view(
-    form: Form, texts: Texts, origin: Origin | None = None, preface: Iterable[NeutralBlock] = ()
+    form: Form, texts: TextLookup, origin: Origin | None = None, preface: Iterable[NeutralBlock] = ()
 ) -> dict[str, Any]:
     """``form`` as a modal, below ``preface`` (the rest of its message). Hidden values, the action and
     the originating message travel in ``private_metadata`` (Slack returns it untouched)."""
@@ -273,10 +274,20 @@ def modal_view(
     blocks: list[Block] = []
     if len(form.title) > bk.VIEW_TITLE:  # the title bar holds 24 characters: say it in full below it
         blocks.append(bk.section(f"*{escape(form.title)}*"))
+    for label in (form.title, form.submit_label):
+        if len(label) > bk.VIEW_TITLE:
+            # the catalogue's own labels fit (tests/workflows/test_platform_limits.py); a programme file
+            # that overrides one with a longer text gets it cut, and is told here
+            log.warning(
+                "form %r: %r is longer than Slack's %d-character title bar",
+                form.form_id,
+                label,
+                bk.VIEW_TITLE,
+            )
     blocks.extend(message_blocks(preface, texts))
     if form.intro:
         blocks.extend(bk.section(piece) for piece in bk.split_text(escape(form.intro)))
-    blocks.extend(input_block(inp) for inp in form.inputs)
+    blocks.extend(block for inp in form.inputs for block in input_blocks(inp, texts))
     return {
         "type": "modal",
         "callback_id": FORM_CALLBACK,
@@ -295,6 +306,24 @@ def form_errors(form: Form) -> dict[str, str]:
 
 def input_block_id(inp: Input) -> str:
     return f"{INPUT_BLOCK_PREFIX}{inp.name}"[: bk.ID]
+
+
+def input_blocks(inp: Input, texts: TextLookup) -> list[Block]:
+    """The input block(s) of one neutral input. A date and time is a date picker and a time picker
+    (Slack's ``datetimepicker`` answers with an instant, which would need the person's time zone here;
+    the pair answers with the wall-clock date and time the workflow reads in the person's zone)."""
+    if inp.kind != InputKind.DATETIME:
+        return [input_block(inp)]
+    day, _, clock = inp.value.partition(" ")
+    date_part = Input(inp.name, inp.label, InputKind.DATE, inp.required, day, hint=inp.hint, error=inp.error)
+    time_part = Input(
+        inp.name + TIME_SUFFIX,
+        texts("slack.time_label", label=inp.label),
+        InputKind.TIME,
+        inp.required,
+        clock,
+    )
+    return [input_block(date_part), input_block(time_part)]
 
 
 def input_block(inp: Input) -> Block:
@@ -348,7 +377,7 @@ def input_element(inp: Input) -> Block:
         if initial:
             element["initial_options"] = initial
         return element
-    # text, long text, date-and-time (typed in the person's own time zone) and anything unusual
+    # text, long text, a date or time whose pre-filled value is unreadable, and anything unusual
     limit = min(inp.max_length or bk.TEXT_INPUT_LENGTH, bk.TEXT_INPUT_LENGTH)
     element = {"type": "plain_text_input", "action_id": INPUT_ACTION, "max_length": limit}
     if inp.kind == InputKind.LONG_TEXT:
@@ -373,7 +402,7 @@ def _is_time(value: str) -> bool:
 # -- the Home tab and updates in place ----------------------------------------------------------------
 
 
-def home_view(messages: Iterable[Message], texts: Texts) -> dict[str, Any]:
+def home_view(messages: Iterable[Message], texts: TextLookup) -> dict[str, Any]:
     blocks: list[Block] = []
     for message in messages:
         if blocks:
@@ -382,7 +411,7 @@ def home_view(messages: Iterable[Message], texts: Texts) -> dict[str, Any]:
     return {"type": "home", "blocks": truncate(blocks or [bk.section(" ")], bk.VIEW_BLOCKS, texts)}
 
 
-def mark_chosen(blocks: list[Block], block_id: str, texts: Texts, label: str) -> list[Block]:
+def mark_chosen(blocks: list[Block], block_id: str, texts: TextLookup, label: str) -> list[Block]:
     """The message's blocks with the pressed row of buttons replaced by a line saying what was chosen,
     so that the same stale button cannot be pressed twice."""
     done = bk.context(escape(texts("slack.chosen", label=label)))
@@ -398,7 +427,7 @@ def mark_chosen(blocks: list[Block], block_id: str, texts: Texts, label: str) ->
     return out
 
 
-def without_form(blocks: list[Block], texts: Texts, title: str) -> list[Block]:
+def without_form(blocks: list[Block], texts: TextLookup, title: str) -> list[Block]:
     """The message that offered a form, once the form is sent: its button row says so instead."""
     done = bk.context(escape(texts("slack.form_sent", title=title)))
     out: list[Block] = []

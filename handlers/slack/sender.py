@@ -20,10 +20,11 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.catalogue import TextLookup
 from bot.messages import Message
 from bot.model import ChatIdentity, Person
 from bot.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
-from handlers.slack.render import RenderError, Texts, render_message
+from handlers.slack.render import RenderError, render_message
 from handlers.slack.web import Directory, call, error_code, share_files
 from handlers.slack.web import retry_after as parse_retry_after
 
@@ -68,7 +69,7 @@ class SlackSender:
     def __init__(
         self,
         client_for: ClientFor,
-        texts: Texts,
+        texts: TextLookup,
         directory: Directory,
         close: Callable[[], Awaitable[None]],
         count_error: Callable[[str], None] = lambda kind: None,

@@ -4,8 +4,10 @@ Only translation lives here. What a message means is decided by ``MentorBot.hand
 this class works out who wrote (the Entra object id; the e-mail address from the roster when the
 person is not linked yet), what they typed or pressed, and draws the answer as Adaptive Cards.
 
-* **Personal chat**: typed commands and card submissions go to the bot. The conversation reference is
-  stored after every handled activity, so the outbox can message the person first later.
+* **Personal chat**: typed commands and card submissions go to the bot. The conversation reference
+  travels with the turn (``Inbound.address``) and is stored in its transaction, so the outbox can message
+  the person first later. The activity's id is the turn's ``event_key``: a redelivered activity is
+  answered with nothing.
 * **Group chats and team channels**: the bot answers that it works in a personal chat (what a
   relationship discusses must not be shown to a whole team) and does nothing else.
 * **Install**: when the app is added to a personal chat the person gets their dashboard (``home``) as a
@@ -20,12 +22,11 @@ person is not linked yet), what they typed or pressed, and draws the answer as A
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -33,12 +34,13 @@ from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnCon
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes
 
-from bot.app import Handled, MentorBot
-from bot.messages import Inbound, Message, Text
-from bot.ports import UnitOfWorkFactory
+from bot.app import Handled
+from bot.catalogue import TextLookup
+from bot.messages import Address, Inbound, Message, Sender, Text
+from bot.turns import Turns
 from handlers.teams import inbound
 from handlers.teams.cards import CARD_CONTENT_TYPE, CardRenderer, submitted_action, submitted_form, summary_of
-from handlers.teams.references import address_of, save_address
+from handlers.teams.references import address_of, may_replace
 
 log = logging.getLogger(__name__)
 
@@ -46,27 +48,22 @@ WELCOME_COMMAND = "home"
 EXECUTE_INVOKE = "adaptiveCard/action"
 EMAIL_CACHE_SIZE = 10_000
 
-TextLookup = Callable[..., str]
-
 
 class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     def __init__(
         self,
-        bot: MentorBot,
-        uow_factory: UnitOfWorkFactory,
+        turns: Turns,
         texts: TextLookup,
-        now: Callable[[], datetime],
         *,
         authenticated: bool = True,
     ) -> None:
         super().__init__()
-        self.bot = bot
+        self.turns = turns
+        self.bot = turns.bot
         # False in local mode: requests carry no token, so they may link a person seen for the first time
         # but never re-bind an identity or a conversation reference already stored for someone
         self.authenticated = authenticated
-        self.uow_factory = uow_factory
         self.texts = texts
-        self.now = now
         self.renderer = CardRenderer(texts)
         # user id -> e-mail address from the roster: looked up once per person and process
         self._emails: OrderedDict[str, str] = OrderedDict()
@@ -150,35 +147,32 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         action: str | None = None,
         values: dict[str, str] | None = None,
     ) -> Handled:
-        """Ask the bot; when it does not know the person yet, look up their e-mail in the roster and
-        ask again (so the roster is only called for people not linked to Teams yet)."""
+        """Ask the bot (one turn: the activity recorded, the conversation reference stored and the
+        answer's writes, in one transaction). The roster is asked for the e-mail address only when the bot
+        does not know the person by their Teams id yet."""
         activity = turn_context.activity
         email = self._emails.get(inbound.user_external_id(activity))
-        handled = await asyncio.to_thread(
-            self.bot.handle, self._inbound(activity, email, text, action, values)
+        sender = replace(
+            inbound.sender_of(activity, email), verified=self.authenticated, profile_pending=email is None
         )
-        if handled.person_id is None and email is None:
-            email = await self._email_of(turn_context)
-            if email:
-                handled = await asyncio.to_thread(
-                    self.bot.handle, self._inbound(activity, email, text, action, values)
-                )
-        if handled.person_id is not None:
-            await self._remember(activity, handled.person_id)
-        return handled
 
-    def _inbound(
-        self,
-        activity: Activity,
-        email: str | None,
-        text: str | None,
-        action: str | None,
-        values: dict[str, str] | None,
-    ) -> Inbound:
-        sender = replace(inbound.sender_of(activity, email), verified=self.authenticated)
-        if action is not None:
-            return Inbound(sender, action=action, values=dict(values or {}))
-        return Inbound(sender, text=text or "")
+        async def profile() -> Sender | None:
+            return replace(sender, email=await self._email_of(turn_context))
+
+        conversation = activity.conversation.id if activity.conversation else ""
+        address = None
+        if inbound.is_personal(activity):
+            data = address_of(activity)
+            address = Address(data, may_replace=lambda stored: may_replace(stored, data))
+        message = Inbound(
+            sender,
+            text=None if action is not None else (text or ""),
+            action=action,
+            values=dict(values or {}),
+            event_key=f"{conversation}:{activity.id}" if activity.id else "",
+            address=address,
+        )
+        return await self.turns.handle(message, profile)
 
     async def _email_of(self, turn_context: TurnContext) -> str | None:
         """The person's e-mail address from the Teams roster, or None when the roster cannot say."""
@@ -200,21 +194,6 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         while len(self._emails) > EMAIL_CACHE_SIZE:
             self._emails.popitem(last=False)
         return email
-
-    async def _remember(self, activity: Activity, person_id: int) -> None:
-        if not inbound.is_personal(activity):
-            return
-        try:
-            await asyncio.to_thread(
-                save_address,
-                self.uow_factory,
-                person_id,
-                address_of(activity),
-                self.now(),
-                rebind=self.authenticated,
-            )
-        except Exception:  # not being able to store it must not cost the person their answer
-            log.exception("could not store the Teams conversation reference")
 
     # -- answers ----------------------------------------------------------------------------------
     async def _answer(
@@ -268,8 +247,8 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                 activity = turn_context.activity
                 key = f"teams:{activity.conversation.id if activity.conversation else ''}:{activity.id}"
                 later = [m for m, _ in queue[n:]]
-                queued = await asyncio.to_thread(
-                    self.bot.defer_replies, handled.person_id, later, key, "teams"
+                queued = await self.turns.run(
+                    functools.partial(self.bot.defer_replies, handled.person_id, later, key, "teams")
                 )
                 log.warning("Teams: throttled; %d replies will be sent from the outbox", queued)
                 return

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from bot.catalogue import TextLookup
 from bot.messages import (
     Attachment,
     Block,
@@ -58,8 +59,6 @@ TIME_SUFFIX = "__time"
 # *bold*: single asterisks around text that starts and ends with a non-space (so "5 * 3 * 2" and
 # "**x**" stay as they are)
 _BOLD = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![*\w])")
-
-TextLookup = Callable[..., str]
 
 
 class CardRenderer:

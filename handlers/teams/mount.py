@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 
+from bot.turns import Turns
 from handlers.teams.bot import MentorTeamsBot, turn_error_handler
 from handlers.teams.config import LOCAL_VARIABLE, Mode, TeamsConfig
 from handlers.teams.endpoint import MESSAGES_PATH, build_adapter, messages_handler, teams_off_handler
@@ -33,11 +34,7 @@ def build_teams(runtime: Runtime) -> TeamsChannel:
     config = TeamsConfig.from_env(runtime.settings.env)
     adapter = build_adapter(config)
     teams_bot = MentorTeamsBot(
-        runtime.bot,
-        runtime.uow_factory,
-        runtime.programme.text,
-        runtime.clock.now,
-        authenticated=config.mode is Mode.AUTHENTICATED,
+        Turns(runtime.bot), runtime.programme.text, authenticated=config.mode is Mode.AUTHENTICATED
     )
     adapter.on_turn_error = turn_error_handler(teams_bot)
     sender = TeamsSender(adapter, config.app_id, teams_bot.activities, config.service_url_allowed)

@@ -14,11 +14,12 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
+from bot.catalogue import TextLookup
 from bot.routing import Command
 from handlers.teams.icons import accent_hex, color_icon, outline_icon
 
@@ -43,8 +44,6 @@ PREFERRED_COMMANDS = (
     "checkin",
     "settings",
 )
-
-TextLookup = Callable[..., str]
 
 
 @dataclass(frozen=True)

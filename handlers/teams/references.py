@@ -12,18 +12,15 @@ the activity it came from is dropped, so an unchanged reference is not written a
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
-from bot.model import ChatIdentity, Platform
-from bot.ports import UnitOfWorkFactory
+from bot.model import ChatIdentity
 
 REFERENCE_KEY = "reference"
-log = logging.getLogger(__name__)
 
 
 def address_of(activity: Activity) -> dict[str, Any]:
@@ -53,36 +50,11 @@ def conversation_id(identity: ChatIdentity) -> str | None:
     return None
 
 
-def save_address(
-    uow_factory: UnitOfWorkFactory,
-    person_id: int,
-    address: dict[str, Any],
-    now: datetime,
-    *,
-    rebind: bool = True,
-) -> bool:
-    """Store ``address`` on the person's Teams identity; True when it changed.
-
-    Runs after the bot handled the message, so the identity exists (the bot links it on first contact).
-    With ``rebind=False`` (an unauthenticated, local-mode request) a stored reference is only refreshed
-    when it names the same connector (service URL) and the same Teams user: such a request cannot redirect
-    where a person's messages go.
-    """
-    with uow_factory() as uow:
-        person = uow.people.get(person_id)
-        if person is None:
-            return False
-        identity = person.identity(Platform.TEAMS)
-        if identity is None or identity.address == address:
-            return False
-        stored = (identity.address or {}).get(REFERENCE_KEY)
-        if not rebind and not _same_account(stored, address[REFERENCE_KEY]):
-            log.warning("Teams local mode: kept the stored conversation reference (other connector or user)")
-            return False
-        identity.address = dict(address)
-        identity.updated_at = now
-        uow.commit()
-        return True
+def may_replace(stored: Mapping[str, Any], new: dict[str, Any]) -> bool:
+    """For an unauthenticated (local-mode) request: whether its address ``new`` may replace the stored
+    one. Only when it names the same connector (service URL) and the same Teams user: such a request
+    cannot redirect where a person's messages go. (Authenticated requests always refresh it.)"""
+    return _same_account(stored.get(REFERENCE_KEY), new[REFERENCE_KEY])
 
 
 def _same_account(stored: object, new: dict[str, Any]) -> bool:

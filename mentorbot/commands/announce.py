@@ -74,7 +74,7 @@ def announce(
     with uow_factory() as uow:
         try:
             author = uow.people.by_email(args.email)
-            if author is None or not author.active or author.erased_at is not None:
+            if author is None or not author.in_programme:
                 raise NotFound("coordinator.cli.not_a_person", email=args.email[:320])
             refuse_unless_coordinator(uow, author, "announce", now)
             choices = Choices.of_programme(programme.phase_names(), uow.activity.people())

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.catalogue import TextLookup
 from bot.errors import ImportRejected
 from bot.roster import import_roster
 from bot.roster_csv import parse_people
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def formula_warnings(people_path: str | None, say: Callable[..., str]) -> list[str]:
+def formula_warnings(people_path: str | None, say: TextLookup) -> list[str]:
     """One warning per name, cohort or stage in the people file that a spreadsheet would run as a formula."""
     if people_path is None:
         return []

@@ -18,24 +18,16 @@ from typing import Any, TextIO
 
 from bot.clock import Clock
 from bot.coordinator import (
-    change_phase,
-    end_relationship,
-    enqueue_notices,
+    apply_change,
     find_relationship,
-    member_notices,
-    pause_relationship,
     refuse_unless_coordinator,
     relationship_number,
-    rematch,
-    rematch_notices,
-    resume_relationship,
 )
 from bot.errors import NotFound, UserFacingError
+from bot.notices import enqueue_notices
 from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from mentorbot.commands._coordinator import EXIT_OK, open_runtime, say_error
-
-CHANGES = ("pause", "resume", "end", "phase", "rematch")
 
 
 def add_parser(sub: Any) -> None:
@@ -87,56 +79,33 @@ def change(
     with uow_factory() as uow:
         try:
             actor = uow.people.by_email(args.email)
-            if actor is None or not actor.active or actor.erased_at is not None:
+            if actor is None or not actor.in_programme:
                 raise NotFound("coordinator.cli.not_a_person", email=args.email[:320])
             number = str(args.number).lstrip("#")
             refuse_unless_coordinator(
                 uow, actor, action, now, f"relationship:{number}" if number.isdigit() else ""
             )
             rel = find_relationship(uow, relationship_number(args.number))
-            if args.change == "pause":
-                pause_relationship(uow, rel, actor, now)
-                notices = member_notices(programme, rel, "coordinator.notice.paused", "paused", now)
-                text = programme.text("coordinator.relationship.paused", number=rel.id)
-            elif args.change == "resume":
-                resume_relationship(uow, rel, actor, now)
-                notices = member_notices(programme, rel, "coordinator.notice.resumed", "resumed", now)
-                text = programme.text("coordinator.relationship.resumed", number=rel.id)
-            elif args.change == "end":
-                end_relationship(uow, rel, actor, now)
-                notices = member_notices(programme, rel, "coordinator.notice.ended", "ended", now)
-                text = programme.text("coordinator.relationship.ended", number=rel.id)
-            elif args.change == "phase":
-                before = change_phase(uow, programme, rel, args.phase, actor, now)
-                notices = []  # the scheduler's phase prompt is the one message about it (issue 12)
-                text = programme.text(
-                    "coordinator.phase.changed", number=rel.id, before=before, after=rel.phase
-                )
-            else:
+            guide = None
+            if args.change == "rematch":
                 guide = uow.people.by_email(args.guide)
                 if guide is None:
                     raise NotFound("coordinator.person.unknown", email=args.guide[:320])
-                new = rematch(
-                    uow,
-                    programme,
-                    rel,
-                    guide,
-                    actor,
-                    now,
-                    assesses=args.assesses,
-                    override_reason=args.override_reason,
-                )
-                notices = rematch_notices(programme, rel, new)
-                text = programme.text(
-                    "coordinator.rematch.done",
-                    old=rel.id,
-                    new=new.id,
-                    learner=new.learners()[0].name,
-                    guide=guide.name,
-                )
-            enqueue_notices(uow, notices, now)
+            changed = apply_change(
+                uow,
+                programme,
+                rel,
+                args.change,
+                actor,
+                now,
+                phase=getattr(args, "phase", ""),
+                guide=guide,
+                assesses=getattr(args, "assesses", False),
+                override_reason=getattr(args, "override_reason", ""),
+            )
+            enqueue_notices(uow, changed.notices, now)
         except UserFacingError as error:
             return say_error(programme, f"relationship {args.change}", error, err)
         uow.commit()
-    print(text.replace("*", ""), file=out)
+    print(changed.confirmation.replace("*", ""), file=out)
     return EXIT_OK

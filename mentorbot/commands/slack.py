@@ -11,6 +11,7 @@ import yaml
 from bot.programme import load_programme
 from handlers.slack.manifest import build_manifest
 from mentorbot.settings import Settings
+from scheduler.nudges import PROGRAMME_NAMES
 
 
 def add_parser(sub: Any) -> None:
@@ -50,7 +51,7 @@ def print_manifest(args: argparse.Namespace) -> int:
         print(f"mentorbot slack manifest: Slack only calls https:// URLs, got {args.url!r}", file=sys.stderr)
         return 2
     socket_mode = args.socket_mode or not args.url  # no flag: Socket Mode, the set-up needing no public URL
-    programme = load_programme(Settings.from_env().programme_path)
+    programme = load_programme(Settings.from_env().programme_path, nudge_families=PROGRAMME_NAMES)
     manifest = build_manifest(
         name=args.name,
         description=programme.text("slack.app_description"),

@@ -15,6 +15,7 @@ from typing import Any
 from bot.programme import load_programme
 from bot.workflows import build_router
 from mentorbot.settings import Settings
+from scheduler.nudges import PROGRAMME_NAMES
 
 
 def add_parser(sub: Any) -> None:
@@ -84,7 +85,7 @@ def run_package(args: argparse.Namespace) -> int:
         if url and not url.startswith("https://"):
             print(f"mentorbot teams package: {flag} must be an https:// URL, got {url!r}", file=sys.stderr)
             return 2
-    programme = load_programme(settings.programme_path)
+    programme = load_programme(settings.programme_path, nudge_families=PROGRAMME_NAMES)
     options = PackageOptions(
         app_id=settings.env.get("MICROSOFT_APP_ID", ""),
         short_name=args.name,

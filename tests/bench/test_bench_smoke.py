@@ -13,6 +13,7 @@ from bench._dm import Config
 from bench._fake_slack import SlackLimits
 
 TINY = Config(requests=3, users=2, background=5, backends=("sqlite",))
+TWO_IN_FLIGHT = Config(requests=4, users=3, background=5, backends=("sqlite",), inflight=(1, 2))
 NUMBER = r"[\d,.]+"
 
 
@@ -22,24 +23,37 @@ def rows(table: str) -> list[list[str]]:
     return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
 
 
-def test_slack_dm_compares_mentorbot_with_the_bare_bolt_app() -> None:
-    table = slack_dm.report(slack_dm.run(TINY), TINY)
+def test_slack_dm_compares_mentorbot_with_the_bare_bolt_app_one_and_more_at_a_time() -> None:
+    table = slack_dm.report(slack_dm.run(TWO_IN_FLIGHT), TWO_IN_FLIGHT)
     found = rows(table)
-    assert [(r[0], r[1]) for r in found] == [("SQLite", "my relationships"), ("SQLite", "help")]
+    assert [(r[0], r[1], r[2]) for r in found] == [
+        ("SQLite", n, command) for n in ("1", "2") for command in ("my relationships", "help")
+    ]
     for row in found:
-        bare, bot = (int(n) for n in row[2].split(" / "))
-        assert bare == 1 and bot >= 1  # the echo, and mentorbot's real answer
-        assert all(re.fullmatch(rf"{NUMBER}x? / {NUMBER}x?", cell) for cell in row[3:])
+        bare, bot = (int(n) for n in row[3].split(" / "))
+        assert bare == bot >= 1  # mentorbot's real answer, and an echo in as many messages
+        assert len(row) == 10  # replies, ratio, then both acknowledgements and their ratio
+        assert all(re.fullmatch(rf"{NUMBER}x? / {NUMBER}x?", cell) for cell in row[4:])
+
+
+def test_the_dm_profile_breaks_both_apps_down_into_parts() -> None:
+    lines = slack_dm.profile(TINY, dms=6)
+    assert "| part | bare bolt ms per DM | share | mentorbot ms per DM | share |" in lines
+    found = {r[0]: r for r in rows("\n".join(lines))}
+    assert found["database (SQLAlchemy, driver)"][1] == "0.00"  # the bare app has no database
+    assert float(found["database (SQLAlchemy, driver)"][3]) > 0  # mentorbot's turns were sampled
+    assert found["**all (busy)**"][2] == found["**all (busy)**"][4] == "100%"
 
 
 def test_teams_dm_compares_mentorbot_with_both_bare_botbuilder_bots() -> None:
     table = teams_dm.report(teams_dm.run(TINY), TINY)
     found = rows(table)
-    assert [(r[0], r[1]) for r in found] == [("SQLite", "my relationships"), ("SQLite", "help")]
+    assert [(r[0], r[2]) for r in found] == [("SQLite", "my relationships"), ("SQLite", "help")]
     for row in found:
-        assert row[2].startswith("1 / 1 / ")
-        assert len(row) == 8
-        assert all(re.fullmatch(rf"{NUMBER}x? / {NUMBER}x?", cell) for cell in row[3:])
+        bare, fixed, bot = (int(n) for n in row[3].split(" / "))
+        assert bare == fixed == bot >= 1
+        assert len(row) == 9
+        assert all(re.fullmatch(rf"{NUMBER}x? / {NUMBER}x?", cell) for cell in row[4:])
 
 
 def test_announcement_reaches_everyone_once_in_each_scenario() -> None:

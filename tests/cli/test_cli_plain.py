@@ -4,11 +4,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import yaml
-from sqlalchemy import Engine, text
 
 from mentorbot.cli import main
 
@@ -52,14 +50,8 @@ def test_every_command_help_describes_it_in_plain_text(
 
 
 @pytest.fixture
-def database(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    url = engine.url.render_as_string(hide_password=False)
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            schema = conn.execute(text("select current_schema()")).scalar_one()
-        url += "?options=" + quote(f"-csearch_path={schema}", safe="")
-    monkeypatch.setenv("MENTORBOT_DATABASE_URL", url)
-    monkeypatch.delenv("MENTORBOT_PROGRAM", raising=False)
+def database(cli_database: None) -> None:
+    """The command runs against the test database."""
 
 
 PEOPLE = "email,name,roles,cohort,stage,timezone,capacity\ncoord@example.org,Cora Ord,coordinator,,,,\n"

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import Engine, text
 
 from mentorbot.cli import main
 
@@ -19,14 +17,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @pytest.fixture(autouse=True)
-def database(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    url = engine.url.render_as_string(hide_password=False)
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            schema = conn.execute(text("select current_schema()")).scalar_one()
-        url += "?options=" + quote(f"-csearch_path={schema}", safe="")
-    monkeypatch.setenv("MENTORBOT_DATABASE_URL", url)
-    monkeypatch.delenv("MENTORBOT_PROGRAM", raising=False)
+def database(cli_database: None) -> None:
+    """Every command here runs against the test database."""
 
 
 def _roster(tmp_path: Path) -> tuple[Path, Path]:

@@ -7,10 +7,8 @@ The command runs in-process against the test database (SQLite and PostgreSQL) th
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import Engine, text
 
 from bot.roster import example_paths
 from mentorbot.cli import main
@@ -18,15 +16,8 @@ from storage.uow import SqlUnitOfWorkFactory
 
 
 @pytest.fixture(autouse=True)
-def database(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    url = engine.url.render_as_string(hide_password=False)
-    if engine.dialect.name == "postgresql":
-        # the test engine works in a schema of its own (set through connect_args); say so in the URL
-        with engine.connect() as conn:
-            schema = conn.execute(text("select current_schema()")).scalar_one()
-        url += "?options=" + quote(f"-csearch_path={schema}", safe="")
-    monkeypatch.setenv("MENTORBOT_DATABASE_URL", url)
-    monkeypatch.delenv("MENTORBOT_PROGRAM", raising=False)
+def database(cli_database: None) -> None:
+    """Every command here runs against the test database."""
 
 
 def stored_counts(uow_factory: SqlUnitOfWorkFactory) -> tuple[int, int]:

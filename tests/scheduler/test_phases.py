@@ -9,9 +9,9 @@ import pytest
 from scheduler_world import World
 from sqlalchemy import select
 
+from bot.coordinator import apply_change, refuse_unless_coordinator
 from bot.errors import InvalidInput, NotPermitted
 from bot.model import MeetingStatus, Relationship, Role
-from scheduler.phases import set_phase
 from storage import tables
 
 LONDON, NEW_YORK = "Europe/London", "America/New_York"
@@ -103,10 +103,10 @@ def test_a_coordinator_sets_a_phase_by_hand_and_the_engine_respects_it(world: Wo
     assert phase_of(w, rid) == "separation"
     with w.uow_factory() as uow:  # the pair asked for more time: back to cultivation
         coordinator = uow.people.get(cora)
-        change = set_phase(uow, rid, "cultivation", coordinator, "pair asked for more time", w.clock.now(),
-                           programme=w.programme)  # fmt: skip
+        rel = uow.relationships.get(rid)
+        assert coordinator is not None and rel is not None
+        apply_change(uow, w.programme, rel, "phase", coordinator, w.clock.now(), phase="cultivation")
         uow.commit()
-    assert change is not None and change.by_person_id == cora
     w.move_to(w.at("2026-06-29 09:00"))
     w.plan()
     assert phase_of(w, rid) == "cultivation"  # the engine does not undo a coordinator's decision
@@ -122,7 +122,7 @@ def test_a_coordinator_sets_a_phase_by_hand_and_the_engine_respects_it(world: Wo
         (event,) = [e for e in uow.audit.events() if e.action == "relationship.phase"]
         assert (event.actor_id, event.target, event.detail) == (
             cora, f"relationship:{rid}",
-            {"from": "separation", "to": "cultivation", "reason": "pair asked for more time"},
+            {"from": "separation", "to": "cultivation"},
         )  # fmt: skip
     sent = [s for s in w.outbox() if s.kind == "phase_prompt"]
     assert {s.dedupe_key.split(":")[2] for s in sent} == {"separation", "cultivation", "closure"}
@@ -134,15 +134,19 @@ def test_only_coordinators_set_phases_and_only_the_programmes_phases(world: Worl
     cora = w.person("coordinator@example.org", "Cora Coordinator", LONDON, [Role.COORDINATOR])
     now = datetime(2026, 3, 3, tzinfo=UTC)
     with w.uow_factory() as uow:
+        rel, mentee, coordinator = uow.relationships.get(rid), uow.people.get(maria), uow.people.get(cora)
+        assert rel is not None and mentee is not None and coordinator is not None
         with pytest.raises(NotPermitted):
-            set_phase(uow, rid, "closure", uow.people.get(maria), "", now, programme=w.programme)
+            refuse_unless_coordinator(uow, mentee, "relationship.phase", now)
         with pytest.raises(InvalidInput) as bad:
-            set_phase(uow, rid, "graduation", uow.people.get(cora), "", now, programme=w.programme)
+            apply_change(uow, w.programme, rel, "phase", coordinator, now, phase="graduation")
         assert w.programme.text(bad.value.key, **bad.value.values) == (
-            "“graduation” is not a phase of this programme. Its phases are: "
-            "initiation, cultivation, separation, closure."
+            "“graduation” is not a phase of Mentoring Programme. "
+            "Phases: initiation, cultivation, separation, closure."
         )
-        assert set_phase(uow, rid, "initiation", uow.people.get(cora), "", now) is None  # already there
+        with pytest.raises(InvalidInput) as already:
+            apply_change(uow, w.programme, rel, "phase", coordinator, now, phase="initiation")
+        assert already.value.key == "coordinator.phase.already"
     assert phase_of(w, rid) == "initiation"
     with w.uow_factory() as uow:
         rel = uow.relationships.get(rid)

@@ -8,7 +8,7 @@ from datetime import date
 from bot.model import Format, Kind, Membership, Person, Relationship, Side
 from bot.programme import ProgrammeConfig
 from handlers.console.render import render_message
-from scheduler import compose
+from scheduler.nudges import first_meeting, phase_prompt, weekly_digest
 
 
 def people() -> tuple[Person, Person]:
@@ -34,9 +34,9 @@ def test_the_separation_prompt_asks_the_guide_about_the_mentee_not_about_themsel
 ) -> None:
     rel = relationship()
     guide, learner = people()
-    to_guide = render_message(compose.phase_prompt(programme, rel, guide, "separation", ["reflect_growth"]))
+    to_guide = render_message(phase_prompt.compose(programme, rel, guide, "separation", ["reflect_growth"]))
     to_learner = render_message(
-        compose.phase_prompt(programme, rel, learner, "separation", ["reflect_growth"])
+        phase_prompt.compose(programme, rel, learner, "separation", ["reflect_growth"])
     )
     assert "how have you grown" in to_learner
     assert "how have you grown" not in to_guide
@@ -46,14 +46,14 @@ def test_the_separation_prompt_asks_the_guide_about_the_mentee_not_about_themsel
 def test_advisor_and_sponsor_digests_are_not_told_to_grade_no_mentee(programme: ProgrammeConfig) -> None:
     guide, _ = people()
     for kind in (Kind.ADVISING, Kind.SPONSORSHIP):
-        digest = compose.weekly_digest(programme, guide, [], [], [], None, date(2026, 3, 2), kinds=[kind])
+        digest = weekly_digest.compose(programme, guide, [], [], [], None, date(2026, 3, 2), kinds=[kind])
         text = render_message(digest)
         assert "Don't grade your mentee" not in text
-    sponsor = compose.weekly_digest(
+    sponsor = weekly_digest.compose(
         programme, guide, [], [], [], None, date(2026, 3, 2), kinds=[Kind.SPONSORSHIP]
     )
     assert "write a reference" in render_message(sponsor)
-    mentor = compose.weekly_digest(
+    mentor = weekly_digest.compose(
         programme, guide, [], [], [], None, date(2026, 3, 2), kinds=[Kind.MENTORING]
     )
     assert "Don't grade your mentee" in render_message(mentor)
@@ -62,10 +62,10 @@ def test_advisor_and_sponsor_digests_are_not_told_to_grade_no_mentee(programme: 
 def test_peers_are_not_told_who_books_is_the_mentee(programme: ProgrammeConfig) -> None:
     rel = relationship(fmt=Format.PEER, peers=True)
     _, peer = people()
-    text = render_message(compose.first_meeting(programme, rel, peer, None, goals=False))
+    text = render_message(first_meeting.compose(programme, rel, peer, None, goals=False))
     assert "“mentee”" not in text
     assert "any of you" in text
     # a mentee in a one-to-one still reads the programme's suggestion
     _, learner = people()
-    one_to_one = render_message(compose.first_meeting(programme, relationship(), learner, None, goals=False))
+    one_to_one = render_message(first_meeting.compose(programme, relationship(), learner, None, goals=False))
     assert "“mentee”" in one_to_one

@@ -11,7 +11,9 @@ async def test_a_typed_command_in_a_dm_gets_its_answer_in_that_dm(slack: Harness
     status, _ = await slack.dm("U0MENTEE", "help")
     assert status == 200
     posts = await slack.fake.wait_for("chat.postMessage")
-    assert posts[0].args["channel"] == "DU0MENTEE"
+    # posted to the person (Slack puts it in the bot's DM with them), with no conversations.open first
+    assert slack.fake.dm_of(posts[0].args["channel"])[0] == "DU0MENTEE"
+    assert slack.fake.called("conversations.open") == []
     shown = "\n".join(slack.texts("DU0MENTEE"))
     assert "Hi Eli Mentee!" in shown
     assert slack.fake.violations == []
@@ -53,7 +55,7 @@ async def test_channel_messages_edits_and_bot_messages_are_ignored(slack: Harnes
     await slack.event({**base, "channel": "DU0MENTEE", "channel_type": "im", "bot_id": "B0OTHER"})
     await slack.dm("U0MENTOR", "help")  # the sentinel
     await slack.fake.wait_for("chat.postMessage")
-    assert [p["channel"] for p in slack.fake.posts()] == ["DU0MENTOR"]
+    assert [slack.fake.dm_of(p["channel"])[0] for p in slack.fake.posts()] == ["DU0MENTOR"]
 
 
 async def test_user_text_cannot_notify_a_channel_mention_anyone_or_fake_a_link(

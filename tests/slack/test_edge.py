@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from typing import Any
 
 from slack_harness import Harness, People, event_envelope, sign
 
@@ -38,6 +40,46 @@ async def test_a_retried_event_is_answered_once(slack: Harness, people: People) 
     await _answered_after_sentinel(slack)
     await slack.shown("DU0MENTEE", "Hi Eli Mentee!")
     assert len(slack.fake.posts()) == 3  # one answer to "whats next", the sentinel's two-part help
+
+
+async def test_events_are_acknowledged_before_the_database_and_a_retry_meanwhile_is_not_answered(
+    slack: Harness, people: People
+) -> None:
+    """The acknowledgement needs nothing from the database: with the database held by another
+    transaction, Slack still gets its 200 at once; a retry that arrives while the first delivery waits
+    for the database is acknowledged too, and only one answer is sent once the database is free."""
+    await slack.dm("U0MENTEE", "help")  # the person is linked and the app warm
+    await slack.shown("DU0MENTEE", "help meetings")
+    before = len(slack.fake.posts())
+    held = _hold_database(slack)
+    try:
+        first = await asyncio.wait_for(slack.dm("U0MENTEE", "whats next", event_id="EvBUSY"), 10)
+        retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        again = await asyncio.wait_for(
+            slack.event(_dm("U0MENTEE", "whats next"), event_id="EvBUSY", headers=retry), 10
+        )
+        assert (first[0], again[0]) == (200, 200)
+        assert len(slack.fake.posts()) == before  # nothing answered while the database is held
+    finally:
+        held.rollback()
+        held.close()
+    await _answered_after_sentinel(slack)
+    answers = [t for t in slack.texts("DU0MENTEE") if "Hi Eli Mentee!" in t]
+    assert len(answers) == 1, answers
+
+
+def _hold_database(slack: Harness) -> Any:
+    """Another connection holding the lock every turn's first write needs (SQLite's write lock; on
+    PostgreSQL the table of handled events)."""
+    engine = slack.runtime.engine
+    raw = engine.raw_connection()
+    cursor = raw.cursor()
+    if engine.dialect.name == "sqlite":
+        raw.commit()
+        cursor.execute("BEGIN IMMEDIATE")
+    else:
+        cursor.execute("LOCK TABLE processed_events IN ACCESS EXCLUSIVE MODE")
+    return raw
 
 
 async def test_slack_url_verification_is_answered(slack: Harness) -> None:

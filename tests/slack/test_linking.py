@@ -44,3 +44,14 @@ async def test_a_linked_person_is_answered_without_a_profile_lookup(slack: Harne
     await channel_of(slack).linker.run_once()
     await slack.dm("U0MENTOR", "my relationships")
     await slack.shown("DU0MENTOR", "Eli Mentee")
+    # found by their Slack id: no users.info, and the answer went to their user id (no conversations.open)
+    assert slack.fake.called("users.info") == []
+    assert slack.fake.called("conversations.open") == []
+
+
+async def test_a_first_contact_is_looked_up_once_and_linked(slack: Harness, people: People) -> None:
+    await slack.dm("U0MENTOR", "my relationships")
+    await slack.shown("DU0MENTOR", "Eli Mentee")
+    await slack.dm("U0MENTOR", "help")
+    await slack.shown("DU0MENTOR", "help meetings")
+    assert [c.args["user"] for c in slack.fake.called("users.info")] == ["U0MENTOR"]

@@ -10,12 +10,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from fake_slack import FakeSlack
 from slack_harness import message_text, slack_env
-from sqlalchemy import Engine, text
 
 from mentorbot.cli import main
 from storage.uow import SqlUnitOfWorkFactory
@@ -24,14 +22,7 @@ WELCOME = "You have a new mentoring relationship"
 
 
 @pytest.fixture
-def cli_env(engine: Engine, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
-    url = engine.url.render_as_string(hide_password=False)
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            schema = conn.execute(text("select current_schema()")).scalar_one()
-        url += "?options=" + quote(f"-csearch_path={schema}", safe="")
-    monkeypatch.setenv("MENTORBOT_DATABASE_URL", url)
-    monkeypatch.delenv("MENTORBOT_PROGRAM", raising=False)
+def cli_env(cli_database: None, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in slack_env(fake_slack).items():
         monkeypatch.setenv(key, value)
 

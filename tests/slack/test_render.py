@@ -103,3 +103,41 @@ def test_a_form_too_big_for_a_button_is_shown_inside_the_message() -> None:
     kinds = [b["type"] for b in payload["blocks"]]
     assert kinds.count("input") == 12
     assert payload["blocks"][-1]["elements"][0]["text"]["text"] == "Send"
+
+
+def test_a_date_and_time_is_a_date_picker_and_a_time_picker_joined_on_submission() -> None:
+    form = Form(
+        "f",
+        "Times",
+        submit_action="f.submit",
+        inputs=(
+            Input(
+                "option1", "First choice", InputKind.DATETIME, value="2026-03-05 14:30", hint="In your zone"
+            ),
+            Input("option2", "Another time", InputKind.DATETIME, required=False),
+        ),
+    )
+    view = modal_view(form, TEXTS)
+    blocks = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    assert blocks["input:option1"]["element"] == {
+        "type": "datepicker",
+        "action_id": "value",
+        "initial_date": "2026-03-05",
+    }
+    assert blocks["input:option1__time"]["element"]["initial_time"] == "14:30"
+    assert blocks["input:option1__time"]["label"]["text"] == "First choice: time"
+    assert blocks["input:option2__time"]["optional"] is True
+    assert "plain_text_input" not in json.dumps(view)  # nothing to type as YYYY-MM-DD HH:MM
+
+    def picked(day: str | None, clock: str | None) -> dict[str, object]:
+        return {
+            "values": {
+                "input:option1": {"value": {"type": "datepicker", "selected_date": day}},
+                "input:option1__time": {"value": {"type": "timepicker", "selected_time": clock}},
+            }
+        }
+
+    assert input_values(picked("2026-03-06", "09:15")) == {"option1": "2026-03-06 09:15"}
+    # half a time: the workflow gets what there is and says what is missing
+    assert input_values(picked("2026-03-06", None)) == {"option1": "2026-03-06"}
+    assert input_values(picked(None, None)) == {"option1": ""}

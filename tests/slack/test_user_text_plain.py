@@ -28,7 +28,7 @@ async def test_a_mentees_agenda_item_reaches_the_mentor_as_plain_text(slack: Har
     assert "click" in shown  # Slack delivers a typed link as its label: the words stay, the link does not
     assert "\u202e" not in shown and "\u200b" not in shown
     assert "\nNext line" not in shown  # the person's line break cannot start a line of its own
-    posts = [c.args for c in slack.fake.called("chat.postMessage") if c.args["channel"] == "DU0MENTOR"]
+    posts = slack.fake.posts("DU0MENTOR")
     assert posts and all(p.get("unfurl_links") is False and p.get("unfurl_media") is False for p in posts)
     # the bot's own formatting still works
     assert any("*" in t for t in slack.texts("DU0MENTOR"))

@@ -75,7 +75,7 @@ async def test_an_account_in_another_workspace_with_a_linked_persons_email_does_
     assert slack_identity(slack, people.mentee_id) == ("U0MENTEE", TEAM)  # still Eli's own account
     with slack.runtime.uow_factory() as uow:
         assert uow.people.by_identity("slack", "U0IMPOSTOR") is None
-    assert [p["channel"] for p in fake_slack.posts()] == ["DU0IMPOSTOR"]
+    assert [fake_slack.dm_of(p["channel"])[0] for p in fake_slack.posts()] == ["DU0IMPOSTOR"]
 
 
 async def test_a_dm_from_another_workspace_is_not_answered_as_the_person_with_that_user_id(

@@ -148,11 +148,13 @@ ATTEMPTS: dict[str, tuple[Attempt, type[Exception] | None]] = {
     "relationship": (lambda c, w: c.relationship(w.rel), NotPermitted),
     "relationships": (lambda c, w: [r.id for r in c.relationships() if r.id == w.rel], None),
     "ground_rules": (lambda c, w: c.ground_rules(w.rel), NotPermitted),
+    "ground_rules_of": (lambda c, w: c.ground_rules_of([w.rel]), NotPermitted),
     "add_ground_rules": (
         lambda c, w: c.add_ground_rules(GroundRules(w.rel, 2, {}, c.viewer_id, NOW)),
         NotPermitted,
     ),
     "meetings": (lambda c, w: c.meetings(w.rel), NotPermitted),
+    "meetings_of": (lambda c, w: c.meetings_of([w.rel]), NotPermitted),
     "meeting": (lambda c, w: c.meeting(w.meeting), NotFound),
     "add_meeting": (lambda c, w: c.add_meeting(Meeting(w.rel, "proposed", c.viewer_id, NOW)), NotPermitted),
     "agenda": (lambda c, w: c.agenda(w.rel), NotPermitted),

@@ -16,6 +16,7 @@ from bot.app import MentorBot
 from bot.clock import FixedClock
 from bot.model import ChatIdentity, Platform
 from bot.programme import ProgrammeConfig
+from bot.turns import Turns
 from handlers.teams.bot import MentorTeamsBot
 from handlers.teams.cards import card_text
 from storage.uow import SqlUnitOfWorkFactory
@@ -40,7 +41,7 @@ def linked(uow_factory: SqlUnitOfWorkFactory, people: People) -> People:
 def teams_bot(
     uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
 ) -> MentorTeamsBot:
-    return MentorTeamsBot(MentorBot(uow_factory, programme, clock), uow_factory, programme.text, clock.now)
+    return MentorTeamsBot(Turns(MentorBot(uow_factory, programme, clock)), programme.text)
 
 
 def adapter_for(teams_bot: MentorTeamsBot, conversation_type: str = "personal") -> TestAdapter:

@@ -226,8 +226,11 @@ def test_open_items_are_listed_overdue_flagged_and_closed(
     mentee.act(done.action, done.values)
     assert "already done" in mentee.text()
     mentee.send("actions drop 5")
-    assert "You have 1 open item(s)" in mentee.text()
+    assert "There is no open item “5”. The numbers you can use are: 2" in mentee.text()
+    # item 1 is done; "2" still means "Read two papers" (nothing is renumbered)
     mentee.send("actions drop 1")
+    assert "There is no open item “1”" in mentee.text()
+    mentee.send("actions drop 2")
     assert "Dropped: Read two papers" in mentee.text()
     assert [i.status for i in stored_actions(uow_factory, pair)] == [ActionStatus.DONE, ActionStatus.DROPPED]
     mentee.send("actions")
@@ -264,3 +267,108 @@ def test_typed_plan_uses_the_last_held_meeting(
     mentee.send("actions plan")
     mentee.submit({"what": "Update my portfolio with the new case"})
     assert stored_actions(uow_factory, pair)[0].meeting_id == latest
+
+
+def test_the_shared_plan_and_the_sorted_list_use_the_same_numbers(
+    pair: Rel,
+    session: Session,
+    clock: FixedClock,
+    add_meeting: Callable[..., int],
+    uow_factory: SqlUnitOfWorkFactory,
+    receive: Callable[[ConsoleSession], str],
+) -> None:
+    meeting = held_meeting(pair, clock, add_meeting)
+    mentee = session(pair.mentee.email)
+    start_plan(mentee, pair, meeting)
+    # written first but due last: the plan shows it as 1, and so does the list sorted by due date
+    mentee.submit({"what": "Write the case report", "due": "2026-04-30"})
+    mentee.submit({"what": "Ask for the rota", "due": "2026-03-06"})
+    mentee.press("Finish and share the plan")
+    mentor = session(pair.mentor.email)
+    notice = receive(mentor)
+    assert "1. Write the case report" in notice and "2. Ask for the rota" in notice
+
+    mentor.send("actions")
+    listing = mentor.text()
+    assert listing.index("2. Ask for the rota") < listing.index("1. Write the case report")
+    mentor.send("actions comment 1 Start with the history section.")
+    by_text = {i.text: i.guide_comment for i in stored_actions(uow_factory, pair)}
+    assert by_text == {"Write the case report": "Start with the history section.", "Ask for the rota": ""}
+    # the compiled agenda shows the same numbers
+    mentor.send("agenda")
+    assert "• 2. Ask for the rota" in mentor.text() and "• 1. Write the case report" in mentor.text()
+
+
+def test_the_owner_rewords_and_redates_an_item_others_cannot(
+    pair: Rel, session: Session, clock: FixedClock, uow_factory: SqlUnitOfWorkFactory
+) -> None:
+    with uow_factory() as uow:
+        content = uow.system_content("test").as_member(pair.mentee.id)
+        content.add_action(
+            ActionItem(
+                relationship_id=pair.id,
+                text="Submit the audit form",
+                created_by=pair.mentee.id,
+                created_at=clock.now(),
+                owner_id=pair.mentee.id,
+                due_on=date(2026, 2, 27),
+            )
+        )
+        uow.commit()
+    mentee = session(pair.mentee.email)
+    # whats next suggests a new date, and says how
+    mentee.send("whats next")
+    assert "give it a new date: *actions date #1 1 YYYY-MM-DD*" in mentee.text().replace("\n", " ")
+    mentee.send("actions date 1 2026-03-20")
+    assert "Item 1 has its new date:" in mentee.text() and "due Fri 20 Mar 2026" in mentee.text()
+    mentee.send("actions edit 1 Submit the audit form to Dr Osei")
+    assert "Item 1 now reads:" in mentee.text()
+    stored = stored_actions(uow_factory, pair)[0]
+    assert (stored.text, stored.due_on) == ("Submit the audit form to Dr Osei", date(2026, 3, 20))
+
+    # bad dates are refused clearly and change nothing
+    mentee.send("actions date 1 2026-02-01")
+    assert "already passed" in mentee.text()
+    mentee.send("actions date 1 someday")
+    assert "couldn't read “someday” as a date" in mentee.text()
+    mentee.send("actions date 1")
+    assert "Please give the new date" in mentee.text()
+    mentee.send("actions date 1 none")
+    assert stored_actions(uow_factory, pair)[0].due_on is None
+
+    # the guide does not own it
+    mentor = session(pair.mentor.email)
+    mentor.send("actions edit 1 Something else")
+    assert "Only the person the item belongs to (Eli Mentee) can change it" in mentor.text()
+    mentor.send("actions date 1 2026-05-01")
+    assert "Only the person the item belongs to" in mentor.text()
+    stored = stored_actions(uow_factory, pair)[0]
+    assert (stored.text, stored.due_on) == ("Submit the audit form to Dr Osei", None)
+
+
+def test_the_same_number_in_two_relationships_asks_which(
+    pair: Rel,
+    make_person: Callable[..., Member],
+    make_relationship: Callable[..., Rel],
+    session: Session,
+    clock: FixedClock,
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    sponsor = make_person("sponsor@example.org", "Sam Sponsor", "Europe/London", ("guide",))
+    second = make_relationship([sponsor], [pair.mentee], kind="sponsorship")
+    with uow_factory() as uow:
+        content = uow.system_content("test").as_member(pair.mentee.id)
+        for rid, text in ((pair.id, "First pair item"), (second.id, "Sponsor item")):
+            content.add_action(
+                ActionItem(relationship_id=rid, text=text, created_by=pair.mentee.id, created_at=clock.now())
+            )
+        uow.commit()
+    mentee = session(pair.mentee.email)
+    mentee.send("actions done 1")
+    assert (
+        f"Item 1 is open in more than one of your relationships (#{pair.id}, #{second.id})" in mentee.text()
+    )
+    mentee.send(f"actions done #{second.id} 1")
+    assert "Marked as done: Sponsor item" in mentee.text()
+    mentee.send("actions done 1")
+    assert "Marked as done: First pair item" in mentee.text()

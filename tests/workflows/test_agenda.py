@@ -86,18 +86,19 @@ def test_items_can_be_edited_reordered_and_removed(
     mentee = session(pair.mentee.email)
     for topic in ("alpha", "beta", "gamma"):
         mentee.send(f"agenda add {topic}")
+    # every item keeps the number it was given: the numbers move with the items
     mentee.send("agenda up 3")
-    assert "1. alpha\n2. gamma\n3. beta" in mentee.text()
+    assert "1. alpha\n3. gamma\n2. beta" in mentee.text()
     mentee.send("agenda down 1")
-    assert "1. gamma\n2. alpha\n3. beta" in mentee.text()
-    mentee.send("agenda order 3 1 2")
-    assert "1. beta\n2. gamma\n3. alpha" in mentee.text()
-    mentee.send("agenda edit 2 gamma, reworded")
-    assert "2. gamma, reworded" in mentee.text()
-    mentee.send("agenda edit 1")
+    assert "3. gamma\n1. alpha\n2. beta" in mentee.text()
+    mentee.send("agenda order 2 3 1")
+    assert "2. beta\n3. gamma\n1. alpha" in mentee.text()
+    mentee.send("agenda edit 3 gamma, reworded")
+    assert "3. gamma, reworded" in mentee.text()
+    mentee.send("agenda edit 2")
     mentee.submit({"text": "beta via the form"})
-    assert "1. beta via the form" in mentee.text()
-    mentee.send("agenda remove 3")
+    assert "2. beta via the form" in mentee.text()
+    mentee.send("agenda remove 1")
     assert "alpha" not in mentee.text().split("Open action items")[0]
     texts = [t for t, status, _ in stored_agenda(uow_factory, pair) if status == AgendaStatus.OPEN]
     assert sorted(texts) == ["beta via the form", "gamma, reworded"]
@@ -112,7 +113,7 @@ def test_bad_orders_and_numbers_get_a_clear_reply_and_change_nothing(
     before = stored_agenda(uow_factory, pair)
 
     mentee.send("agenda order 2 2")
-    assert "every item number once" in mentee.text()
+    assert "every item's number once" in mentee.text()
     mentee.send("agenda up 1")
     assert "already at that end" in mentee.text()
     mentee.send("agenda remove 7")
@@ -207,10 +208,10 @@ def test_undiscussed_items_carry_over_to_the_next_meeting(
     mentee.send("agenda")
     assert "After your meeting on Wed 4 Mar 2026: did you get to these?" in mentee.text()
     mentee.press("1: discussed")
-    # the list is renumbered: the item we ran out of time for is now the only one, number 1
-    assert "1. topic we ran out of time for" in mentee.text()
-    carry = mentee.find_button("1: carry over")
-    mentee.press("1: carry over")
+    # nothing is renumbered: the item we ran out of time for is still number 2
+    assert "2. topic we ran out of time for" in mentee.text()
+    carry = mentee.find_button("2: carry over")
+    mentee.press("2: carry over")
     assert "Carried over to your next meeting" in mentee.text()
     # the same button again changes nothing and says so
     mentee.act(carry.action, carry.values)
@@ -218,7 +219,7 @@ def test_undiscussed_items_carry_over_to_the_next_meeting(
 
     add_meeting(pair, clock.now() + timedelta(days=10))
     mentee.send("agenda")
-    assert "1. topic we ran out of time for (carried over)" in mentee.text()
+    assert "2. topic we ran out of time for (carried over)" in mentee.text()
     assert "covered topic" not in mentee.text()
 
 
@@ -273,8 +274,8 @@ def test_open_action_items_join_the_agenda_by_themselves(
         uow.commit()
     mentor = session(pair.mentor.email)
     mentor.send("agenda")
-    assert "• Read the guideline — Eli Mentee — due Fri 20 Feb 2026 (overdue)" in mentor.text()
-    assert "• Draft the abstract — Eli Mentee — due Fri 20 Mar 2026" in mentor.text()
+    assert "• 1. Read the guideline — Eli Mentee — due Fri 20 Feb 2026 (overdue)" in mentor.text()
+    assert "• 2. Draft the abstract — Eli Mentee — due Fri 20 Mar 2026" in mentor.text()
     assert "Draft the abstract — Eli Mentee — due Fri 20 Mar 2026 (overdue)" not in mentor.text()
 
     # what the scheduler does: the compiled agenda through content opened for the guide
@@ -307,3 +308,93 @@ def test_a_button_for_someone_elses_item_finds_nothing(
     assert "couldn't find that" in stranger.text()
     assert "private topic" not in stranger.text()
     assert stored_agenda(uow_factory, pair)[0][1] == AgendaStatus.OPEN
+
+
+def test_numbers_stay_with_items_after_a_review_and_across_meetings(
+    pair: Rel,
+    session: Session,
+    clock: FixedClock,
+    add_meeting: Callable[..., int],
+    set_meeting_status: Callable[[Rel, int, str], None],
+) -> None:
+    first = add_meeting(pair, clock.now() + timedelta(days=1))
+    mentee = session(pair.mentee.email)
+    mentee.send("agenda add old one")
+    mentee.send("agenda add old two")
+    clock.advance(timedelta(days=2))
+    set_meeting_status(pair, first, MeetingStatus.HELD)
+    mentee.send("agenda add new three")
+    assert "Added as item 3" in mentee.text()
+    # item 1 discussed: "agenda carry 2" still means "old two", and the new item is still 3
+    mentee.send("agenda discussed 1")
+    mentee.send("agenda carry 2")
+    assert "Carried over to your next meeting (1)" in mentee.text()
+    mentee.send("agenda remove 3")
+    shown = mentee.text().split("Open action items")[0]
+    assert "2. old two (carried over)" in shown and "new three" not in shown
+    mentee.send("agenda remove 1")
+    assert "There is no item “1” here. The numbers you can use are: 2." in mentee.text()
+
+
+def test_a_guide_removing_the_mentees_item_only_hides_it_and_she_can_restore_it(
+    pair: Rel,
+    session: Session,
+    clock: FixedClock,
+    uow_factory: SqlUnitOfWorkFactory,
+    receive: Callable[[ConsoleSession], str],
+) -> None:
+    agree_rules(uow_factory, pair, clock, who_sets_agenda="both of us")
+    mentee = session(pair.mentee.email)
+    mentor = session(pair.mentor.email)
+    mentee.send("agenda add My worry about the exam")
+    mentor.send("agenda add Your rotation plan")
+    mentor.send("agenda remove 1")
+    assert "It was Eli Mentee's, so I've told them" in mentor.text()
+    assert "My worry about the exam" not in mentor.text()
+    stored = {t: s for t, s, _ in stored_agenda(uow_factory, pair)}
+    assert stored["My worry about the exam"] == AgendaStatus.REMOVED  # hidden, not deleted
+
+    notice = receive(mentee)
+    assert "Maria Mentor took your item 1 off the agenda" in notice and "My worry about the exam" in notice
+    # the guide cannot put it back for her; she can
+    mentor.send("agenda restore 1")
+    assert "Nothing of yours has been taken off" in mentor.text()
+    mentee.send("agenda")
+    assert "1. My worry about the exam — taken off by Maria Mentor" in mentee.text()
+    receive(mentee)
+    mentee.press("Put 1 back")
+    assert "Item 1 is back on the agenda." in mentee.text()
+    assert "1. My worry about the exam — Eli Mentee\n2. Your rotation plan" in mentee.text()
+    stored = {t: s for t, s, _ in stored_agenda(uow_factory, pair)}
+    assert stored["My worry about the exam"] == AgendaStatus.OPEN
+
+    # her own removal drops her item without any notice to anyone
+    mentor.send("agenda remove 1")
+    mentee.send("agenda restore 1")
+    assert "Item 1 is back on the agenda." in mentee.text()
+    mentee.send("agenda remove 1")
+    assert "Item 1 is off the agenda." in mentee.text() and "told" not in mentee.text()
+    mentee.send("agenda restore 1")
+    assert "Nothing of yours has been taken off" in mentee.text()
+
+
+def test_removed_items_can_be_restored_only_until_their_meeting_is_held(
+    pair: Rel,
+    session: Session,
+    clock: FixedClock,
+    uow_factory: SqlUnitOfWorkFactory,
+    add_meeting: Callable[..., int],
+    set_meeting_status: Callable[[Rel, int, str], None],
+) -> None:
+    agree_rules(uow_factory, pair, clock, who_sets_agenda="both of us")
+    meeting = add_meeting(pair, clock.now() + timedelta(days=1))
+    mentee = session(pair.mentee.email)
+    mentor = session(pair.mentor.email)
+    mentee.send("agenda add Something for tomorrow")
+    mentor.send("agenda remove 1")
+    clock.advance(timedelta(days=2))
+    set_meeting_status(pair, meeting, MeetingStatus.HELD)
+    mentee.send("agenda")
+    assert "Taken off your agenda" not in mentee.text()
+    mentee.send("agenda restore 1")
+    assert "Nothing of yours has been taken off" in mentee.text()

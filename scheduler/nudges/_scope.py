@@ -1,0 +1,129 @@
+"""What a family's planning rule sees: :class:`RelationshipScope`, one live relationship in its current
+phase, and :class:`Planning`, the planner it offers candidates to.  Pure: facts in, candidates out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from bot.ground_rules import agreed
+from bot.meetings import counts_as_held, held_starts
+from bot.messages import Message
+from bot.model import MeetingStatus, Person, Relationship, Side
+from bot.programme import ProgrammeConfig
+from scheduler.localtime import local_date
+from scheduler.nudges._spec import NudgeSpec
+from scheduler.snapshot import RelationshipFacts, Snapshot
+
+if TYPE_CHECKING:
+    from scheduler.nudges.schedule import StallAlert
+
+
+@dataclass
+class Candidate:
+    """A nudge a rule would send: the planner plans it once it is due, wanted and new."""
+
+    spec: NudgeSpec
+    person: Person
+    key: str  # for a batch: the prefix; the key is completed with the first new item
+    due: datetime
+    expires: datetime
+    relationship_id: int | None
+    build: Callable[[], Message]
+    items: tuple[str, ...] = ()  # dedupe keys of the items batched into this message
+    # the message for a subset of ``items`` (when some of them went out in another batch meanwhile)
+    recompose: Callable[[tuple[str, ...]], Message] | None = None
+
+
+class Planning(Protocol):
+    """The planner as the rules see it (``scheduler.planner``)."""
+
+    now: datetime
+    programme: ProgrammeConfig
+    snapshot: Snapshot
+
+    def offer(self, c: Candidate, wake_ids: Iterable[int]) -> None: ...
+
+    def wake(self, relationship_ids: Iterable[int], at: datetime) -> None: ...
+
+    def alert(self, alert: StallAlert) -> None: ...
+
+
+class RelationshipScope:
+    """One live relationship on one plan pass, with what most rules need about it."""
+
+    def __init__(
+        self,
+        planning: Planning,
+        f: RelationshipFacts,
+        phase: str,
+        *,
+        phase_entered_at: datetime,
+        phase_changed_at: datetime | None,
+        phase_set_by_hand: bool,
+    ) -> None:
+        self.planning = planning
+        self.f = f
+        self.rel: Relationship = f.relationship
+        self.phase = phase
+        self.programme = planning.programme
+        self.families = (
+            set(self.programme.phase(phase).nudges) if phase in self.programme.phase_names() else set()
+        )
+        self.now = planning.now
+        self.phase_entered_at = phase_entered_at
+        self.phase_changed_at = phase_changed_at  # the latest change into this phase, if known
+        self.phase_set_by_hand = phase_set_by_hand
+        self.rules = agreed(list(f.rules))
+        self.members = [m.person for m in self.rel.current_members()]
+        self.learner_side = [m.person for m in self.rel.current_members() if m.side != Side.GUIDE]
+
+    def wants(self, name: str) -> bool:
+        """Does the current phase list ``name`` (a family or one of its options, e.g. ``goals``)?"""
+        return name in self.families
+
+    def gated(self, spec: NudgeSpec) -> bool:
+        """May ``spec`` be sent in the current phase?"""
+        return spec.family is None or spec.family in self.families
+
+    def offer(
+        self,
+        spec: NudgeSpec,
+        person: Person,
+        key: str,
+        due: datetime,
+        build: Callable[[], Message],
+        *,
+        expires: datetime | None = None,
+    ) -> None:
+        self.offer_candidate(Candidate(spec, person, key, due, expires or due + spec.grace, self.f.id, build))
+
+    def offer_candidate(self, c: Candidate) -> None:
+        self.planning.offer(c, [self.f.id])
+
+    def wake(self, at: datetime) -> None:
+        """Look at this relationship again at ``at`` (something may become due then)."""
+        self.planning.wake([self.f.id], at)
+
+    def day(self, offset_days: int) -> date:
+        return self.rel.started_on + timedelta(days=offset_days)
+
+    def joined_on(self, person: Person) -> date:
+        """The person's first day in the match: its start, or their own later join (a late joiner)."""
+        m = self.rel.member(person.id)
+        joined = local_date(m.joined_at, person) if m is not None and m.joined_at is not None else None
+        return max(self.rel.started_on, joined) if joined is not None else self.rel.started_on
+
+    def last_met(self) -> datetime | None:
+        """The start of the latest meeting that counts as held (``bot.meetings.counts_as_held``)."""
+        found = [self.f.last_met_at] if self.f.last_met_at is not None else []
+        found += held_starts(self.f.meetings, self.now, self.programme.held_grace)
+        return max(found) if found else None
+
+    def meetings_held(self) -> int:
+        """How many meetings count as held: those a member recorded, and confirmed ones past the grace."""
+        grace = self.programme.held_grace
+        unanswered = [m for m in self.f.meetings if m.status == MeetingStatus.CONFIRMED]
+        return self.f.meetings_held + sum(1 for m in unanswered if counts_as_held(m, self.now, grace))
