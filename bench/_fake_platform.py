@@ -2,12 +2,15 @@
 
 It accepts ``POST /chat.postMessage`` at most ``rate`` times per second (a token bucket with a tenth of a
 second of burst, like a platform's own limiter) and answers 429 with ``Retry-After: 1`` beyond that.
-``GET /stats`` tells how many it accepted and refused.
+``GET /stats`` tells how many it accepted and refused; ``GET /stats?since=T`` also how many it accepted
+from ``T`` on and when the first and the last of those came (``time.monotonic()``, one clock for every
+process on the machine): the rate the platform itself saw, whoever sent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import multiprocessing as mp
 import socket
 import time
@@ -31,6 +34,7 @@ def _serve(port: int, rate: float, ready: Any) -> None:
     tokens, last = rate / 10, time.monotonic()
     burst = max(1.0, rate / 10)
     stats = {"accepted": 0, "refused": 0}
+    accepted_at: list[float] = []
 
     async def post(request: web.Request) -> web.Response:
         nonlocal tokens, last
@@ -45,10 +49,18 @@ def _serve(port: int, rate: float, ready: Any) -> None:
             )
         tokens -= 1
         stats["accepted"] += 1
+        accepted_at.append(now)
         return web.json_response({"ok": True})
 
-    async def get_stats(_: web.Request) -> web.Response:
-        return web.json_response(stats)
+    async def get_stats(request: web.Request) -> web.Response:
+        since = float(request.query.get("since", "inf"))
+        after = accepted_at[bisect.bisect_left(accepted_at, since) :] if since != float("inf") else []
+        window = {
+            "since": len(after),
+            "first": after[0] if after else 0.0,
+            "last": after[-1] if after else 0.0,
+        }
+        return web.json_response({**stats, **window})
 
     async def main() -> None:
         app = web.Application()
@@ -85,9 +97,10 @@ class FakePlatform:
         self._process.terminate()
         self._process.join(5)
 
-    async def stats(self, session: aiohttp.ClientSession) -> dict[str, int]:
-        async with session.get(f"{self.url}/stats") as resp:
-            data: dict[str, int] = await resp.json()
+    async def stats(self, session: aiohttp.ClientSession, since: float | None = None) -> dict[str, float]:
+        query = f"?since={since!r}" if since is not None else ""
+        async with session.get(f"{self.url}/stats{query}") as resp:
+            data: dict[str, float] = await resp.json()
             return data
 
 

@@ -15,13 +15,16 @@ Scenarios (rows):
   limit; ``PEOPLE`` recipients (default 2,000); no Tier 3 limit. How close to the allowed rate the
   outbox, the dispatcher and the sender get, on SQLite and PostgreSQL.
 * **as shipped, DM channels known**: Slack's published limits (1/s per channel, 300 a minute across the
-  workspace, Tier 3 at 50 a minute) and the sender's shipped pacing (4 a second); every recipient has
-  written to the bot since the server started, so their DM channels are known.
+  workspace, Tier 3 at 50 a minute) and the sender's shipped pacing (``SLACK_SEND_RATE``'s default, 5 a
+  second, without bursts); every recipient has written to the bot since the server started, so their DM
+  channels are known.
 * **as shipped, after a restart**: the same, with no DM channel known. The sender posts to the user id
   (Slack opens the DM itself), so this costs no Tier 3 ``conversations.open`` any more; before, each
   recipient cost one and a restart cut announcements to a fifth of their pace.
 
-Recipients have no quiet hours, so everything is due at once. Settings (environment):
+Anchor: what Slack allows (the fake's workspace limit); *of allowed* is the ratio (goal, issue 15: 95% or
+more, also after a restart). Recipients have no quiet hours, so everything is due at once.
+Settings (environment):
 ``MENTORBOT_BENCH_ANNOUNCE_PEOPLE`` (2000), ``MENTORBOT_BENCH_ANNOUNCE_RATE`` (100),
 ``MENTORBOT_BENCH_ANNOUNCE_SHIPPED`` (recipients in the as-shipped rows, 40; 0 leaves them out),
 ``MENTORBOT_BENCH_BACKENDS``.
@@ -140,7 +143,9 @@ async def measure(scenario: Scenario, url: str, engine: Engine, database: str) -
             if announce(runtime.uow_factory, runtime.programme, runtime.clock, args, out=io.StringIO()) != 0:
                 raise RuntimeError("the announcement was refused")
             announced = time.perf_counter()
-            dispatcher = Dispatcher(runtime.uow_factory, runtime.programme, runtime.clock, runtime.senders)
+            dispatcher = Dispatcher(
+                runtime.uow_factory, runtime.programme, runtime.clock, runtime.senders, shared_pacing=True
+            )
             await run_tick(runtime, dispatcher)
             while await asyncio.to_thread(_still_open, engine):
                 await asyncio.sleep(0.2)  # serve's scheduler dispatches every few seconds; retries wait

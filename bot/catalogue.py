@@ -85,6 +85,9 @@ class Catalogue:
             raise ConfigError(problems)
         self._texts = dict(texts)
         self._parsed = parsed
+        # variants() scans every key; the texts never change, so each answer is kept (the planner asks
+        # for the same few keys once per weekly digest: thousands of times in a fan-out)
+        self._variants: dict[str, tuple[str, ...]] = {}
 
     # -- lookups -----------------------------------------------------------------------------------
     def text(self, key: str, /, **values: object) -> str:
@@ -139,7 +142,13 @@ class Catalogue:
     def variants(self, key: str) -> list[str]:
         """``key`` itself if it is a text, and every text nested below it (``key.<anything>``), sorted;
         reader variants (``@``) are not separate variants here."""
-        return sorted(k for k in self._texts if (k == key or k.startswith(key + ".")) and "@" not in k)
+        found = self._variants.get(key)
+        if found is None:
+            nested = key + "."
+            found = self._variants[key] = tuple(
+                sorted(k for k in self._texts if (k == key or k.startswith(nested)) and "@" not in k)
+            )
+        return list(found)
 
     def template(self, key: str) -> str:
         """The raw text with its placeholders unfilled."""

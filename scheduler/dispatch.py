@@ -132,11 +132,15 @@ class Dispatcher:
         unreachable_retry: timedelta = timedelta(minutes=5),
         refused_retry: timedelta = timedelta(hours=1),
         on_send_failure: Callable[[str, str], None] | None = None,
+        shared_pacing: bool = False,
     ) -> None:
         """``pacing_clock`` and ``pacing_sleep`` measure and wait out the platforms' rate limits (real
         seconds); tests may give virtual ones. ``on_send_failure(channel, kind)`` is told of every send
         a platform did not take (kind: ``rate_limited``, ``temporary``, ``refused``, ``unreachable`` or
-        ``error``), for a per-channel metric; each is also logged, one line without content."""
+        ``error``), for a per-channel metric; each is also logged, one line without content.
+        ``shared_pacing``: each platform's workspace-wide rate is shared, through the database, with every
+        other process that sends for it (``serve`` turns it on: two of them keep to one limit)."""
+        self.shared_pacing = shared_pacing
         self.on_send_failure = on_send_failure
         self.uow_factory = uow_factory
         self.programme = programme
@@ -169,14 +173,25 @@ class Dispatcher:
         summary = DispatchSummary()
         outcomes: list[store.Outcome] = []
         tasks: dict[asyncio.Task[store.Outcome], store.Claimed] = {}
+        finished: list[asyncio.Task[store.Outcome]] = []  # tasks done since the loop last looked
+        woken = asyncio.Event()
         flushing: asyncio.Task[None] | None = None
         self._stopping = stopping = asyncio.Event()
         if self._stop_requested:
             stopping.set()
 
+        def on_done(task: asyncio.Task[store.Outcome]) -> None:
+            finished.append(task)
+            woken.set()
+
         async def flush(final: bool = False) -> None:
+            """Write the outcomes gathered so far, in a thread. One write at a time; while one is under
+            way the next outcomes wait for the following flush, and the loop goes on claiming and
+            sending (waiting for the database here would leave the platform's rate unused)."""
             nonlocal flushing
             if flushing is not None:
+                if not final and not flushing.done():
+                    return
                 await flushing
                 flushing = None
             if outcomes:
@@ -188,7 +203,8 @@ class Dispatcher:
                 else:
                     flushing = job
 
-        last_flush = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        last_flush = loop.time()
         try:
             while not stopping.is_set():
                 room = self.concurrency * 4 - len(tasks)
@@ -202,7 +218,9 @@ class Dispatcher:
                         outcomes.append(early)
                     else:
                         assert person is not None
-                        tasks[asyncio.create_task(self._deliver(item, person))] = item
+                        task = asyncio.create_task(self._deliver(item, person))
+                        tasks[task] = item
+                        task.add_done_callback(on_done)
                 if not claimed and not tasks:
                     if idle_wait <= 0:
                         break
@@ -211,14 +229,17 @@ class Dispatcher:
                     if await asyncio.to_thread(self._nothing_due):
                         break
                     continue
-                if tasks:
-                    done, _ = await asyncio.wait(
-                        tasks, timeout=self.flush_every, return_when=asyncio.FIRST_COMPLETED
-                    )
-                    for t in done:
-                        del tasks[t]
-                        outcomes.append(t.result())
-                now = asyncio.get_running_loop().time()
+                if tasks and not finished:
+                    # one waiter, however many sends are in flight (asyncio.wait over all of them would
+                    # cost the event loop a callback per task on every turn)
+                    woken.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(woken.wait(), timeout=self.flush_every)
+                for task in finished:
+                    if tasks.pop(task, None) is not None:
+                        outcomes.append(task.result())
+                finished.clear()
+                now = loop.time()
                 if len(outcomes) >= self.batch_size or now - last_flush >= self.flush_every:
                     await flush()
                     last_flush = now
@@ -267,6 +288,12 @@ class Dispatcher:
             people = store.recipients(session, (c.person_id for c in claimed))
             session.commit()
         return [(c, people.get(c.person_id)) for c in claimed]
+
+    def _reserve(self, platform: str, count: int, interval: float) -> float:
+        with self._session() as session:
+            first = store.reserve_slots(session, platform, count, interval, time.time())
+            session.commit()
+        return first
 
     def _nothing_due(self) -> bool:
         now = self.clock.now()
@@ -426,8 +453,14 @@ class Dispatcher:
     def pacer(self, platform: str, sender: ChannelSender) -> PlatformPacer:
         pacer = self._pacers.get(platform)
         if pacer is None or pacer.limit != sender.rate_limit:
+            reserve = None
+            if self.shared_pacing:
+
+                async def reserve(count: int, interval: float) -> float:
+                    return await asyncio.to_thread(self._reserve, platform, count, interval)
+
             pacer = self._pacers[platform] = PlatformPacer(
-                sender.rate_limit, monotonic=self.pacing_clock, sleep=self.pacing_sleep
+                sender.rate_limit, monotonic=self.pacing_clock, sleep=self.pacing_sleep, reserve=reserve
             )
         return pacer
 

@@ -8,6 +8,7 @@ after the change, which is what ``zoneinfo`` does for ``fold=0``.
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -22,12 +23,25 @@ log = logging.getLogger(__name__)
 NUDGE_TIME = time(9, 0)
 
 
+# The functions below are pure, and a plan pass asks them the same questions for thousands of people
+# (the same days at 09:00 in the same few zones): the answers are kept, keyed by plain values.
+_CACHE = 8192
+
+
 def zone_of(person: Person) -> ZoneInfo:
-    try:
-        return ZoneInfo(person.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+    zone = _zone(person.timezone or "UTC")
+    if zone is None:
         log.warning("person %s has an unknown time zone %r; using UTC", person.id, person.timezone)
         return ZoneInfo("UTC")
+    return zone
+
+
+@functools.lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def quiet_hours(person: Person, programme: ProgrammeConfig) -> tuple[time, time]:
@@ -52,6 +66,7 @@ def is_quiet(t: time, start: time, end: time) -> bool:
     return t >= start or t < end
 
 
+@functools.lru_cache(maxsize=_CACHE)
 def at_local(day: date, t: time, tz: ZoneInfo) -> datetime:
     """The UTC instant of wall-clock ``t`` on ``day`` in ``tz``."""
     return datetime.combine(day, t).replace(tzinfo=tz, fold=0).astimezone(UTC)
@@ -64,9 +79,17 @@ def local_date(at: datetime, person: Person) -> date:
 def release(at: datetime, person: Person, programme: ProgrammeConfig, *, routine: bool) -> datetime:
     """The first instant at or after ``at`` when ``person`` may get a message: outside their quiet hours
     and, for ``routine`` nudges, on a day that is not a weekend day of the programme."""
-    tz = zone_of(person)
     start, end = quiet_hours(person, programme)
-    weekend = set(programme.weekend_days) if routine else set()
+    weekend = tuple(programme.weekend_days) if routine else ()
+    moved = _moved(at, zone_of(person), start, end, weekend)
+    return at if moved is None else moved
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _moved(at: datetime, tz: ZoneInfo, start: time, end: time, weekend: tuple[int, ...]) -> datetime | None:
+    """Where :func:`release` moves ``at`` (an instant in UTC), or None when it may go as it is (then the
+    caller's own ``at`` is the answer: equal instants in other zones share this cache entry)."""
+    original = at
     for _ in range(16):
         local = at.astimezone(tz)
         if local.weekday() in weekend:
@@ -81,7 +104,7 @@ def release(at: datetime, person: Person, programme: ProgrammeConfig, *, routine
                 day += timedelta(days=1)
             at = at_local(day, end, tz)
             continue
-        return at
+        return None if at is original else at
     return at  # a configuration that leaves no time at all; send rather than never
 
 

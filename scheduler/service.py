@@ -145,6 +145,7 @@ class SchedulerService:
             send_timeout=min(30.0, tuning.lease / 4),
             backoff=timedelta(seconds=tuning.retry_backoff),
             on_send_failure=self._count_send_failure,
+            shared_pacing=True,  # several serve processes on one database keep to one workspace's rate
         )
         self.scheduler: AsyncIOScheduler | None = None
         self._plan_task: asyncio.Task[PlanSummary | None] | None = None

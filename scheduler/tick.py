@@ -47,7 +47,7 @@ async def run_tick(runtime: Runtime, dispatcher: Dispatcher | None = None) -> Ti
     now = runtime.clock.now()
     plan = await asyncio.to_thread(PlanPass(runtime.uow_factory, runtime.programme).run, now)
     dispatcher = dispatcher or Dispatcher(
-        runtime.uow_factory, runtime.programme, runtime.clock, runtime.senders
+        runtime.uow_factory, runtime.programme, runtime.clock, runtime.senders, shared_pacing=True
     )
     try:
         sent = await dispatcher.drain()

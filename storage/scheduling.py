@@ -1,4 +1,5 @@
-"""Storage for the scheduler: review marks, the planner's snapshot loader, and the outbox queries.
+"""Storage for the scheduler: review marks, the planner's snapshot loader, the outbox queries and the
+shared send pacing.
 
 Review marks
     Every relationship has ``review_at`` (when the nudge planner next needs to look at it; NULL means
@@ -10,19 +11,49 @@ Review marks
     same transaction (:func:`install_review_marks`).  The pass writes its new mark only if
     ``review_seq`` is still what it read, so a change made while it was planning is never lost.
 
+Loading in bulk
+    A chunk of relationships (500 by default) costs one query per kind of fact, each led by an index on
+    the chunk's ids (on PostgreSQL passed as one array), and the planner's objects are built straight
+    from the rows (:mod:`storage.rows`), not through the ORM; the same for the dispatcher's recipients.
+
 Content
     The loader reads agenda and action items only for the members of the relationships being planned,
     joined through their current memberships, to be sent to those same members (purpose: nudges).
+
+Send pacing
+    ``send_pacing`` holds, per platform, when the next block of send slots is free; every process that
+    sends takes its blocks from it (:func:`reserve_slots`), so together they keep to one workspace's rate.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, cast, event, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    event,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.coordinator import Ending
@@ -37,6 +68,7 @@ from bot.model import (
     DeliveryStatus,
     Goal,
     GoalStatus,
+    GroundRuleConfirmation,
     GroundRules,
     Meeting,
     MeetingStatus,
@@ -51,6 +83,7 @@ from bot.model import (
 )
 from scheduler.snapshot import ExistingDelivery, RelationshipFacts, Snapshot
 from storage import tables
+from storage.rows import RowBuilder
 
 _installed = False
 
@@ -161,23 +194,32 @@ def due_relationship_ids(session: Session, now: datetime, limit: int) -> list[in
 
 
 def load_snapshot(session: Session, relationship_ids: Sequence[int], now: datetime) -> Snapshot:
-    """Everything the planner needs about these relationships, in a fixed number of queries.
+    """Everything the planner needs about these relationships: one query per kind of fact, for the
+    whole chunk, whatever its size.
 
     The guides' other live relationships are added, so a guide's weekly digest covers all of them.
-    Objects are detached from the session before they are returned: the planner cannot write by accident.
+    The objects are built from Core rows (:mod:`storage.rows`) and never belong to a session: the
+    planner cannot write by accident.  Every query is led by an index on the relationship (or person)
+    ids of the chunk, so a chunk costs the same in a table of a thousand relationships or a million.
     """
-    r, m = tables.relationships, tables.memberships
-    rels = _relationships(session, relationship_ids)
+    conn = session.connection()
+    m = tables.memberships
+    people: dict[int, Person] = {}
+    rels, seqs = _relationships(conn, relationship_ids, people)
     guide_ids = {mb.person_id for rel in rels for mb in rel.current_members() if mb.side == Side.GUIDE}
     if guide_ids:
         # two index lookups (memberships by person, then relationships by id): a join here tempts
         # SQLite into scanning relationships by status
         guided = select(m.c.relationship_id).where(
-            m.c.person_id.in_(sorted(guide_ids)), m.c.side == Side.GUIDE.value, m.c.left_at.is_(None)
+            _among(conn, m.c.person_id, sorted(guide_ids)),
+            m.c.side == Side.GUIDE.value,
+            m.c.left_at.is_(None),
         )
         known = {rel.id for rel in rels}
-        others = sorted({rid for rid in session.scalars(guided) if rid not in known})
-        rels += [rel for rel in _relationships(session, others) if rel.status in _LIVE_RELATIONSHIP]
+        others = sorted({rid for rid in conn.scalars(guided) if rid not in known})
+        more, more_seqs = _relationships(conn, others, people)
+        rels += [rel for rel in more if rel.status in _LIVE_RELATIONSHIP]
+        seqs.update(more_seqs)
     ids = sorted(rel.id for rel in rels if rel.id is not None)
     member_ids = sorted(
         {mb.person_id for rel in rels for mb in rel.current_members() if mb.person_id is not None}
@@ -190,120 +232,199 @@ def load_snapshot(session: Session, relationship_ids: Sequence[int], now: dateti
             if mb.side != Side.GUIDE and mb.person_id
         }
     )
-    seqs = dict(session.execute(select(r.c.id, r.c.review_seq).where(r.c.id.in_(ids))).all())
-    history = _grouped(session.scalars(_by_relationship(PhaseChange, tables.phase_changes, ids, "at")))
+    history = _grouped(_objects(conn, PhaseChange, ids, "at"))
+    gr = tables.ground_rules
     rules = _grouped(
-        session.scalars(
-            _by_relationship(GroundRules, tables.ground_rules, ids, "version").where(
-                tables.ground_rules.c.status.in_(
-                    [AgreementStatus.AGREED.value, AgreementStatus.PROPOSED.value]
-                )
-            )
+        _objects(
+            conn,
+            GroundRules,
+            ids,
+            "version",
+            _unindexed(gr.c.status).in_([AgreementStatus.AGREED.value, AgreementStatus.PROPOSED.value]),
         )
     )
+    _attach_confirmations(conn, [r for group in rules.values() for r in group])
     mt = tables.meetings
-    meetings = _grouped(
-        session.scalars(
-            _by_relationship(Meeting, mt, ids, "starts_at").where(
-                or_(
-                    mt.c.status.in_([MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value]),
-                    mt.c.starts_at >= now - MEETING_WINDOW,
-                )
-            )
-        )
+    live_meeting = or_(
+        mt.c.status.in_([MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value]),
+        mt.c.starts_at >= now - MEETING_WINDOW,
     )
-    held = {
-        rid: (last, count)
-        for rid, last, count in session.execute(
-            select(mt.c.relationship_id, func.max(mt.c.starts_at), func.count(mt.c.id))
-            .where(mt.c.relationship_id.in_(ids), mt.c.status == MeetingStatus.HELD.value)
-            .group_by(mt.c.relationship_id)
-        )
-    }
-    agenda = _grouped(_member_content(session, AgendaItem, tables.agenda_items, ids, member_ids))
-    actions = _grouped(_member_content(session, ActionItem, tables.action_items, ids, member_ids))
+    meetings = _grouped(_objects(conn, Meeting, ids, "starts_at", live_meeting))
+    held = _held_meetings(conn, ids)
+    agenda = _grouped(_member_content(conn, AgendaItem, ids, member_ids))
+    actions = _grouped(_member_content(conn, ActionItem, ids, member_ids))
     ck = tables.checkins
     checkins: dict[int, dict[int, datetime]] = {}
-    for rid, pid, at in session.execute(
+    for rid, pid, at in conn.execute(
         select(ck.c.relationship_id, ck.c.person_id, func.max(ck.c.at))
-        .where(ck.c.relationship_id.in_(ids))
+        .where(_among(conn, ck.c.relationship_id, ids))
         .group_by(ck.c.relationship_id, ck.c.person_id)
     ):
         checkins.setdefault(rid, {})[pid] = _aware(at) or at
-    gl, ai = tables.goals, tables.action_items
-    members_of = select(m.c.relationship_id).where(m.c.person_id.in_(member_ids), m.c.left_at.is_(None))
-    goals = _grouped(
-        session.scalars(
-            select(Goal)
-            .where(gl.c.relationship_id.in_(ids), gl.c.relationship_id.in_(members_of))
-            .where(gl.c.status.in_([GoalStatus.OPEN.value, GoalStatus.PROGRESSING.value]))
-            .order_by(gl.c.number)
-        )
-    )
-    goal_done: dict[int, dict[int, datetime]] = {}
-    for rid, gid, at in session.execute(
-        select(ai.c.relationship_id, ai.c.goal_id, func.max(ai.c.closed_at))
-        .where(ai.c.relationship_id.in_(ids), ai.c.goal_id.is_not(None))
-        .where(ai.c.status == ActionStatus.DONE.value, ai.c.closed_at.is_not(None))
-        .group_by(ai.c.relationship_id, ai.c.goal_id)
-    ):
-        goal_done.setdefault(rid, {})[gid] = _aware(at) or at
+    goals = _grouped(_member_content(conn, Goal, ids, member_ids))
+    goal_done = _goal_actions_done(conn, ids)
     ne = tables.network_entries
     with_network = frozenset(
-        session.scalars(select(ne.c.person_id).where(ne.c.person_id.in_(learner_ids)).distinct())
+        conn.scalars(select(ne.c.person_id).where(_among(conn, ne.c.person_id, learner_ids)).distinct())
     )
     existing = existing_deliveries(session, member_ids, now - EXISTING_WINDOW)
-    facts = [
-        RelationshipFacts(
-            relationship=rel,
-            review_seq=seqs.get(rel.id, 0),
-            phase_history=history.get(rel.id, []),
-            rules=rules.get(rel.id, []),
-            meetings=meetings.get(rel.id, []),
-            last_met_at=_aware(held.get(rel.id, (None, 0))[0]),
-            meetings_held=int(held.get(rel.id, (None, 0))[1]),
-            agenda=agenda.get(rel.id, []),
-            actions=actions.get(rel.id, []),
-            last_checkin=checkins.get(rel.id, {}),
-            goals=goals.get(rel.id, []),
-            goal_action_done=goal_done.get(rel.id, {}),
+    facts = []
+    for rel in sorted(rels, key=lambda x: x.id or 0):
+        rid = rel.id or 0
+        rel.__dict__["phase_history"] = history.get(rid, [])
+        last_met, count = held.get(rid, (None, 0))
+        facts.append(
+            RelationshipFacts(
+                relationship=rel,
+                review_seq=seqs.get(rid, 0),
+                phase_history=history.get(rid, []),
+                rules=rules.get(rid, []),
+                meetings=meetings.get(rid, []),
+                last_met_at=last_met,
+                meetings_held=count,
+                agenda=agenda.get(rid, []),
+                actions=actions.get(rid, []),
+                last_checkin=checkins.get(rid, {}),
+                goals=goals.get(rid, []),
+                goal_action_done=goal_done.get(rid, {}),
+            )
         )
-        for rel in sorted(rels, key=lambda x: x.id or 0)
-    ]
-    session.expunge_all()
     return Snapshot(relationships=facts, existing=existing, people_with_network=with_network)
 
 
-def _relationships(session: Session, ids: Sequence[int]) -> list[Relationship]:
+@functools.cache
+def _builder(cls: type[Any]) -> RowBuilder[Any]:
+    return RowBuilder(cls)
+
+
+def _relationships(
+    conn: Connection, ids: Sequence[int], people: dict[int, Person]
+) -> tuple[list[Relationship], dict[int, int]]:
+    """These relationships with their members (every membership, in order, as the ORM loads them) and
+    the members' people with their chat identities; a person already in ``people`` is the same object.
+    Also each relationship's ``review_seq``."""
     if not ids:
-        return []
-    stmt = select(Relationship).where(tables.relationships.c.id.in_(list(ids)))
-    return list(session.scalars(stmt))
+        return [], {}
+    r, m = tables.relationships, tables.memberships
+    rb, mb = _builder(Relationship), _builder(Membership)
+    rels: dict[int, Relationship] = {}
+    seqs: dict[int, int] = {}
+    for row in conn.execute(rb.select(r.c.review_seq).where(_among(conn, r.c.id, ids))):
+        rel = rb.build(row)
+        rel.__dict__["members"] = []
+        rels[rel.id] = rel
+        seqs[rel.id] = int(row[-1] or 0)
+    # memberships, then their people by id: both index lookups (a join tempts PostgreSQL into scanning
+    # every person to hash them)
+    stmt = mb.select().where(_among(conn, m.c.relationship_id, list(rels))).order_by(m.c.id)
+    memberships: list[Membership] = [mb.build(row) for row in conn.execute(stmt)]
+    people.update(_people(conn, sorted({mm.person_id or 0 for mm in memberships} - people.keys())))
+    for membership in memberships:
+        membership.__dict__["person"] = people[membership.person_id or 0]
+        rels[membership.relationship_id or 0].members.append(membership)
+    return list(rels.values()), seqs
 
 
-def _by_relationship(cls: type[Any], table: Any, ids: Sequence[int], order: str) -> Any:
-    return select(cls).where(table.c.relationship_id.in_(ids)).order_by(table.c[order], table.c.id)
+def _objects(conn: Connection, cls: type[Any], ids: Sequence[int], order: str, *where: Any) -> list[Any]:
+    """Rows of ``cls`` for these relationships, in ``order`` (then id), as domain objects."""
+    builder = _builder(cls)
+    table = builder.columns[0].table
+    stmt = (
+        builder.select()
+        .where(_among(conn, table.c.relationship_id, ids), *where)
+        .order_by(table.c[order], table.c.id)
+    )
+    return [builder.build(row) for row in conn.execute(stmt)]
+
+
+def _attach_confirmations(conn: Connection, agreements: Sequence[GroundRules]) -> None:
+    by_id = {g.id: g for g in agreements}
+    for g in agreements:
+        g.__dict__["confirmations"] = []
+    if not by_id:
+        return
+    builder, c = _builder(GroundRuleConfirmation), tables.ground_rule_confirmations
+    stmt = builder.select().where(_among(conn, c.c.agreement_id, sorted(by_id))).order_by(c.c.id)
+    for row in conn.execute(stmt):
+        confirmation: GroundRuleConfirmation = builder.build(row)
+        by_id[confirmation.agreement_id].confirmations.append(confirmation)
+
+
+def _held_meetings(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[datetime | None, int]]:
+    """Each relationship's latest held meeting (its start) and how many were held.
+
+    The status test sits inside the aggregates, not in WHERE: given ``status = 'held'``, SQLite picks the
+    (status, starts_at) index and reads every held meeting of the programme for each chunk."""
+    mt = tables.meetings
+    held = mt.c.status == MeetingStatus.HELD.value
+    stmt = (
+        select(
+            mt.c.relationship_id,
+            func.max(case((held, mt.c.starts_at))),
+            func.count(case((held, mt.c.id))),
+        )
+        .where(_among(conn, mt.c.relationship_id, ids))
+        .group_by(mt.c.relationship_id)
+    )
+    return {rid: (_aware(last), int(count)) for rid, last, count in conn.execute(stmt)}
+
+
+def _goal_actions_done(conn: Connection, ids: Sequence[int]) -> dict[int, dict[int, datetime]]:
+    """Per relationship and goal, when its latest action was done."""
+    ai = tables.action_items
+    done: dict[int, dict[int, datetime]] = {}
+    stmt = (
+        select(ai.c.relationship_id, ai.c.goal_id, func.max(ai.c.closed_at))
+        .where(_among(conn, ai.c.relationship_id, ids), _unindexed(ai.c.goal_id).is_not(None))
+        .where(_unindexed(ai.c.status) == ActionStatus.DONE.value, ai.c.closed_at.is_not(None))
+        .group_by(ai.c.relationship_id, ai.c.goal_id)
+    )
+    for rid, gid, at in conn.execute(stmt):
+        done.setdefault(rid, {})[gid] = _aware(at) or at
+    return done
+
+
+def _among(conn: Connection, column: Any, values: Iterable[int]) -> Any:
+    """``column IN (values)``; on PostgreSQL as ``column = ANY(array)``: one array parameter instead of
+    hundreds, which the server parses and plans in a fraction of the time (a chunk has 500 ids)."""
+    values = list(values)
+    if conn.dialect.name == "postgresql":
+        return column == any_(literal(values, ARRAY(Integer)))
+    # one expanding parameter: the list is not coerced value by value when the statement is built
+    return column.in_(bindparam(None, values, type_=Integer(), expanding=True))
+
+
+def _unindexed(column: Any) -> Any:
+    """``column`` in a form no index applies to (``column || ''`` for text, ``column + 0`` for numbers):
+    in the loader's queries only the index on the chunk's ids should lead.  Without statistics SQLite
+    prefers an index on a status column, and then reads that status across the whole table."""
+    return column.concat("") if isinstance(column.type, String) else column + 0
 
 
 def _member_content(
-    session: Session, cls: type[Any], table: Any, ids: Sequence[int], member_ids: Sequence[int]
-) -> Iterable[Any]:
-    """Live agenda items / open action items of these relationships, joined through the current
-    memberships of the people they will be sent to (purpose: nudges to those same members)."""
+    conn: Connection, cls: type[Any], ids: Sequence[int], member_ids: Sequence[int]
+) -> list[Any]:
+    """Live agenda items / open action items / open goals of these relationships, joined through the
+    current memberships of the people they will be sent to (purpose: nudges to those same members)."""
     m = tables.memberships
-    members_of = select(m.c.relationship_id).where(m.c.person_id.in_(member_ids), m.c.left_at.is_(None))
-    status = (
-        [AgendaStatus.OPEN.value, AgendaStatus.CARRIED_OVER.value]
-        if cls is AgendaItem
-        else [ActionStatus.OPEN.value]
+    builder = _builder(cls)
+    table = builder.columns[0].table
+    members_of = select(m.c.relationship_id).where(
+        _among(conn, m.c.person_id, member_ids), m.c.left_at.is_(None)
     )
+    if cls is AgendaItem:
+        status, order = [AgendaStatus.OPEN.value, AgendaStatus.CARRIED_OVER.value], table.c.id
+    elif cls is ActionItem:
+        status, order = [ActionStatus.OPEN.value], table.c.id
+    else:
+        status, order = [GoalStatus.OPEN.value, GoalStatus.PROGRESSING.value], table.c.number
     stmt = (
-        select(cls)
-        .where(table.c.relationship_id.in_(ids), table.c.relationship_id.in_(members_of))
-        .where(table.c.status.in_(status))
-        .order_by(table.c.id)
+        builder.select()
+        .where(_among(conn, table.c.relationship_id, ids), table.c.relationship_id.in_(members_of))
+        .where(_unindexed(table.c.status).in_(status))
+        .order_by(order)
     )
-    return session.scalars(stmt)
+    return [builder.build(row) for row in conn.execute(stmt)]
 
 
 def _grouped(objects: Iterable[Any]) -> dict[int, list[Any]]:
@@ -329,7 +450,7 @@ def existing_deliveries(
         return []
     d = tables.deliveries
     stmt = select(d.c.person_id, d.c.kind, d.c.dedupe_key, d.c.due_at, d.c.status).where(
-        d.c.person_id.in_(list(person_ids)), d.c.due_at >= since
+        _among(session.connection(), d.c.person_id, person_ids), d.c.due_at >= since
     )
     return [ExistingDelivery(*row) for row in session.execute(stmt)]
 
@@ -488,41 +609,90 @@ def claim_due(
 
 def recipients(session: Session, person_ids: Iterable[int]) -> dict[int, Person]:
     """The people (with their chat identities) that claimed deliveries go to, detached."""
-    ids = sorted(set(person_ids))
+    return _people(session.connection(), sorted(set(person_ids)))
+
+
+def _people(conn: Connection, ids: Sequence[int]) -> dict[int, Person]:
+    """These people with their chat identities, built from rows (:mod:`storage.rows`): two index
+    lookups, however many people."""
     if not ids:
         return {}
-    found = {p.id: p for p in session.scalars(select(Person).where(tables.people.c.id.in_(ids))) if p.id}
-    session.expunge_all()
+    pb, ib = _builder(Person), _builder(ChatIdentity)
+    p, ci = tables.people, tables.chat_identities
+    found: dict[int, Person] = {}
+    for row in conn.execute(pb.select().where(_among(conn, p.c.id, ids))):
+        person: Person = pb.build(row)
+        person.__dict__["identities"] = []
+        found[person.id or 0] = person
+    for row in conn.execute(ib.select().where(_among(conn, ci.c.person_id, ids)).order_by(ci.c.id)):
+        identity: ChatIdentity = ib.build(row)
+        found[identity.person_id or 0].identities.append(identity)
     return found
 
 
 def finish(session: Session, outcomes: Sequence[Outcome]) -> int:
-    """Record outcomes, each guarded by its claim; returns how many claims had been lost meanwhile
-    (the lease ran out and another dispatcher took the delivery over)."""
+    """Record outcomes, each guarded by its claim, in one batched statement; returns how many claims
+    had been lost meanwhile (the lease ran out and another dispatcher took the delivery over)."""
+    if not outcomes:
+        return 0
     d = tables.deliveries
-    lost = 0
-    for o in outcomes:
-        stmt = (
-            update(d)
-            .where(
-                d.c.id == o.delivery_id,
-                d.c.status == DeliveryStatus.CLAIMED.value,
-                d.c.claim_token == o.token,
-            )
-            .values(
-                status=o.status,
-                attempts=o.attempts,
-                due_at=o.due_at,
-                last_error=o.last_error[:2000],
-                channel=o.channel,
-                sent_at=o.sent_at,
-                lease_until=None,
-                claim_token=None,
-            )
+    stmt = (
+        update(d)
+        .where(
+            d.c.id == bindparam("o_id"),
+            d.c.status == DeliveryStatus.CLAIMED.value,
+            d.c.claim_token == bindparam("o_token"),
         )
-        if not session.execute(stmt).rowcount:  # type: ignore[attr-defined]
-            lost += 1
-    return lost
+        .values(
+            status=bindparam("o_status"),
+            attempts=bindparam("o_attempts"),
+            due_at=bindparam("o_due_at"),
+            last_error=bindparam("o_error"),
+            channel=bindparam("o_channel"),
+            sent_at=bindparam("o_sent_at"),
+            lease_until=None,
+            claim_token=None,
+        )
+    )
+    params = [
+        {
+            "o_id": o.delivery_id,
+            "o_token": o.token,
+            "o_status": o.status,
+            "o_attempts": o.attempts,
+            "o_due_at": o.due_at,
+            "o_error": o.last_error[:2000],
+            "o_channel": o.channel,
+            "o_sent_at": o.sent_at,
+        }
+        for o in outcomes
+    ]
+    # both drivers count the rows an executemany changed (supports_sane_multi_rowcount)
+    changed = session.connection().execute(stmt, params).rowcount
+    return len(outcomes) - changed
+
+
+# a stored next slot further ahead than this is a clock gone wrong (or a process that jumped), not a
+# queue: start again from now rather than stall every sender behind it
+_PACING_HORIZON = 30.0
+
+
+def reserve_slots(session: Session, key: str, count: int, interval: float, now: float) -> float:
+    """Reserve ``count`` consecutive send slots ``interval`` seconds apart on ``key`` (a platform's
+    workspace-wide limit) for the caller; returns the time of the first (Unix seconds, never before
+    ``now``).  One statement, atomic on both databases, so every ``serve`` process on this database
+    takes its own block and together they never go faster than ``1 / interval``.  Commit at once."""
+    sp = tables.send_pacing
+    span = count * interval
+    ins = pg_insert(sp) if session.get_bind().dialect.name == "postgresql" else sqlite_insert(sp)
+    taken = case((sp.c.next_at > now + _PACING_HORIZON, now), (sp.c.next_at > now, sp.c.next_at), else_=now)
+    stmt = (
+        ins.values(key=key, next_at=now + span)
+        .on_conflict_do_update(index_elements=["key"], set_={"next_at": taken + span})
+        .returning(sp.c.next_at)
+    )
+    end = float(session.execute(stmt).scalar_one())
+    return end - span
 
 
 def claim_due_exists(session: Session, now: datetime) -> bool:

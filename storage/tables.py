@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -323,6 +324,15 @@ deliveries = Table(
     Column("claim_token", String(40), nullable=True),
     Index("ix_deliveries_status_due", "status", "due_at"),
     Index("ix_deliveries_status_priority_due", "status", "priority", "due_at"),
+)
+
+# The platforms' workspace-wide send rate, shared by every ``serve`` process on this database: the time
+# (Unix seconds) from which the next block of send slots is free (``storage.scheduling.reserve_slots``).
+send_pacing = Table(
+    "send_pacing",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("next_at", Float, nullable=False),
 )
 
 audit_events = Table(

@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
+from database_reset import empty_database
 from hypothesis import settings
 from sqlalchemy import Engine, text
 
 from bot.clock import FixedClock
 from storage.database import make_engine
 from storage.migrate import upgrade
-from storage.tables import metadata
 from storage.uow import SqlUnitOfWorkFactory
 
 # CI replays the same examples every run (a failure there is reproducible); locally each run explores anew.
@@ -75,20 +75,10 @@ def migrated_engine(
             next(gen)
 
 
-def _truncate(engine: Engine) -> None:
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(metadata.sorted_tables):
-                conn.execute(table.delete())
-
-
 @pytest.fixture
 def engine(migrated_engine: Engine) -> Engine:
     """A clean, migrated database for one test (all tables emptied before it runs)."""
-    _truncate(migrated_engine)
+    empty_database(migrated_engine)
     return migrated_engine
 
 

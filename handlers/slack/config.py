@@ -13,8 +13,9 @@ from handlers.slack.capabilities import bot_scopes
 
 DEFAULT_API_URL = "https://slack.com/api/"
 # chat.postMessage across one workspace: Slack allows about one message per second per channel and
-# several hundred a minute per workspace; SLACK_SEND_RATE raises or lowers the outbox's pace
-DEFAULT_SEND_RATE = 4.0
+# several hundred a minute per workspace: the default is 300 a minute, the bottom of that range, paced
+# without bursts (and shared by every serve process on the database); SLACK_SEND_RATE raises or lowers it
+DEFAULT_SEND_RATE = 5.0
 CREDENTIAL_VARIABLES = (
     "SLACK_BOT_TOKEN",
     "SLACK_SIGNING_SECRET",

@@ -64,7 +64,7 @@ ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]
 class SlackSender:
     platform = "slack"
     # chat.postMessage: about one message per second per channel; several hundred a minute per workspace
-    rate_limit = RateLimit(per_second=1.0, global_per_second=4.0)
+    rate_limit = RateLimit(per_second=1.0, global_per_second=5.0)
 
     def __init__(
         self,

@@ -82,7 +82,8 @@ def test_announcement_reaches_everyone_once_in_each_scenario() -> None:
 def test_memory_reports_each_stage_of_a_serve_process() -> None:
     found = rows(memory.report(memory.run((5,), ["sqlite"])))
     assert len(found) == 1
-    database, people, relationships, *mib, plan = found[0]
+    database, people, relationships, *mib, ratio, plan = found[0]
     assert (database, people, relationships) == ("SQLite", "14", "7")
     assert all(float(m) > 20 for m in mib)  # MiB of a Python process with the whole app loaded
+    assert ratio == "1.00x"  # the only row is its own anchor (the almost empty programme)
     assert plan.endswith("(7 reviewed)")

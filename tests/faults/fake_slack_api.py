@@ -197,11 +197,15 @@ class FakeSlackWebApi:
 
     def busiest_minute(self, method: str) -> int:
         """The most calls of ``method`` within any 60 seconds."""
+        return self.busiest_window(method, 60.0)
+
+    def busiest_window(self, method: str, seconds: float) -> int:
+        """The most calls of ``method`` within any ``seconds``."""
         with self._cond:
             times = sorted(self.calls.get(method, []))
         best, start = 0, 0
         for end, at in enumerate(times):
-            while at - times[start] >= 60.0:
+            while at - times[start] >= seconds:
                 start += 1
             best = max(best, end - start + 1)
         return best

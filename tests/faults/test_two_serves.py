@@ -87,3 +87,46 @@ def test_two_serve_processes_on_one_postgresql_send_no_nudge_twice_and_lose_none
         f"\n[postgresql] two serve processes, {PAIRS} pairs: {sum(posts.values())} nudges sent "
         f"({dict(kinds)}), by process {by_process}; none twice, none left due"
     )
+
+
+def test_two_serve_processes_together_keep_to_one_workspaces_send_rate(
+    postgres: Database,
+    fake_slack: FakeSlackWebApi,
+    programme: tuple[Path, ProgrammeConfig],
+    start_serve: StartServe,
+) -> None:
+    """Slack limits a workspace, not a process: two ``serve`` processes told the workspace allows 20
+    messages a second send no faster than 20 a second together (the rate Slack itself saw), and both
+    take part."""
+    rate = 20
+    tokens = {"a": BOT_TOKEN + "-a", "b": BOT_TOKEN + "-b"}
+    fake_slack.tokens |= set(tokens.values())
+    servers = [
+        start_serve(postgres, ready=False, SLACK_BOT_TOKEN=token, SLACK_SEND_RATE=str(rate))
+        for token in tokens.values()
+    ]
+    for serve in servers:
+        serve.wait_ready()
+    matched = (datetime.now(UTC) - timedelta(days=3)).date()
+    seed_pairs(postgres.engine, programme[1], 150, matched)
+
+    def settled() -> bool:
+        return fake_slack.total > 0 and due_or_held(postgres.engine) == 0
+
+    wait_for(settled, 180, "the nudges to be sent", every=0.25)
+    for serve in servers:
+        serve.assert_alive()
+    posts = sorted(fake_slack.calls["chat.postMessage"])
+    assert len(posts) >= 300
+    by_process = {name: fake_slack.posts_by_token[token] for name, token in tokens.items()}
+    assert min(by_process.values()) > len(posts) / 10, f"both processes should send: {by_process}"
+    achieved = (len(posts) - 1) / (posts[-1] - posts[0])
+    busiest = fake_slack.busiest_window("chat.postMessage", 2.0)
+    print(
+        f"\n[postgresql] two serve processes, workspace rate {rate}/s: {len(posts)} messages at "
+        f"{achieved:.1f}/s together ({100 * achieved / rate:.0f}% of the limit), busiest 2 s: {busiest}, "
+        f"by process {by_process}"
+    )
+    assert achieved <= rate * 1.05
+    assert busiest <= 2 * rate + 2
+    assert achieved >= rate * 0.6, "sharing the limit should not waste most of it"

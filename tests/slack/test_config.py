@@ -92,7 +92,7 @@ async def test_socket_mode_needs_no_signing_secret_and_serves_no_http_endpoint(
     runtime = make_runtime(engine, uow_factory, ProgrammeConfig.default(), clock, env)
     app = build_app(runtime, [mount_slack])
     assert "slack" in runtime.senders
-    assert runtime.senders["slack"].rate_limit.global_per_second == 4.0  # Slack's pace by default
+    assert runtime.senders["slack"].rate_limit.global_per_second == 5.0  # Slack's pace by default
     assert not any(
         getattr(r, "resource", None) and r.resource.canonical == "/slack/events" for r in app.router.routes()
     )
