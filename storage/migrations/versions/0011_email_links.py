@@ -1,7 +1,7 @@
 """email: the channel a person chose, and the e-mail links already used (links act once)
 
-Revision ID: 0010_email_links
-Revises: 0009_item_numbers
+Revision ID: 0011_email_links
+Revises: 0010_send_pacing
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0010_email_links"
-down_revision: str | None = "0009_item_numbers"
+revision: str = "0011_email_links"
+down_revision: str | None = "0010_send_pacing"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
