@@ -12,6 +12,7 @@ from bot.ground_rules import agreed
 from bot.meetings import counts_as_held, held_starts
 from bot.messages import Message
 from bot.model import MeetingStatus, Person, Relationship, Side
+from bot.nudge_kinds import opted_out
 from bot.programme import ProgrammeConfig
 from scheduler.localtime import local_date
 from scheduler.nudges._spec import NudgeSpec
@@ -63,22 +64,25 @@ class RelationshipScope:
         phase_entered_at: datetime,
         phase_changed_at: datetime | None,
         phase_set_by_hand: bool,
+        families: frozenset[str] | None = None,
     ) -> None:
         self.planning = planning
         self.f = f
         self.rel: Relationship = f.relationship
         self.phase = phase
         self.programme = planning.programme
-        self.families = (
-            set(self.programme.phase(phase).nudges) if phase in self.programme.phase_names() else set()
-        )
+        if families is None:
+            known = phase in self.programme.phase_names()
+            families = frozenset(self.programme.phase(phase).nudges) if known else frozenset()
+        self.families = families  # what the phase lists (the planner works it out once per phase)
         self.now = planning.now
         self.phase_entered_at = phase_entered_at
         self.phase_changed_at = phase_changed_at  # the latest change into this phase, if known
         self.phase_set_by_hand = phase_set_by_hand
         self.rules = agreed(list(f.rules))
-        self.members = [m.person for m in self.rel.current_members()]
-        self.learner_side = [m.person for m in self.rel.current_members() if m.side != Side.GUIDE]
+        current = self.rel.current_members()
+        self.members = [m.person for m in current]
+        self.learner_side = [m.person for m in current if m.side != Side.GUIDE]
 
     def wants(self, name: str) -> bool:
         """Does the current phase list ``name`` (a family or one of its options, e.g. ``goals``)?"""
@@ -98,6 +102,12 @@ class RelationshipScope:
         *,
         expires: datetime | None = None,
     ) -> None:
+        if due > self.now:
+            # not due yet: only when to look again matters (the planner's own first tests, without
+            # building the candidate; most offers of a pass end here)
+            if person.id is not None and person.in_programme and not opted_out(person.opt_outs, spec.kind):
+                self.planning.wake([self.f.id], due)
+            return
         self.offer_candidate(Candidate(spec, person, key, due, expires or due + spec.grace, self.f.id, build))
 
     def offer_candidate(self, c: Candidate) -> None:
