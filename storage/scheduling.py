@@ -527,6 +527,15 @@ def write_reviews(session: Session, reviews: dict[int, datetime], seqs: dict[int
     """Set each relationship's next review, unless something changed it since it was read."""
     if not reviews:
         return
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        # one statement for the whole chunk, the marks passed as three arrays: an executemany sends a
+        # statement per relationship (a fifth of a catch-up's database time went to them)
+        conn.execute(
+            _REVIEWS_FROM_ARRAYS,
+            {"ids": list(reviews), "seqs": [seqs.get(rid, 0) for rid in reviews], "ats": list(reviews.values())},
+        )
+        return
     r = tables.relationships
     stmt = (
         update(r)
@@ -534,7 +543,15 @@ def write_reviews(session: Session, reviews: dict[int, datetime], seqs: dict[int
         .values(review_at=bindparam("at"))
     )
     params = [{"rid": rid, "seq": seqs.get(rid, 0), "at": at} for rid, at in reviews.items()]
-    session.connection().execute(stmt, params)
+    conn.execute(stmt, params)
+
+
+_REVIEWS_FROM_ARRAYS = text(
+    "UPDATE relationships AS r SET review_at = v.at"
+    " FROM unnest(CAST(:ids AS integer[]), CAST(:seqs AS integer[]), CAST(:ats AS timestamptz[]))"
+    " AS v(id, seq, at)"
+    " WHERE r.id = v.id AND r.review_seq = v.seq"
+)
 
 
 # -- the outbox: claim, finish ----------------------------------------------------------------------------

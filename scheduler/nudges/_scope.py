@@ -38,6 +38,9 @@ class Candidate:
     recompose: Callable[[tuple[str, ...]], Message] | None = None
 
 
+_UNKNOWN = object()
+
+
 class Planning(Protocol):
     """The planner as the rules see it (``scheduler.planner``)."""
 
@@ -80,6 +83,7 @@ class RelationshipScope:
         self.phase_changed_at = phase_changed_at  # the latest change into this phase, if known
         self.phase_set_by_hand = phase_set_by_hand
         self.rules = agreed(list(f.rules))
+        self._last_met: object = _UNKNOWN
         current = self.rel.current_members()
         self.members = [m.person for m in current]
         self.learner_side = [m.person for m in current if m.side != Side.GUIDE]
@@ -128,9 +132,11 @@ class RelationshipScope:
 
     def last_met(self) -> datetime | None:
         """The start of the latest meeting that counts as held (``bot.meetings.counts_as_held``)."""
-        found = [self.f.last_met_at] if self.f.last_met_at is not None else []
-        found += held_starts(self.f.meetings, self.now, self.programme.held_grace)
-        return max(found) if found else None
+        if self._last_met is _UNKNOWN:  # asked by several families: worked out once per scope
+            found = [self.f.last_met_at] if self.f.last_met_at is not None else []
+            found += held_starts(self.f.meetings, self.now, self.programme.held_grace)
+            self._last_met = max(found) if found else None
+        return self._last_met  # type: ignore[return-value]
 
     def meetings_held(self) -> int:
         """How many meetings count as held: those a member recorded, and confirmed ones past the grace."""
