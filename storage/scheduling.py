@@ -531,10 +531,9 @@ def write_reviews(session: Session, reviews: dict[int, datetime], seqs: dict[int
     if conn.dialect.name == "postgresql":
         # one statement for the whole chunk, the marks passed as three arrays: an executemany sends a
         # statement per relationship (a fifth of a catch-up's database time went to them)
-        conn.execute(
-            _REVIEWS_FROM_ARRAYS,
-            {"ids": list(reviews), "seqs": [seqs.get(rid, 0) for rid in reviews], "ats": list(reviews.values())},
-        )
+        ids = list(reviews)
+        params = {"ids": ids, "seqs": [seqs.get(rid, 0) for rid in ids], "ats": [reviews[i] for i in ids]}
+        conn.execute(_REVIEWS_FROM_ARRAYS, params)
         return
     r = tables.relationships
     stmt = (
