@@ -12,7 +12,7 @@ Review marks
     ``review_seq`` is still what it read, so a change made while it was planning is never lost.
 
 Loading in bulk
-    A chunk of relationships (500 by default) costs one query per kind of fact, each led by an index on
+    A chunk of relationships (2,000 by default) costs one query per kind of fact, each led by an index on
     the chunk's ids (on PostgreSQL passed as one array), and the planner's objects are built straight
     from the rows (:mod:`storage.rows`), not through the ORM; the same for the dispatcher's recipients.
 
@@ -387,7 +387,7 @@ def _goal_actions_done(conn: Connection, ids: Sequence[int]) -> dict[int, dict[i
 
 def _among(conn: Connection, column: Any, values: Iterable[int]) -> Any:
     """``column IN (values)``; on PostgreSQL as ``column = ANY(array)``: one array parameter instead of
-    hundreds, which the server parses and plans in a fraction of the time (a chunk has 500 ids)."""
+    hundreds, which the server parses and plans in a fraction of the time (a chunk has 2,000 ids)."""
     values = list(values)
     if conn.dialect.name == "postgresql":
         return column == any_(literal(values, ARRAY(Integer)))
