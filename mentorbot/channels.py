@@ -1,5 +1,6 @@
 """The chat channels on the ``serve`` server: each one's settings read, its ports built, its handler
-mounted with explicit dependencies, and its outbox sender registered for the scheduler.
+mounted with explicit dependencies, and its outbox sender registered for the scheduler (Slack, Teams,
+e-mail).
 
 These are the :data:`mentorbot.server.Mounter` functions; ``mentorbot tick`` calls the same ones on an
 application it never starts, only to register the senders.
@@ -78,6 +79,7 @@ def mount_teams(app: web.Application, runtime: Runtime) -> None:
 
 def channel_mounters(settings: Settings) -> list[Mounter]:
     """Everything ``serve`` mounts: the scheduler and every chat channel."""
+    from mentorbot.email_channel import mount_email
     from mentorbot.scheduling import mount_scheduler
 
-    return [mount_scheduler, mount_slack, mount_teams]
+    return [mount_scheduler, mount_slack, mount_teams, mount_email]

@@ -21,6 +21,7 @@ from storage.repositories import (
     SqlAudit,
     SqlConversations,
     SqlDeliveries,
+    SqlEmailLinks,
     SqlPeople,
     SqlProgrammes,
     SqlRelationships,
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
         self.announcements = SqlAnnouncements(self.session)
         self.personal_data = SqlPersonalData(self.session)
         self.scheduling = SqlScheduling(self.session)  # the plan pass and the dispatcher (no content)
+        self.email_links = SqlEmailLinks(self.session)
         self.events = SqlProcessedEvents(self.session)
         return self
 
