@@ -26,10 +26,12 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
 
+# lint-imports: the layer contracts in pyproject.toml ([tool.importlinter]; docs/architecture.md)
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot
+	$(BIN)/lint-imports
 
 # requirements.lock: every package, pinned, that mentorbot and its test and charts extras need (what
 # the image installs and the suite runs with). After changing dependencies in pyproject.toml, or to take

@@ -52,10 +52,10 @@ def mentorbot_app(url: str, env: Mapping[str, str], channel: str) -> web.Applica
         settings_env.setdefault("MENTORBOT_TEAMS_LOCAL", "1")
     runtime = build_runtime(Settings(database_url=url, env=settings_env), migrate=False)
     if channel == "slack":
-        from handlers.slack.mount import mount_slack
+        from mentorbot.channels import mount_slack
 
         return build_app(runtime, [mount_slack])
-    from handlers.teams.mount import mount_teams
+    from mentorbot.channels import mount_teams
 
     return build_app(runtime, [mount_teams])
 

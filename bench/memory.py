@@ -62,10 +62,10 @@ def _child(url: str, env: dict[str, str], out: Any, dm_done: Any) -> None:
     async def main() -> None:
         from bench._serving import start_site
         from mentorbot.channels import channel_mounters
+        from mentorbot.scheduling import SCHEDULER
         from mentorbot.server import build_app
         from mentorbot.settings import Settings
         from mentorbot.wiring import build_runtime
-        from scheduler.service import SCHEDULER
 
         settings = Settings(database_url=url, env=env)
         runtime = build_runtime(settings, migrate=False)

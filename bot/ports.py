@@ -9,10 +9,10 @@ members on their behalf, opens content with ``system_content(purpose)``; every s
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from bot.activity import (
     ActionCounts,
@@ -41,9 +41,15 @@ from bot.model import (
     NetworkEntry,
     Note,
     Person,
+    PhaseChange,
     Programme,
     Relationship,
 )
+from bot.outbox import Claimed, Outcome
+from bot.snapshot import ExistingDelivery, Snapshot
+
+if TYPE_CHECKING:  # bot.coordinator imports this module
+    from bot.coordinator import Ending
 
 
 class ProgrammeRepository(Protocol):
@@ -259,8 +265,22 @@ class ProcessedEvents(Protocol):
         ...
 
 
-class UnitOfWork(Protocol):
-    """One transaction. Use as a context manager; nothing is written unless ``commit`` is called."""
+class Transaction(Protocol):
+    """One transaction. Use as a context manager; nothing is written unless ``commit`` is called.
+    A lost database connection leaves it as :class:`bot.errors.Unavailable`."""
+
+    def commit(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class UnitOfWork(Transaction, Protocol):
+    """The bot's unit of work: its repositories over one transaction."""
 
     programmes: ProgrammeRepository
     people: PersonRepository
@@ -280,15 +300,7 @@ class UnitOfWork(Protocol):
         """Send pending changes to the database (new rows get their ids) without committing."""
         ...
 
-    def commit(self) -> None: ...
     def rollback(self) -> None: ...
-    def __enter__(self) -> Self: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
 
 
 class SystemContent(Protocol):
@@ -305,3 +317,54 @@ class SystemContent(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
+
+
+# -- the scheduler's port ----------------------------------------------------------------------------------
+
+
+class SchedulingStore(Protocol):
+    """What the plan pass and the outbox dispatcher read and write, in the unit of work's transaction.
+
+    Planning: which relationships are due, their :class:`~bot.snapshot.Snapshot`, and the guarded writes
+    of its outcome (phase moves, endings, outbox rows inserted if new, next review marks).  Sending: claim
+    what is due under a lease, and record each :class:`~bot.outbox.Outcome` guarded by its claim."""
+
+    def try_plan_lock(self) -> bool:
+        """False when another process is planning now (held until the transaction ends)."""
+        ...
+
+    def due_relationship_ids(self, now: datetime, limit: int) -> list[int]: ...
+    def load_snapshot(self, relationship_ids: Sequence[int], now: datetime) -> Snapshot: ...
+    def coordinators(self) -> list[Person]: ...
+    def existing_deliveries(self, person_ids: Sequence[int], since: datetime) -> list[ExistingDelivery]: ...
+    def apply_phase_step(self, from_phase: str, change: PhaseChange) -> bool:
+        """Keep the phase engine's ``change``, guarded by the phase it was in (False: moved meanwhile)."""
+        ...
+
+    def end_relationship(self, relationship_id: int, phase: str, end: Ending) -> bool: ...
+    def insert_deliveries(self, rows: Sequence[Mapping[str, object]]) -> set[str]:
+        """Insert outbox rows, skipping any whose dedupe key exists; the keys actually inserted."""
+        ...
+
+    def write_reviews(self, reviews: dict[int, datetime], seqs: dict[int, int]) -> None: ...
+    def claim_due(self, now: datetime, lease_until: datetime, token: str, limit: int) -> list[Claimed]: ...
+    def recipients(self, person_ids: Iterable[int]) -> dict[int, Person]: ...
+    def claim_due_exists(self, now: datetime) -> bool: ...
+    def reserve_slots(self, key: str, count: int, interval: float, now: float) -> float:
+        """Reserve ``count`` send slots ``interval`` seconds apart on ``key``, shared by every process on
+        the database; the time of the first (Unix seconds)."""
+        ...
+
+    def finish(self, outcomes: Sequence[Outcome]) -> int:
+        """Record outcomes; how many claims had been lost meanwhile."""
+        ...
+
+
+class SchedulerUnitOfWork(Transaction, Protocol):
+    """The scheduler's unit of work: only the scheduling store (the storage's unit of work is both)."""
+
+    scheduling: SchedulingStore
+
+
+class SchedulerUnitOfWorkFactory(Protocol):
+    def __call__(self) -> SchedulerUnitOfWork: ...

@@ -74,6 +74,6 @@ class ChannelSender(Protocol):
 # ``async def locate(self, person: Person) -> ChatIdentity``: it links the person (``MentorBot.link``) and
 # returns their new identity, or raises NotReachable(reason, no_identity=True). The dispatcher calls it
 # when a delivery's person has no identity at all.
-# Registration: each channel's mount function puts its sender in ``runtime.senders[platform]``
-# (``mentorbot.wiring.Runtime.senders``), synchronously, without needing the app to be started, because
+# Registration: the composition root (``mentorbot.channels``) mounts each channel and puts its sender in
+# ``Runtime.senders[platform]``, synchronously, without needing the app to be started, because
 # ``mentorbot tick`` calls the same mount functions on an application it never starts.

@@ -33,10 +33,10 @@ from bot.programme import load_programme  # noqa: E402
 from bot.roster import import_roster  # noqa: E402
 from handlers.console.channel import ConsoleSession  # noqa: E402
 from mentorbot.email_channel import mount_email  # noqa: E402
+from mentorbot.scheduling import run_tick  # noqa: E402
 from mentorbot.server import build_app  # noqa: E402
 from mentorbot.settings import Settings  # noqa: E402
 from mentorbot.wiring import Runtime  # noqa: E402
-from scheduler.tick import run_tick  # noqa: E402
 from storage.database import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.uow import SqlUnitOfWorkFactory  # noqa: E402

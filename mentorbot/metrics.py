@@ -1,104 +1,105 @@
-"""A small Prometheus text-format registry: counters, gauges and latency histograms.
+"""The process's Prometheus series, on prometheus-client (one registry per runtime, so that two runtimes
+in one process -- the tests -- never share counts).
 
-Kept dependency-free on purpose: the bot exposes a handful of series, and the exposition format is
-simple. Series: ``mentorbot_deliveries{status}`` (gauge, read from the outbox at scrape time),
-``mentorbot_handler_seconds{route}`` (histogram), ``mentorbot_scheduler_lag_seconds`` (gauge: how late
-the last pass ran), ``mentorbot_channel_errors_total{channel,kind}`` (counter).
+Series (``GET /metrics``; the README lists them too):
+
+* ``mentorbot_deliveries{status}`` -- gauge, outbox deliveries by status, read from the outbox at scrape
+  time (the last values stay while the database cannot be read);
+* ``mentorbot_handler_seconds{route}`` -- histogram, time to handle an HTTP request;
+* ``mentorbot_scheduler_lag_seconds`` -- gauge, how late the last message sent was;
+* ``mentorbot_channel_errors_total{channel,kind}`` -- counter, failures talking to a chat platform
+  (every channel counts its own: Slack, Teams);
+* ``mentorbot_send_failures_total{channel,kind}`` -- counter, outbox sends a platform did not take.
 """
 
 from __future__ import annotations
 
-import threading
-from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Iterator, Mapping
 
-Labels = tuple[tuple[str, str], ...]
-DEFAULT_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
+# no ``*_created`` samples: the series stay exactly the ones listed above (a process-wide switch)
+disable_created_metrics()
 
-def _labels(labels: dict[str, str] | None) -> Labels:
-    return tuple(sorted((labels or {}).items()))
+log = logging.getLogger(__name__)
 
-
-def _fmt(name: str, labels: Labels, value: float) -> str:
-    if labels:
-        inner = ",".join(f'{k}="{_escape(v)}"' for k, v in labels)
-        return f"{name}{{{inner}}} {value:g}"
-    return f"{name} {value:g}"
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+HANDLER_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+DELIVERY_STATUSES = ("pending", "claimed", "sent", "failed", "dead", "skipped", "unreachable")
 
 
 class Metrics:
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._help: dict[str, tuple[str, str]] = {}
-        self._counters: dict[str, dict[Labels, float]] = defaultdict(dict)
-        self._gauges: dict[str, dict[Labels, float]] = defaultdict(dict)
-        self._hist: dict[str, dict[Labels, list[float]]] = defaultdict(dict)
-        self._collectors: list[Callable[[Metrics], None]] = []
+        self.registry = CollectorRegistry()
+        self.handler_seconds = Histogram(
+            "mentorbot_handler_seconds",
+            "time to handle an HTTP request",
+            ["route"],
+            buckets=HANDLER_BUCKETS,
+            registry=self.registry,
+        )
+        self.scheduler_lag = Gauge(
+            "mentorbot_scheduler_lag_seconds",
+            "how late the last message sent was (seconds after it was due, or after this process started"
+            " when it was due before)",
+            registry=self.registry,
+        )
+        self.channel_errors = Counter(
+            "mentorbot_channel_errors",
+            "failures talking to a chat platform, by channel and kind",
+            ["channel", "kind"],
+            registry=self.registry,
+        )
+        self.send_failures = Counter(
+            "mentorbot_send_failures",
+            "outbox sends a chat platform did not take, by channel and kind",
+            ["channel", "kind"],
+            registry=self.registry,
+        )
 
-    def describe(self, name: str, kind: str, text: str) -> None:
-        self._help[name] = (kind, text)
+    def count_deliveries(self, read: Callable[[], Mapping[str, int]]) -> None:
+        """``mentorbot_deliveries{status}`` from ``read()`` (the outbox counts) at every scrape."""
+        self.registry.register(_DeliveryCounts(read))
 
-    def inc(self, name: str, amount: float = 1.0, **labels: str) -> None:
-        key = _labels(labels)
-        with self._lock:
-            self._counters[name][key] = self._counters[name].get(key, 0.0) + amount
+    def channel_error_counter(self, channel: str) -> Callable[[str], None]:
+        """``count(kind)``: one more failure talking to ``channel`` (what a channel handler is given)."""
 
-    def set(self, name: str, value: float, **labels: str) -> None:
-        with self._lock:
-            self._gauges[name][_labels(labels)] = value
+        def count(kind: str) -> None:
+            self.channel_errors.labels(channel=channel, kind=kind).inc()
 
-    def observe(self, name: str, seconds: float, **labels: str) -> None:
-        key = _labels(labels)
-        with self._lock:
-            counts = self._hist[name].setdefault(key, [0.0] * (len(DEFAULT_BUCKETS) + 2))
-            counts[bisect_left(DEFAULT_BUCKETS, seconds)] += 1
-            counts[-1] += seconds
-
-    def add_collector(self, collect: Callable[[Metrics], None]) -> None:
-        """A function called at every scrape to refresh gauges (e.g. outbox counts)."""
-        self._collectors.append(collect)
+        return count
 
     def value(self, name: str, **labels: str) -> float | None:
-        key = _labels(labels)
-        with self._lock:
-            for store in (self._counters, self._gauges):
-                if key in store.get(name, {}):
-                    return store[name][key]
-        return None
+        """The current value of one sample (``None`` when it has not been recorded)."""
+        return self.registry.get_sample_value(name, labels)
 
     def render(self) -> str:
-        for collect in self._collectors:
-            collect(self)
-        lines: list[str] = []
-        with self._lock:
-            for name, series in sorted(self._counters.items()):
-                lines += self._header(name, "counter")
-                lines += [_fmt(name, k, v) for k, v in sorted(series.items())]
-            for name, series in sorted(self._gauges.items()):
-                lines += self._header(name, "gauge")
-                lines += [_fmt(name, k, v) for k, v in sorted(series.items())]
-            for name, hseries in sorted(self._hist.items()):
-                lines += self._header(name, "histogram")
-                for key, counts in sorted(hseries.items()):
-                    lines += list(self._histogram_lines(name, key, counts))
-        return "\n".join(lines) + "\n"
+        """The Prometheus text exposition of every series."""
+        return generate_latest(self.registry).decode("utf-8")
 
-    def _header(self, name: str, kind: str) -> list[str]:
-        declared_kind, text = self._help.get(name, (kind, name.replace("_", " ")))
-        return [f"# HELP {name} {text}", f"# TYPE {name} {declared_kind}"]
 
-    def _histogram_lines(self, name: str, key: Labels, counts: list[float]) -> Iterable[str]:
-        running = 0.0
-        for bound, n in zip(DEFAULT_BUCKETS, counts, strict=False):
-            running += n
-            yield _fmt(f"{name}_bucket", (*key, ("le", f"{bound:g}")), running)
-        running += counts[len(DEFAULT_BUCKETS)]
-        yield _fmt(f"{name}_bucket", (*key, ("le", "+Inf")), running)
-        yield _fmt(f"{name}_count", key, running)
-        yield _fmt(f"{name}_sum", key, counts[-1])
+class _DeliveryCounts(Collector):
+    """A custom collector: the outbox counts are read when Prometheus scrapes, not kept up to date."""
+
+    def __init__(self, read: Callable[[], Mapping[str, int]]) -> None:
+        self.read = read
+        self.last: Mapping[str, int] = {}
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            self.last = self.read()
+        except Exception:  # the database is down: /healthz says so; keep the last values
+            log.debug("metrics: outbox counts unavailable", exc_info=True)
+        family = GaugeMetricFamily("mentorbot_deliveries", "outbox deliveries by status", labels=["status"])
+        for status in DELIVERY_STATUSES:
+            family.add_metric([status], float(self.last.get(status, 0)))
+        yield family

@@ -15,7 +15,6 @@ from aiohttp import web
 from sqlalchemy import text
 
 from mentorbot.logs import access_log_options, bind_request_id
-from mentorbot.metrics import Metrics
 from mentorbot.wiring import Runtime
 from storage.stats import delivery_counts
 
@@ -60,18 +59,6 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(text=body, content_type="text/plain", charset="utf-8")
 
 
-def _outbox_collector(runtime: Runtime) -> Callable[[Metrics], None]:
-    def collect(m: Metrics) -> None:
-        try:
-            counts = delivery_counts(runtime.engine)
-        except Exception:  # the database is down: /healthz says so; keep the last values
-            return
-        for status in ("pending", "claimed", "sent", "failed", "dead", "skipped", "unreachable"):
-            m.set("mentorbot_deliveries", float(counts.get(status, 0)), status=status)
-
-    return collect
-
-
 @web.middleware
 async def observe_requests(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -86,8 +73,8 @@ async def observe_requests(
         exc.headers["X-Request-Id"] = rid
         raise
     finally:
-        request.app[RUNTIME].metrics.observe(
-            "mentorbot_handler_seconds", time.perf_counter() - started, route=route
+        request.app[RUNTIME].metrics.handler_seconds.labels(route=route).observe(
+            time.perf_counter() - started
         )
     response.headers["X-Request-Id"] = rid
     return response
@@ -160,9 +147,7 @@ def build_app(
     if prepare is not None:
         app[PREPARE] = prepare
     app.on_cleanup.append(_stop_waiting)
-    runtime.metrics.describe("mentorbot_deliveries", "gauge", "outbox deliveries by status")
-    runtime.metrics.describe("mentorbot_handler_seconds", "histogram", "time to handle an HTTP request")
-    runtime.metrics.add_collector(_outbox_collector(runtime))
+    runtime.metrics.count_deliveries(lambda: delivery_counts(runtime.engine))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     started_with = len(app.on_startup)

@@ -2,7 +2,7 @@
 happened -- exactly once per delivery, with several ``serve`` processes on one database.
 
 Claiming
-    A batch of due deliveries is claimed in one short transaction (``storage.scheduling.claim_due``):
+    A batch of due deliveries is claimed in one short unit of work (``bot.ports.SchedulingStore``):
     status ``claimed``, a lease (``lease_until``) and a claim token.  Sending happens outside any
     transaction.  Every later change is an update guarded by ``status = 'claimed' AND claim_token = <ours>``,
     so a dispatcher that lost its claim (its lease ran out and another took the delivery over) changes
@@ -61,22 +61,19 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
-
 from bot.channels import chosen_channel
 from bot.clock import Clock
 from bot.messages import Message
 from bot.model import ChatIdentity, DeliveryStatus, Person, Platform
 from bot.nudge_kinds import opted_out
+from bot.outbox import Claimed, Outcome
+from bot.ports import SchedulerUnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from bot.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
 from bot.serialize import message_from_dict
-from scheduler.console_sender import ConsoleLogSender
 from scheduler.localtime import local_date, release
 from scheduler.nudges import ROUTINE_KINDS, is_nudge
 from scheduler.pacing import PlatformPacer
-from storage import scheduling as store
-from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +110,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        uow_factory: SqlUnitOfWorkFactory,
+        uow_factory: SchedulerUnitOfWorkFactory,
         programme: ProgrammeConfig,
         clock: Clock,
         senders: Mapping[str, ChannelSender],
@@ -146,7 +143,6 @@ class Dispatcher:
         self.programme = programme
         self.clock = clock
         self.senders = senders  # live: channels may register after the dispatcher is built
-        self.console = ConsoleLogSender()
         self.lease = lease
         self.lease_margin = lease_margin
         self.max_attempts = max_attempts
@@ -162,7 +158,7 @@ class Dispatcher:
         self.unreachable_retry = unreachable_retry
         self.refused_retry = refused_retry
         self._pacers: dict[str, PlatformPacer] = {}
-        self._in_send: set[asyncio.Task[store.Outcome]] = set()  # deliveries talking to a platform now
+        self._in_send: set[asyncio.Task[Outcome]] = set()  # deliveries talking to a platform now
         self._stopping: asyncio.Event | None = None
         self._stop_requested = False
 
@@ -171,16 +167,16 @@ class Dispatcher:
         """Send until nothing is due (then wait ``idle_wait`` seconds for more, and stop when none came)
         or until :meth:`stop` is called.  Deliveries in flight are always finished or handed back."""
         summary = DispatchSummary()
-        outcomes: list[store.Outcome] = []
-        tasks: dict[asyncio.Task[store.Outcome], store.Claimed] = {}
-        finished: list[asyncio.Task[store.Outcome]] = []  # tasks done since the loop last looked
+        outcomes: list[Outcome] = []
+        tasks: dict[asyncio.Task[Outcome], Claimed] = {}
+        finished: list[asyncio.Task[Outcome]] = []  # tasks done since the loop last looked
         woken = asyncio.Event()
         flushing: asyncio.Task[None] | None = None
         self._stopping = stopping = asyncio.Event()
         if self._stop_requested:
             stopping.set()
 
-        def on_done(task: asyncio.Task[store.Outcome]) -> None:
+        def on_done(task: asyncio.Task[Outcome]) -> None:
             finished.append(task)
             woken.set()
 
@@ -271,50 +267,47 @@ class Dispatcher:
 
     async def aclose(self) -> None:
         """Close the senders that hold resources (those with an ``aclose`` coroutine)."""
-        for sender in {id(s): s for s in (*self.senders.values(), self.console)}.values():
+        for sender in {id(s): s for s in self.senders.values()}.values():
             close = getattr(sender, "aclose", None)
             if close is not None:
                 with contextlib.suppress(Exception):
                     await close()
 
     # -- database work (in a thread) ---------------------------------------------------------------------
-    def _session(self) -> Session:
-        return self.uow_factory.session_factory()
-
-    def _claim(self, limit: int) -> list[tuple[store.Claimed, Person | None]]:
+    def _claim(self, limit: int) -> list[tuple[Claimed, Person | None]]:
         now = self.clock.now()
-        with self._session() as session:
-            claimed = store.claim_due(session, now, now + self.lease, uuid.uuid4().hex, limit)
-            people = store.recipients(session, (c.person_id for c in claimed))
-            session.commit()
+        with self.uow_factory() as uow:
+            claimed = uow.scheduling.claim_due(now, now + self.lease, uuid.uuid4().hex, limit)
+            people = uow.scheduling.recipients(c.person_id for c in claimed)
+            uow.commit()
         return [(c, people.get(c.person_id)) for c in claimed]
 
     def _reserve(self, platform: str, count: int, interval: float) -> float:
-        with self._session() as session:
-            first = store.reserve_slots(session, platform, count, interval, time.time())
-            session.commit()
+        with self.uow_factory() as uow:
+            first = uow.scheduling.reserve_slots(platform, count, interval, time.time())
+            uow.commit()
         return first
 
     def _nothing_due(self) -> bool:
         now = self.clock.now()
-        with self._session() as session:
-            return not store.claim_due_exists(session, now)
+        with self.uow_factory() as uow:
+            return not uow.scheduling.claim_due_exists(now)
 
-    async def _record(self, outcomes: list[store.Outcome], summary: DispatchSummary) -> None:
+    async def _record(self, outcomes: list[Outcome], summary: DispatchSummary) -> None:
         lost = await asyncio.to_thread(self._finish, outcomes)
         summary.lost += lost
         for o in outcomes:
             self._count(o, summary)
 
-    def _finish(self, outcomes: list[store.Outcome]) -> int:
-        with self._session() as session:
-            lost = store.finish(session, outcomes)
-            session.commit()
+    def _finish(self, outcomes: list[Outcome]) -> int:
+        with self.uow_factory() as uow:
+            lost = uow.scheduling.finish(outcomes)
+            uow.commit()
         if lost:
             log.warning("outbox: %d claim(s) had run out before their outcome was recorded", lost)
         return lost
 
-    def _count(self, o: store.Outcome, summary: DispatchSummary) -> None:
+    def _count(self, o: Outcome, summary: DispatchSummary) -> None:
         if o.status == DeliveryStatus.SENT:
             summary.sent += 1
             summary.by_platform[o.channel] = summary.by_platform.get(o.channel, 0) + 1
@@ -337,7 +330,7 @@ class Dispatcher:
             summary.deferred += 1
 
     # -- deciding and sending ------------------------------------------------------------------------------
-    def _precheck(self, item: store.Claimed, person: Person | None) -> store.Outcome | None:
+    def _precheck(self, item: Claimed, person: Person | None) -> Outcome | None:
         """An outcome decided without sending (skipped, deferred), or None to go ahead."""
         now = self.clock.now()
         if person is None or not person.in_programme:
@@ -419,10 +412,10 @@ class Dispatcher:
                 continue
             return _Route(platform, sender, identity)
         console = person.identity(Platform.CONSOLE)
-        if console is not None:  # a console person (they used ``mentorbot chat``) not found elsewhere
-            return _Route(
-                Platform.CONSOLE.value, self.senders.get(Platform.CONSOLE.value) or self.console, console
-            )
+        console_sender = self.senders.get(Platform.CONSOLE.value)
+        if console is not None and console_sender is not None:
+            # a console person (they used ``mentorbot chat``) not found elsewhere
+            return _Route(Platform.CONSOLE.value, console_sender, console)
         # linking was tried and found them nowhere: e-mail, when it is on (until a chat platform links
         # them -- each delivery asks again, so the next message after linking goes to chat)
         if (route := self._email_route(person)) is not None:
@@ -464,7 +457,7 @@ class Dispatcher:
             )
         return pacer
 
-    async def _deliver(self, item: store.Claimed, person: Person) -> store.Outcome:
+    async def _deliver(self, item: Claimed, person: Person) -> Outcome:
         sending = False
         route: _Route | None = None
         try:
@@ -527,7 +520,7 @@ class Dispatcher:
                 self.on_send_failure(route.platform, "error")
             return self._retry(item, f"{type(exc).__name__}: {exc}", None)
 
-    def _send_failed(self, item: store.Claimed, route: _Route | None, kind: str, reason: str) -> None:
+    def _send_failed(self, item: Claimed, route: _Route | None, kind: str, reason: str) -> None:
         """A platform did not take a send: one log line (channel, kind, delivery id, the platform's reason;
         never the message) and the per-channel count. Nothing when no send was attempted."""
         if route is None:
@@ -543,7 +536,7 @@ class Dispatcher:
         if self.on_send_failure is not None:
             self.on_send_failure(route.platform, kind)
 
-    def _released(self, item: store.Claimed) -> store.Outcome:
+    def _released(self, item: Claimed) -> Outcome:
         """Handed back unsent (shutting down): pending again at its own time, the attempt not counted."""
         return self._outcome(
             item, DeliveryStatus.PENDING, _RELEASED, due_at=item.due_at, attempts=item.attempts - 1
@@ -557,7 +550,7 @@ class Dispatcher:
         else:
             pacer.key(route.sender.rate_key(route.identity)).pause(exc.retry_after)
 
-    def _unreachable(self, item: store.Claimed, exc: NotReachable) -> store.Outcome:
+    def _unreachable(self, item: Claimed, exc: NotReachable) -> Outcome:
         """Unreachable for now, with the reason for coordinators; tried again later (sooner when the
         person has no identity yet, since linking may find them any minute), the attempt not counted."""
         wait = self.unreachable_retry if getattr(exc, "no_identity", False) else self.refused_retry
@@ -569,7 +562,7 @@ class Dispatcher:
             attempts=item.attempts - 1,
         )
 
-    def _retry(self, item: store.Claimed, reason: str, retry_after: float | None) -> store.Outcome:
+    def _retry(self, item: Claimed, reason: str, retry_after: float | None) -> Outcome:
         if item.attempts >= self.max_attempts:
             return self._outcome(
                 item, DeliveryStatus.DEAD, f"gave up after {item.attempts} attempts: {reason}"
@@ -588,7 +581,7 @@ class Dispatcher:
 
     def _outcome(
         self,
-        item: store.Claimed,
+        item: Claimed,
         status: str,
         error: str,
         *,
@@ -596,8 +589,8 @@ class Dispatcher:
         attempts: int | None = None,
         channel: str = "",
         sent_at: datetime | None = None,
-    ) -> store.Outcome:
-        return store.Outcome(
+    ) -> Outcome:
+        return Outcome(
             delivery_id=item.id,
             token=item.token,
             status=str(status),

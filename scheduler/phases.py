@@ -33,8 +33,8 @@ from bot.meetings import FIRST_MEETING_MOVE, held_starts
 from bot.model import PhaseChange
 from bot.programme import ProgrammeConfig
 from bot.roster_plan import MATCHED_REASON
+from bot.snapshot import RelationshipFacts
 from scheduler.localtime import start_of_day
-from scheduler.snapshot import RelationshipFacts
 
 
 @dataclass(frozen=True)

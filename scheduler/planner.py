@@ -1,6 +1,6 @@
 """The nudge planner: a pure function of a snapshot, the clock instant and the programme.
 
-:func:`plan` answers three questions for the relationships in a :class:`~scheduler.snapshot.Snapshot`:
+:func:`plan` answers three questions for the relationships in a :class:`~bot.snapshot.Snapshot`:
 
 * which **phase moves** are due (the phase engine, ``scheduler.phases``);
 * which **deliveries** are due now, each with a dedupe key built from stable facts
@@ -36,12 +36,12 @@ from bot.messages import Message
 from bot.model import DeliveryStatus, Person, RelationshipStatus
 from bot.nudge_kinds import opted_out
 from bot.programme import ProgrammeConfig
+from bot.snapshot import ExistingDelivery, RelationshipFacts, Snapshot
 from scheduler.localtime import day_slot, local_date, start_of_day
 from scheduler.nudges import DAY_BOUND_KINDS, FAMILIES, ROUTINE_KINDS, SCHEDULER_KINDS
 from scheduler.nudges._scope import Candidate, RelationshipScope
 from scheduler.nudges.schedule import STALL, StallAlert, compose_stall_alert
 from scheduler.phases import PhaseStep, evaluate
-from scheduler.snapshot import ExistingDelivery, RelationshipFacts, Snapshot
 
 MIN_REVIEW = timedelta(minutes=1)
 MAX_REVIEW = timedelta(hours=24)  # every relationship is looked at at least daily, as a safety net

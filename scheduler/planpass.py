@@ -1,9 +1,10 @@
 """One plan pass: load what is due, run the pure planner, write the outcome -- chunk by chunk.
 
-For each chunk of relationships whose review mark has come (``storage.scheduling``), in one
-transaction: load the snapshot, plan, apply the phase moves, write the deliveries (and the ``batched``
-marker rows of batched items) with ``ON CONFLICT (dedupe_key) DO NOTHING``, and set each relationship's
-next review mark -- guarded, so a change made meanwhile is looked at again on the next pass.
+For each chunk of relationships whose review mark has come, in one unit of work (through the
+:class:`bot.ports.SchedulingStore` port, which ``storage.scheduling`` implements): load the snapshot,
+plan, apply the phase moves, write the deliveries (and the ``batched`` marker rows of batched items)
+with ``ON CONFLICT (dedupe_key) DO NOTHING``, and set each relationship's next review mark -- guarded,
+so a change made meanwhile is looked at again on the next pass.
 
 A relationship whose last phase (closure) is over ends here, by itself, in the same transaction: the
 ending rule is the coordinators' own (``bot.coordinator.ending``), the write is guarded by status and
@@ -27,24 +28,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from bot import closure
 from bot.coordinator import ending
 from bot.messages import Button as ChatButton
 from bot.messages import Buttons, Message, Text
 from bot.model import DeliveryStatus, Person, Relationship, RelationshipStatus
 from bot.notices import NOTICE_PRIORITY
+from bot.ports import SchedulerUnitOfWorkFactory, SchedulingStore
 from bot.programme import ProgrammeConfig
 from bot.relationship_view import join_names, kind_label
 from bot.serialize import message_to_dict
+from bot.snapshot import EXISTING_WINDOW, Snapshot
 from bot.timefmt import show_date
 from scheduler.phases import evaluate
 from scheduler.planner import Planned, address_alerts, plan
-from scheduler.snapshot import Snapshot
-from storage import scheduling as store
-from storage.outbox import insert_deliveries
-from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +60,7 @@ class PlanSummary:
 class PlanPass:
     def __init__(
         self,
-        uow_factory: SqlUnitOfWorkFactory,
+        uow_factory: SchedulerUnitOfWorkFactory,
         programme: ProgrammeConfig,
         *,
         chunk_size: int = 2000,  # per chunk ~20 queries: larger chunks halve a catch-up's database time
@@ -80,17 +77,18 @@ class PlanPass:
         summary = PlanSummary()
         seen: set[int] = set()
         while not self.stop.is_set():
-            with self.uow_factory.session_factory() as session:
-                if not store.try_plan_lock(session):
+            with self.uow_factory() as uow:
+                store = uow.scheduling
+                if not store.try_plan_lock():
                     summary.busy = True
                     break
-                ids = store.due_relationship_ids(session, now, self.chunk_size)
+                ids = store.due_relationship_ids(now, self.chunk_size)
                 fresh = [i for i in ids if i not in seen]
                 if not fresh:
                     break
                 seen.update(fresh)
-                self._chunk(session, fresh, now, summary)
-                session.commit()
+                self._chunk(store, fresh, now, summary)
+                uow.commit()
             summary.chunks += 1
             if len(ids) < self.chunk_size:
                 break
@@ -104,26 +102,26 @@ class PlanPass:
             )  # fmt: skip
         return summary
 
-    def _chunk(self, session: Session, ids: list[int], now: datetime, summary: PlanSummary) -> None:
-        snapshot = store.load_snapshot(session, ids, now)
+    def _chunk(self, store: SchedulingStore, ids: list[int], now: datetime, summary: PlanSummary) -> None:
+        snapshot = store.load_snapshot(ids, now)
         outcome = plan(snapshot, now, self.programme)
         deliveries = list(outcome.deliveries)
         if outcome.alerts:
-            coordinators = store.coordinators(session)
+            coordinators = store.coordinators()
             existing = store.existing_deliveries(
-                session, [c.id for c in coordinators if c.id is not None], now - store.EXISTING_WINDOW
+                [c.id for c in coordinators if c.id is not None], now - EXISTING_WINDOW
             )
             deliveries += address_alerts(outcome.alerts, coordinators, now, self.programme, existing)
         for step in outcome.phase_steps:
-            if store.apply_phase_step(session, step.from_phase, step.change):
+            if store.apply_phase_step(step.from_phase, step.change):
                 summary.phase_changes += 1
-        deliveries += self._end_finished(session, snapshot, now, summary)
-        summary.planned += write_deliveries(session, deliveries, now)
-        store.write_reviews(session, outcome.reviews, {f.id: f.review_seq for f in snapshot.relationships})
+        deliveries += self._end_finished(store, snapshot, now, summary)
+        summary.planned += write_deliveries(store, deliveries, now)
+        store.write_reviews(outcome.reviews, {f.id: f.review_seq for f in snapshot.relationships})
         summary.reviewed += len(snapshot.relationships)
 
     def _end_finished(
-        self, session: Session, snapshot: Snapshot, now: datetime, summary: PlanSummary
+        self, store: SchedulingStore, snapshot: Snapshot, now: datetime, summary: PlanSummary
     ) -> list[Planned]:
         """End every live relationship whose last phase is over; the notices of those this pass ended."""
         last = self.programme.phases[-1] if self.programme.phases else None
@@ -139,12 +137,12 @@ class PlanPass:
             if not outcome.finished:
                 continue
             end = ending(rel, None, outcome.state.entered_at + last.length, now, reason="closure over")
-            if not store.end_relationship(session, facts.id, outcome.state.phase, end):
+            if not store.end_relationship(facts.id, outcome.state.phase, end):
                 continue  # another pass (or a coordinator) got there first
             summary.ended += 1
             rel.status, rel.ended_at, rel.planned_end = end.status, end.ended_at, end.planned_end
             if coordinators is None:
-                coordinators = store.coordinators(session)
+                coordinators = store.coordinators()
             notices += ended_notices(self.programme, rel, coordinators, now)
         return notices
 
@@ -214,7 +212,7 @@ def _notice(person_id: int, key: str, message: Message, relationship_id: int, no
     )
 
 
-def write_deliveries(session: Session, planned: list[Planned], now: datetime) -> int:
+def write_deliveries(store: SchedulingStore, planned: list[Planned], now: datetime) -> int:
     """Write planned deliveries; returns how many messages were new. Batched items go first, as marker
     rows: a batch is sent only with the items nobody sent yet (none left: no message)."""
     markers = [
@@ -222,7 +220,7 @@ def write_deliveries(session: Session, planned: list[Planned], now: datetime) ->
         for p in planned
         for item in p.items
     ]
-    fresh_items = insert_deliveries(session, markers)
+    fresh_items = store.insert_deliveries(markers)
     rows = []
     for p in planned:
         message = p.message
@@ -233,7 +231,7 @@ def write_deliveries(session: Session, planned: list[Planned], now: datetime) ->
             if items != p.items and p.recompose is not None:
                 message = p.recompose(items)
         rows.append(_row(p, p.dedupe_key, now, payload={"message": message_to_dict(message)}))
-    return len(insert_deliveries(session, rows))
+    return len(store.insert_deliveries(rows))
 
 
 def _row(

@@ -21,27 +21,25 @@ import contextlib
 import gc
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.model import Platform
-from mentorbot.wiring import Runtime
-from scheduler.console_sender import ConsoleLogSender
+from bot.clock import Clock
+from bot.errors import Unavailable
+from bot.ports import SchedulerUnitOfWorkFactory
+from bot.programme import ProgrammeConfig
+from bot.sending import ChannelSender
 from scheduler.dispatch import Dispatcher, DispatchSummary
 from scheduler.planpass import PlanPass, PlanSummary
-from storage.uow import is_database_outage
 
 log = logging.getLogger(__name__)
 
 PLAN_EVERY_SECONDS = 60
 DISPATCH_EVERY_SECONDS = 5
-LAG_METRIC = "mentorbot_scheduler_lag_seconds"
-SEND_FAILURES_METRIC = "mentorbot_send_failures_total"
 LEASE_SECONDS = 120.0
 RETRY_BACKOFF_SECONDS = 30.0
 
@@ -120,31 +118,40 @@ class OutageLog:
 class SchedulerService:
     def __init__(
         self,
-        runtime: Runtime,
+        uow_factory: SchedulerUnitOfWorkFactory,
+        programme: ProgrammeConfig,
+        clock: Clock,
+        senders: Mapping[str, ChannelSender],
         *,
         plan_every: float = PLAN_EVERY_SECONDS,
         dispatch_every: float = DISPATCH_EVERY_SECONDS,
         tuning: SchedulerTuning | None = None,
+        on_send_failure: Callable[[str, str], None] | None = None,
+        on_lag: Callable[[float], None] | None = None,
     ) -> None:
+        """``senders`` is live (channels register theirs after the service is built).
+        ``on_send_failure(channel, kind)``: a send a platform did not take; ``on_lag(seconds)``: how late
+        the last message sent was -- both for the metrics the composition root keeps."""
         tuning = tuning or SchedulerTuning(plan_every=plan_every, dispatch_every=dispatch_every)
-        self.runtime = runtime
+        self.clock = clock
+        self.on_lag = on_lag
         self.plan_every = tuning.plan_every
         self.dispatch_every = tuning.dispatch_every
         self._stop_planning = threading.Event()
-        self.plan_pass = PlanPass(runtime.uow_factory, runtime.programme, stop=self._stop_planning)
+        self.plan_pass = PlanPass(uow_factory, programme, stop=self._stop_planning)
         lease = timedelta(seconds=tuning.lease)
         self.dispatcher = Dispatcher(
-            runtime.uow_factory,
-            runtime.programme,
-            runtime.clock,
-            runtime.senders,
+            uow_factory,
+            programme,
+            clock,
+            senders,
             lease=lease,
             # a send starts only when it can time out (30 s) and be recorded (15 s) within the claim;
             # a short lease gets a quarter of itself for each
             lease_margin=min(timedelta(seconds=15), lease / 4),
             send_timeout=min(30.0, tuning.lease / 4),
             backoff=timedelta(seconds=tuning.retry_backoff),
-            on_send_failure=self._count_send_failure,
+            on_send_failure=on_send_failure,
             shared_pacing=True,  # several serve processes on one database keep to one workspace's rate
         )
         self.scheduler: AsyncIOScheduler | None = None
@@ -152,25 +159,13 @@ class SchedulerService:
         self._dispatch_task: asyncio.Task[DispatchSummary | None] | None = None
         self.outage = OutageLog()
 
-    def _count_send_failure(self, channel: str, kind: str) -> None:
-        self.runtime.metrics.inc(SEND_FAILURES_METRIC, channel=channel, kind=kind)
-
     async def start(self) -> None:
         # Everything loaded so far (libraries, mappers, the catalogue) lives as long as the process: keep
         # it out of the garbage collector's way, so that the collections a large plan pass triggers stay
         # short and chat events keep being acknowledged promptly (see bench/dispatch.py).
         gc.collect()
         gc.freeze()
-        self.runtime.metrics.describe(
-            LAG_METRIC,
-            "gauge",
-            "how late the last message sent was (seconds after it was due, or after this process started"
-            " when it was due before)",
-        )
-        self.dispatcher.lag_since = self.runtime.clock.now()
-        self.runtime.metrics.describe(
-            SEND_FAILURES_METRIC, "counter", "outbox sends a chat platform did not take, by channel and kind"
-        )
+        self.dispatcher.lag_since = self.clock.now()
         self.scheduler = AsyncIOScheduler(timezone=UTC, event_loop=asyncio.get_running_loop())
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
         first = datetime.now(UTC)  # APScheduler runs on real time; the passes ask the injected clock
@@ -206,9 +201,9 @@ class SchedulerService:
 
     async def _plan(self) -> PlanSummary | None:
         try:
-            summary = await asyncio.to_thread(self.plan_pass.run, self.runtime.clock.now())
+            summary = await asyncio.to_thread(self.plan_pass.run, self.clock.now())
         except Exception as err:
-            if is_database_outage(err):
+            if isinstance(err, Unavailable):  # the unit of work translates lost connections
                 self.outage.failed("plan")
             else:
                 log.exception("scheduler: the plan pass failed; it runs again at the next trigger")
@@ -222,31 +217,12 @@ class SchedulerService:
         try:
             summary = await self.dispatcher.drain()
         except Exception as err:
-            if is_database_outage(err):
+            if isinstance(err, Unavailable):  # the unit of work translates lost connections
                 self.outage.failed("dispatch")
             else:
                 log.exception("scheduler: the dispatch pass failed; it runs again at the next trigger")
             return None
         self.outage.succeeded()
-        if summary.sent:
-            self.runtime.metrics.set(LAG_METRIC, summary.lateness)
+        if summary.sent and self.on_lag is not None:
+            self.on_lag(summary.lateness)
         return summary
-
-
-SCHEDULER: web.AppKey[SchedulerService] = web.AppKey("scheduler", SchedulerService)
-
-
-def mount_scheduler(app: web.Application, runtime: Runtime) -> None:
-    """Start the scheduler with the server and stop it gracefully with it."""
-    runtime.senders.setdefault(Platform.CONSOLE.value, ConsoleLogSender())
-    service = SchedulerService(runtime, tuning=SchedulerTuning.from_env(runtime.settings.env))
-    app[SCHEDULER] = service
-
-    async def start(_app: web.Application) -> None:
-        await service.start()
-
-    async def stop(_app: web.Application) -> None:
-        await service.stop()
-
-    app.on_startup.append(start)
-    app.on_cleanup.append(stop)

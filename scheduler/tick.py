@@ -1,22 +1,21 @@
 """One scheduler pass at a chosen instant (``mentorbot tick``): plan, then send until nothing is due.
 
-The chat channels register their senders exactly as in ``serve``: their mount functions run on an
-application that is never started (no port is opened), so Slack and Teams deliveries go out from a tick
-too, and a person with no identity yet is looked up (Slack by e-mail) and linked at send time.  Only
-console people (who used ``mentorbot chat``) get theirs on the console/log channel.
+The composition root (``mentorbot.scheduling.run_tick``) registers the chat channels' senders exactly as
+in ``serve`` and calls :func:`tick`, so Slack and Teams deliveries go out from a tick too, and a person
+with no identity yet is looked up (Slack by e-mail) and linked at send time.  Only console people (who
+used ``mentorbot chat``) get theirs on the console/log channel.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from aiohttp import web
-
-from bot.model import Platform
-from mentorbot.server import Mounter
-from mentorbot.wiring import Runtime
-from scheduler.console_sender import ConsoleLogSender
+from bot.clock import Clock
+from bot.ports import SchedulerUnitOfWorkFactory
+from bot.programme import ProgrammeConfig
+from bot.sending import ChannelSender
 from scheduler.dispatch import Dispatcher, DispatchSummary
 from scheduler.planpass import PlanPass, PlanSummary
 
@@ -35,20 +34,16 @@ class TickSummary:
         )
 
 
-def register_channel_senders(runtime: Runtime, mounters: list[Mounter]) -> None:
-    """Let each channel register its sender in ``runtime.senders`` without serving anything."""
-    app = web.Application()
-    for mount in mounters:
-        mount(app, runtime)
-    runtime.senders.setdefault(Platform.CONSOLE.value, ConsoleLogSender())
-
-
-async def run_tick(runtime: Runtime, dispatcher: Dispatcher | None = None) -> TickSummary:
-    now = runtime.clock.now()
-    plan = await asyncio.to_thread(PlanPass(runtime.uow_factory, runtime.programme).run, now)
-    dispatcher = dispatcher or Dispatcher(
-        runtime.uow_factory, runtime.programme, runtime.clock, runtime.senders, shared_pacing=True
-    )
+async def tick(
+    uow_factory: SchedulerUnitOfWorkFactory,
+    programme: ProgrammeConfig,
+    clock: Clock,
+    senders: Mapping[str, ChannelSender],
+    dispatcher: Dispatcher | None = None,
+) -> TickSummary:
+    """Plan what is due at the clock's instant, then send until nothing is due; the senders are closed."""
+    plan = await asyncio.to_thread(PlanPass(uow_factory, programme).run, clock.now())
+    dispatcher = dispatcher or Dispatcher(uow_factory, programme, clock, senders, shared_pacing=True)
     try:
         sent = await dispatcher.drain()
     finally:

@@ -29,8 +29,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -82,8 +81,10 @@ from bot.model import (
     Role,
     Side,
 )
-from scheduler.snapshot import ExistingDelivery, RelationshipFacts, Snapshot
+from bot.outbox import Claimed, Outcome
+from bot.snapshot import EXISTING_WINDOW, ExistingDelivery, RelationshipFacts, Snapshot
 from storage import tables
+from storage.outbox import insert_deliveries
 from storage.rows import RowBuilder
 
 _installed = False
@@ -180,7 +181,6 @@ def mark_for_review(
 
 _LIVE_RELATIONSHIP = (RelationshipStatus.ACTIVE.value, RelationshipStatus.PAUSED.value)
 MEETING_WINDOW = timedelta(days=14)  # meetings that started this recently are loaded with the snapshot
-EXISTING_WINDOW = timedelta(days=30)  # outbox rows loaded to dedupe and to count against the daily cap
 
 
 def due_relationship_ids(session: Session, now: datetime, limit: int) -> list[int]:
@@ -560,39 +560,6 @@ _REVIEWS_FROM_ARRAYS = text(
 CLAIMABLE = (DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value, DeliveryStatus.UNREACHABLE.value)
 
 
-@dataclass(frozen=True)
-class Claimed:
-    """A delivery this dispatcher holds until ``lease_until``; every later change is guarded by ``token``."""
-
-    id: int
-    person_id: int
-    kind: str
-    dedupe_key: str
-    payload: dict[str, Any]
-    due_at: datetime
-    expires_at: datetime | None
-    channel: str
-    priority: int
-    attempts: int  # including this one
-    relationship_id: int | None
-    lease_until: datetime
-    token: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of a claimed delivery."""
-
-    delivery_id: int
-    token: str
-    status: str
-    attempts: int
-    due_at: datetime
-    last_error: str = ""
-    channel: str = ""
-    sent_at: datetime | None = None
-
-
 def claim_due(
     session: Session, now: datetime, lease_until: datetime, token: str, limit: int
 ) -> list[Claimed]:
@@ -724,3 +691,52 @@ def claim_due_exists(session: Session, now: datetime) -> bool:
         and_(d.c.status == DeliveryStatus.CLAIMED.value, d.c.lease_until <= now),
     )
     return session.execute(select(d.c.id).where(claimable).limit(1)).first() is not None
+
+
+class SqlScheduling:
+    """:class:`bot.ports.SchedulingStore` over one unit of work's session (the functions above)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def try_plan_lock(self) -> bool:
+        return try_plan_lock(self.session)
+
+    def due_relationship_ids(self, now: datetime, limit: int) -> list[int]:
+        return due_relationship_ids(self.session, now, limit)
+
+    def load_snapshot(self, relationship_ids: Sequence[int], now: datetime) -> Snapshot:
+        return load_snapshot(self.session, relationship_ids, now)
+
+    def coordinators(self) -> list[Person]:
+        return coordinators(self.session)
+
+    def existing_deliveries(self, person_ids: Sequence[int], since: datetime) -> list[ExistingDelivery]:
+        return existing_deliveries(self.session, person_ids, since)
+
+    def apply_phase_step(self, from_phase: str, change: PhaseChange) -> bool:
+        return apply_phase_step(self.session, from_phase, change)
+
+    def end_relationship(self, relationship_id: int, phase: str, end: Ending) -> bool:
+        return end_relationship(self.session, relationship_id, phase, end)
+
+    def insert_deliveries(self, rows: Sequence[Mapping[str, object]]) -> set[str]:
+        return insert_deliveries(self.session, rows)
+
+    def write_reviews(self, reviews: dict[int, datetime], seqs: dict[int, int]) -> None:
+        write_reviews(self.session, reviews, seqs)
+
+    def claim_due(self, now: datetime, lease_until: datetime, token: str, limit: int) -> list[Claimed]:
+        return claim_due(self.session, now, lease_until, token, limit)
+
+    def recipients(self, person_ids: Iterable[int]) -> dict[int, Person]:
+        return recipients(self.session, person_ids)
+
+    def claim_due_exists(self, now: datetime) -> bool:
+        return claim_due_exists(self.session, now)
+
+    def reserve_slots(self, key: str, count: int, interval: float, now: float) -> float:
+        return reserve_slots(self.session, key, count, interval, now)
+
+    def finish(self, outcomes: Sequence[Outcome]) -> int:
+        return finish(self.session, outcomes)

@@ -26,6 +26,7 @@ from storage.repositories import (
     SqlProgrammes,
     SqlRelationships,
 )
+from storage.scheduling import SqlScheduling
 
 
 class SqlUnitOfWork:
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
         self.activity = SqlActivityReader(self.session)  # coordinators' view: counts and dates, no content
         self.announcements = SqlAnnouncements(self.session)
         self.personal_data = SqlPersonalData(self.session)
+        self.scheduling = SqlScheduling(self.session)  # the plan pass and the dispatcher (no content)
         self.email_links = SqlEmailLinks(self.session)
         self.events = SqlProcessedEvents(self.session)
         return self
@@ -96,12 +98,3 @@ class SqlUnitOfWorkFactory:
 def is_connection_problem(exc: DBAPIError) -> bool:
     """A lost or refused database connection (as opposed to a bug such as a constraint violation)."""
     return exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError))
-
-
-def is_database_outage(exc: BaseException) -> bool:
-    """True when ``exc`` says the database cannot be reached (either already translated to
-    :class:`~bot.errors.Unavailable` or a raw lost or refused connection), so that a caller such as the
-    scheduler can report an outage once instead of a traceback per attempt."""
-    if isinstance(exc, Unavailable):
-        return True
-    return isinstance(exc, DBAPIError) and is_connection_problem(exc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -17,7 +18,6 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import Engine
 
 from bot.app import MentorBot
 from bot.catalogue import TextLookup
@@ -27,11 +27,9 @@ from bot.turns import Turns
 from handlers.slack.config import SlackConfig
 from handlers.slack.linker import Linker
 from handlers.slack.listeners import ShortRateLimitRetry, SlackListeners
-from handlers.slack.oauth import ThreadedInstallationStore, oauth_settings
+from handlers.slack.oauth import SlackInstallations, ThreadedInstallationStore, oauth_settings
 from handlers.slack.sender import SlackSender
 from handlers.slack.web import Directory, call
-from mentorbot.metrics import Metrics
-from storage.slack_installations import installed_teams
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +41,15 @@ class SlackChannel:
         *,
         bot: MentorBot,
         texts: TextLookup,
-        engine: Engine,
         clock: Clock,
-        metrics: Metrics | None = None,
+        installations: SlackInstallations | None = None,
+        count_error: Callable[[str], None] = lambda kind: None,
     ) -> None:
+        """``installations`` (OAuth mode only) keeps multi-workspace installs; ``count_error(kind)``
+        counts a failure talking to Slack."""
         self.config = config
-        self.metrics = metrics or Metrics()
-        self.metrics.describe(
-            "mentorbot_channel_errors_total", "counter", "failures talking to a chat platform"
-        )
+        self.count_error = count_error
+        self.stores = installations
         self.directory = Directory()
         # replies to people who just wrote: wait out a short 429 once; a longer one sends via the outbox
         self.client = AsyncWebClient(
@@ -66,11 +64,12 @@ class SlackChannel:
         settings = None
         if config.oauth:
             assert config.client_id is not None and config.client_secret is not None
+            assert installations is not None, "OAuth mode needs the installation stores"
             settings, self.installations = oauth_settings(
                 client_id=config.client_id,
                 client_secret=config.client_secret,
                 scopes=list(config.scopes),
-                engine=engine,
+                stores=installations,
             )
         self.app = AsyncApp(
             name="mentorbot",
@@ -97,12 +96,8 @@ class SlackChannel:
         self._sender_clients: dict[str, AsyncWebClient] = {}
         self._session: aiohttp.ClientSession | None = None
         self.socket_mode: AsyncSocketModeHandler | None = None
-        self.engine = engine
         self._linking: asyncio.Task[None] | None = None
         self._team_id: str | None = None
-
-    def count_error(self, kind: str) -> None:
-        self.metrics.inc("mentorbot_channel_errors_total", channel="slack", kind=kind)
 
     # -- lifecycle -----------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -150,7 +145,8 @@ class SlackChannel:
                 self._team_id = str((await call(self.client, "auth.test")).get("team_id") or "")
             return [(self._team_id, self.client)]
         found: list[tuple[str, AsyncWebClient]] = []
-        for team in await asyncio.to_thread(installed_teams, self.engine):
+        teams = await asyncio.to_thread(self.stores.workspaces) if self.stores is not None else []
+        for team in teams:
             client = await self.client_for_workspace(team)
             if client is not None:
                 found.append(

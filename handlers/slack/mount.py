@@ -1,41 +1,58 @@
-"""Mount the Slack channel on the serve app when Slack is configured."""
+"""Mount the Slack channel on the serve app: its routes and its start and stop hooks.
+
+Takes its dependencies explicitly; the composition root (``mentorbot.channels``) reads the settings,
+builds the storage ports and registers the returned channel's sender with the scheduler.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from handlers.slack.config import HOW_TO_TURN_ON, SlackConfig, SlackConfigError
+from bot.app import MentorBot
+from bot.catalogue import TextLookup
+from bot.clock import Clock
+from handlers.slack.config import HOW_TO_TURN_ON, SlackConfig
 from handlers.slack.manifest import EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH
-from mentorbot.wiring import Runtime
+from handlers.slack.oauth import SlackInstallations
+
+if TYPE_CHECKING:
+    from handlers.slack.app import SlackChannel
 
 log = logging.getLogger(__name__)
 
 SLACK: web.AppKey[object] = web.AppKey("slack", object)
 
 
-def mount_slack(app: web.Application, runtime: Runtime) -> None:
-    """Slack on (routes, Socket Mode, the outbox sender) when its variables are set; off with one log
-    line when none is; ``SystemExit`` with what to fix when they are set but incomplete or malformed."""
-    try:
-        config = SlackConfig.from_env(runtime.settings.env)
-    except SlackConfigError as err:
-        raise SystemExit(str(err)) from None
+def mount_slack(
+    app: web.Application,
+    config: SlackConfig | None,
+    *,
+    bot: MentorBot,
+    texts: TextLookup,
+    clock: Clock,
+    installations: SlackInstallations | None,
+    count_error: Callable[[str], None],
+) -> SlackChannel | None:
+    """Slack on: routes (HTTP mode, OAuth install), Socket Mode and the Web API session on start-up.
+    Returns the :class:`~handlers.slack.app.SlackChannel` (its ``sender`` goes to the outbox).  With no
+    ``config`` (no Slack variables set) Slack is off: one log line saying how to turn it on, and None."""
     if config is None:
         log.info(HOW_TO_TURN_ON)
-        return
-
+        return None
     from handlers.slack.app import SlackChannel  # slack_bolt is imported only when Slack is on
     from handlers.slack.http import events_handler, install_handler, redirect_handler
 
     channel = SlackChannel(
         config,
-        bot=runtime.bot,
-        texts=runtime.programme.text,
-        engine=runtime.engine,
-        clock=runtime.clock,
-        metrics=runtime.metrics,
+        bot=bot,
+        texts=texts,
+        clock=clock,
+        installations=installations,
+        count_error=count_error,
     )
     app[SLACK] = channel
     if not config.socket_mode:
@@ -43,7 +60,6 @@ def mount_slack(app: web.Application, runtime: Runtime) -> None:
     if config.oauth:
         app.router.add_get(INSTALL_PATH, install_handler(channel.app))
         app.router.add_get(REDIRECT_PATH, redirect_handler(channel.app))
-    runtime.senders["slack"] = channel.sender
 
     async def start(_: web.Application) -> None:
         await channel.start()
@@ -56,3 +72,4 @@ def mount_slack(app: web.Application, runtime: Runtime) -> None:
     mode = "Socket Mode" if config.socket_mode else f"HTTP at {EVENTS_PATH}"
     install = "multi-workspace install at " + INSTALL_PATH if config.oauth else "one workspace"
     log.info("Slack is on: %s, %s", mode, install)
+    return channel

@@ -1,24 +1,23 @@
-"""Multi-workspace installs: slack_sdk's SQLAlchemy installation and OAuth state stores, in our database.
+"""Multi-workspace installs: slack_sdk's installation and OAuth state stores, kept in our database.
 
-The stores are synchronous (they use the project's engine, SQLite or PostgreSQL, like everything else);
-bolt's async app wants async stores, so these thin adapters run each call in a thread. Their tables are
-created by our own migration (storage/tables.py), never by the stores' ``create_tables``.
+The stores come through the :class:`SlackInstallations` port (``storage.slack_installations`` builds
+slack_sdk's SQLAlchemy stores on the project's engine; the composition root hands them in).  They are
+synchronous; bolt's async app wants async stores, so these thin adapters run each call in a thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.installation_store.installation_store import InstallationStore
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine
+from slack_sdk.oauth.state_store.state_store import OAuthStateStore
 
 from handlers.slack.manifest import INSTALL_PATH, REDIRECT_PATH
 
@@ -27,8 +26,19 @@ log = logging.getLogger(__name__)
 STATE_EXPIRATION_SECONDS = 600
 
 
+class SlackInstallations(Protocol):
+    """Where multi-workspace installs are kept (implemented in ``storage.slack_installations``)."""
+
+    installation_store: InstallationStore
+    state_store: OAuthStateStore
+
+    def workspaces(self) -> list[str]:
+        """Team ids with a bot token, in the order they were installed."""
+        ...
+
+
 class ThreadedInstallationStore(AsyncInstallationStore):
-    def __init__(self, store: SQLAlchemyInstallationStore) -> None:
+    def __init__(self, store: InstallationStore) -> None:
         self.store = store
 
     @property
@@ -79,7 +89,7 @@ class ThreadedInstallationStore(AsyncInstallationStore):
 
 
 class ThreadedStateStore(AsyncOAuthStateStore):
-    def __init__(self, store: SQLAlchemyOAuthStateStore) -> None:
+    def __init__(self, store: OAuthStateStore) -> None:
         self.store = store
 
     @property
@@ -94,12 +104,10 @@ class ThreadedStateStore(AsyncOAuthStateStore):
 
 
 def oauth_settings(
-    *, client_id: str, client_secret: str, scopes: list[str], engine: Engine
+    *, client_id: str, client_secret: str, scopes: list[str], stores: SlackInstallations
 ) -> tuple[AsyncOAuthSettings, ThreadedInstallationStore]:
-    installations = ThreadedInstallationStore(SQLAlchemyInstallationStore(client_id=client_id, engine=engine))
-    states = ThreadedStateStore(
-        SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine)
-    )
+    installations = ThreadedInstallationStore(stores.installation_store)
+    states = ThreadedStateStore(stores.state_store)
     settings = AsyncOAuthSettings(
         client_id=client_id,
         client_secret=client_secret,

@@ -1,7 +1,7 @@
 """Bot Framework activities read as neutral terms: who sent it, in which kind of chat, what they said.
 
 Pure functions over botbuilder's ``Activity``; the network (the roster lookup) stays in
-:mod:`handlers.teams.bot`.
+:mod:`handlers.teams.listeners`.
 """
 
 from __future__ import annotations

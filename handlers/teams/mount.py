@@ -1,19 +1,24 @@
-"""Mount the Teams channel (``POST /api/messages``) on the serve app, and register its outbox sender."""
+"""Mount the Teams channel (``POST /api/messages``) on the serve app.
+
+Takes its dependencies explicitly; the composition root (``mentorbot.channels``) reads the settings and
+registers the returned channel's sender with the scheduler.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 
+from bot.app import MentorBot
 from bot.turns import Turns
-from handlers.teams.bot import MentorTeamsBot, turn_error_handler
 from handlers.teams.config import LOCAL_VARIABLE, Mode, TeamsConfig
-from handlers.teams.endpoint import MESSAGES_PATH, build_adapter, messages_handler, teams_off_handler
+from handlers.teams.http import MESSAGES_PATH, build_adapter, messages_handler, teams_off_handler
+from handlers.teams.listeners import MentorTeamsBot, TextLookup, turn_error_handler
 from handlers.teams.sender import TeamsSender
-from mentorbot.wiring import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -29,23 +34,24 @@ class TeamsChannel:
 TEAMS: web.AppKey[TeamsChannel] = web.AppKey("teams", TeamsChannel)
 
 
-def build_teams(runtime: Runtime) -> TeamsChannel:
-    """The Teams channel for this runtime; raises ``TeamsConfigError`` (a SystemExit) on bad settings."""
-    config = TeamsConfig.from_env(runtime.settings.env)
+def build_teams(
+    config: TeamsConfig,
+    *,
+    bot: MentorBot,
+    texts: TextLookup,
+    count_error: Callable[[str], None] = lambda kind: None,
+) -> TeamsChannel:
+    """The Teams channel: the adapter, the activity handler and the outbox sender.
+    ``count_error(kind)``: one more failure talking to Teams (turns, replies and outbox sends)."""
     adapter = build_adapter(config)
     teams_bot = MentorTeamsBot(
-        Turns(runtime.bot), runtime.programme.text, authenticated=config.mode is Mode.AUTHENTICATED
+        Turns(bot), texts, authenticated=config.mode is Mode.AUTHENTICATED, count_error=count_error
     )
     adapter.on_turn_error = turn_error_handler(teams_bot)
-    sender = TeamsSender(adapter, config.app_id, teams_bot.activities, config.service_url_allowed)
+    sender = TeamsSender(
+        adapter, config.app_id, teams_bot.activities, config.service_url_allowed, count_error=count_error
+    )
     return TeamsChannel(config, adapter, teams_bot, sender)
-
-
-def register_teams_sender(runtime: Runtime) -> TeamsChannel:
-    """Only the outbox sender (for ``mentorbot tick``, which serves no HTTP)."""
-    channel = build_teams(runtime)
-    runtime.senders[channel.sender.platform] = channel.sender
-    return channel
 
 
 OFF_MESSAGE = (
@@ -54,15 +60,18 @@ OFF_MESSAGE = (
 )
 
 
-def mount_teams(app: web.Application, runtime: Runtime) -> None:
-    config = TeamsConfig.from_env(runtime.settings.env)
+def mount_teams(
+    app: web.Application, config: TeamsConfig, build: Callable[[], TeamsChannel]
+) -> TeamsChannel | None:
+    """Teams on at ``/api/messages`` with the channel ``build()`` makes (:func:`build_teams`); None when
+    off: the route then answers 404 with how to turn it on."""
     if config.mode is Mode.OFF:
         # no credentials and no explicit local mode: no unauthenticated endpoint by default (behind a
         # reverse proxy on the same host every request would look like it came from this machine)
         app.router.add_post(MESSAGES_PATH, teams_off_handler(OFF_MESSAGE))
         log.info("Teams is off (%s answers 404): %s", MESSAGES_PATH, OFF_MESSAGE)
-        return
-    channel = register_teams_sender(runtime)
+        return None
+    channel = build()
     app[TEAMS] = channel
     local = channel.config.mode is Mode.LOCAL
     app.router.add_post(
@@ -86,3 +95,4 @@ def mount_teams(app: web.Application, runtime: Runtime) -> None:
         log.info(
             "Teams is on at %s (app %s, %s)", MESSAGES_PATH, channel.config.app_id, channel.config.app_type
         )
+    return channel

@@ -49,7 +49,10 @@ class TeamsSender:
         app_id: str,
         activities_for: ActivitiesFor,
         service_url_allowed: Callable[[str], bool] | None = None,
+        count_error: Callable[[str], None] = lambda kind: None,
     ) -> None:
+        """``count_error(kind)`` counts a send Teams did not take (the per-channel error counter)."""
+        self._count_error = count_error
         self._adapter = adapter
         self._app_id = app_id
         self._activities_for = activities_for
@@ -83,9 +86,17 @@ class TeamsSender:
             if failures:
                 raise failures[0]
         except HttpOperationError as err:
+            self._count_error(error_kind(err))
             raise translate_error(err) from err
         except (ClientRequestError, aiohttp.ClientError, TimeoutError, ConnectionError) as err:
+            self._count_error("network")
             raise RetryLater(f"network: {type(err).__name__}") from err
+
+
+def error_kind(err: BaseException) -> str:
+    """How a failure is counted: ``http_<status>`` for a connector answer, else the exception's name."""
+    status = getattr(getattr(err, "response", None), "status_code", None)
+    return f"http_{status}" if status else type(err).__name__
 
 
 def translate_error(err: HttpOperationError) -> Exception:

@@ -16,7 +16,6 @@ from datetime import timedelta
 from typing import Any
 
 from bot.clock import ShiftedClock
-from bot.model import Platform
 from bot.timefmt import show
 from handlers.console.channel import ConsoleSession, run_interactive
 from mentorbot.commands.tick import EXAMPLE, parse_now
@@ -69,9 +68,7 @@ class TimeStep:
 
     async def _tick(self, received: list[str]) -> str:
         from mentorbot.channels import channel_mounters
-        from scheduler.console_sender import ConsoleLogSender
-        from scheduler.service import mount_scheduler
-        from scheduler.tick import register_channel_senders, run_tick
+        from mentorbot.scheduling import mount_scheduler, register_channel_senders, run_tick
 
         def mine(text: str) -> None:
             if f"<{self.email}>" in text.lower():
@@ -79,9 +76,8 @@ class TimeStep:
 
         # the senders are made afresh for each pass: a tick closes them when it is done
         self.runtime.senders.clear()
-        self.runtime.senders[Platform.CONSOLE.value] = ConsoleLogSender(sink=mine)
         mounters = [m for m in channel_mounters(self.settings) if m is not mount_scheduler]
-        register_channel_senders(self.runtime, mounters)
+        register_channel_senders(self.runtime, mounters, console_sink=mine)
         return (await run_tick(self.runtime)).line()
 
 

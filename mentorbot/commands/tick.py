@@ -60,17 +60,16 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"mentorbot tick: --now: {exc}", file=sys.stderr)
         return 2
-    from bot.model import Platform
     from mentorbot.channels import channel_mounters
-    from scheduler.console_sender import ConsoleLogSender
-    from scheduler.service import mount_scheduler
-    from scheduler.tick import register_channel_senders, run_tick
+    from mentorbot.scheduling import mount_scheduler, register_channel_senders, run_tick
 
     settings = Settings.from_env()
     runtime = build_runtime(settings, clock=FixedClock(now))
-    if args.show:
-        runtime.senders[Platform.CONSOLE.value] = ConsoleLogSender(sink=print)
-    register_channel_senders(runtime, [m for m in channel_mounters(settings) if m is not mount_scheduler])
+    register_channel_senders(
+        runtime,
+        [m for m in channel_mounters(settings) if m is not mount_scheduler],
+        console_sink=print if args.show else None,
+    )
     try:
         summary = asyncio.run(run_tick(runtime))
     finally:

@@ -14,9 +14,9 @@ from bot.messages import Message
 from bot.model import MeetingStatus, Person, Relationship, Side
 from bot.nudge_kinds import opted_out
 from bot.programme import ProgrammeConfig
+from bot.snapshot import RelationshipFacts, Snapshot
 from scheduler.localtime import local_date
 from scheduler.nudges._spec import NudgeSpec
-from scheduler.snapshot import RelationshipFacts, Snapshot
 
 if TYPE_CHECKING:
     from scheduler.nudges.schedule import StallAlert

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from bot.model import Person
 
 if TYPE_CHECKING:
+    from bot.snapshot import RelationshipFacts
     from scheduler.nudges._scope import Planning, RelationshipScope
-    from scheduler.snapshot import RelationshipFacts
 
 
 @dataclass(frozen=True)

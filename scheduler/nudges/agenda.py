@@ -25,12 +25,12 @@ from bot.model import ActionItem, AgendaItem, Goal, Meeting, MeetingStatus, Pers
 from bot.programme import ProgrammeConfig
 from bot.readers import reader_of
 from bot.relationship_view import title
+from bot.snapshot import RelationshipFacts
 from bot.timefmt import show
 from scheduler.localtime import local_date, release
 from scheduler.nudges._compose import command_button, message, rules_items
 from scheduler.nudges._scope import RelationshipScope
 from scheduler.nudges._spec import Family, NudgeSpec
-from scheduler.snapshot import RelationshipFacts
 
 AGENDA_REQUEST = NudgeSpec("agenda_request", "agenda", 20, timedelta(days=2), False)
 AGENDA_COMPILED = NudgeSpec("agenda_compiled", "agenda", 15, timedelta(days=2), False)

@@ -18,13 +18,13 @@ from bot.model import ActionItem, Goal, MeetingStatus, Person, Relationship, Sid
 from bot.programme import ProgrammeConfig
 from bot.readers import Reader
 from bot.relationship_view import join_names, title
+from bot.snapshot import RelationshipFacts
 from bot.timefmt import show, show_date
 from scheduler.localtime import at_local, release, start_of_day, zone_of
 from scheduler.nudges._compose import command_button, message
 from scheduler.nudges._scope import Candidate, Planning
 from scheduler.nudges._spec import Family, NudgeSpec
 from scheduler.nudges.agenda import agenda_count
-from scheduler.snapshot import RelationshipFacts
 
 WEEKLY_DIGEST = NudgeSpec("weekly_digest", None, 35, timedelta(days=3), False, day_bound=True)
 HORIZON = timedelta(days=14)  # meetings shown in the weekly digest

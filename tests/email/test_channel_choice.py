@@ -22,9 +22,9 @@ from bot.errors import ConfigError
 from bot.programme import ProgrammeConfig, programme_from_mapping
 from bot.roster import import_roster
 from handlers.console.channel import ConsoleSession
-from handlers.slack.mount import mount_slack
+from mentorbot.channels import mount_slack
+from mentorbot.scheduling import register_channel_senders, run_tick
 from mentorbot.wiring import Runtime
-from scheduler.tick import register_channel_senders, run_tick
 from storage.uow import SqlUnitOfWorkFactory
 
 START = date(2026, 3, 2)

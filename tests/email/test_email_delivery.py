@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 
 from bot.clock import FixedClock
 from bot.roster import import_roster
-from scheduler.tick import run_tick
+from mentorbot.scheduling import run_tick
 from storage import tables
 
 START = date(2026, 3, 2)  # the clock fixture's Monday, 09:00 UTC

@@ -20,8 +20,8 @@ from sqlalchemy import Engine, func, select
 from bot.clock import FixedClock
 from bot.roster import import_roster
 from handlers.console.channel import ConsoleSession
+from mentorbot.scheduling import run_tick
 from mentorbot.wiring import Runtime
-from scheduler.tick import run_tick
 from storage import tables
 
 START = date(2026, 3, 2)

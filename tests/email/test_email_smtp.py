@@ -22,8 +22,8 @@ from bot.health import build_report
 from bot.programme import ProgrammeConfig
 from bot.roster import import_roster
 from mentorbot.email_channel import mount_email
+from mentorbot.scheduling import register_channel_senders, run_tick
 from mentorbot.wiring import Runtime
-from scheduler.tick import register_channel_senders, run_tick
 from storage import tables
 from storage.uow import SqlUnitOfWorkFactory
 

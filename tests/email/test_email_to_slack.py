@@ -19,8 +19,8 @@ from bot.clock import FixedClock
 from bot.health import build_report
 from bot.roster import import_roster
 from handlers.console.channel import ConsoleSession
-from handlers.slack.mount import mount_slack
-from scheduler.tick import run_tick
+from mentorbot.channels import mount_slack
+from mentorbot.scheduling import run_tick
 from storage import tables
 
 START = date(2026, 3, 2)

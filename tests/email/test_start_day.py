@@ -31,8 +31,7 @@ from teams_harness import TeamsHarness, TeamsUser
 
 from bot.clock import FixedClock
 from bot.programme import ProgrammeConfig
-from handlers.slack.mount import mount_slack
-from handlers.teams.mount import mount_teams
+from mentorbot.channels import mount_slack, mount_teams
 from mentorbot.cli import main
 from mentorbot.email_channel import mount_email
 from mentorbot.server import build_app

@@ -51,8 +51,7 @@ from bot.model import (
     Side,
 )
 from bot.programme import ProgrammeConfig
-from handlers.slack.mount import mount_slack
-from handlers.teams.mount import mount_teams
+from mentorbot.channels import mount_slack, mount_teams
 from mentorbot.server import build_app
 from storage.uow import SqlUnitOfWorkFactory
 

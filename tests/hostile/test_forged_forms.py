@@ -32,7 +32,7 @@ from sqlalchemy import Engine
 from teams_harness import MENTEE, TeamsHarness
 
 from handlers.slack.render import BUTTON_ACTION_PREFIX, FORM_CALLBACK
-from handlers.teams.cards import card_text
+from handlers.teams.render import card_text
 
 REFUSALS = (
     "couldn't find that",  # error.not_found

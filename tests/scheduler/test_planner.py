@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.model import Format, Kind, Membership, Person, Relationship, Role, Side
 from bot.programme import ProgrammeConfig, load_programme, programme_from_mapping
+from bot.snapshot import ExistingDelivery, RelationshipFacts, Snapshot
 from scheduler.planner import Plan, plan
-from scheduler.snapshot import ExistingDelivery, RelationshipFacts, Snapshot
 
 PROGRAMME = load_programme()
 RID, MARIA, ELI = 7, 1, 2

@@ -20,13 +20,14 @@ from bot.messages import text_message
 from bot.model import ChatIdentity, Delivery, Membership, Person, Platform, Relationship, Role, Side
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_to_dict
+from handlers.console.sender import ConsoleLogSender
 from mentorbot.cli import main
+from mentorbot.scheduling import SCHEDULER, mount_scheduler
 from mentorbot.server import build_app
 from mentorbot.settings import Settings
 from mentorbot.wiring import Runtime
-from scheduler.console_sender import ConsoleLogSender
 from scheduler.dispatch import Dispatcher
-from scheduler.service import SCHEDULER, SchedulerTuning, mount_scheduler
+from scheduler.service import SchedulerTuning
 from storage.database import make_engine
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory

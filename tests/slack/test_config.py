@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from bot.clock import FixedClock
 from bot.programme import ProgrammeConfig
-from handlers.slack.mount import mount_slack
+from mentorbot.channels import mount_slack
 from mentorbot.server import build_app
 from storage.uow import SqlUnitOfWorkFactory
 

@@ -28,13 +28,13 @@ from bot.messages import Section
 from bot.programme import ProgrammeConfig
 from bot.roster import import_roster
 from handlers.slack.app import SlackChannel
-from handlers.slack.mount import SLACK, mount_slack
+from handlers.slack.mount import SLACK
+from mentorbot.channels import mount_slack
+from mentorbot.scheduling import mount_scheduler, run_tick
 from mentorbot.server import build_app
 from mentorbot.wiring import Runtime
 from scheduler.dispatch import Dispatcher
 from scheduler.planpass import PlanPass
-from scheduler.service import mount_scheduler
-from scheduler.tick import run_tick
 from storage import tables
 from storage.uow import SqlUnitOfWorkFactory
 

@@ -24,11 +24,11 @@ from sqlalchemy import Engine
 from bot.clock import FixedClock
 from bot.programme import ProgrammeConfig
 from bot.roster import import_roster
-from handlers.slack.mount import mount_slack
+from mentorbot.channels import mount_slack
+from mentorbot.scheduling import mount_scheduler
 from mentorbot.server import build_app
 from scheduler.dispatch import Dispatcher
 from scheduler.planpass import PlanPass
-from scheduler.service import mount_scheduler
 from storage.uow import SqlUnitOfWorkFactory
 
 PEOPLE = """\

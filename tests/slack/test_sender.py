@@ -13,7 +13,7 @@ from bot.messages import Button, Buttons, Message, Section, Text
 from bot.model import ChatIdentity, Person
 from bot.programme import ProgrammeConfig
 from bot.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
-from handlers.slack.mount import mount_slack
+from mentorbot.channels import mount_slack
 from mentorbot.server import build_app
 from storage.uow import SqlUnitOfWorkFactory
 

@@ -22,7 +22,7 @@ from teams_harness import MENTEE, MENTOR, STRANGER, TeamsHarness, make_runtime
 
 from bot.clock import FixedClock
 from bot.programme import ProgrammeConfig
-from handlers.teams.mount import mount_teams
+from mentorbot.channels import mount_teams
 from mentorbot.server import build_app
 from storage.uow import SqlUnitOfWorkFactory
 

@@ -30,7 +30,7 @@ import aiohttp
 import pytest
 
 from handlers.teams import playground
-from handlers.teams.cards import card_text
+from handlers.teams.render import card_text
 
 REQUIRE = os.environ.get("MENTORBOT_REQUIRE_PLAYGROUND") == "1"
 CACHE = Path(__file__).resolve().parents[2] / ".cache" / "playground"

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from bot.app import MentorBot
 from bot.clock import FixedClock
 from bot.programme import ProgrammeConfig
-from handlers.teams.cards import card_text
+from handlers.teams.render import card_text
 from mentorbot.settings import Settings
 from mentorbot.wiring import Runtime
 from storage.uow import SqlUnitOfWorkFactory

@@ -7,7 +7,7 @@ from __future__ import annotations
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from handlers.teams.config import TeamsConfig
-from handlers.teams.endpoint import build_adapter
+from handlers.teams.http import build_adapter
 
 # msrest 0.7.1's own definition: everything is retried except these "safe" codes
 SAFE = [i for i in range(500) if i != 408] + [501, 505]

@@ -21,7 +21,7 @@ from bot.messages import (
     Text,
 )
 from bot.programme import ProgrammeConfig
-from handlers.teams.cards import CARD_BUDGET, CardRenderer, card_text, submitted_action
+from handlers.teams.render import CARD_BUDGET, CardRenderer, card_text, submitted_action
 
 TEXTS = ProgrammeConfig.default().text
 RENDER = CardRenderer(TEXTS)

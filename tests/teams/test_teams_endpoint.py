@@ -13,10 +13,10 @@ from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
 from conftest import People, StartTeams
 from teams_harness import MENTEE, TeamsHarness
 
-from handlers.teams.cards import card_text
 from handlers.teams.config import TeamsConfig
-from handlers.teams.endpoint import build_adapter, messages_handler
+from handlers.teams.http import build_adapter, messages_handler
 from handlers.teams.mount import TEAMS
+from handlers.teams.render import card_text
 
 APP_ID = "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"
 CREDENTIALS = {"MICROSOFT_APP_ID": APP_ID, "MICROSOFT_APP_PASSWORD": "not-a-real-secret"}
@@ -162,7 +162,7 @@ async def test_botbuilders_own_process_still_answers_500_to_the_same_invoke(
     teams: TeamsHarness, people: People
 ) -> None:
     """Documents why the endpoint calls process_activity itself: when this starts failing, botbuilder has
-    fixed the double serialization and the workaround in handlers/teams/endpoint.py can go."""
+    fixed the double serialization and the workaround in handlers/teams/http.py can go."""
     channel = teams.client.app[TEAMS]
 
     async def stock(request: web.Request) -> web.StreamResponse:

@@ -29,8 +29,8 @@ from playground_driver import BotMessage, PlaygroundChat, PlaygroundProcess, fre
 from playground_driver import start_playground as start_one
 
 from bot.clock import FixedClock
-from handlers.teams.mount import mount_teams
 from handlers.teams.playground import PlaygroundUser
+from mentorbot.channels import mount_teams
 from mentorbot.server import build_app
 from mentorbot.settings import Settings
 from mentorbot.wiring import Runtime, build_runtime, seed_example_if_empty

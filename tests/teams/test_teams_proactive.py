@@ -151,7 +151,7 @@ async def test_a_send_teams_refuses_is_logged_in_one_line_and_counted_for_the_ch
 ) -> None:
     """404 from the connector (the app was removed): once silent, now a log line without the message
     and ``mentorbot_send_failures_total{channel="teams",kind="unreachable"}``."""
-    from scheduler.service import SEND_FAILURES_METRIC, SchedulerService
+    from mentorbot.scheduling import build_scheduler
 
     clock.set(AFTERNOON)
     await teams.say(MENTOR, "help")
@@ -160,7 +160,7 @@ async def test_a_send_teams_refuses_is_logged_in_one_line_and_counted_for_the_ch
     submit = teams.actions(form.cards[0])[-1]
     await teams.submit(MENTEE, {**submit["data"], **teams.inputs(form.cards[0])}, form.activity_id)
     teams.fake.fail_next(404, {})
-    service = SchedulerService(teams.runtime)
+    service = build_scheduler(teams.runtime)
     caplog.set_level("WARNING", logger="scheduler.dispatch")
 
     summary = await service.dispatcher.drain()
@@ -171,5 +171,7 @@ async def test_a_send_teams_refuses_is_logged_in_one_line_and_counted_for_the_ch
     assert lines[0].getMessage().startswith("outbox: teams send failed (unreachable): delivery ")
     assert "Eli Mentee" not in lines[0].getMessage()  # the notice's words are not in the log
     metrics = teams.runtime.metrics
-    assert metrics.value(SEND_FAILURES_METRIC, channel="teams", kind="unreachable") == 1
+    assert metrics.value("mentorbot_send_failures_total", channel="teams", kind="unreachable") == 1
     assert 'mentorbot_send_failures_total{channel="teams",kind="unreachable"} 1' in metrics.render()
+    # and the channel's own error counter, as for Slack
+    assert metrics.value("mentorbot_channel_errors_total", channel="teams", kind="http_404") == 1

@@ -17,8 +17,8 @@ from bot.clock import FixedClock
 from bot.model import ChatIdentity, Platform
 from bot.programme import ProgrammeConfig
 from bot.turns import Turns
-from handlers.teams.bot import MentorTeamsBot
-from handlers.teams.cards import card_text
+from handlers.teams.listeners import MentorTeamsBot
+from handlers.teams.render import card_text
 from storage.uow import SqlUnitOfWorkFactory
 
 BOT = ChannelAccount(id="28:mentorbot", name="mentorbot")

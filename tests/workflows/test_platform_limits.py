@@ -27,7 +27,7 @@ from bot.programme import ProgrammeConfig
 from handlers.console.channel import ConsoleSession
 from handlers.slack import blockkit as bk
 from handlers.slack.render import home_view, modal_view, render_message
-from handlers.teams.cards import CardRenderer
+from handlers.teams.render import CardRenderer
 
 if TYPE_CHECKING:
     from conftest import Member, Rel

@@ -10,7 +10,7 @@ form's input values into that object (input ids are the neutral input names), an
 :func:`submitted_action` takes them apart again. ``Action.Submit`` works in every Teams client, in
 group chats and in the Agents Playground; the card is refreshed in place afterwards when the workflow
 asks for it (``Handled.replace``). ``Action.Execute`` invokes carry the same data and are understood
-too (see :mod:`handlers.teams.bot`).
+too (see :mod:`handlers.teams.listeners`).
 
 This module is plain data in, plain data out: no botbuilder import, so moving to the Microsoft 365
 Agents SDK leaves it untouched.

@@ -39,8 +39,15 @@ from bot.catalogue import TextLookup
 from bot.messages import Address, Inbound, Message, Sender, Text
 from bot.turns import Turns
 from handlers.teams import inbound
-from handlers.teams.cards import CARD_CONTENT_TYPE, CardRenderer, submitted_action, submitted_form, summary_of
 from handlers.teams.references import address_of, may_replace
+from handlers.teams.render import (
+    CARD_CONTENT_TYPE,
+    CardRenderer,
+    submitted_action,
+    submitted_form,
+    summary_of,
+)
+from handlers.teams.sender import error_kind
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +63,13 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         texts: TextLookup,
         *,
         authenticated: bool = True,
+        count_error: Callable[[str], None] = lambda kind: None,
     ) -> None:
+        """``count_error(kind)`` counts a failure talking to Teams (the per-channel error counter)."""
         super().__init__()
         self.turns = turns
         self.bot = turns.bot
+        self.count_error = count_error
         # False in local mode: requests carry no token, so they may link a person seen for the first time
         # but never re-bind an identity or a conversation reference already stored for someone
         self.authenticated = authenticated
@@ -244,6 +254,7 @@ class MentorTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             except Exception as err:
                 if not _for_later(err) or handled.person_id is None:
                     raise
+                self.count_error("reply_deferred")
                 activity = turn_context.activity
                 key = f"teams:{activity.conversation.id if activity.conversation else ''}:{activity.id}"
                 later = [m for m, _ in queue[n:]]
@@ -289,6 +300,7 @@ def turn_error_handler(teams_bot: MentorTeamsBot) -> Callable[[TurnContext, Exce
     """For a bug or an outage while answering: log it, and tell the person without any detail."""
 
     async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+        teams_bot.count_error(error_kind(error))
         log.error("Teams turn failed", exc_info=(type(error), error, error.__traceback__))
         if turn_context.activity.type != ActivityTypes.message:
             return

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.model import ActionItem, AgendaItem, Goal, GroundRules, Meeting, PhaseChange, Relationship
+
+EXISTING_WINDOW = timedelta(days=30)  # outbox rows loaded to dedupe and to count against the daily cap
 
 
 @dataclass
