@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
-from database_reset import empty_database
+from database_reset import empty_database, postgres_schema_engine
 from hypothesis import settings
 from sqlalchemy import Engine, text
 
@@ -27,32 +26,6 @@ from storage.uow import SqlUnitOfWorkFactory
 # CI replays the same examples every run (a failure there is reproducible); locally each run explores anew.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
-
-PG_URL = os.environ.get("MENTORBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REQUIRE_PG = os.environ.get("MENTORBOT_REQUIRE_POSTGRES") == "1"
-
-
-def _postgres_schema_engine() -> Iterator[Engine]:
-    admin = make_engine(PG_URL)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception as exc:
-        admin.dispose()
-        if REQUIRE_PG:
-            raise RuntimeError(f"PostgreSQL is required but unreachable at {PG_URL}: {exc}") from exc
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
-    schema = f"mb_test_{uuid.uuid4().hex[:10]}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -67,7 +40,7 @@ def migrated_engine(
         yield engine
         engine.dispose()
     else:
-        gen = _postgres_schema_engine()
+        gen = postgres_schema_engine()
         engine = next(gen)
         upgrade(engine)
         yield engine

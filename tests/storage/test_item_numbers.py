@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import _postgres_schema_engine
+from database_reset import postgres_schema_engine
 from sqlalchemy import Engine, text
 
 from bot.model import ActionItem, AgendaItem, AgendaStatus
@@ -31,7 +31,7 @@ def fresh_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         yield engine
         engine.dispose()
     else:
-        gen = _postgres_schema_engine()
+        gen = postgres_schema_engine()
         yield next(gen)
         with contextlib.suppress(StopIteration):
             next(gen)
