@@ -10,12 +10,13 @@ from bot.errors import InvalidInput, StaleAction
 from bot.followup import action_plan_button, did_you_meet_message
 from bot.forms import error_text, refilled
 from bot.messages import Block, Button, Buttons, Form, Input, InputKind, Reply, Text
-from bot.model import Meeting, MeetingStatus, Relationship, Side
+from bot.model import Meeting, MeetingStatus, Person, Relationship, Side
 from bot.routing import Router
 from bot.timefmt import show
 from bot.validation import whole_number
 from bot.workflows._args import number, words
 from bot.workflows._meeting_common import find_meeting
+from bot.workflows._notify import notify_others
 from bot.workflows.meetings import times_form
 
 FLOW = "followup"
@@ -164,23 +165,16 @@ def missed(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
     _take_back_phase_move(ctx, meeting, rel)
     schedule = Buttons((Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)}),))
     reply = Reply(replace=True).say(Text(ctx.text("followup.missed.reply", id=meeting.id)), schedule)
-    for person in rel.others(ctx.person_id):
-        assert person.id is not None
-        reply.notify(
-            person.id,
-            Text(
-                ctx.text(
-                    "followup.missed.notice",
-                    name=ctx.person.name,
-                    id=meeting.id,
-                    when=_when(ctx, meeting, person.timezone),
-                )
-            ),
-            schedule,
-            kind="meeting",
-            key=f"meeting:{meeting.id}:missed",
-        )
-    return reply
+
+    def notice(person: Person) -> tuple[Block, ...]:
+        when = _when(ctx, meeting, person.timezone)
+        return Text(
+            ctx.text("followup.missed.notice", name=ctx.person.name, id=meeting.id, when=when)
+        ), schedule
+
+    return notify_others(
+        reply, rel, ctx.person_id, notice, kind="meeting", key=f"meeting:{meeting.id}:missed"
+    )
 
 
 def moved(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:

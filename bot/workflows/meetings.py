@@ -30,7 +30,7 @@ from bot.messages import (
     Section,
     Text,
 )
-from bot.model import GroundRules, Meeting, MeetingStatus, Relationship, RelationshipStatus
+from bot.model import GroundRules, Meeting, MeetingStatus, Person, Relationship, RelationshipStatus
 from bot.relationship_view import join_names
 from bot.routing import Router
 from bot.timefmt import as_input, parse_local_datetime, show
@@ -45,6 +45,7 @@ from bot.workflows._meeting_common import (
     when_text,
 )
 from bot.workflows._meeting_views import confirmed_blocks, invite_again, list_meetings, proposal_blocks
+from bot.workflows._notify import notify_others
 
 FLOW = "meeting"
 CANCEL_FLOW = "meeting-cancel"
@@ -309,10 +310,16 @@ def times_submitted(ctx: Context, values: dict[str, str]) -> Reply:
         *(Text(line) for line in (*notes, *warning)),
     )
     key = f"meeting:{meeting.id}:proposed:{'|'.join(meeting.options)}"
-    for person in rel.others(ctx.person_id):
-        blocks = proposal_blocks(ctx, rel, meeting, person, moved_from=mode == "move", warning=warning_others)
-        reply.notify(pid(person), *blocks, kind="meeting", key=key)
-    return reply
+    return notify_others(
+        reply,
+        rel,
+        ctx.person_id,
+        lambda person: proposal_blocks(
+            ctx, rel, meeting, person, moved_from=mode == "move", warning=warning_others
+        ),
+        kind="meeting",
+        key=key,
+    )
 
 
 def _read_times(ctx: Context, values: dict[str, str]) -> tuple[list[datetime], list[str], dict[str, str]]:
@@ -375,14 +382,14 @@ def accepted(ctx: Context, meeting: Meeting, rel: Relationship, option: datetime
         return reply
     ctx.audit("meeting.confirmed", f"meeting:{meeting.id}")
     reply.say(*confirmed_blocks(ctx, rel, meeting, ctx.person))
-    for person in rel.others(ctx.person_id):
-        reply.notify(
-            pid(person),
-            *confirmed_blocks(ctx, rel, meeting, person),
-            kind="meeting",
-            key=f"meeting:{meeting.id}:confirmed:{meeting.sequence}",
-        )
-    return reply
+    return notify_others(
+        reply,
+        rel,
+        ctx.person_id,
+        lambda person: confirmed_blocks(ctx, rel, meeting, person),
+        kind="meeting",
+        key=f"meeting:{meeting.id}:confirmed:{meeting.sequence}",
+    )
 
 
 def declined(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
@@ -466,7 +473,8 @@ def cancelled(ctx: Context, meeting: Meeting, rel: Relationship, reason: str) ->
         Text(ctx.text("meeting.cancel.done", id=meeting.id, others=others_text(ctx, rel))),
         *(Text(w) for w in warning),
     )
-    for person in rel.others(ctx.person_id):
+
+    def notice(person: Person) -> list[Block]:
         blocks: list[Block] = [
             Text(
                 ctx.text(
@@ -485,7 +493,9 @@ def cancelled(ctx: Context, meeting: Meeting, rel: Relationship, reason: str) ->
         blocks.append(
             Buttons((Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)}),))
         )
-        reply.notify(pid(person), *blocks, kind="meeting", key=f"meeting:{meeting.id}:cancelled")
+        return blocks
+
+    notify_others(reply, rel, ctx.person_id, notice, kind="meeting", key=f"meeting:{meeting.id}:cancelled")
     if had_time:
         reply.say(invite_attachment(meeting, rel, ctx.programme, ctx.now()))
     return reply
