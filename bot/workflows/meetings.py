@@ -38,6 +38,7 @@ from bot.validation import clean_text, whole_number
 from bot.workflows._args import number, relationship_arg, words
 from bot.workflows._meeting_common import (
     find_meeting,
+    meeting_action,
     others_text,
     pid,
     shortfall_lines,
@@ -98,29 +99,23 @@ def register(router: Router) -> None:
             raise StaleAction() from None
         return accepted(ctx, meeting, rel, option)
 
-    @router.action("meeting.decline")
-    def decline(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        return declined(ctx, meeting, rel)
+    meeting_action(router, "meeting.decline", declined)
 
-    @router.action("meeting.counter")
-    def counter(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        if meeting.status != MeetingStatus.PROPOSED:
-            raise StaleAction()
-        return times_form(ctx, rel, "counter", meeting)
+    meeting_action(
+        router,
+        "meeting.counter",
+        lambda ctx, meeting, rel: times_form(ctx, rel, "counter", meeting),
+        status=MeetingStatus.PROPOSED,
+    )
 
-    @router.action("meeting.move")
-    def move(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        if meeting.status != MeetingStatus.CONFIRMED:
-            raise StaleAction()
-        return times_form(ctx, rel, "move", meeting)
+    meeting_action(
+        router,
+        "meeting.move",
+        lambda ctx, meeting, rel: times_form(ctx, rel, "move", meeting),
+        status=MeetingStatus.CONFIRMED,
+    )
 
-    @router.action("meeting.cancel")
-    def cancel(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        return cancel_form(ctx, meeting, rel)
+    meeting_action(router, "meeting.cancel", cancel_form)
 
     @router.action("meeting.cancel.submit")
     def cancel_submit(ctx: Context, values: dict[str, str]) -> Reply:
@@ -132,10 +127,7 @@ def register(router: Router) -> None:
         ctx.finish()
         return cancelled(ctx, meeting, rel, reason)
 
-    @router.action("meeting.invite")
-    def invite(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        return invite_again(ctx, meeting, rel)
+    meeting_action(router, "meeting.invite", invite_again)
 
 
 # -- typed sub-commands -----------------------------------------------------------------------------
