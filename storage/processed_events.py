@@ -15,10 +15,10 @@ import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete
-from sqlalchemy.sql.dml import ReturningInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from storage.tables import processed_events
 
