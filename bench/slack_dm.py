@@ -31,7 +31,7 @@ from pathlib import Path
 import aiohttp
 
 from bench._common import write_results
-from bench._dm import COMMANDS, Client, Config, Row, echo_env, interleaved, reply_sizes, table
+from bench._dm import COMMANDS, Client, Config, Row, echo_env, repeated, reply_sizes, table
 from bench._fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
 from bench._population import SLACK_TEAM, seed, served_database, slack_user
 from bench._profile import PROFILE, breakdown, load
@@ -108,7 +108,7 @@ async def measure(url: str, people: list[int], config: Config, database: str) ->
                         "mentorbot": mentorbot,
                     }
                     for inflight in config.inflight:
-                        rows += await interleaved(clients, people, config.requests, database, inflight)
+                        rows += await repeated(clients, people, config, database, inflight, "bare bolt")
     finally:
         await fake.stop()
     return rows
