@@ -191,7 +191,6 @@ FINDINGS = [
     "  flight the GIL sliced them so that all finished late, and the event loop waited up to 5 ms for",
     "  the GIL for each acknowledgement. Turns now run on one thread per core, and the loop gets the",
     "  GIL back within 1 ms (`sys.setswitchinterval`).",
-    "",
     "- **Statements built anew on every turn.** Each turn built its `select`s again, and SQLAlchemy",
     "  computed each new statement's cache key to find its compiled form; building a statement cost",
     "  more than the lookup saved. The hot path's statements (the person by platform id, the viewer's",
