@@ -208,10 +208,16 @@ FINDINGS = [
     "  a statement invalidates the whole pool, as before (the outage drills in tests/faults pass).",
     "- **Routing scanned every command's every name** per turn: now a lookup by the first words.",
     "",
-    "What remains is in the profile below: the turn's database work is now mostly the driver and",
-    "SQLAlchemy's ORM loading the rows (person, relationships, members, meetings), and on PostgreSQL",
-    "the round trips themselves (BEGIN, the statements, COMMIT: each 0.15-0.25 ms on loopback); with 8",
-    "in flight on 2 shared cores a reply also waits for the turns ahead of it.",
+    "What remains, by wall-clock timers around the parts of the served app (SQLite, one at a time, 200",
+    "DMs per command, 2026-12-03): the bare app's whole DM takes 1.7 ms, of which its two",
+    "`chat.postMessage` calls are about 1.5; mentorbot's two calls take the same (0.77 ms each), and",
+    "what it adds is the turn (0.84 ms for `help`, 1.9 ms for `my relationships`, in the served",
+    "process), the hop to the turn's thread (0.25 ms) and rendering (0.08 ms a message). The goal",
+    "(1.5x p50) leaves 0.85 ms for all of that: `help`'s turn alone is the person's read, the",
+    "delivery's insert and the commit (about 0.45 ms of SQLAlchemy and sqlite3 measured in process)",
+    "plus the workflow. On PostgreSQL each statement, the BEGIN and the COMMIT is a round trip",
+    "(0.15-0.25 ms each on loopback): 4 for `help`, 7 for `my relationships`. With 8 in flight on 2",
+    "shared cores a reply also waits for the turns ahead of it.",
 ]
 
 
