@@ -21,7 +21,7 @@ from aiohttp import web
 
 from bot.messages import Message
 from bot.model import ChatIdentity, Person
-from scheduler.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
+from bot.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
 
 
 def free_port() -> int:

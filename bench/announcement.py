@@ -46,13 +46,13 @@ from bench._common import write_results
 from bench._fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlackProcess, SlackLimits
 from bench._population import SLACK_TEAM, chat_backends, email, seed, served_database, slack_user
 from bot.model import DeliveryStatus
+from bot.sending import RateLimit
 from handlers.slack.mount import mount_slack
 from mentorbot.commands.announce import announce
 from mentorbot.settings import Settings
 from mentorbot.wiring import build_runtime
 from scheduler.dispatch import Dispatcher
 from scheduler.planpass import PlanPass
-from scheduler.sending import RateLimit
 from scheduler.tick import register_channel_senders, run_tick
 from storage import tables
 

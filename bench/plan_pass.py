@@ -129,7 +129,7 @@ def reset(engine: Engine, due: list[int]) -> None:
             )
 
 
-def bare_read(engine: Engine, ids: list[int], chunk: int = 500) -> float:
+def bare_read(engine: Engine, ids: list[int], chunk: int = 2000) -> float:
     """Seconds to read the planner's rows for ``ids`` with plain SELECTs, chunk by chunk (the anchor):
     each table led by its index on the chunk's ids, as the loader reads them."""
     r, m, p = tables.relationships, tables.memberships, tables.people

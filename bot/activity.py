@@ -24,6 +24,8 @@ class PersonFacts:
     erased: bool
     capacity: int | None
     identities: int
+    platforms: tuple[str, ...] = ()  # the chat platforms they are linked on
+    channel: str = ""  # the channel they chose (``channel email``); "" = the programme's rule
 
     @property
     def in_programme(self) -> bool:

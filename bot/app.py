@@ -8,13 +8,14 @@ never reaches a chat. Channels (console, Slack, Teams) only translate to and fro
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from bot.clock import Clock
 from bot.context import Context
-from bot.errors import NotPermitted, Unavailable, UserFacingError
+from bot.errors import LinkUsed, NotPermitted, Unavailable, UserFacingError
 from bot.messages import Inbound, Message, Reply, Sender, Text
-from bot.model import ChatIdentity, Delivery, Person
+from bot.model import ChatIdentity, Delivery, Person, Platform
 from bot.notices import enqueue_notices
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
@@ -72,28 +73,63 @@ class MentorBot:
         delivery's commit; whatever it did is then rolled back.
         """
         inbound = storable_inbound(inbound)
-        try:
+        return self._guarded(inbound, lambda: self._turn(inbound))
+
+    def _turn(self, inbound: Inbound) -> Handled:
+        with self.uow_factory() as uow:
+            opened = self._open_turn(uow, inbound)
+            if isinstance(opened, Handled):
+                return opened
+            person = opened
+            ctx = Context(uow, person, self.programme, self.clock, inbound)
+            try:
+                reply = self._route(ctx)
+            except UserFacingError:
+                # nothing the workflow did is kept; the person's address and the delivery (so that
+                # a retry is not explained twice) are
+                uow.rollback()
+                self._open_turn(uow, inbound)
+                if self._first_delivery(uow, inbound):
+                    uow.commit()
+                raise
+            enqueue_notices(uow, reply.notices, self.clock.now())
+            if not self._first_delivery(uow, inbound):
+                return Handled([], duplicate=True)
+            uow.commit()
+            return Handled(reply.messages, reply.replace, person.id)
+
+    def act_by_link(self, person_id: int, link_id: str, action: str, values: dict[str, str]) -> Handled:
+        """A button pressed or a form sent from an e-mail link (``handlers.email``): ``action`` for the
+        person the link was made for, exactly as if they had pressed it in chat. The link's use is
+        recorded in the same transaction as what the action changes, so a link acts once, and a refused
+        action (bad input, a stale button) leaves the link usable and nothing changed."""
+        sender = Sender(platform=Platform.EMAIL, external_id=str(person_id))
+        inbound = storable_inbound(Inbound(sender, action=action, values=values))
+
+        def turn() -> Handled:
             with self.uow_factory() as uow:
-                opened = self._open_turn(uow, inbound)
-                if isinstance(opened, Handled):
-                    return opened
-                person = opened
-                ctx = Context(uow, person, self.programme, self.clock, inbound)
+                person = uow.people.get(person_id)
+                if person is None or not person.in_programme:
+                    return Handled(
+                        [self._say("error.not_in_programme", coordinator_contact=self._contact(uow))]
+                    )
+                if not uow.email_links.spend(link_id, person_id, action, self.clock.now()):
+                    raise LinkUsed()
                 try:
-                    reply = self._route(ctx)
+                    reply = self._route(Context(uow, person, self.programme, self.clock, inbound))
                 except UserFacingError:
-                    # nothing the workflow did is kept; the person's address and the delivery (so that
-                    # a retry is not explained twice) are
-                    uow.rollback()
-                    self._open_turn(uow, inbound)
-                    if self._first_delivery(uow, inbound):
-                        uow.commit()
+                    uow.rollback()  # nothing the workflow did is kept, nor the link's use
                     raise
                 enqueue_notices(uow, reply.notices, self.clock.now())
-                if not self._first_delivery(uow, inbound):
-                    return Handled([], duplicate=True)
                 uow.commit()
                 return Handled(reply.messages, reply.replace, person.id)
+
+        return self._guarded(inbound, turn)
+
+    def _guarded(self, inbound: Inbound, turn: Callable[[], Handled]) -> Handled:
+        """``turn()``, with every error as a friendly answer: a traceback never reaches a person."""
+        try:
+            return turn()
         except UserFacingError as err:
             return Handled([self._error(err)], failed=True)
         except Unavailable:

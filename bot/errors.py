@@ -61,6 +61,12 @@ class StaleAction(UserFacingError):
     key = "error.stale_action"
 
 
+class LinkUsed(UserFacingError):
+    """An e-mail link that has done its action already (links act once)."""
+
+    key = "email.link.used"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input file: where it is and what is wrong."""

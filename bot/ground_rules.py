@@ -13,6 +13,7 @@ there is one and from the programme's defaults otherwise.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -298,6 +299,7 @@ _ONE = frozenset({"every", "each", "per", "once", "a", "an", "after", "in", "the
 MIN_REVIEW_DAYS = 7  # a review more often than weekly is not a review of the agreement
 
 
+@functools.lru_cache(maxsize=1024)  # pure, and a plan pass asks it the same few texts for every pair
 def parse_review(text: str) -> ReviewPeriod | None:
     """The review interval named in the pair's own words, or None when it names none.
 

@@ -28,6 +28,7 @@ from bot.activity import (
     RelationshipFacts,
 )
 from bot.catalogue import TextLookup
+from bot.channels import chosen_for, reached_on
 from bot.goals import LAYERS
 from bot.match_dates import DateState, date_state
 from bot.messages import Block, Fields, Section, Text
@@ -157,6 +158,8 @@ class HealthReport:
     dead_letters: tuple[DeadLetter, ...]
     protected_hours_per_month: float
     goals: tuple[GoalGroup, ...] = ()
+    # (name, channel) for everyone taking part: where the bot reaches them (bot.channels.reached_on)
+    channels: tuple[tuple[str, str], ...] = ()
 
     @property
     def active_pairs(self) -> int:
@@ -269,7 +272,19 @@ def build_report(reader: ActivityReader, programme: ProgrammeConfig, now: dateti
         dead_letters=tuple(_dead(d, people) for d in reader.dead_letters()),
         protected_hours_per_month=programme.protected_hours_per_month,
         goals=goal_groups(reader.goal_facts(), programme.programme_goals),
+        channels=_channels(people, reader.last_channels(), programme),
     )
+
+
+def _channels(
+    people: dict[int, PersonFacts], last: dict[int, str], programme: ProgrammeConfig
+) -> tuple[tuple[str, str], ...]:
+    rows = [
+        (p.name, reached_on(last.get(p.id, ""), chosen_for(p.channel, p.roles, programme), p.platforms))
+        for p in people.values()
+        if p.in_programme
+    ]
+    return tuple(sorted(rows, key=lambda r: r[0].lower()))
 
 
 def _name(people: dict[int, PersonFacts], person_id: int) -> str:
@@ -459,7 +474,8 @@ def _unreachable(
         if not person.in_programme:
             continue
         detail = reasons.get(person.id, "")
-        if person.identities == 0:
+        if person.identities == 0 and last_status.get(person.id) != DeliveryStatus.SENT:
+            # no chat account; one whose messages arrive (by e-mail) is reached all the same
             out.append(Unreachable(person.id, person.name, "no_identity", detail))
         elif last_status.get(person.id) == DeliveryStatus.UNREACHABLE:
             out.append(Unreachable(person.id, person.name, "undeliverable", detail))
@@ -597,6 +613,12 @@ def report_tables(report: HealthReport, say: TextLookup) -> list[Table]:
                 )
                 for g in report.goals
             ),
+        ),
+        Table(
+            "channels",
+            say("coordinator.health.table.channels"),
+            ("person", "channel"),
+            report.channels,
         ),
         Table(
             "unreachable",
@@ -748,6 +770,7 @@ def report_blocks(report: HealthReport, say: TextLookup) -> tuple[Block, ...]:
                 [_goal_line(g, say) for g in report.goals if g.relationships or g.dimension == "all"], say
             ),
         ),
+        Section(say("coordinator.health.table.channels"), _channel_lines(report.channels, say)),
         Section(
             say("coordinator.health.table.unreachable"),
             _lines(
@@ -774,6 +797,16 @@ def report_blocks(report: HealthReport, say: TextLookup) -> tuple[Block, ...]:
         Text(say("coordinator.health.footer")),
     ]
     return tuple(blocks)
+
+
+def _channel_lines(channels: tuple[tuple[str, str], ...], say: TextLookup) -> str:
+    """How many people each channel reaches; by name, those on e-mail (a chat platform is the usual)."""
+    counts = Counter(channel for _, channel in channels)
+    lines = [say("coordinator.health.channel_count", channel=c, people=n) for c, n in sorted(counts.items())]
+    lines += [
+        say("coordinator.health.channel_line", name=name, channel=c) for name, c in channels if c == "email"
+    ]
+    return _lines(lines, say)
 
 
 def _lines(lines: list[str], say: TextLookup) -> str:

@@ -103,6 +103,7 @@ class Platform(StrEnum):
     SLACK = "slack"
     TEAMS = "teams"
     CONSOLE = "console"
+    EMAIL = "email"  # never stored as an identity: a person's e-mail address is their way in
 
 
 @dataclass(eq=False)
@@ -145,6 +146,7 @@ class Person:
     opt_outs: list[str] = field(default_factory=list)  # nudge kinds the person does not want
     active: bool = True  # False once they left the programme
     capacity: int | None = None  # max learners as a guide; None = programme default
+    channel: str = ""  # the channel the person chose (``channel email``); "" = the programme's rule
     erased_at: datetime | None = None
     created_at: datetime | None = None
     identities: list[ChatIdentity] = field(default_factory=list)

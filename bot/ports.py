@@ -23,6 +23,7 @@ from bot.activity import (
     PersonFacts,
     RelationshipFacts,
 )
+from bot.email_links import LinkLedger
 from bot.model import (
     ActionItem,
     AgendaItem,
@@ -208,6 +209,11 @@ class ActivityReader(Protocol):
         """Per person id, the status of their most recent delivery that reached a final state."""
         ...
 
+    def last_channels(self) -> dict[int, str]:
+        """Per person id, the channel their most recent sent message went out on (slack, teams, email,
+        console); people with none sent yet are left out."""
+        ...
+
     def unreachable_reasons(self) -> dict[int, str]:
         """Per person id whose most recent such delivery is unreachable: why (the platform's or the
         dispatcher's reason, e.g. "not found in Slack by e-mail"; never what the message said)."""
@@ -265,6 +271,7 @@ class UnitOfWork(Protocol):
     activity: ActivityReader
     announcements: AnnouncementRepository
     personal_data: PersonalData
+    email_links: LinkLedger
     events: ProcessedEvents
 
     def content(self, viewer: Person) -> ContentAccess: ...

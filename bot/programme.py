@@ -36,6 +36,9 @@ key                             meaning (default)
                                 ``agenda_lead_time``, ``response_time``, ``cancellation_notice``,
                                 ``confidentiality``, ``boundaries``, ``feedback``, ``conflicts``,
                                 ``review``, ``ending``; the pair edits and confirms them
+``email_roles``                 roles reached by e-mail rather than chat when e-mail is on, e.g.
+                                ``[guide]`` for guides from partner hospitals (none); a person's own
+                                ``channel`` choice comes first
 ``max_text_length``             longest text a person may enter in one field (1000)
 ``goals``                       the programme's goals a learner may tag a development goal with (default:
                                 identity formation, professionalism, academic performance)
@@ -173,6 +176,7 @@ class ProgrammeConfig:
     held_grace: timedelta = timedelta(hours=72)
     ground_rule_defaults: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_GROUND_RULES))
     max_text_length: int = 1000
+    email_roles: tuple[str, ...] = ()
     # the programme's own aims (domain.md §9) that a learner may tag a development goal with
     programme_goals: tuple[str, ...] = DEFAULT_PROGRAMME_GOALS
     catalogue: Catalogue = field(default_factory=default_catalogue, repr=False)
@@ -305,6 +309,7 @@ SETTINGS = (
     "held_grace",
     "ground_rule_defaults",
     "max_text_length",
+    "email_roles",
     "goals",
     "content",
 )
@@ -381,6 +386,7 @@ class _Reader:
             max_text_length=self.take(
                 data, "max_text_length", _positive_int(" of characters"), d.max_text_length
             ),
+            email_roles=self.take(data, "email_roles", _roles, d.email_roles),
             programme_goals=self.take_goals(data["goals"]) if "goals" in data else d.programme_goals,
             catalogue=self.take_content(data.get("content", {}), phases),
         )
@@ -629,6 +635,16 @@ def _nudges(value: object) -> tuple[str, ...]:
     if isinstance(value, list) and all(isinstance(v, str) and _NUDGE.fullmatch(v) for v in value):
         return tuple(value)
     raise ValueError(f"expected a list of reminder names like [schedule, agenda], got {describe(value)}")
+
+
+def _roles(value: object) -> tuple[str, ...]:
+    names = ("mentee", "guide", "coordinator")
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        wrong = [v for v in value if v not in names]
+        if not wrong:
+            return tuple(dict.fromkeys(value))
+        raise ValueError(f"{wrong[0]!r} is not a role; roles are {', '.join(names)}")
+    raise ValueError(f"expected a list of roles like [guide], got {describe(value)}")
 
 
 def _clock(value: object) -> time:

@@ -19,7 +19,7 @@ from storage.migrate import is_up_to_date, upgrade
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from scheduler.sending import ChannelSender
+    from bot.sending import ChannelSender
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from collections.abc import Callable
 
 from bot.messages import Message
 from bot.model import ChatIdentity, Person, Platform
+from bot.sending import RateLimit
 from handlers.console.render import render_message
-from scheduler.sending import RateLimit
 
 log = logging.getLogger("mentorbot.console")
 

@@ -12,7 +12,7 @@ Claiming
     the delivery is handed back.
 
 Channels (reachability)
-    ``senders`` maps a platform name to its :class:`~scheduler.sending.ChannelSender` (the composition
+    ``senders`` maps a platform name to its :class:`~bot.sending.ChannelSender` (the composition
     root's ``Runtime.senders``: Slack and Teams register theirs when they mount).  A person is reached on
     the chat platform they used most recently whose sender is configured.  A person with a Slack or Teams
     identity whose sender is *not* configured is reported ``unreachable`` (never silently dropped).
@@ -21,6 +21,10 @@ Channels (reachability)
     (through ``MentorBot.link``) and the message goes out at once.  The console/log channel serves only
     *console people*: those with a ``console`` identity (they used ``mentorbot chat``) whom no chat
     platform knows or finds.  Nothing meant for anyone else is ever printed and recorded as sent.
+    E-mail (``senders["email"]``, when it is on) comes after all of them: for a person no chat platform
+    finds, at their roster address, asked again at each delivery so that the message after linking
+    goes to chat; and first for a person who chose it or whose role the programme sends by e-mail
+    (``bot.channels``).
 
 Unreachable is a state, not an end
     A delivery whose person cannot be reached is ``unreachable`` with the reason in ``last_error`` (what
@@ -59,17 +63,18 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.channels import chosen_channel
 from bot.clock import Clock
 from bot.messages import Message
 from bot.model import ChatIdentity, DeliveryStatus, Person, Platform
 from bot.nudge_kinds import opted_out
 from bot.programme import ProgrammeConfig
+from bot.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
 from bot.serialize import message_from_dict
 from scheduler.console_sender import ConsoleLogSender
 from scheduler.localtime import local_date, release
 from scheduler.nudges import ROUTINE_KINDS, is_nudge
 from scheduler.pacing import PlatformPacer
-from scheduler.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
 from storage import scheduling as store
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -376,16 +381,33 @@ class Dispatcher:
 
     async def find_route(self, person: Person, channel: str = "") -> _Route:
         """:meth:`route`, and for a person with no chat identity yet, a look-up on every platform that
-        can find people (Slack by e-mail); then the console/log channel, for a console person only.
-        Raises NotReachable with the reasons when nothing reaches them."""
+        can find people (Slack by e-mail); then the console/log channel, for a console person only;
+        then e-mail, when it is on. A person who chose a channel, or whose role the programme sends by
+        e-mail (``bot.channels``), is reached there first. Raises NotReachable with the reasons when
+        nothing reaches them."""
+        if channel == Platform.EMAIL:
+            asked = self._email_route(person, required=True)
+            assert asked is not None
+            return asked
+        chosen = "" if channel else chosen_channel(person, self.programme)
+        if chosen == Platform.EMAIL and (route := self._email_route(person)) is not None:
+            return route
+        if chosen and chosen != Platform.EMAIL:
+            with contextlib.suppress(NotReachable, _NoIdentity):
+                return self.route(person, chosen)
         try:
             return self.route(person, channel)
         except _NoIdentity:
             pass
+        except NotReachable:
+            # on a chat platform that is not on here: e-mail, when it is on, reaches them instead
+            if channel or (route := self._email_route(person)) is None:
+                raise
+            return route
         reasons: list[str] = []
         for platform, sender in sorted(self.senders.items()):
             locate = getattr(sender, "locate", None)
-            if platform == Platform.CONSOLE or locate is None:
+            if platform in (Platform.CONSOLE, Platform.EMAIL) or locate is None:
                 continue
             try:
                 identity = await asyncio.wait_for(locate(person), self.send_timeout)
@@ -401,8 +423,12 @@ class Dispatcher:
             return _Route(
                 Platform.CONSOLE.value, self.senders.get(Platform.CONSOLE.value) or self.console, console
             )
+        # linking was tried and found them nowhere: e-mail, when it is on (until a chat platform links
+        # them -- each delivery asks again, so the next message after linking goes to chat)
+        if (route := self._email_route(person)) is not None:
+            return route
         if not reasons:
-            chat = sorted(p for p in self.senders if p != Platform.CONSOLE)
+            chat = sorted(p for p in self.senders if p not in (Platform.CONSOLE, Platform.EMAIL))
             reasons.append(
                 f"has no chat account linked yet: they have not opened the bot on {' or '.join(chat)}"
                 " (is the app installed for them?)"
@@ -410,6 +436,19 @@ class Dispatcher:
                 else "has no chat account linked yet, and no chat platform is on"
             )
         raise NotReachable("; ".join(reasons), no_identity=True)
+
+    def _email_route(self, person: Person, *, required: bool = False) -> _Route | None:
+        """E-mail to the person's address, when e-mail is on and they have one; None otherwise (or
+        NotReachable with the reason when ``required``)."""
+        sender = self.senders.get(Platform.EMAIL.value)
+        if sender is None or "@" not in person.email:
+            if required:
+                raise NotReachable(f"asked for e-mail, which is not available for {person.name}")
+            return None
+        identity = ChatIdentity(
+            platform=Platform.EMAIL.value, external_id=person.email, person_id=person.id
+        )  # never stored: the address on the roster is the way in
+        return _Route(Platform.EMAIL.value, sender, identity)
 
     def pacer(self, platform: str, sender: ChannelSender) -> PlatformPacer:
         pacer = self._pacers.get(platform)

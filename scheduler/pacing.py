@@ -16,7 +16,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-from scheduler.sending import RateLimit
+from bot.sending import RateLimit
 
 
 class TokenBucket:

@@ -96,6 +96,7 @@ class _Planner:
         self.steps: list[PhaseStep] = []
         self.alerts: list[StallAlert] = []
         self.people: dict[int, Person] = {}
+        self.phase_families: dict[str, frozenset[str]] = {}
 
     # -- driving ---------------------------------------------------------------------------------------
     def run(self) -> Plan:
@@ -124,9 +125,11 @@ class _Planner:
         return Plan(deliveries, self.steps, reviews, self.alerts)
 
     def wake(self, relationship_ids: Iterable[int], at: datetime) -> None:
+        wakes = self.wakes
         for rid in relationship_ids:
-            if at < self.wakes.get(rid, datetime.max.replace(tzinfo=at.tzinfo)):
-                self.wakes[rid] = at
+            earliest = wakes.get(rid)
+            if earliest is None or at < earliest:
+                wakes[rid] = at
 
     def alert(self, alert: StallAlert) -> None:
         self.alerts.append(alert)
@@ -183,14 +186,27 @@ class _Planner:
             self,
             f,
             outcome.state.phase,
+            families=self._families(outcome.state.phase),
             phase_entered_at=outcome.state.entered_at,
             phase_changed_at=outcome.steps[-1].at if outcome.steps else _latest_change_at(f),
             phase_set_by_hand=not outcome.steps and outcome.state.manual,
         )
-        for family in FAMILIES:
-            if family.plan is not None:
-                family.plan(scope)
+        for rule in _RELATIONSHIP_RULES:
+            rule(scope)
         return True
+
+    def _families(self, phase: str) -> frozenset[str]:
+        """The names a phase lists (``phases[].nudges``), worked out once per pass and phase."""
+        names = self.phase_families.get(phase)
+        if names is None:
+            known = phase in self.programme.phase_names()
+            names = frozenset(self.programme.phase(phase).nudges) if known else frozenset()
+            self.phase_families[phase] = names
+        return names
+
+
+# every family's per-relationship rule, in the registry's order
+_RELATIONSHIP_RULES = tuple(family.plan for family in FAMILIES if family.plan is not None)
 
 
 def _latest_change_at(f: RelationshipFacts) -> datetime | None:

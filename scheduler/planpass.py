@@ -66,7 +66,7 @@ class PlanPass:
         uow_factory: SqlUnitOfWorkFactory,
         programme: ProgrammeConfig,
         *,
-        chunk_size: int = 500,
+        chunk_size: int = 2000,  # per chunk ~20 queries: larger chunks halve a catch-up's database time
         stop: threading.Event | None = None,
     ) -> None:
         self.uow_factory = uow_factory

@@ -8,6 +8,7 @@ kind, set at import) does.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import timedelta
 
@@ -52,6 +53,7 @@ _EVERY = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1024)  # pure, and a plan pass asks it the same few texts for every pair
 def parse_frequency(text: str) -> timedelta | None:
     """The first rhythm named in ``text``; None when none can be read."""
     lowered = (text or "").lower()

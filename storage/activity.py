@@ -61,10 +61,16 @@ class SqlActivityReader:
                 p.c.erased_at,
                 p.c.capacity,
                 func.coalesce(ident.c.n, 0),
+                p.c.channel,
             )
             .outerjoin(ident, ident.c.person_id == p.c.id)
             .order_by(p.c.id)
         )
+        rows = self.session.execute(stmt).all()
+        i = tables.chat_identities
+        platforms: dict[int, list[str]] = {}
+        for pid, platform in self.session.execute(select(i.c.person_id, i.c.platform).order_by(i.c.platform)):
+            platforms.setdefault(int(pid), []).append(str(platform))
         return [
             PersonFacts(
                 id=int(pid),
@@ -76,8 +82,10 @@ class SqlActivityReader:
                 erased=erased_at is not None,
                 capacity=None if capacity is None else int(capacity),
                 identities=int(n),
+                platforms=tuple(platforms.get(int(pid), ())),
+                channel=str(channel or ""),
             )
-            for pid, name, roles, cohort, stage, active, erased_at, capacity, n in self.session.execute(stmt)
+            for pid, name, roles, cohort, stage, active, erased_at, capacity, n, channel in rows
         ]
 
     def relationships(self, *, include_ended: bool = False) -> list[RelationshipFacts]:
@@ -198,6 +206,17 @@ class SqlActivityReader:
         d = tables.deliveries
         stmt = select(d.c.person_id, d.c.status).join(_latest_final, _latest_final.c.id == d.c.id)
         return {int(pid): str(status) for pid, status in self.session.execute(stmt)}
+
+    def last_channels(self) -> dict[int, str]:
+        d = tables.deliveries
+        latest = (
+            select(d.c.person_id, func.max(d.c.id).label("id"))
+            .where(d.c.status == DeliveryStatus.SENT, d.c.channel != "")
+            .group_by(d.c.person_id)
+            .subquery()
+        )
+        stmt = select(d.c.person_id, d.c.channel).join(latest, latest.c.id == d.c.id)
+        return {int(pid): str(channel) for pid, channel in self.session.execute(stmt)}
 
     def unreachable_reasons(self) -> dict[int, str]:
         d = tables.deliveries

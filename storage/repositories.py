@@ -244,6 +244,27 @@ class SqlAudit:
         return list(self.session.scalars(stmt))
 
 
+class SqlEmailLinks:
+    """The used e-mail links (``bot.email_links.LinkLedger``)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def spend(self, link_id: str, person_id: int, action: str, at: datetime) -> bool:
+        # an insert that stores nothing when the link is there already: two clicks racing each other
+        # (two ``serve`` processes, a double submit) cannot both act, and neither gets an IntegrityError
+        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        self.session.flush()
+        result = self.session.execute(
+            insert(tables.email_links)
+            .values(link_id=link_id, person_id=person_id, action=action[:200], used_at=at)
+            .on_conflict_do_nothing(index_elements=["link_id"])
+            .returning(tables.email_links.c.link_id)
+        )
+        # RETURNING, not rowcount: psycopg reports a row for an insert that did nothing
+        return result.first() is not None
+
+
 class SqlConversations:
     def __init__(self, session: Session) -> None:
         self.session = session

@@ -12,7 +12,7 @@ Review marks
     ``review_seq`` is still what it read, so a change made while it was planning is never lost.
 
 Loading in bulk
-    A chunk of relationships (500 by default) costs one query per kind of fact, each led by an index on
+    A chunk of relationships (2,000 by default) costs one query per kind of fact, each led by an index on
     the chunk's ids (on PostgreSQL passed as one array), and the planner's objects are built straight
     from the rows (:mod:`storage.rows`), not through the ORM; the same for the dispatcher's recipients.
 
@@ -28,6 +28,7 @@ Send pacing
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -386,12 +387,16 @@ def _goal_actions_done(conn: Connection, ids: Sequence[int]) -> dict[int, dict[i
 
 def _among(conn: Connection, column: Any, values: Iterable[int]) -> Any:
     """``column IN (values)``; on PostgreSQL as ``column = ANY(array)``: one array parameter instead of
-    hundreds, which the server parses and plans in a fraction of the time (a chunk has 500 ids)."""
+    hundreds, which the server parses and plans in a fraction of the time (a chunk has 2,000 ids)."""
     values = list(values)
     if conn.dialect.name == "postgresql":
         return column == any_(literal(values, ARRAY(Integer)))
-    # one expanding parameter: the list is not coerced value by value when the statement is built
-    return column.in_(bindparam(None, values, type_=Integer(), expanding=True))
+    # SQLite: ``column IN (SELECT value FROM json_each(?))``, the ids as one JSON text parameter. An
+    # expanding IN renders one bound parameter per id into a new SQL string on every execution (a third
+    # of a catch-up's loading time went to compiling them); this statement is compiled once and cached,
+    # and SQLite still drives the lookup from the index on ``column``.
+    ids = func.json_each(literal(json.dumps(values), String())).table_valued("value")
+    return column.in_(select(ids.c.value))
 
 
 def _unindexed(column: Any) -> Any:
@@ -522,6 +527,14 @@ def write_reviews(session: Session, reviews: dict[int, datetime], seqs: dict[int
     """Set each relationship's next review, unless something changed it since it was read."""
     if not reviews:
         return
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        # one statement for the whole chunk, the marks passed as three arrays: an executemany sends a
+        # statement per relationship (a fifth of a catch-up's database time went to them)
+        ids = list(reviews)
+        params = {"ids": ids, "seqs": [seqs.get(rid, 0) for rid in ids], "ats": [reviews[i] for i in ids]}
+        conn.execute(_REVIEWS_FROM_ARRAYS, params)
+        return
     r = tables.relationships
     stmt = (
         update(r)
@@ -529,7 +542,15 @@ def write_reviews(session: Session, reviews: dict[int, datetime], seqs: dict[int
         .values(review_at=bindparam("at"))
     )
     params = [{"rid": rid, "seq": seqs.get(rid, 0), "at": at} for rid, at in reviews.items()]
-    session.connection().execute(stmt, params)
+    conn.execute(stmt, params)
+
+
+_REVIEWS_FROM_ARRAYS = text(
+    "UPDATE relationships AS r SET review_at = v.at"
+    " FROM unnest(CAST(:ids AS integer[]), CAST(:seqs AS integer[]), CAST(:ats AS timestamptz[]))"
+    " AS v(id, seq, at)"
+    " WHERE r.id = v.id AND r.review_seq = v.seq"
+)
 
 
 # -- the outbox: claim, finish ----------------------------------------------------------------------------

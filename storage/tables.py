@@ -57,6 +57,8 @@ people = Table(
     Column("opt_outs", JSONValue, nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("capacity", Integer, nullable=True),
+    # the channel the person chose with ``channel email|slack|teams``; "" = the programme's rule
+    Column("channel", String(20), nullable=False, default="", server_default=""),
     Column("erased_at", UTCDateTime, nullable=True),
     Column("created_at", UTCDateTime, nullable=True),
 )
@@ -427,4 +429,15 @@ slack_oauth_states = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("state", String(200), nullable=False),
     Column("expire_at", DateTime, nullable=False),
+)
+
+
+# e-mail links that have done their action (links act once; see bot/email_links.py)
+email_links = Table(
+    "email_links",
+    metadata,
+    Column("link_id", String(64), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("action", String(200), nullable=False),
+    Column("used_at", UTCDateTime, nullable=False),
 )

@@ -21,6 +21,7 @@ from storage.repositories import (
     SqlAudit,
     SqlConversations,
     SqlDeliveries,
+    SqlEmailLinks,
     SqlPeople,
     SqlProgrammes,
     SqlRelationships,
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
         self.activity = SqlActivityReader(self.session)  # coordinators' view: counts and dates, no content
         self.announcements = SqlAnnouncements(self.session)
         self.personal_data = SqlPersonalData(self.session)
+        self.email_links = SqlEmailLinks(self.session)
         self.events = SqlProcessedEvents(self.session)
         return self
 

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from bot.app import MentorBot
 from bot.catalogue import TextLookup
 from bot.clock import Clock
+from bot.sending import RateLimit
 from bot.turns import Turns
 from handlers.slack.config import SlackConfig
 from handlers.slack.linker import Linker
@@ -30,7 +31,6 @@ from handlers.slack.oauth import ThreadedInstallationStore, oauth_settings
 from handlers.slack.sender import SlackSender
 from handlers.slack.web import Directory, call
 from mentorbot.metrics import Metrics
-from scheduler.sending import RateLimit
 from storage.slack_installations import installed_teams
 
 log = logging.getLogger(__name__)

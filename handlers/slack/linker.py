@@ -34,8 +34,8 @@ from bot.app import MentorBot
 from bot.errors import Unavailable
 from bot.messages import Sender
 from bot.model import ChatIdentity, Person
+from bot.sending import NotReachable
 from handlers.slack.web import call, error_code, retry_after
-from scheduler.sending import NotReachable
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The Slack sender for the outbox dispatcher: proactive messages (nudges, notices, announcements).
 
 The dispatcher paces and retries; this class only delivers one message and says how it went, as the
-contract in ``scheduler/sending.py`` asks: :class:`RetryLater` (429 with its Retry-After, 5xx, network
+contract in ``bot/sending.py`` asks: :class:`RetryLater` (429 with its Retry-After, 5xx, network
 trouble), :class:`NotReachable` (the person cannot be messaged: deactivated, app removed from the
 workspace) or :class:`PermanentFailure` (Slack refused the message itself). It posts to the person's user
 id (Slack opens the DM itself); the DM channel ids Slack answers with are kept in memory for the
@@ -23,10 +23,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.catalogue import TextLookup
 from bot.messages import Message
 from bot.model import ChatIdentity, Person
+from bot.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
 from handlers.slack.render import RenderError, render_message
 from handlers.slack.web import Directory, call, error_code, share_files
 from handlers.slack.web import retry_after as parse_retry_after
-from scheduler.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 The dispatcher paces and retries; this class delivers one message into the person's personal chat with
 the bot, using the conversation reference stored when they last wrote there, and says how it went, as
-``scheduler/sending.py`` asks:
+``bot/sending.py`` asks:
 
 * no stored reference (the person never opened a personal chat with the bot) → :class:`NotReachable`,
   which coordinators see; the message is never dropped silently;
@@ -31,8 +31,8 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.messages import Message
 from bot.model import ChatIdentity, Person
+from bot.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
 from handlers.teams.references import conversation_id, reference_from
-from scheduler.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
 
 log = logging.getLogger(__name__)
 

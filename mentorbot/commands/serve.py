@@ -26,6 +26,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from handlers.email.config import EmailConfig, EmailConfigError
     from handlers.teams.config import TeamsConfig, TeamsConfigError
 
     settings = Settings.from_env()
@@ -35,6 +36,11 @@ def run(args: argparse.Namespace) -> int:
         TeamsConfig.from_env(settings.env)
     except TeamsConfigError as err:
         print(f"mentorbot serve: {err.message}", file=sys.stderr)
+        return 2
+    try:  # e-mail too: SMTP set without a sender, a public address or a link key is one line, exit 2
+        EmailConfig.from_env(settings.env)
+    except EmailConfigError as err:
+        print(f"mentorbot serve: {err}", file=sys.stderr)
         return 2
     problem = configuration_problem(settings.database_url)
     if problem is not None:  # a bad URL, an unknown driver, a missing folder: nothing to wait for

@@ -12,6 +12,7 @@ from bot.ground_rules import agreed
 from bot.meetings import counts_as_held, held_starts
 from bot.messages import Message
 from bot.model import MeetingStatus, Person, Relationship, Side
+from bot.nudge_kinds import opted_out
 from bot.programme import ProgrammeConfig
 from scheduler.localtime import local_date
 from scheduler.nudges._spec import NudgeSpec
@@ -35,6 +36,9 @@ class Candidate:
     items: tuple[str, ...] = ()  # dedupe keys of the items batched into this message
     # the message for a subset of ``items`` (when some of them went out in another batch meanwhile)
     recompose: Callable[[tuple[str, ...]], Message] | None = None
+
+
+_UNKNOWN = object()
 
 
 class Planning(Protocol):
@@ -63,22 +67,26 @@ class RelationshipScope:
         phase_entered_at: datetime,
         phase_changed_at: datetime | None,
         phase_set_by_hand: bool,
+        families: frozenset[str] | None = None,
     ) -> None:
         self.planning = planning
         self.f = f
         self.rel: Relationship = f.relationship
         self.phase = phase
         self.programme = planning.programme
-        self.families = (
-            set(self.programme.phase(phase).nudges) if phase in self.programme.phase_names() else set()
-        )
+        if families is None:
+            known = phase in self.programme.phase_names()
+            families = frozenset(self.programme.phase(phase).nudges) if known else frozenset()
+        self.families = families  # what the phase lists (the planner works it out once per phase)
         self.now = planning.now
         self.phase_entered_at = phase_entered_at
         self.phase_changed_at = phase_changed_at  # the latest change into this phase, if known
         self.phase_set_by_hand = phase_set_by_hand
         self.rules = agreed(list(f.rules))
-        self.members = [m.person for m in self.rel.current_members()]
-        self.learner_side = [m.person for m in self.rel.current_members() if m.side != Side.GUIDE]
+        self._last_met: object = _UNKNOWN
+        current = self.rel.current_members()
+        self.members = [m.person for m in current]
+        self.learner_side = [m.person for m in current if m.side != Side.GUIDE]
 
     def wants(self, name: str) -> bool:
         """Does the current phase list ``name`` (a family or one of its options, e.g. ``goals``)?"""
@@ -98,6 +106,12 @@ class RelationshipScope:
         *,
         expires: datetime | None = None,
     ) -> None:
+        if due > self.now:
+            # not due yet: only when to look again matters (the planner's own first tests, without
+            # building the candidate; most offers of a pass end here)
+            if person.id is not None and person.in_programme and not opted_out(person.opt_outs, spec.kind):
+                self.planning.wake([self.f.id], due)
+            return
         self.offer_candidate(Candidate(spec, person, key, due, expires or due + spec.grace, self.f.id, build))
 
     def offer_candidate(self, c: Candidate) -> None:
@@ -118,9 +132,11 @@ class RelationshipScope:
 
     def last_met(self) -> datetime | None:
         """The start of the latest meeting that counts as held (``bot.meetings.counts_as_held``)."""
-        found = [self.f.last_met_at] if self.f.last_met_at is not None else []
-        found += held_starts(self.f.meetings, self.now, self.programme.held_grace)
-        return max(found) if found else None
+        if self._last_met is _UNKNOWN:  # asked by several families: worked out once per scope
+            found = [self.f.last_met_at] if self.f.last_met_at is not None else []
+            found += held_starts(self.f.meetings, self.now, self.programme.held_grace)
+            self._last_met = max(found) if found else None
+        return self._last_met  # type: ignore[return-value]
 
     def meetings_held(self) -> int:
         """How many meetings count as held: those a member recorded, and confirmed ones past the grace."""

@@ -138,10 +138,11 @@ def test_report_as_csv_files(
         "guide_load.csv",
         "quadrants.csv",
         "goals.csv",
+        "channels.csv",
         "unreachable.csv",
         "dead_letters.csv",
     }
-    assert out.getvalue().count("Wrote ") == 9
+    assert out.getvalue().count("Wrote ") == 10
 
     def read(name: str) -> list[dict[str, str]]:
         with (tmp_path / "csv" / name).open(encoding="utf-8", newline="") as f:

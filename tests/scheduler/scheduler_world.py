@@ -38,10 +38,10 @@ from bot.model import (
     Side,
 )
 from bot.programme import ProgrammeConfig
+from bot.sending import RateLimit
 from handlers.console.render import render_message
 from scheduler.dispatch import Dispatcher, DispatchSummary
 from scheduler.planpass import PlanPass, PlanSummary
-from scheduler.sending import RateLimit
 from storage import tables
 from storage.uow import SqlUnitOfWorkFactory
 

@@ -18,6 +18,7 @@ import pytest
 from database_reset import empty_database
 from scheduler_world import World
 from sqlalchemy import Engine, inspect, select
+from sqlalchemy.orm.exc import UnmappedInstanceError
 
 from bot.model import CheckIn, GroundRules, Meeting, MeetingStatus, Relationship, Role
 from scheduler.planpass import PlanPass
@@ -155,7 +156,9 @@ def test_a_chunked_catch_up_plans_exactly_what_one_relationship_at_a_time_plans(
 
 
 def _columns(obj: Any) -> dict[str, Any]:
-    return {a.key: getattr(obj, a.key) for a in inspect(type(obj)).column_attrs}
+    # the loader's objects are of a detached (unmapped) twin of the domain class: read the domain class's
+    mapped = next(c for c in type(obj).__mro__ if inspect(c, raiseerr=False) is not None)
+    return {a.key: getattr(obj, a.key) for a in inspect(mapped).column_attrs}
 
 
 def test_the_snapshot_holds_what_the_orm_loads_for_each_relationship(world: World, engine: Engine) -> None:
@@ -209,3 +212,51 @@ def test_the_snapshot_holds_what_the_orm_loads_for_each_relationship(world: Worl
         m.person for f in snapshot.relationships for m in f.relationship.members if m.person.name == "Gail"
     ]
     assert len(gail) == 3 and all(p is gail[0] for p in gail)
+
+
+def test_a_snapshot_is_read_only_no_session_takes_its_objects(world: World, engine: Engine) -> None:
+    """The planner's facts are detached copies: handing one to a session (to write a planning change
+    by accident) is refused, so nothing the planner touches can reach the database but through the
+    plan pass's own guarded writes. They are still the domain's objects, with the domain's methods."""
+    world.clock.set(world.at("2026-02-01 09:00"))
+    populate(world)
+    now = world.at(NOW)
+    with world.uow_factory() as uow:
+        s: Any = uow.session  # type: ignore[attr-defined]
+        snapshot = scheduling.load_snapshot(s, scheduling.due_relationship_ids(s, now, 1000), now)
+    facts = snapshot.relationships[0]
+    rel = facts.relationship
+    assert isinstance(rel, Relationship) and rel.current_members() and rel.guides()
+    for obj in (rel, rel.members[0], rel.members[0].person, *facts.meetings, *facts.rules):
+        with world.uow_factory() as uow:
+            s = uow.session  # type: ignore[attr-defined]
+            with pytest.raises(UnmappedInstanceError):
+                s.add(obj)
+
+
+def test_a_review_mark_is_not_set_over_a_change_made_while_planning(world: World, engine: Engine) -> None:
+    """The pass writes a chunk's next review marks in one statement, each guarded by the ``review_seq``
+    it read: a relationship changed meanwhile keeps its cleared mark (it is looked at on the next pass),
+    the others get theirs."""
+    world.clock.set(world.at("2026-02-01 09:00"))
+    populate(world)
+    now = world.at(NOW)
+    with world.uow_factory() as uow:
+        s: Any = uow.session  # type: ignore[attr-defined]
+        snapshot = scheduling.load_snapshot(s, scheduling.due_relationship_ids(s, now, 1000), now)
+    seqs = {f.id: f.review_seq for f in snapshot.relationships}
+    changed, *others = sorted(seqs)
+    with world.uow_factory() as uow:  # a member acts while the pass plans
+        s = uow.session  # type: ignore[attr-defined]
+        scheduling.mark_for_review(s, [changed])
+        uow.commit()
+    later = {rid: now + timedelta(hours=rid) for rid in seqs}
+    with world.uow_factory() as uow:
+        s = uow.session  # type: ignore[attr-defined]
+        scheduling.write_reviews(s, later, seqs)
+        uow.commit()
+    r = tables.relationships
+    with engine.connect() as conn:
+        marks = dict(conn.execute(select(r.c.id, r.c.review_at).where(r.c.id.in_(list(seqs)))).all())
+    assert marks[changed] is None
+    assert {rid: marks[rid] for rid in others} == {rid: later[rid] for rid in others}

@@ -14,9 +14,9 @@ from sqlalchemy import Engine, text
 
 from bot.messages import text_message
 from bot.model import Delivery, Platform, Role
+from bot.sending import NotReachable, PermanentFailure, RetryLater
 from bot.serialize import message_to_dict
 from scheduler.dispatch import Dispatcher
-from scheduler.sending import NotReachable, PermanentFailure, RetryLater
 from storage import scheduling as store
 from storage.database import make_engine
 from storage.uow import SqlUnitOfWorkFactory

@@ -18,8 +18,8 @@ from scheduler_world import World
 from bot.clock import FixedClock
 from bot.messages import Message, text_message
 from bot.model import ChatIdentity, Delivery, Person, Platform
+from bot.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
 from bot.serialize import message_to_dict
-from scheduler.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
 
 
 @dataclass

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from bot.app import MentorBot
 from bot.messages import Sender, text_message
 from bot.model import ChatIdentity, Delivery, Person, Platform
+from bot.sending import NotReachable
 from bot.serialize import message_to_dict
-from scheduler.sending import NotReachable
 from storage import tables
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.messages import Message, Text
 from bot.model import ChatIdentity, Person
-from scheduler.sending import NotReachable
+from bot.sending import NotReachable
 from storage.tables import slack_bots
 
 OAUTH = {"SLACK_BOT_TOKEN": "", "SLACK_CLIENT_ID": "1234.5678", "SLACK_CLIENT_SECRET": "client-secret"}

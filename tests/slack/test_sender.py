@@ -12,9 +12,9 @@ from bot.clock import FixedClock
 from bot.messages import Button, Buttons, Message, Section, Text
 from bot.model import ChatIdentity, Person
 from bot.programme import ProgrammeConfig
+from bot.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
 from handlers.slack.mount import mount_slack
 from mentorbot.server import build_app
-from scheduler.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
 from storage.uow import SqlUnitOfWorkFactory
 
 MENTEE = Person(email="mentee@example.org", name="Eli Mentee", id=1)

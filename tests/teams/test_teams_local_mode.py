@@ -21,8 +21,8 @@ from teams_harness import MENTEE, MENTOR, TeamsHarness, TeamsUser
 
 from bot.messages import text_message
 from bot.model import ChatIdentity, Person, Platform
+from bot.sending import NotReachable
 from handlers.teams.config import TeamsConfig
-from scheduler.sending import NotReachable
 from storage.uow import SqlUnitOfWorkFactory
 
 REPO = Path(__file__).resolve().parents[2]

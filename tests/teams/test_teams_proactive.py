@@ -12,8 +12,8 @@ from teams_harness import MENTEE, MENTOR, TeamsHarness
 from bot.clock import FixedClock
 from bot.messages import text_message
 from bot.model import ChatIdentity, DeliveryStatus, Person, Platform
+from bot.sending import NotReachable, PermanentFailure, RetryLater
 from scheduler.dispatch import Dispatcher
-from scheduler.sending import NotReachable, PermanentFailure, RetryLater
 from storage.uow import SqlUnitOfWorkFactory
 
 AFTERNOON = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # daytime for London and New York
