@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 import aiohttp
 
 from bench._common import write_results
-from bench._dm import Client, Config, Row, echo_env, interleaved, reply_sizes, table
+from bench._dm import Client, Config, Row, echo_env, repeated, reply_sizes, table
 from bench._fake_connector import FakeConnector
 from bench._population import TEAMS_TENANT, seed, served_database, teams_aad, teams_user
 from bench._serving import ServedApp, settled
@@ -111,7 +111,7 @@ async def measure(url: str, people: list[int], config: Config, database: str) ->
                         "mentorbot": mentorbot,
                     }
                     for inflight in config.inflight:
-                        rows += await interleaved(clients, people, config.requests, database, inflight)
+                        rows += await repeated(clients, people, config, database, inflight, BARE)
     finally:
         await fake.stop()
     return rows

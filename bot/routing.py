@@ -62,6 +62,13 @@ class Action:
 class Router:
     commands: list[Command] = field(default_factory=list)
     actions: dict[str, Action] = field(default_factory=dict)
+    # every command's words (name and aliases) -> the command, built on the first lookup after a change:
+    # a typed message tries a few word counts instead of every command's every name (each turn does it)
+    _index: dict[tuple[str, ...], Command] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _longest: int = field(default=0, init=False, repr=False, compare=False)
+    _indexed: int = field(default=-1, init=False, repr=False, compare=False)
 
     def command(
         self,
@@ -106,19 +113,32 @@ class Router:
     def find_command(self, text: str, roles: Iterable[str]) -> tuple[Command, str]:
         """The command that ``text`` starts with (the longest match wins) and the rest of the text."""
         words = text.strip().split()
-        lowered = [w.lower() for w in words]
-        best: tuple[int, Command] | None = None
-        for cmd in self.commands:
-            for cmd_words in cmd.words():
-                n = len(cmd_words)
-                if tuple(lowered[:n]) == cmd_words and (best is None or n > best[0]):
-                    best = (n, cmd)
-        if best is None:
+        lowered = tuple(w.lower() for w in words)
+        index = self._words_index()
+        found = next(
+            (
+                (n, index[lowered[:n]])
+                for n in range(min(self._longest, len(lowered)), 0, -1)
+                if lowered[:n] in index
+            ),
+            None,
+        )
+        if found is None:
             raise UnknownCommand(text=text.strip()[:80], suggestion=self.suggest(text, roles))
-        n, cmd = best
+        n, cmd = found
         if not cmd.allowed_for(roles):
             raise NotPermitted("error.role_required", command=cmd.name)
         return cmd, " ".join(words[n:])
+
+    def _words_index(self) -> dict[tuple[str, ...], Command]:
+        if self._indexed != len(self.commands):
+            self._index = {}
+            for cmd in self.commands:
+                for cmd_words in cmd.words():
+                    self._index.setdefault(cmd_words, cmd)  # the first registered wins, as in a scan
+            self._longest = max(map(len, self._index), default=0)
+            self._indexed = len(self.commands)
+        return self._index
 
     def suggest(self, text: str, roles: Iterable[str]) -> str:
         roles = list(roles)

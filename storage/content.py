@@ -8,11 +8,12 @@ viewer is not in.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from bot.errors import NotFound, NotPermitted
 from bot.model import (
@@ -36,6 +37,44 @@ from storage.ids import storable
 T = TypeVar("T")
 
 
+# The statements of the hot read path (every "my relationships"), built once with bound parameters:
+# building a statement costs more than SQLAlchemy's cached compile of it (bench/results/slack_dm.md).
+
+
+@functools.cache
+def _relationships_of_viewer() -> Select[tuple[Relationship]]:
+    """The relationships the ``viewer`` is a current member of, with all their members and the members'
+    people in the same statement; the members' own chat identities only if something asks for them."""
+    m = tables.memberships
+    return (
+        select(Relationship)
+        .join(Membership, m.c.relationship_id == tables.relationships.c.id)
+        .where(m.c.person_id == bindparam("viewer"), m.c.left_at.is_(None))
+        .order_by(tables.relationships.c.id)
+        .options(
+            # an inner join: the viewer's own membership is one of the members (and an outer join of
+            # memberships with people makes SQLite read every membership)
+            joinedload(Relationship.members, innerjoin=True)  # type: ignore[arg-type]
+            .joinedload(Membership.person, innerjoin=True)  # type: ignore[arg-type]
+            .lazyload(Person.identities)  # type: ignore[arg-type]
+        )
+    )
+
+
+@functools.cache
+def _of_relationships(cls: type[T], table: Any, order: tuple[Any, ...]) -> Select[tuple[T]]:
+    """Items of ``cls`` in the relationships ``ids`` (checked by the caller), in one statement; ground
+    rules with their confirmations joined in."""
+    stmt = (
+        select(cls)
+        .where(table.c.relationship_id.in_(bindparam("ids", expanding=True)))
+        .order_by(table.c.relationship_id, *order, table.c.id)
+    )
+    if cls is GroundRules:
+        stmt = stmt.options(joinedload(GroundRules.confirmations))  # type: ignore[arg-type]
+    return stmt
+
+
 class SqlContentAccess:
     def __init__(self, session: Session, viewer_id: int) -> None:
         self.session = session
@@ -53,20 +92,7 @@ class SqlContentAccess:
         return rel
 
     def relationships(self) -> list[Relationship]:
-        m = tables.memberships
-        stmt = (
-            select(Relationship)
-            .join(Membership, m.c.relationship_id == tables.relationships.c.id)
-            .where(m.c.person_id == self.viewer_id, m.c.left_at.is_(None))
-            .order_by(tables.relationships.c.id)
-            # the members' own chat identities are loaded only if something asks for them
-            .options(
-                selectinload(Relationship.members)  # type: ignore[arg-type]
-                .joinedload(Membership.person)  # type: ignore[arg-type]
-                .lazyload(Person.identities)  # type: ignore[arg-type]
-            )
-        )
-        return list(self.session.scalars(stmt).unique())
+        return list(self.session.scalars(_relationships_of_viewer(), {"viewer": self.viewer_id}).unique())
 
     def _list(self, cls: type[T], table: Any, relationship_id: int, *order: Any) -> list[T]:
         self.relationship(relationship_id)
@@ -82,12 +108,7 @@ class SqlContentAccess:
             self.relationship(relationship_id)  # the viewer's own (from the identity map when loaded)
         found: dict[int, list[T]] = {relationship_id: [] for relationship_id in wanted}
         if wanted:
-            stmt = (
-                select(cls)
-                .where(table.c.relationship_id.in_(wanted))
-                .order_by(table.c.relationship_id, *order, table.c.id)
-            )
-            for item in self.session.scalars(stmt):
+            for item in self.session.scalars(_of_relationships(cls, table, order), {"ids": wanted}).unique():
                 found[item.relationship_id].append(item)  # type: ignore[attr-defined]
         return found
 

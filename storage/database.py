@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.orm import start_mappers
@@ -12,8 +14,10 @@ from storage.orm import start_mappers
 DEFAULT_URL = "sqlite:///mentorbot.sqlite3"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``. SQLite gets foreign keys on and a busy timeout, for several threads."""
+def make_engine(url: str, *, ping_after: float | None = None, **kwargs: Any) -> Engine:
+    """An engine for ``url``. SQLite gets foreign keys on and a busy timeout, for several threads; a server
+    database pings a pooled connection that sat idle for ``ping_after`` seconds (default
+    :data:`IDLE_BEFORE_PING`) before handing it out."""
     start_mappers()
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
@@ -33,8 +37,43 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        ping_after_idle(engine, IDLE_BEFORE_PING if ping_after is None else ping_after)
+    return engine
+
+
+# A connection used within this many seconds is handed out without a ping. SQLAlchemy's pool_pre_ping
+# pings on every checkout: one more round trip per turn (of about five), all the time, to catch the rare
+# connection the server dropped while it sat in the pool. A connection that was in use a moment ago is
+# almost certainly alive; a lost connection seen by any statement invalidates the whole pool anyway (so
+# an outage costs each turn in flight one "try again shortly", and then connections are made anew).
+IDLE_BEFORE_PING = 1.0
+
+
+def ping_after_idle(engine: Engine, idle: float) -> None:
+    """Ping a pooled connection on checkout only when it has been idle for ``idle`` seconds; one that
+    does not answer is replaced (SQLAlchemy's pool retries the checkout with a new connection on a
+    ``DisconnectionError``), as ``pool_pre_ping`` would."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < idle:
+            return  # new, or in use a moment ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as err:
+            raise DisconnectionError("the database dropped a pooled connection") from err
+        if not alive:
+            raise DisconnectionError("the database dropped a pooled connection")
+
+
+_IDLE_SINCE = "mentorbot_idle_since"
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -9,14 +9,16 @@ the first turn to commit or roll back). Keys older than :data:`KEEP` are pruned 
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from storage.tables import processed_events
 
@@ -35,18 +37,23 @@ class SqlProcessedEvents:
         self.session = session
 
     def first_time(self, key: str, now: datetime) -> bool:
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = (
-            insert(processed_events)
-            .values(key=key[:MAX_KEY], at=now)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(processed_events.c.key)  # rowcount is not reliable here across drivers
-        )
-        inserted = self.session.execute(statement).first() is not None
+        statement = _insert_new(self.session.get_bind().dialect.name)
+        inserted = self.session.execute(statement, {"key": key[:MAX_KEY], "at": now}).first() is not None
         if inserted and _prune_due():
             self.session.execute(delete(processed_events).where(processed_events.c.at < now - KEEP))
         return inserted
+
+
+@functools.cache
+def _insert_new(dialect: str) -> ReturningInsert[tuple[str]]:
+    """The key's insert, nothing when it is there (built once: every turn records its delivery)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(processed_events)
+        .values(key=bindparam("key"), at=bindparam("at"))
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(processed_events.c.key)  # rowcount is not reliable here across drivers
+    )
 
 
 def _prune_due() -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
@@ -110,15 +111,8 @@ class SqlPeople:
         return stored
 
     def by_identity(self, platform: str, external_id: str) -> Person | None:
-        stmt = (
-            select(Person)
-            .join(ChatIdentity, tables.chat_identities.c.person_id == tables.people.c.id)
-            .where(tables.chat_identities.c.platform == platform)
-            .where(tables.chat_identities.c.external_id == external_id)
-            # the person with all their identities in one statement (every turn starts here)
-            .options(joinedload(Person.identities))  # type: ignore[arg-type]
-        )
-        return next(iter(self.session.scalars(stmt).unique().all()), None)
+        found = self.session.scalars(_by_identity(), {"platform": platform, "external_id": external_id})
+        return next(iter(found.unique().all()), None)
 
     def all(self, *, include_inactive: bool = False) -> list[Person]:
         stmt = select(Person).order_by(tables.people.c.id)
@@ -135,6 +129,19 @@ class SqlPeople:
         )
         stmt = select(people.c.email).where(people.c.active.is_(True), ~linked)
         return sorted(self.session.scalars(stmt))
+
+
+@functools.cache
+def _by_identity() -> Select[tuple[Person]]:
+    """The person with all their identities, found by a platform id, in one statement (every turn starts
+    here). Built once: building a statement costs more than SQLAlchemy's cached compile of it."""
+    return (
+        select(Person)
+        .join(ChatIdentity, tables.chat_identities.c.person_id == tables.people.c.id)
+        .where(tables.chat_identities.c.platform == bindparam("platform"))
+        .where(tables.chat_identities.c.external_id == bindparam("external_id"))
+        .options(joinedload(Person.identities))  # type: ignore[arg-type]
+    )
 
 
 class SqlRelationships:

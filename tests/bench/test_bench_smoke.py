@@ -7,13 +7,14 @@ was measured is what the benchmark says it measures (replies arrived, everyone g
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bench import announcement, memory, slack_dm, teams_dm
 from bench._dm import Config
 from bench._fake_slack import SlackLimits
 
-TINY = Config(requests=3, users=2, background=5, backends=("sqlite",))
-TWO_IN_FLIGHT = Config(requests=4, users=3, background=5, backends=("sqlite",), inflight=(1, 2))
+TINY = Config(requests=3, users=2, background=5, backends=("sqlite",), runs=1)
+TWO_IN_FLIGHT = Config(requests=4, users=3, background=5, backends=("sqlite",), inflight=(1, 2), runs=1)
 NUMBER = r"[\d,.]+"
 
 
@@ -34,6 +35,16 @@ def test_slack_dm_compares_mentorbot_with_the_bare_bolt_app_one_and_more_at_a_ti
         assert bare == bot >= 1  # mentorbot's real answer, and an echo in as many messages
         assert len(row) == 10  # replies, ratio, then both acknowledgements and their ratio
         assert all(re.fullmatch(rf"{NUMBER}x? / {NUMBER}x?", cell) for cell in row[4:])
+
+
+def test_each_dm_line_is_the_median_of_several_runs_and_shows_every_runs_ratio() -> None:
+    three = replace(TINY, runs=3)
+    found = rows(slack_dm.report(slack_dm.run(three), three))
+    assert len(found) == 2
+    for row in found:
+        each = [float(ratio.removesuffix("x")) for ratio in row[-1].split()]
+        assert len(each) == 3
+        assert row[6].split(" / ")[0] == f"{sorted(each)[1]:.2f}x"  # the line is the median run
 
 
 def test_the_dm_profile_breaks_both_apps_down_into_parts() -> None:
