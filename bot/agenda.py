@@ -24,7 +24,6 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.action_plan import is_overdue, open_items, owner_label
-from bot.context import Context
 from bot.errors import InvalidInput, StaleAction
 from bot.messages import Block, Section, Text, quote
 from bot.model import (
@@ -43,7 +42,6 @@ from bot.model import (
     Relationship,
     Side,
 )
-from bot.programme import ProgrammeConfig
 from bot.timefmt import show, show_date
 
 PROMPTS: tuple[str, ...] = ("since_last", "hardest_now", "revisit", "this_meeting")
@@ -320,28 +318,19 @@ def with_prompt(label: str, text: str) -> str:
 
 
 def compiled_agenda(
-    source: Context | AgendaContent,
+    content: AgendaContent,
     relationship: Relationship,
     meeting: Meeting | None,
-    texts: Texts | None = None,
+    texts: Texts,
     *,
     today: date | None = None,
 ) -> list[Block]:
     """The agenda of ``meeting`` (or of the next meeting, when None) as a guide reads it.
 
-    ``source`` is the viewer's content access (or a workflow's Context); the viewer must be a member.
-    Open action items of the relationship follow the agenda items, overdue ones flagged.
-    ``texts`` is the programme (defaults to the default programme's catalogue); ``today`` (in the
-    reader's zone) decides what is overdue and defaults to the day of the latest meeting start known.
+    ``content`` is the viewer's content access; the viewer must be a member. Open action items of the
+    relationship follow the agenda items, overdue ones flagged. ``texts`` is the programme's catalogue;
+    ``today`` (in the reader's zone) decides what is overdue and defaults to the day of the meeting shown.
     """
-    if isinstance(source, Context):
-        content: AgendaContent = source.content()
-        texts = texts or source.programme
-        today = today or source.today()
-    else:
-        content = source
-    if texts is None:
-        texts = ProgrammeConfig.default()
     assert relationship.id is not None
     rel = content.relationship(relationship.id)
     meetings = content.meetings(relationship.id)

@@ -77,6 +77,16 @@ def refuse_unless_coordinator(
     raise NotPermitted("coordinator.only", action=action)
 
 
+def acting_coordinator(uow: UnitOfWork, email: str, action: str, now: datetime, target: str = "") -> Person:
+    """The coordinator a command-line action is done as (``--as EMAIL``): a programme member, else
+    ``NotFound``; not a coordinator, refused and audited as :func:`refuse_unless_coordinator` does."""
+    person = uow.people.by_email(email)
+    if person is None or not person.in_programme:
+        raise NotFound("coordinator.cli.not_a_person", email=email[:320])
+    refuse_unless_coordinator(uow, person, action, now, target)
+    return person
+
+
 def require_coordinator(ctx: Context, action: str, target: str = "") -> None:
     """In a workflow handler: only coordinators get past this; anyone else is refused and audited."""
     refuse_unless_coordinator(ctx.uow, ctx.person, action, ctx.now(), target)

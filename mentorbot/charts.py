@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalogue import TextLookup
-from bot.health import MIN_GROUP, QUADRANTS, HealthReport, QuadrantGroup, goal_label
+from bot.health import MIN_GROUP, QUADRANTS, GuideLoad, HealthReport, QuadrantGroup, goal_label
 
 COLOURS = {
     "bar": "#3b6ea5",
@@ -97,14 +97,23 @@ def _quadrants(ax: Any, group: QuadrantGroup, say: TextLookup) -> None:
     ax.yaxis.get_major_locator().set_params(integer=True)
 
 
-def _guide_learners(ax: Any, report: HealthReport, say: TextLookup) -> None:
-    """Learners per guide (bars) against each guide's capacity (an outlined bar): one measure."""
-    title = say("coordinator.chart.guide_learners_title")
+def _guides_shown(
+    ax: Any, report: HealthReport, title: str, say: TextLookup
+) -> tuple[list[GuideLoad], list[int]]:
+    """The guides a per-guide chart shows (at most 25) and their bar positions; with none, the axes
+    say so and both lists are empty."""
     guides = list(report.guides)[:25]
     if not guides:
         _empty(ax, title, say("coordinator.chart.no_guides"))
+    return guides, list(range(len(guides)))
+
+
+def _guide_learners(ax: Any, report: HealthReport, say: TextLookup) -> None:
+    """Learners per guide (bars) against each guide's capacity (an outlined bar): one measure."""
+    title = say("coordinator.chart.guide_learners_title")
+    guides, ys = _guides_shown(ax, report, title, say)
+    if not guides:
         return
-    ys = list(range(len(guides)))
     ax.barh(
         ys,
         [g.capacity for g in guides],
@@ -133,11 +142,9 @@ def _guide_learners(ax: Any, report: HealthReport, say: TextLookup) -> None:
 def _guide_hours(ax: Any, report: HealthReport, say: TextLookup) -> None:
     """Meeting hours this month per guide against the protected-time target (a line): one measure."""
     title = say("coordinator.chart.guide_hours_title")
-    guides = list(report.guides)[:25]
+    guides, ys = _guides_shown(ax, report, title, say)
     if not guides:
-        _empty(ax, title, say("coordinator.chart.no_guides"))
         return
-    ys = list(range(len(guides)))
     ax.barh(
         ys,
         [g.hours_this_month for g in guides],

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot import ground_rules, meetings
 from bot.context import Context
 from bot.errors import StaleAction
-from bot.model import GroundRules, Meeting, Person, Relationship
+from bot.messages import Reply
+from bot.model import GroundRules, Meeting, MeetingStatus, Person, Relationship
 from bot.relationship_view import join_names
+from bot.routing import Router
 from bot.timefmt import show, show_span
 
 
@@ -19,6 +23,25 @@ def find_meeting(ctx: Context, meeting_id: object) -> tuple[Meeting, Relationshi
     content = ctx.content()
     meeting = content.meeting(mid)
     return meeting, content.relationship(meeting.relationship_id)
+
+
+def meeting_action(
+    router: Router,
+    name: str,
+    handler: Callable[[Context, Meeting, Relationship], Reply],
+    *,
+    status: MeetingStatus | None = None,
+) -> None:
+    """Register a button that acts on the meeting in its ``m`` value; with ``status``, a meeting no
+    longer in that state makes the button stale."""
+
+    def action(ctx: Context, values: dict[str, str]) -> Reply:
+        meeting, rel = find_meeting(ctx, values.get("m"))
+        if status is not None and meeting.status != status:
+            raise StaleAction()
+        return handler(ctx, meeting, rel)
+
+    router.action(name)(action)
 
 
 def when_text(ctx: Context, meeting: Meeting, viewer: Person) -> str:

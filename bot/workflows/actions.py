@@ -59,6 +59,7 @@ from bot.routing import Router
 from bot.timefmt import parse_date, show_date
 from bot.validation import clean_text, date_not_in_past
 from bot.workflows._form_errors import FieldProblem, field, form_again
+from bot.workflows._notify import notify_others, same_for_all
 
 PLAN_FLOW = "actions.plan"
 COMMENT_FLOW = "actions.comment"
@@ -450,19 +451,17 @@ def comment(ctx: Context, item: ActionItem, raw: str | None) -> Reply:
     ctx.audit("actions.comment", f"relationship:{rel.id}", item=item.id)
     reply = Reply().say(Text(ctx.text("actions.commented", what=item.text)))
     stamp = ctx.now().isoformat()
-    for person in rel.others(ctx.person_id):
-        assert person.id is not None
-        reply.notify(
-            person.id,
-            Text(
-                ctx.text(
-                    "actions.comment_notice", name=ctx.person.name, what=item.text, comment=item.guide_comment
-                )
-            ),
-            kind="action_comment",
-            key=f"comment:{item.id}:{stamp}",
-        )
-    return reply
+    notice = Text(
+        ctx.text("actions.comment_notice", name=ctx.person.name, what=item.text, comment=item.guide_comment)
+    )
+    return notify_others(
+        reply,
+        rel,
+        ctx.person_id,
+        same_for_all(notice),
+        kind="action_comment",
+        key=f"comment:{item.id}:{stamp}",
+    )
 
 
 # -- registration ---------------------------------------------------------------------------------------

@@ -82,6 +82,15 @@ def _require_setter(ctx: Context, rel: Relationship) -> None:
         raise NotPermitted("agenda.error.not_setter", names=names)
 
 
+def _setter_relationship(ctx: Context, rest: str) -> tuple[Relationship, str]:
+    """The relationship a typed agenda change names (or the only one), once the person may set its
+    agenda; with the rest of what they typed."""
+    ref, rest = split_relationship(rest)
+    rel = _relationship(ctx, ref)
+    _require_setter(ctx, rel)
+    return rel, rest
+
+
 def _view(ctx: Context, rel: Relationship) -> rules.AgendaView:
     content = ctx.content()
     return rules.agenda_view(content.agenda(_rid(rel)), content.meetings(_rid(rel)))
@@ -134,7 +143,7 @@ def _prompts_once(ctx: Context, rel: Relationship, view: rules.AgendaView) -> li
 
 def show_agenda(ctx: Context, rel: Relationship) -> Reply:
     rid = _rid(rel)
-    blocks = rules.compiled_agenda(ctx, rel, None)
+    blocks = rules.compiled_agenda(ctx.content(), rel, None, ctx.programme, today=ctx.today())
     reply = Reply()
     if not _setter(ctx, rel):
         agreed = rules.agreed_items(ctx.content().ground_rules(rid))
@@ -263,9 +272,7 @@ def _pick_upcoming(ctx: Context, rel: Relationship, number: str) -> tuple[list[A
 
 
 def _reorder(ctx: Context, rest: str, delta: int) -> Reply:
-    ref, rest = split_relationship(rest)
-    rel = _relationship(ctx, ref)
-    _require_setter(ctx, rel)
+    rel, rest = _setter_relationship(ctx, rest)
     items, item = _pick_upcoming(ctx, rel, split_number(rest)[0])
     index = items.index(item)
     if not rules.move(items, index, delta):
@@ -283,9 +290,7 @@ def _mark(ctx: Context, item: AgendaItem, status: AgendaStatus) -> None:
 
 
 def _mark_typed(ctx: Context, rest: str, *, status: AgendaStatus, word: str) -> Reply:
-    ref, rest = split_relationship(rest)
-    rel = _relationship(ctx, ref)
-    _require_setter(ctx, rel)
+    rel, rest = _setter_relationship(ctx, rest)
     review = _view(ctx, rel).to_review
     if not review:
         raise InvalidInput("agenda.error.nothing_to_review")
@@ -372,9 +377,7 @@ def register(router: Router) -> None:
 
     @router.command("agenda edit", "agenda.help.edit", usage="[#relationship] N [TEXT]", group=group)
     def agenda_edit(ctx: Context, rest: str) -> Reply:
-        ref, rest = split_relationship(rest)
-        rel = _relationship(ctx, ref)
-        _require_setter(ctx, rel)
+        rel, rest = _setter_relationship(ctx, rest)
         number, text = split_number(rest)
         _, item = _pick_upcoming(ctx, rel, number)
         if not text:
@@ -430,9 +433,7 @@ def register(router: Router) -> None:
 
     @router.command("agenda order", "agenda.help.order", usage="[#relationship] 3 1 2", group=group)
     def agenda_order(ctx: Context, rest: str) -> Reply:
-        ref, rest = split_relationship(rest)
-        rel = _relationship(ctx, ref)
-        _require_setter(ctx, rel)
+        rel, rest = _setter_relationship(ctx, rest)
         items = _view(ctx, rel).upcoming
         if not items:
             raise InvalidInput("agenda.error.empty")
@@ -442,9 +443,7 @@ def register(router: Router) -> None:
 
     @router.command("agenda remove", "agenda.help.remove", usage="[#relationship] N", group=group)
     def agenda_remove(ctx: Context, rest: str) -> Reply:
-        ref, rest = split_relationship(rest)
-        rel = _relationship(ctx, ref)
-        _require_setter(ctx, rel)
+        rel, rest = _setter_relationship(ctx, rest)
         _, item = _pick_upcoming(ctx, rel, split_number(rest)[0])
         if not rules.remove(item, ctx.person_id):
             ctx.audit("agenda.remove", f"relationship:{rel.id}", item=item.id)

@@ -21,6 +21,7 @@ from bot.routing import Router
 from bot.timefmt import local_date, show_date
 from bot.validation import clean_text
 from bot.workflows._form_errors import FieldProblem, field, form_again
+from bot.workflows._notify import notify_others, same_for_all
 from bot.workflows.goals import goal_line
 
 FLOW = "closure"
@@ -156,24 +157,15 @@ def submit(ctx: Context, values: dict[str, str]) -> Reply:
     saved = Text(ctx.text("closure.reflection.saved", number=rel.id))
     reply = Reply(replace=True).say(saved, Buttons((read,)))
     if first:
-        for other in rel.others(ctx.person_id):
-            assert other.id is not None
-            reply.notify(
-                other.id,
-                Text(ctx.text("closure.reflection.notice", name=ctx.person.name, number=rel.id)),
-                Buttons(
-                    (
-                        read,
-                        Button(
-                            ctx.text("closure.reflection.button.write"),
-                            "closure.open",
-                            {"r": str(rel.id)},
-                            ButtonStyle.PRIMARY,
-                        ),
-                    )
-                ),
-                key=f"closing_reflection:{rel.id}:{ctx.person_id}",
-            )
+        write = Button(
+            ctx.text("closure.reflection.button.write"),
+            "closure.open",
+            {"r": str(rel.id)},
+            ButtonStyle.PRIMARY,
+        )
+        notice = Text(ctx.text("closure.reflection.notice", name=ctx.person.name, number=rel.id))
+        key = f"closing_reflection:{rel.id}:{ctx.person_id}"
+        notify_others(reply, rel, ctx.person_id, same_for_all(notice, Buttons((read, write))), key=key)
     return reply
 
 

@@ -29,11 +29,11 @@ from bot.coordinator import (
 )
 from bot.errors import InvalidInput, NotFound
 from bot.forms import refilled
-from bot.health import coordinator_view
 from bot.messages import Form, Input, InputKind, Option, Reply, Section, Text
 from bot.model import Conversation, Relationship, Role
 from bot.routing import CommandHandler, Router
 from bot.timefmt import show
+from bot.workflows._health_view import coordinator_view
 
 COORDINATOR = (Role.COORDINATOR.value,)
 REMATCH_FLOW = "rematch"

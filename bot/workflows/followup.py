@@ -10,12 +10,13 @@ from bot.errors import InvalidInput, StaleAction
 from bot.followup import action_plan_button, did_you_meet_message
 from bot.forms import error_text, refilled
 from bot.messages import Block, Button, Buttons, Form, Input, InputKind, Reply, Text
-from bot.model import Meeting, MeetingStatus, Relationship, Side
+from bot.model import Meeting, MeetingStatus, Person, Relationship, Side
 from bot.routing import Router
 from bot.timefmt import show
 from bot.validation import whole_number
 from bot.workflows._args import number, words
-from bot.workflows._meeting_common import find_meeting
+from bot.workflows._meeting_common import find_meeting, meeting_action
+from bot.workflows._notify import notify_others
 from bot.workflows.meetings import times_form
 
 FLOW = "followup"
@@ -50,10 +51,7 @@ def register(router: Router) -> None:
         reply.messages.append(did_you_meet_message(ctx.programme, rel, meeting, ctx.person))
         return reply
 
-    @router.action("followup.held")
-    def held_button(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        return minutes_form(ctx, meeting, rel)
+    meeting_action(router, "followup.held", minutes_form)
 
     @router.action("followup.minutes")
     def minutes_submitted(ctx: Context, values: dict[str, str]) -> Reply:
@@ -70,15 +68,9 @@ def register(router: Router) -> None:
         ctx.finish()
         return held(ctx, meeting, rel, minutes)
 
-    @router.action("followup.missed")
-    def missed_button(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        return missed(ctx, meeting, rel)
+    meeting_action(router, "followup.missed", missed)
 
-    @router.action("followup.moved")
-    def moved_button(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        return moved(ctx, meeting, rel)
+    meeting_action(router, "followup.moved", moved)
 
 
 def _check_open(ctx: Context, meeting: Meeting, answer: MeetingStatus | None = None) -> None:
@@ -135,25 +127,18 @@ def held(ctx: Context, meeting: Meeting, rel: Relationship, minutes: int) -> Rep
             else [Text(ctx.text_for("followup.plan.guide", ctx.reader(rel)))]
         )
     )
-    for m in rel.current_members():
-        if m.person.id == ctx.person_id:
-            continue
-        blocks: list[Block] = [
-            Text(
-                ctx.text(
-                    "followup.held.notice",
-                    name=ctx.person.name,
-                    id=meeting.id,
-                    when=_when(ctx, meeting, m.person.timezone),
-                    minutes=minutes,
-                )
-            )
-        ]
-        if m.side != Side.GUIDE:
-            blocks += [Text(ctx.text("followup.plan.mentee")), Buttons((plan,))]
-        assert m.person.id is not None
-        reply.notify(m.person.id, *blocks, kind="meeting", key=f"meeting:{meeting.id}:held")
-    return reply
+
+    def notice(person: Person) -> list[Block]:
+        when = _when(ctx, meeting, person.timezone)
+        text = ctx.text(
+            "followup.held.notice", name=ctx.person.name, id=meeting.id, when=when, minutes=minutes
+        )
+        member = rel.member(person.id)
+        if member is not None and member.side != Side.GUIDE:
+            return [Text(text), Text(ctx.text("followup.plan.mentee")), Buttons((plan,))]
+        return [Text(text)]
+
+    return notify_others(reply, rel, ctx.person_id, notice, kind="meeting", key=f"meeting:{meeting.id}:held")
 
 
 def missed(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
@@ -164,23 +149,16 @@ def missed(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
     _take_back_phase_move(ctx, meeting, rel)
     schedule = Buttons((Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)}),))
     reply = Reply(replace=True).say(Text(ctx.text("followup.missed.reply", id=meeting.id)), schedule)
-    for person in rel.others(ctx.person_id):
-        assert person.id is not None
-        reply.notify(
-            person.id,
-            Text(
-                ctx.text(
-                    "followup.missed.notice",
-                    name=ctx.person.name,
-                    id=meeting.id,
-                    when=_when(ctx, meeting, person.timezone),
-                )
-            ),
-            schedule,
-            kind="meeting",
-            key=f"meeting:{meeting.id}:missed",
-        )
-    return reply
+
+    def notice(person: Person) -> tuple[Block, ...]:
+        when = _when(ctx, meeting, person.timezone)
+        return Text(
+            ctx.text("followup.missed.notice", name=ctx.person.name, id=meeting.id, when=when)
+        ), schedule
+
+    return notify_others(
+        reply, rel, ctx.person_id, notice, kind="meeting", key=f"meeting:{meeting.id}:missed"
+    )
 
 
 def moved(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:

@@ -42,6 +42,7 @@ from bot.routing import Router
 from bot.timefmt import parse_date, show_date
 from bot.validation import clean_text, date_not_in_past
 from bot.workflows._form_errors import FieldProblem, field, form_again
+from bot.workflows._notify import notify_others, same_for_all
 
 FLOW = "goals.add"
 
@@ -227,15 +228,10 @@ def submit(ctx: Context, values: dict[str, str]) -> Reply:
             )
         ),
     )
-    for other in rel.others(ctx.person_id):
-        assert other.id is not None
-        reply.notify(
-            other.id,
-            Text(ctx.text("goals.notice", name=ctx.person.name, number=goal.number, text=quote(text))),
-            kind="goal_added",
-            key=f"goal:{goal.id}",
-        )
-    return reply
+    notice = Text(ctx.text("goals.notice", name=ctx.person.name, number=goal.number, text=quote(text)))
+    return notify_others(
+        reply, rel, ctx.person_id, same_for_all(notice), kind="goal_added", key=f"goal:{goal.id}"
+    )
 
 
 # -- changing ------------------------------------------------------------------------------------------

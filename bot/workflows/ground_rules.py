@@ -31,6 +31,7 @@ from bot.relationship_view import join_names, name_of, title
 from bot.routing import Router
 from bot.timefmt import local_date, show_date
 from bot.workflows._args import relationship_arg, words
+from bot.workflows._notify import notify_others, same_for_all
 
 FLOW = "rules"
 LONG_ITEMS = frozenset({"confidentiality", "boundaries", "feedback", "conflicts", "ending"})
@@ -281,14 +282,14 @@ def submitted(ctx: Context, values: dict[str, str]) -> Reply:
             )
         )
     )
-    for person in rel.others(ctx.person_id):
-        reply.notify(
-            _id(person),
-            *pending_blocks(ctx, rel, proposal, agreed_before, person),
-            kind="ground_rules",
-            key=f"rules:{proposal.id}:proposed",
-        )
-    return reply
+    return notify_others(
+        reply,
+        rel,
+        ctx.person_id,
+        lambda person: pending_blocks(ctx, rel, proposal, agreed_before, person),
+        kind="ground_rules",
+        key=f"rules:{proposal.id}:proposed",
+    )
 
 
 # -- confirming and withdrawing ---------------------------------------------------------------------
@@ -303,33 +304,30 @@ def confirm(ctx: Context, rel: Relationship, pending: GroundRules) -> Reply:
         waiting = join_names(rules_.waiting_for(pending, rel), ctx.programme)
         return reply.say(Text(ctx.text("rules.confirmed.waiting", version=pending.version, names=waiting)))
     reply.say(Text(ctx.text("rules.agreed.now", version=pending.version)), _fields(ctx, pending.items))
-    for person in rel.others(ctx.person_id):
-        reply.notify(
-            _id(person),
-            Text(
-                ctx.text(
-                    "rules.agreed.notice", title=title(ctx.programme, rel, person.id), version=pending.version
-                )
-            ),
-            Buttons((Button(ctx.text("rules.button.show"), "rules.show", {"r": str(rel.id)}),)),
-            kind="ground_rules",
-            key=f"rules:{pending.id}:agreed",
-        )
-    return reply
+    show = Buttons((Button(ctx.text("rules.button.show"), "rules.show", {"r": str(rel.id)}),))
+
+    def notice(person: Person) -> tuple[Block, ...]:
+        named = title(ctx.programme, rel, person.id)
+        return Text(ctx.text("rules.agreed.notice", title=named, version=pending.version)), show
+
+    return notify_others(
+        reply, rel, ctx.person_id, notice, kind="ground_rules", key=f"rules:{pending.id}:agreed"
+    )
 
 
 def withdraw(ctx: Context, rel: Relationship, pending: GroundRules) -> Reply:
     rules_.withdraw(pending, ctx.person_id)
     ctx.audit("rules.withdrawn", f"relationship:{rel.id}", version=pending.version)
     reply = Reply(replace=True).say(Text(ctx.text("rules.withdrawn.reply", version=pending.version)))
-    for person in rel.others(ctx.person_id):
-        reply.notify(
-            _id(person),
-            Text(ctx.text("rules.withdrawn.notice", name=ctx.person.name, version=pending.version)),
-            kind="ground_rules",
-            key=f"rules:{pending.id}:withdrawn",
-        )
-    return reply
+    notice = Text(ctx.text("rules.withdrawn.notice", name=ctx.person.name, version=pending.version))
+    return notify_others(
+        reply,
+        rel,
+        ctx.person_id,
+        same_for_all(notice),
+        kind="ground_rules",
+        key=f"rules:{pending.id}:withdrawn",
+    )
 
 
 # -- helpers ----------------------------------------------------------------------------------------

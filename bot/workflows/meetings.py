@@ -30,7 +30,7 @@ from bot.messages import (
     Section,
     Text,
 )
-from bot.model import GroundRules, Meeting, MeetingStatus, Relationship, RelationshipStatus
+from bot.model import GroundRules, Meeting, MeetingStatus, Person, Relationship, RelationshipStatus
 from bot.relationship_view import join_names
 from bot.routing import Router
 from bot.timefmt import as_input, parse_local_datetime, show
@@ -38,6 +38,7 @@ from bot.validation import clean_text, whole_number
 from bot.workflows._args import number, relationship_arg, words
 from bot.workflows._meeting_common import (
     find_meeting,
+    meeting_action,
     others_text,
     pid,
     shortfall_lines,
@@ -45,6 +46,7 @@ from bot.workflows._meeting_common import (
     when_text,
 )
 from bot.workflows._meeting_views import confirmed_blocks, invite_again, list_meetings, proposal_blocks
+from bot.workflows._notify import notify_others
 
 FLOW = "meeting"
 CANCEL_FLOW = "meeting-cancel"
@@ -97,29 +99,23 @@ def register(router: Router) -> None:
             raise StaleAction() from None
         return accepted(ctx, meeting, rel, option)
 
-    @router.action("meeting.decline")
-    def decline(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        return declined(ctx, meeting, rel)
+    meeting_action(router, "meeting.decline", declined)
 
-    @router.action("meeting.counter")
-    def counter(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        if meeting.status != MeetingStatus.PROPOSED:
-            raise StaleAction()
-        return times_form(ctx, rel, "counter", meeting)
+    meeting_action(
+        router,
+        "meeting.counter",
+        lambda ctx, meeting, rel: times_form(ctx, rel, "counter", meeting),
+        status=MeetingStatus.PROPOSED,
+    )
 
-    @router.action("meeting.move")
-    def move(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        if meeting.status != MeetingStatus.CONFIRMED:
-            raise StaleAction()
-        return times_form(ctx, rel, "move", meeting)
+    meeting_action(
+        router,
+        "meeting.move",
+        lambda ctx, meeting, rel: times_form(ctx, rel, "move", meeting),
+        status=MeetingStatus.CONFIRMED,
+    )
 
-    @router.action("meeting.cancel")
-    def cancel(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        return cancel_form(ctx, meeting, rel)
+    meeting_action(router, "meeting.cancel", cancel_form)
 
     @router.action("meeting.cancel.submit")
     def cancel_submit(ctx: Context, values: dict[str, str]) -> Reply:
@@ -131,10 +127,7 @@ def register(router: Router) -> None:
         ctx.finish()
         return cancelled(ctx, meeting, rel, reason)
 
-    @router.action("meeting.invite")
-    def invite(ctx: Context, values: dict[str, str]) -> Reply:
-        meeting, rel = find_meeting(ctx, values.get("m"))
-        return invite_again(ctx, meeting, rel)
+    meeting_action(router, "meeting.invite", invite_again)
 
 
 # -- typed sub-commands -----------------------------------------------------------------------------
@@ -309,10 +302,16 @@ def times_submitted(ctx: Context, values: dict[str, str]) -> Reply:
         *(Text(line) for line in (*notes, *warning)),
     )
     key = f"meeting:{meeting.id}:proposed:{'|'.join(meeting.options)}"
-    for person in rel.others(ctx.person_id):
-        blocks = proposal_blocks(ctx, rel, meeting, person, moved_from=mode == "move", warning=warning_others)
-        reply.notify(pid(person), *blocks, kind="meeting", key=key)
-    return reply
+    return notify_others(
+        reply,
+        rel,
+        ctx.person_id,
+        lambda person: proposal_blocks(
+            ctx, rel, meeting, person, moved_from=mode == "move", warning=warning_others
+        ),
+        kind="meeting",
+        key=key,
+    )
 
 
 def _read_times(ctx: Context, values: dict[str, str]) -> tuple[list[datetime], list[str], dict[str, str]]:
@@ -375,14 +374,14 @@ def accepted(ctx: Context, meeting: Meeting, rel: Relationship, option: datetime
         return reply
     ctx.audit("meeting.confirmed", f"meeting:{meeting.id}")
     reply.say(*confirmed_blocks(ctx, rel, meeting, ctx.person))
-    for person in rel.others(ctx.person_id):
-        reply.notify(
-            pid(person),
-            *confirmed_blocks(ctx, rel, meeting, person),
-            kind="meeting",
-            key=f"meeting:{meeting.id}:confirmed:{meeting.sequence}",
-        )
-    return reply
+    return notify_others(
+        reply,
+        rel,
+        ctx.person_id,
+        lambda person: confirmed_blocks(ctx, rel, meeting, person),
+        kind="meeting",
+        key=f"meeting:{meeting.id}:confirmed:{meeting.sequence}",
+    )
 
 
 def declined(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
@@ -466,7 +465,8 @@ def cancelled(ctx: Context, meeting: Meeting, rel: Relationship, reason: str) ->
         Text(ctx.text("meeting.cancel.done", id=meeting.id, others=others_text(ctx, rel))),
         *(Text(w) for w in warning),
     )
-    for person in rel.others(ctx.person_id):
+
+    def notice(person: Person) -> list[Block]:
         blocks: list[Block] = [
             Text(
                 ctx.text(
@@ -485,7 +485,9 @@ def cancelled(ctx: Context, meeting: Meeting, rel: Relationship, reason: str) ->
         blocks.append(
             Buttons((Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)}),))
         )
-        reply.notify(pid(person), *blocks, kind="meeting", key=f"meeting:{meeting.id}:cancelled")
+        return blocks
+
+    notify_others(reply, rel, ctx.person_id, notice, kind="meeting", key=f"meeting:{meeting.id}:cancelled")
     if had_time:
         reply.say(invite_attachment(meeting, rel, ctx.programme, ctx.now()))
     return reply

@@ -25,6 +25,7 @@ from bot.model import Person, Relationship
 from bot.nudge_kinds import NUDGE_KINDS
 from bot.routing import Router
 from bot.timefmt import show_date, show_time
+from bot.workflows._notify import notify_others, same_for_all
 
 LEAVE_FLOW = "settings.leave"
 CONFIRM_WORDS = ("yes", "confirm")
@@ -132,14 +133,9 @@ def leave(ctx: Context) -> Reply:
         )
     for rel in rels:
         ctx.audit("relationship.member_left", f"relationship:{rel.id}", person=ctx.person_id)
-        for other in rel.others(ctx.person_id):
-            assert other.id is not None
-            reply.notify(
-                other.id,
-                Text(ctx.text("settings.leave.member_notice", name=person.name, id=rel.id)),
-                kind="member_left",
-                key=f"left:{ctx.person_id}:{rel.id}:{stamp}",
-            )
+        notice = Text(ctx.text("settings.leave.member_notice", name=person.name, id=rel.id))
+        key = f"left:{ctx.person_id}:{rel.id}:{stamp}"
+        notify_others(reply, rel, ctx.person_id, same_for_all(notice), kind="member_left", key=key)
     ctx.audit("person.left", f"person:{ctx.person_id}", relationships=[rel.id for rel in rels])
     return reply
 

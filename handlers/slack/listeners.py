@@ -258,19 +258,7 @@ class SlackListeners:
     async def on_button(
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        await ack()
-        self._track()
-        action = first_action(body)
-        button = pressed_button(text_at(action, "value"))
-        if button is None:
-            return
-        user_id = text_at(body, "user", "id")
-        sender = self.sender(context, user_id)
-        if sender is None:
-            return
-        pressed = _pressed(body, action)
-        handled = await self.ask(Inbound(sender, action=button.action, values=button.values), client)
-        await self.answer_interaction(client, context, user_id, body, handled, pressed)
+        await self._press(ack, body, client, context, inline_form=False)
 
     async def on_open_form(
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -292,6 +280,19 @@ class SlackListeners:
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         """A form shown inside a message (too big for a button) was submitted with its button."""
+        await self._press(ack, body, client, context, inline_form=True)
+
+    async def _press(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        *,
+        inline_form: bool,
+    ) -> None:
+        """The one path of a pressed button: acknowledge, ask the bot, answer. An inline form's button
+        carries the form's inputs too, and its answer closes the form."""
         await ack()
         self._track()
         action = first_action(body)
@@ -302,10 +303,10 @@ class SlackListeners:
         sender = self.sender(context, user_id)
         if sender is None:
             return
-        values = {**button.values, **input_values(body.get("state"))}
+        values = {**button.values, **input_values(body.get("state"))} if inline_form else button.values
         handled = await self.ask(Inbound(sender, action=button.action, values=values), client)
         pressed = _pressed(body, action)
-        await self.answer_interaction(client, context, user_id, body, handled, pressed, form_done=True)
+        await self.answer_interaction(client, context, user_id, body, handled, pressed, form_done=inline_form)
 
     async def answer_interaction(
         self,

@@ -7,10 +7,10 @@ import sys
 from typing import Any, TextIO
 
 from bot.coordinator import audit_rows
-from bot.health import Table, table_text
 from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from mentorbot.commands._coordinator import EXIT_OK, open_runtime
+from mentorbot.report_tables import Table, table_text
 
 
 def _positive(text: str) -> int:

@@ -18,9 +18,9 @@ from typing import Any, TextIO
 
 from bot.clock import Clock
 from bot.coordinator import (
+    acting_coordinator,
     apply_change,
     find_relationship,
-    refuse_unless_coordinator,
     relationship_number,
 )
 from bot.errors import NotFound, UserFacingError
@@ -78,13 +78,9 @@ def change(
     action = f"relationship.{args.change}"
     with uow_factory() as uow:
         try:
-            actor = uow.people.by_email(args.email)
-            if actor is None or not actor.in_programme:
-                raise NotFound("coordinator.cli.not_a_person", email=args.email[:320])
             number = str(args.number).lstrip("#")
-            refuse_unless_coordinator(
-                uow, actor, action, now, f"relationship:{number}" if number.isdigit() else ""
-            )
+            target = f"relationship:{number}" if number.isdigit() else ""
+            actor = acting_coordinator(uow, args.email, action, now, target)
             rel = find_relationship(uow, relationship_number(args.number))
             guide = None
             if args.change == "rematch":

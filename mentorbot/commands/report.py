@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.clock import Clock, FixedClock, as_utc
-from bot.health import build_report, report_tables, table_text
+from bot.health import build_report
 from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from mentorbot.commands._coordinator import EXIT_BAD_INPUT, EXIT_OK, open_runtime
 from mentorbot.csv_safe import SafeWriter
+from mentorbot.report_tables import report_tables, table_text
 
 FORMATS = ("table", "csv", "png")
 

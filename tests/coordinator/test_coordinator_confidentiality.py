@@ -13,13 +13,15 @@ from coordinator_seed import SECRETS, Seeded
 from sqlalchemy import event
 
 from bot.clock import FixedClock
-from bot.health import build_report, report_blocks, report_tables
+from bot.health import build_report
 from bot.messages import Message
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_to_dict
+from bot.workflows._health_view import report_blocks
 from handlers.console.channel import ConsoleSession
 from mentorbot.commands.audit import show_audit
 from mentorbot.commands.report import report
+from mentorbot.report_tables import report_tables
 from storage.uow import SqlUnitOfWorkFactory
 
 # every column that holds what members wrote or what a message said

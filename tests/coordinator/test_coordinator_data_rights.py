@@ -9,9 +9,10 @@ from pathlib import Path
 from coordinator_seed import SECRETS, Seeded, all_database_text
 
 from bot.clock import FixedClock
-from bot.health import build_report, report_tables
+from bot.health import build_report
 from bot.programme import ProgrammeConfig
 from mentorbot.commands.person import add, export, forget
+from mentorbot.report_tables import report_tables
 from storage.uow import SqlUnitOfWorkFactory
 
 # what Eli (the mentee of relationship 1) wrote, or what was written to Eli

@@ -14,11 +14,13 @@ from sqlalchemy import event
 
 from bot.app import MentorBot
 from bot.clock import FixedClock
-from bot.health import MIN_GROUP, build_report, report_blocks, report_tables
+from bot.health import MIN_GROUP, build_report
 from bot.model import Goal, GoalStatus, Membership, Person, Relationship, Role, Side
 from bot.programme import ProgrammeConfig
+from bot.workflows._health_view import report_blocks
 from handlers.console.channel import ConsoleSession
 from mentorbot.commands.report import report
+from mentorbot.report_tables import report_tables
 from storage.uow import SqlUnitOfWorkFactory
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)

@@ -23,10 +23,11 @@ from slack_harness import make_runtime, message_text, slack_env
 from sqlalchemy import Engine, select
 
 from bot.clock import FixedClock
-from bot.health import build_report, report_blocks
+from bot.health import build_report
 from bot.messages import Section
 from bot.programme import ProgrammeConfig
 from bot.roster import import_roster
+from bot.workflows._health_view import report_blocks
 from handlers.slack.app import SlackChannel
 from handlers.slack.mount import SLACK
 from mentorbot.channels import mount_slack
