@@ -118,6 +118,7 @@ AUDIENCE: dict[str, frozenset[str]] = {
     "nudge.stall.*": frozenset(),
     "slack.*": frozenset(),
     "teams.*": frozenset(),
+    "help.role.peer": frozenset({"peer"}),
     "help.role.coordinator": frozenset(),
     "help.group.coordinator": frozenset(),
 }

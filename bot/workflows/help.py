@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.messages import Reply, Section, Text
-from bot.model import Role
+from bot.model import Role, Side
 from bot.routing import Command, Router
 
 GROUP_ORDER = ("general", "relationships", "meetings", "growth", "settings", "coordinator")
@@ -38,7 +38,7 @@ def _groups(commands: list[Command]) -> list[str]:
 
 
 def _menu(ctx: Context, commands: list[Command], *, member: bool) -> Reply:
-    roles = [ctx.text(f"help.role.{r}") for r in ROLE_ORDER if r in ctx.roles]
+    roles = list(dict.fromkeys(ctx.text(_role_key(ctx, r)) for r in ROLE_ORDER if r in ctx.roles))
     topics = "\n".join(
         ctx.text("help.topic_line", topic=group, about=ctx.text(f"help.topic.{group}"))
         for group in _groups(commands)
@@ -55,6 +55,16 @@ def _menu(ctx: Context, commands: list[Command], *, member: bool) -> Reply:
             Text(ctx.text("help.more", example="agenda" if member else "coordinator")),
         )
     )
+
+
+def _role_key(ctx: Context, role: str) -> str:
+    """The "as a mentee / as a guide" line, except for someone whose relationships are all peer or
+    near-peer ones: there nobody leads and nobody guides (domain.md §3), so they get the peer line."""
+    if role in MEMBER_ROLES:
+        live = ctx.live_relationships()
+        if live and all(ctx.reader(rel).side == Side.PEER for rel in live):
+            return "help.role.peer"
+    return f"help.role.{role}"
 
 
 def _topic(ctx: Context, commands: list[Command], topic: str) -> Reply:

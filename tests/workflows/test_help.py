@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.model import Role
+from bot.model import Format, Role
 from handlers.console.channel import ConsoleSession
 
 if TYPE_CHECKING:
@@ -69,3 +69,16 @@ def test_someone_with_two_roles_reads_both(make_person: Callable[..., Member], s
     s = session(both.email)
     s.send("help")
     assert "As a mentee you lead" in s.text() and "As a guide you support" in s.text()
+
+
+def test_a_peer_is_not_told_they_lead_as_a_mentee(
+    make_person: Callable[..., Member], make_relationship: Callable[..., Rel], session: Session
+) -> None:
+    ada = make_person("ada@example.org", "Ada Peer", "Europe/London")
+    bea = make_person("bea@example.org", "Bea Peer", "Europe/London")
+    make_relationship([], [ada, bea], format=Format.PEER)
+    s = session(bea.email)
+    s.send("help")
+    text = s.text()
+    assert "As a peer you learn side by side" in text
+    assert "As a mentee" not in text and "As a guide" not in text
