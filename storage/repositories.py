@@ -101,11 +101,15 @@ class SqlPeople:
         }
         insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         self.session.flush()
+        # RETURNING, not rowcount: psycopg reports -1 for this statement whether or not a row went in
         result = self.session.execute(
-            insert(tables.chat_identities).values(**values).on_conflict_do_nothing()
+            insert(tables.chat_identities)
+            .values(**values)
+            .on_conflict_do_nothing()
+            .returning(tables.chat_identities.c.id)
         )
+        stored = result.first() is not None
         self.session.expire(person, ["identities"])
-        stored = bool(result.rowcount)  # type: ignore[attr-defined]
         if stored and person.id is not None:
             wake_unreachable(self.session, person.id, identity.updated_at or datetime.now(UTC))
         return stored

@@ -30,3 +30,24 @@ def test_only_active_people_not_yet_on_the_platform_are_listed(uow_factory: SqlU
             "sam@example.org",
             "zoe@example.org",
         ]
+
+
+def test_a_first_contact_linked_twice_is_stored_once_and_the_second_says_so(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    """Two processes handling the same new person's first messages: only the first call stores (on
+    PostgreSQL the driver's row count for the upsert is -1 either way, so it cannot be trusted)."""
+    with uow_factory() as uow:
+        uow.people.add(Person(email="zoe@example.org", name="Zoe", roles=[Role.MENTEE]))
+        uow.commit()
+    results = []
+    for _ in range(2):
+        with uow_factory() as uow:
+            zoe = uow.people.by_email("zoe@example.org")
+            assert zoe is not None
+            results.append(uow.people.add_identity(zoe, ChatIdentity(platform="slack", external_id="U9")))
+            uow.commit()
+    assert results == [True, False]
+    with uow_factory() as uow:
+        zoe = uow.people.by_email("zoe@example.org")
+        assert zoe is not None and [i.external_id for i in zoe.identities] == ["U9"]
