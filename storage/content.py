@@ -33,6 +33,7 @@ from bot.model import (
 )
 from storage import tables
 from storage.ids import storable
+from storage.numbering import lock_relationship
 
 T = TypeVar("T")
 
@@ -217,6 +218,7 @@ class SqlContentAccess:
             raise NotPermitted("error.not_permitted")
         self.relationship(goal.relationship_id)
         g = tables.goals
+        lock_relationship(self.session, goal.relationship_id)  # two adds at once: see storage.numbering
         highest = self.session.scalar(
             select(func.max(g.c.number)).where(g.c.relationship_id == goal.relationship_id)
         )

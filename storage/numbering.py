@@ -46,7 +46,7 @@ def _number_new_items(session: Session, _flush_context: Any, _instances: Any) ->
         key = (type(obj), obj.relationship_id)
         if key not in highest:
             with session.no_autoflush:
-                _lock_relationship(session, obj.relationship_id)
+                lock_relationship(session, obj.relationship_id)
                 found = session.execute(
                     select(func.max(table.c.number)).where(table.c.relationship_id == obj.relationship_id)
                 ).scalar()
@@ -55,6 +55,8 @@ def _number_new_items(session: Session, _flush_context: Any, _instances: Any) ->
         obj.number = highest[key]
 
 
-def _lock_relationship(session: Session, relationship_id: int) -> None:
+def lock_relationship(session: Session, relationship_id: int) -> None:
+    """Hold the relationship's row until commit, so the next number is read by one transaction at a
+    time (a no-op update: a row lock on PostgreSQL, the write lock on SQLite)."""
     rel = tables.relationships
     session.execute(update(rel).where(rel.c.id == relationship_id).values(kind=rel.c.kind))

@@ -15,7 +15,7 @@ import pytest
 from database_reset import postgres_schema_engine
 from sqlalchemy import Engine, text
 
-from bot.model import ActionItem, AgendaItem, AgendaStatus
+from bot.model import ActionItem, AgendaItem, AgendaStatus, Goal
 from storage.database import make_engine
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
@@ -142,6 +142,47 @@ def test_two_members_adding_at_the_same_instant_get_two_numbers(engine: Engine) 
                 uow.session.add(item)
                 uow.commit()
                 outcome.append(item.number)
+        except Exception as exc:  # reported below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    _until_waiting(engine, backend)
+    first.commit()
+    first.__exit__(None, None, None)
+    thread.join(timeout=30)
+    assert outcome == [2]
+
+
+def test_two_goals_added_at_the_same_instant_get_two_numbers(engine: Engine) -> None:
+    """Goals are numbered like items: the second transaction waits for the first instead of failing on
+    the unique constraint."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a waiting transaction can be observed only on PostgreSQL (pg_stat_activity)")
+    uow_factory = SqlUnitOfWorkFactory(engine)
+    with engine.begin() as conn:
+        _seed_people_and_relationship(conn)
+        conn.execute(
+            text("INSERT INTO memberships (relationship_id, person_id, side) VALUES (1, 1, 'learner')")
+        )
+    first = uow_factory()
+    first.__enter__()
+    person = first.people.get(1)
+    assert person is not None
+    first.content(person).add_goal(Goal(1, 1, 0, "first", NOW, NOW))
+    outcome: list[object] = []
+    backend: list[int] = []
+
+    def second() -> None:
+        try:
+            with uow_factory() as uow:
+                backend.append(int(uow.session.execute(text("SELECT pg_backend_pid()")).scalar_one()))
+                again = uow.people.get(1)
+                assert again is not None
+                goal = Goal(1, 1, 0, "second", NOW, NOW)
+                uow.content(again).add_goal(goal)
+                uow.commit()
+                outcome.append(goal.number)
         except Exception as exc:  # reported below
             outcome.append(exc)
 
