@@ -13,7 +13,6 @@ change audited with who, what and when, and the members told through the outbox.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any, TextIO
 
 from bot.clock import Clock
@@ -23,11 +22,11 @@ from bot.coordinator import (
     find_relationship,
     relationship_number,
 )
-from bot.errors import NotFound, UserFacingError
+from bot.errors import NotFound
 from bot.notices import enqueue_notices
-from bot.ports import UnitOfWorkFactory
+from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from mentorbot.commands._coordinator import EXIT_OK, open_runtime, say_error
+from mentorbot.commands._coordinator import in_unit_of_work, open_runtime
 
 
 def add_parser(sub: Any) -> None:
@@ -73,35 +72,32 @@ def change(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    out = out or sys.stdout
     now = clock.now()
     action = f"relationship.{args.change}"
-    with uow_factory() as uow:
-        try:
-            number = str(args.number).lstrip("#")
-            target = f"relationship:{number}" if number.isdigit() else ""
-            actor = acting_coordinator(uow, args.email, action, now, target)
-            rel = find_relationship(uow, relationship_number(args.number))
-            guide = None
-            if args.change == "rematch":
-                guide = uow.people.by_email(args.guide)
-                if guide is None:
-                    raise NotFound("coordinator.person.unknown", email=args.guide[:320])
-            changed = apply_change(
-                uow,
-                programme,
-                rel,
-                args.change,
-                actor,
-                now,
-                phase=getattr(args, "phase", ""),
-                guide=guide,
-                assesses=getattr(args, "assesses", False),
-                override_reason=getattr(args, "override_reason", ""),
-            )
-            enqueue_notices(uow, changed.notices, now)
-        except UserFacingError as error:
-            return say_error(programme, f"relationship {args.change}", error, err)
-        uow.commit()
-    print(changed.confirmation.replace("*", ""), file=out)
-    return EXIT_OK
+
+    def work(uow: UnitOfWork) -> str:
+        number = str(args.number).lstrip("#")
+        target = f"relationship:{number}" if number.isdigit() else ""
+        actor = acting_coordinator(uow, args.email, action, now, target)
+        rel = find_relationship(uow, relationship_number(args.number))
+        guide = None
+        if args.change == "rematch":
+            guide = uow.people.by_email(args.guide)
+            if guide is None:
+                raise NotFound("coordinator.person.unknown", email=args.guide[:320])
+        changed = apply_change(
+            uow,
+            programme,
+            rel,
+            args.change,
+            actor,
+            now,
+            phase=getattr(args, "phase", ""),
+            guide=guide,
+            assesses=getattr(args, "assesses", False),
+            override_reason=getattr(args, "override_reason", ""),
+        )
+        enqueue_notices(uow, changed.notices, now)
+        return changed.confirmation.replace("*", "")
+
+    return in_unit_of_work(uow_factory, programme, f"relationship {args.change}", work, out, err)
