@@ -4,11 +4,12 @@ naming the operator for the audit trail."""
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.errors import UserFacingError
 from bot.ports import UnitOfWork, UnitOfWorkFactory
@@ -18,6 +19,15 @@ from mentorbot.wiring import Runtime, build_runtime
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+
+
+def command_parser(sub: Any, name: str, what: str, doc: str | None) -> argparse.ArgumentParser:
+    """The parser of ``mentorbot NAME``: ``what`` in the command list, the module's ``doc`` (usage
+    lines and all, kept as written) in its ``--help``."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=what, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    return parser
 
 
 def open_runtime() -> Runtime:

@@ -24,17 +24,14 @@ from bot.errors import NotFound, UserFacingError
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from bot.timefmt import parse_local_datetime, show
-from mentorbot.commands._coordinator import Said, in_unit_of_work, open_runtime, operator
+from mentorbot.commands._coordinator import Said, command_parser, in_unit_of_work, open_runtime, operator
 
 OPTION_OF = {"roles": "role", "cohorts": "cohort", "stages": "stage", "phases": "phase", "kinds": "kind"}
 
 
 def add_parser(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "announce",
-        help="send an announcement to a group of people (coordinators only)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = command_parser(
+        sub, "announce", "send an announcement to a group of people (coordinators only)", __doc__
     )
     parser.add_argument(
         "--as", dest="email", required=True, metavar="COORDINATOR_EMAIL", help="who is announcing"

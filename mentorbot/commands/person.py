@@ -25,6 +25,7 @@ from bot.programme import ProgrammeConfig
 from mentorbot.commands._coordinator import (
     EXIT_BAD_INPUT,
     Said,
+    command_parser,
     in_unit_of_work,
     open_runtime,
     operator,
@@ -32,11 +33,8 @@ from mentorbot.commands._coordinator import (
 
 
 def add_parser(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "person",
-        help="export or erase what is stored about a person; add a person",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = command_parser(
+        sub, "person", "export or erase what is stored about a person; add a person", __doc__
     )
     actions = parser.add_subparsers(dest="person_command", metavar="ACTION")
     actions.required = True

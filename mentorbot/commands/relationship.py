@@ -26,15 +26,15 @@ from bot.errors import NotFound
 from bot.notices import enqueue_notices
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from mentorbot.commands._coordinator import in_unit_of_work, open_runtime
+from mentorbot.commands._coordinator import command_parser, in_unit_of_work, open_runtime
 
 
 def add_parser(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
+    parser = command_parser(
+        sub,
         "relationship",
-        help="pause, resume, end, set the phase of or re-match a relationship (coordinators only)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "pause, resume, end, set the phase of or re-match a relationship (coordinators only)",
+        __doc__,
     )
     changes = parser.add_subparsers(dest="change", metavar="CHANGE")
     changes.required = True
