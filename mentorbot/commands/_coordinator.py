@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from bot.clock import Clock
 from bot.errors import UserFacingError
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
@@ -69,6 +70,20 @@ def in_unit_of_work(
             uow.commit()
     print(said.text, file=out or sys.stdout)
     return said.status
+
+
+ArgsCommand = Callable[[UnitOfWorkFactory, ProgrammeConfig, Clock, argparse.Namespace], int]
+
+
+def on_runtime(command: ArgsCommand) -> Callable[[argparse.Namespace], int]:
+    """A parser's ``func`` for a command that takes the parsed arguments whole: open the runtime from
+    the environment, then run ``command`` over it."""
+
+    def run(args: argparse.Namespace) -> int:
+        runtime = open_runtime()
+        return command(runtime.uow_factory, runtime.programme, runtime.clock, args)
+
+    return run
 
 
 def say_error(

@@ -24,7 +24,7 @@ from bot.errors import NotFound, UserFacingError
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from bot.timefmt import parse_local_datetime, show
-from mentorbot.commands._coordinator import Said, command_parser, in_unit_of_work, open_runtime, operator
+from mentorbot.commands._coordinator import Said, command_parser, in_unit_of_work, on_runtime, operator
 
 OPTION_OF = {"roles": "role", "cohorts": "cohort", "stages": "stage", "phases": "phase", "kinds": "kind"}
 
@@ -49,12 +49,7 @@ def add_parser(sub: Any) -> None:
         )
     parser.add_argument("--at", metavar="ISO", help="send at this time (default: now)")
     parser.add_argument("--preview", action="store_true", help="show who it would reach; send nothing")
-    parser.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    runtime = open_runtime()
-    return announce(runtime.uow_factory, runtime.programme, runtime.clock, args)
+    parser.set_defaults(func=on_runtime(announce))
 
 
 def announce(

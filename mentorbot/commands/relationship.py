@@ -26,7 +26,7 @@ from bot.errors import NotFound
 from bot.notices import enqueue_notices
 from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from mentorbot.commands._coordinator import command_parser, in_unit_of_work, open_runtime
+from mentorbot.commands._coordinator import command_parser, in_unit_of_work, on_runtime
 
 
 def add_parser(sub: Any) -> None:
@@ -56,12 +56,7 @@ def add_parser(sub: Any) -> None:
             )
             p.add_argument("--override-reason", default="", help="why the match must stand despite that")
         p.add_argument("--as", dest="email", required=True, metavar="COORDINATOR_EMAIL", help="who is acting")
-        p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    rt = open_runtime()
-    return change(rt.uow_factory, rt.programme, rt.clock, args)
+        p.set_defaults(func=on_runtime(change))
 
 
 def change(
