@@ -13,7 +13,6 @@ an audience that reaches somebody, texts within their limits, a time in the futu
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -22,20 +21,17 @@ from bot.audience import DIMENSIONS, Choices, describe, parse_audience
 from bot.clock import Clock, as_utc
 from bot.coordinator import audit, refuse_unless_coordinator
 from bot.errors import NotFound, UserFacingError
-from bot.ports import UnitOfWorkFactory
+from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from bot.timefmt import parse_local_datetime, show
-from mentorbot.commands._coordinator import EXIT_OK, open_runtime, operator, say_error
+from mentorbot.commands._coordinator import Said, command_parser, in_unit_of_work, on_runtime, operator
 
 OPTION_OF = {"roles": "role", "cohorts": "cohort", "stages": "stage", "phases": "phase", "kinds": "kind"}
 
 
 def add_parser(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "announce",
-        help="send an announcement to a group of people (coordinators only)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = command_parser(
+        sub, "announce", "send an announcement to a group of people (coordinators only)", __doc__
     )
     parser.add_argument(
         "--as", dest="email", required=True, metavar="COORDINATOR_EMAIL", help="who is announcing"
@@ -53,12 +49,7 @@ def add_parser(sub: Any) -> None:
         )
     parser.add_argument("--at", metavar="ISO", help="send at this time (default: now)")
     parser.add_argument("--preview", action="store_true", help="show who it would reach; send nothing")
-    parser.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    runtime = open_runtime()
-    return announce(runtime.uow_factory, runtime.programme, runtime.clock, args)
+    parser.set_defaults(func=on_runtime(announce))
 
 
 def announce(
@@ -69,44 +60,34 @@ def announce(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    out = out or sys.stdout
     now = clock.now()
-    with uow_factory() as uow:
-        try:
-            author = uow.people.by_email(args.email)
-            if author is None or not author.in_programme:
-                raise NotFound("coordinator.cli.not_a_person", email=args.email[:320])
-            refuse_unless_coordinator(uow, author, "announce", now)
-            choices = Choices.of_programme(programme.phase_names(), uow.activity.people())
-            audience = parse_audience({d: getattr(args, d) for d in DIMENSIONS}, choices)
-            send_at = _when(args.at, author.timezone) if args.at else None
-            draft = compose(args.title, args.body, audience, send_at, now)
-            seen = preview(uow, audience)
-            audience_text = describe(
-                audience, lambda d: programme.text(f"coordinator.audience.dimension.{d}")
+
+    def work(uow: UnitOfWork) -> Said:
+        author = uow.people.by_email(args.email)
+        if author is None or not author.in_programme:
+            raise NotFound("coordinator.cli.not_a_person", email=args.email[:320])
+        refuse_unless_coordinator(uow, author, "announce", now)
+        choices = Choices.of_programme(programme.phase_names(), uow.activity.people())
+        audience = parse_audience({d: getattr(args, d) for d in DIMENSIONS}, choices)
+        send_at = _when(args.at, author.timezone) if args.at else None
+        draft = compose(args.title, args.body, audience, send_at, now)
+        seen = preview(uow, audience)
+        audience_text = describe(audience, lambda d: programme.text(f"coordinator.audience.dimension.{d}"))
+        people = programme.text("coordinator.person_word" if seen.count == 1 else "coordinator.people_word")
+        if args.preview:
+            more = seen.count - len(seen.sample)
+            names = ", ".join(seen.sample) + (
+                programme.text("coordinator.announce.and_more", n=more) if more > 0 else ""
             )
-            people = programme.text(
-                "coordinator.person_word" if seen.count == 1 else "coordinator.people_word"
+            text = programme.text(
+                "coordinator.announce.reach",
+                count=seen.count,
+                people=people,
+                audience=audience_text,
+                names=names,
             )
-            if args.preview:
-                more = seen.count - len(seen.sample)
-                names = ", ".join(seen.sample) + (
-                    programme.text("coordinator.announce.and_more", n=more) if more > 0 else ""
-                )
-                text = programme.text(
-                    "coordinator.announce.reach",
-                    count=seen.count,
-                    people=people,
-                    audience=audience_text,
-                    names=names,
-                )
-                print(text.replace("*", ""), file=out)
-                return EXIT_OK
-            announcement = publish(uow, programme, draft, author, now)
-        except UserFacingError as error:
-            if not error.key.startswith("coordinator.only"):
-                _rejected(uow, author, now, error.key)
-            return say_error(programme, "announce", error, err)
+            return Said(text.replace("*", ""), commit=False)
+        announcement = publish(uow, programme, draft, author, now)
         audit(
             uow,
             author,
@@ -119,7 +100,6 @@ def announce(
             via="cli",
             operator=operator(),
         )
-        uow.commit()
         if send_at is not None:
             text = programme.text(
                 "coordinator.announce.scheduled",
@@ -135,17 +115,21 @@ def announce(
                 count=announcement.recipient_count,
                 people=people,
             )
-        print(text.replace("*", ""), file=out)
-        return EXIT_OK
+        return Said(text.replace("*", ""))
 
+    def rejected(uow: UnitOfWork, error: UserFacingError) -> None:
+        """Record a refused announcement (nothing was sent) and keep only that. A refusal for not
+        being a coordinator is already audited by ``refuse_unless_coordinator``."""
+        if error.key.startswith("coordinator.only"):
+            return
+        uow.rollback()
+        author = uow.people.by_email(args.email)
+        if author is None:
+            return
+        audit(uow, author, "announce", "", now, outcome="rejected", problem=error.key, via="cli")
+        uow.commit()
 
-def _rejected(uow: Any, author: Any, now: datetime, key: str) -> None:
-    """Record a refused announcement (nothing was sent) and keep only that."""
-    uow.rollback()
-    if author is None:
-        return
-    audit(uow, author, "announce", "", now, outcome="rejected", problem=key, via="cli")
-    uow.commit()
+    return in_unit_of_work(uow_factory, programme, "announce", work, out, err, refused=rejected)
 
 
 def _when(raw: str, timezone: str) -> datetime:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from bot.errors import Unavailable
@@ -97,32 +97,32 @@ def fail(command: str, err: DatabaseUnusable) -> int:
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
-    try:
-        with database_errors(settings.database_url):
-            engine = make_engine(settings.database_url)
-            try:
-                before = current_revision(engine)
-                upgrade(engine)
-                after = current_revision(engine)
-            finally:
-                engine.dispose()
-    except DatabaseUnusable as err:
-        return fail("db upgrade", err)
-    print(f"database at {after} (was {before or 'empty'})")
-    return 0
+    def use(engine: Engine) -> str:
+        before = current_revision(engine)
+        upgrade(engine)
+        return f"database at {current_revision(engine)} (was {before or 'empty'})"
+
+    return on_database("db upgrade", Settings.from_env().database_url, use)
 
 
 def run_current(args: argparse.Namespace) -> int:
-    url = Settings.from_env().database_url
+    def use(engine: Engine) -> str:
+        return f"database at {current_revision(engine) or 'empty'}; newest is {head_revision()}"
+
+    return on_database("db current", Settings.from_env().database_url, use)
+
+
+def on_database(command: str, url: str, use: Callable[[Engine], str]) -> int:
+    """Open an engine on ``url``, print what ``use`` makes of it and let the engine go; a database that
+    cannot be used is one line on stderr and exit 2."""
     try:
         with database_errors(url):
             engine = make_engine(url)
             try:
-                revision = current_revision(engine)
+                said = use(engine)
             finally:
                 engine.dispose()
     except DatabaseUnusable as err:
-        return fail("db current", err)
-    print(f"database at {revision or 'empty'}; newest is {head_revision()}")
+        return fail(command, err)
+    print(said)
     return 0

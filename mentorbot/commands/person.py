@@ -14,25 +14,27 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.clock import Clock
 from bot.coordinator import add_person
 from bot.data_rights import export_person, find_person, forget_person
-from bot.errors import UserFacingError
-from bot.ports import UnitOfWorkFactory
+from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from mentorbot.commands._coordinator import EXIT_BAD_INPUT, EXIT_OK, open_runtime, operator, say_error
+from mentorbot.commands._coordinator import (
+    EXIT_BAD_INPUT,
+    Said,
+    command_parser,
+    in_unit_of_work,
+    open_runtime,
+    operator,
+)
 
 
 def add_parser(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "person",
-        help="export or erase what is stored about a person; add a person",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    parser = command_parser(
+        sub, "person", "export or erase what is stored about a person; add a person", __doc__
     )
     actions = parser.add_subparsers(dest="person_command", metavar="ACTION")
     actions.required = True
@@ -75,21 +77,16 @@ def export(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    out = out or sys.stdout
-    with uow_factory() as uow:
-        try:
-            data = export_person(uow, email, clock.now(), via="cli", operator=operator())
-        except UserFacingError as error:
-            return say_error(programme, "person export", error, err)
+    def work(uow: UnitOfWork) -> str:
+        data = export_person(uow, email, clock.now(), via="cli", operator=operator())
         text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
         if out_file is None:
-            print(text, file=out)
-        else:
-            out_file.parent.mkdir(parents=True, exist_ok=True)
-            write_private(out_file, text + "\n")
-            print(programme.text("coordinator.data.exported", email=email, path=out_file), file=out)
-        uow.commit()
-    return EXIT_OK
+            return text
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        write_private(out_file, text + "\n")
+        return programme.text("coordinator.data.exported", email=email, path=out_file)
+
+    return in_unit_of_work(uow_factory, programme, "person export", work, out, err)
 
 
 def forget(
@@ -101,25 +98,18 @@ def forget(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    out = out or sys.stdout
-    with uow_factory() as uow:
-        try:
-            if not yes:
-                find_person(uow, email)  # an unknown address is refused even without --yes
-                print(programme.text("coordinator.data.confirm_forget", email=email), file=out)
-                return EXIT_BAD_INPUT
-            person_id = find_person(uow, email).id
-            counts = forget_person(
-                uow, email, clock.now(), programme=programme, via="cli", operator=operator()
-            )
-        except UserFacingError as error:
-            return say_error(programme, "person forget", error, err)
-        uow.commit()
-    summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or programme.text(
-        "coordinator.data.nothing_changed"
-    )
-    print(programme.text("coordinator.data.forgotten", id=person_id, summary=summary), file=out)
-    return EXIT_OK
+    def work(uow: UnitOfWork) -> Said:
+        person_id = find_person(uow, email).id  # an unknown address is refused even without --yes
+        if not yes:
+            text = programme.text("coordinator.data.confirm_forget", email=email)
+            return Said(text, EXIT_BAD_INPUT, commit=False)
+        counts = forget_person(uow, email, clock.now(), programme=programme, via="cli", operator=operator())
+        summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or programme.text(
+            "coordinator.data.nothing_changed"
+        )
+        return Said(programme.text("coordinator.data.forgotten", id=person_id, summary=summary))
+
+    return in_unit_of_work(uow_factory, programme, "person forget", work, out, err)
 
 
 def add(
@@ -132,18 +122,12 @@ def add(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    out = out or sys.stdout
-    with uow_factory() as uow:
-        try:
-            person = add_person(uow, programme, email, name, role, None, clock.now())
-        except UserFacingError as error:
-            return say_error(programme, "person add", error, err)
-        uow.commit()
-    print(
-        programme.text("coordinator.person.added", name=person.name, role=role.lower()).replace("*", ""),
-        file=out,
-    )
-    return EXIT_OK
+    def work(uow: UnitOfWork) -> str:
+        person = add_person(uow, programme, email, name, role, None, clock.now())
+        added = programme.text("coordinator.person.added", name=person.name, role=role.lower())
+        return added.replace("*", "")
+
+    return in_unit_of_work(uow_factory, programme, "person add", work, out, err)
 
 
 def write_private(path: Path, text: str) -> None:

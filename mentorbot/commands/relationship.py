@@ -13,7 +13,6 @@ change audited with who, what and when, and the members told through the outbox.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any, TextIO
 
 from bot.clock import Clock
@@ -23,19 +22,19 @@ from bot.coordinator import (
     find_relationship,
     relationship_number,
 )
-from bot.errors import NotFound, UserFacingError
+from bot.errors import NotFound
 from bot.notices import enqueue_notices
-from bot.ports import UnitOfWorkFactory
+from bot.ports import UnitOfWork, UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from mentorbot.commands._coordinator import EXIT_OK, open_runtime, say_error
+from mentorbot.commands._coordinator import command_parser, in_unit_of_work, on_runtime
 
 
 def add_parser(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
+    parser = command_parser(
+        sub,
         "relationship",
-        help="pause, resume, end, set the phase of or re-match a relationship (coordinators only)",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "pause, resume, end, set the phase of or re-match a relationship (coordinators only)",
+        __doc__,
     )
     changes = parser.add_subparsers(dest="change", metavar="CHANGE")
     changes.required = True
@@ -57,12 +56,7 @@ def add_parser(sub: Any) -> None:
             )
             p.add_argument("--override-reason", default="", help="why the match must stand despite that")
         p.add_argument("--as", dest="email", required=True, metavar="COORDINATOR_EMAIL", help="who is acting")
-        p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    rt = open_runtime()
-    return change(rt.uow_factory, rt.programme, rt.clock, args)
+        p.set_defaults(func=on_runtime(change))
 
 
 def change(
@@ -73,35 +67,32 @@ def change(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    out = out or sys.stdout
     now = clock.now()
     action = f"relationship.{args.change}"
-    with uow_factory() as uow:
-        try:
-            number = str(args.number).lstrip("#")
-            target = f"relationship:{number}" if number.isdigit() else ""
-            actor = acting_coordinator(uow, args.email, action, now, target)
-            rel = find_relationship(uow, relationship_number(args.number))
-            guide = None
-            if args.change == "rematch":
-                guide = uow.people.by_email(args.guide)
-                if guide is None:
-                    raise NotFound("coordinator.person.unknown", email=args.guide[:320])
-            changed = apply_change(
-                uow,
-                programme,
-                rel,
-                args.change,
-                actor,
-                now,
-                phase=getattr(args, "phase", ""),
-                guide=guide,
-                assesses=getattr(args, "assesses", False),
-                override_reason=getattr(args, "override_reason", ""),
-            )
-            enqueue_notices(uow, changed.notices, now)
-        except UserFacingError as error:
-            return say_error(programme, f"relationship {args.change}", error, err)
-        uow.commit()
-    print(changed.confirmation.replace("*", ""), file=out)
-    return EXIT_OK
+
+    def work(uow: UnitOfWork) -> str:
+        number = str(args.number).lstrip("#")
+        target = f"relationship:{number}" if number.isdigit() else ""
+        actor = acting_coordinator(uow, args.email, action, now, target)
+        rel = find_relationship(uow, relationship_number(args.number))
+        guide = None
+        if args.change == "rematch":
+            guide = uow.people.by_email(args.guide)
+            if guide is None:
+                raise NotFound("coordinator.person.unknown", email=args.guide[:320])
+        changed = apply_change(
+            uow,
+            programme,
+            rel,
+            args.change,
+            actor,
+            now,
+            phase=getattr(args, "phase", ""),
+            guide=guide,
+            assesses=getattr(args, "assesses", False),
+            override_reason=getattr(args, "override_reason", ""),
+        )
+        enqueue_notices(uow, changed.notices, now)
+        return changed.confirmation.replace("*", "")
+
+    return in_unit_of_work(uow_factory, programme, f"relationship {args.change}", work, out, err)

@@ -20,7 +20,7 @@ from bot.clock import Clock, FixedClock, as_utc
 from bot.health import build_report
 from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from mentorbot.commands._coordinator import EXIT_BAD_INPUT, EXIT_OK, open_runtime
+from mentorbot.commands._coordinator import EXIT_BAD_INPUT, EXIT_OK, command_parser, open_runtime
 from mentorbot.csv_safe import SafeWriter
 from mentorbot.report_tables import report_tables, table_text
 
@@ -28,12 +28,7 @@ FORMATS = ("table", "csv", "png")
 
 
 def add_parser(sub: Any) -> None:
-    parser: argparse.ArgumentParser = sub.add_parser(
-        "report",
-        help="programme health: activity only, never content",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser(sub, "report", "programme health: activity only, never content", __doc__)
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument(
         "--out", metavar="DIR", default="report", help="folder for CSV or PNG files (report/)"
