@@ -24,6 +24,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.action_plan import is_overdue, open_items, owner_label
+from bot.catalogue import TextLookup
 from bot.errors import InvalidInput, StaleAction
 from bot.messages import Block, Section, Text, quote
 from bot.model import (
@@ -57,10 +58,6 @@ _GONE = (AgendaStatus.DROPPED, AgendaStatus.REMOVED)
 _BOTH_WORDS = ("both", "either", "all", "everyone", "together", "shared", "any", "each")
 _GUIDE_WORDS = ("guide", "mentor", "coach", "advisor", "adviser", "sponsor")
 _LEARNER_WORDS = ("mentee", "learner", "advisee", "coachee", "student", "me")
-
-
-class Texts(Protocol):
-    def text(self, key: str, /, **values: object) -> str: ...
 
 
 class AgendaContent(Protocol):
@@ -321,7 +318,7 @@ def compiled_agenda(
     content: AgendaContent,
     relationship: Relationship,
     meeting: Meeting | None,
-    texts: Texts,
+    texts: TextLookup,
     *,
     today: date | None = None,
 ) -> list[Block]:
@@ -345,26 +342,26 @@ def compiled_agenda(
         chosen, when_meeting = view.upcoming, view.meeting
     viewer = rel.member(content.viewer_id)
     tz = viewer.person.timezone if viewer is not None else "UTC"
-    kind = texts.text(f"kind.{rel.kind}.label")
+    kind = texts(f"kind.{rel.kind}.label")
     # which relationship: a person in several reads several agendas one after the other
     others = ", ".join(quote(p.name) for p in rel.others(content.viewer_id)) or "—"
     named = {"kind": kind, "others": others, "id": rel.id}
     if when_meeting is not None and when_meeting.starts_at is not None:
-        title = texts.text("agenda.compiled.title", when=show(when_meeting.starts_at, tz), **named)
+        title = texts("agenda.compiled.title", when=show(when_meeting.starts_at, tz), **named)
     else:
-        title = texts.text("agenda.compiled.title_unbooked", **named)
+        title = texts("agenda.compiled.title_unbooked", **named)
     several_authors = len({i.author_id for i in chosen}) > 1
     lines = []
     for item in chosen:
         line = f"{item.number}. {quote(item.text)}"
         if item.status == AgendaStatus.CARRIED_OVER:
-            line += " " + texts.text("agenda.carried_tag")
+            line += " " + texts("agenda.carried_tag")
         if several_authors:
             author = rel.member(item.author_id)
             if author is not None:
-                line += " " + texts.text("agenda.author_tag", name=quote(author.person.name))
+                line += " " + texts("agenda.author_tag", name=quote(author.person.name))
         lines.append(line)
-    blocks: list[Block] = [Section(title, "\n".join(lines) or texts.text("agenda.compiled.empty"))]
+    blocks: list[Block] = [Section(title, "\n".join(lines) or texts("agenda.compiled.empty"))]
     actions = open_items(content.actions(relationship.id))
     if actions:
         reference = today or (
@@ -377,24 +374,24 @@ def compiled_agenda(
             if owner:
                 parts.append(quote(owner))
             if a.due_on is not None:
-                parts.append(texts.text("actions.due_tag", date=show_date(a.due_on)))
+                parts.append(texts("actions.due_tag", date=show_date(a.due_on)))
             line = f"• {a.number}. " + " — ".join(parts)
             if reference is not None and is_overdue(a, reference):
-                line += " " + texts.text("actions.overdue_tag")
+                line += " " + texts("actions.overdue_tag")
             action_lines.append(line)
-        blocks.append(Text(texts.text("agenda.compiled.actions_heading") + "\n" + "\n".join(action_lines)))
+        blocks.append(Text(texts("agenda.compiled.actions_heading") + "\n" + "\n".join(action_lines)))
     if rel.kind == Kind.COACHING:
         blocks.append(_goal_review(texts, content.goals(relationship.id)))
     return blocks
 
 
-def _goal_review(texts: Texts, goals: list[Goal]) -> Text:
+def _goal_review(texts: TextLookup, goals: list[Goal]) -> Text:
     """Coaching works goal by goal (domain.md §8): every meeting's agenda ends with a goal review."""
     active = [g for g in goals if g.status in (GoalStatus.OPEN, GoalStatus.PROGRESSING)]
     if not active:
-        return Text(texts.text("agenda.compiled.goals_none"))
+        return Text(texts("agenda.compiled.goals_none"))
     lines = [
-        f"• {g.number}. {quote(g.text)} — {texts.text(f'goals.status.{g.status}')}"
+        f"• {g.number}. {quote(g.text)} — {texts(f'goals.status.{g.status}')}"
         for g in sorted(active, key=lambda g: g.number)
     ]
-    return Text(texts.text("agenda.compiled.goals_heading") + "\n" + "\n".join(lines))
+    return Text(texts("agenda.compiled.goals_heading") + "\n" + "\n".join(lines))

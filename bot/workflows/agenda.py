@@ -143,7 +143,7 @@ def _prompts_once(ctx: Context, rel: Relationship, view: rules.AgendaView) -> li
 
 def show_agenda(ctx: Context, rel: Relationship) -> Reply:
     rid = _rid(rel)
-    blocks = rules.compiled_agenda(ctx.content(), rel, None, ctx.programme, today=ctx.today())
+    blocks = rules.compiled_agenda(ctx.content(), rel, None, ctx.programme.text, today=ctx.today())
     reply = Reply()
     if not _setter(ctx, rel):
         agreed = rules.agreed_items(ctx.content().ground_rules(rid))

@@ -8,10 +8,11 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from bot.catalogue import TextLookup
 from bot.messages import Message
 from bot.model import Person
 from handlers.email.links import LinkSigner
-from handlers.email.render import Texts, render, subject_of, view_of
+from handlers.email.render import render, subject_of, view_of
 
 CALENDAR = "text/calendar"
 BUTTON_STYLE = (
@@ -23,7 +24,7 @@ BUTTON_STYLE = (
 @dataclass(frozen=True)
 class Composer:
     signer: LinkSigner
-    texts: Texts
+    texts: TextLookup
     programme: str
     mail_from: Address
 

@@ -18,10 +18,11 @@ from typing import Any
 from aiohttp import web
 
 from bot.app import Handled, MentorBot
+from bot.catalogue import TextLookup
 from bot.messages import Attachment, Form, Input, InputKind, Message, Text
 from handlers.email.compose import BUTTON_STYLE
 from handlers.email.links import ACT, FORM, STOP, Link, LinkRefused, LinkSigner
-from handlers.email.render import Texts, render, rich, view_of
+from handlers.email.render import render, rich, view_of
 
 HEADERS = {
     "Cache-Control": "no-store",
@@ -43,7 +44,7 @@ INPUT_TYPES = {
 
 
 class LinkPages:
-    def __init__(self, bot: MentorBot, signer: LinkSigner, texts: Texts, programme: str) -> None:
+    def __init__(self, bot: MentorBot, signer: LinkSigner, texts: TextLookup, programme: str) -> None:
         self.bot = bot
         self.signer = signer
         self.texts = texts

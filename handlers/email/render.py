@@ -32,7 +32,6 @@ from bot.messages import (
     unquoted,
 )
 
-Texts = Callable[..., str]
 _BOLD = re.compile(r"\*([^*\n]+)\*")
 
 ENVIRONMENT = Environment(

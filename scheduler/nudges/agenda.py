@@ -170,7 +170,7 @@ def compose_compiled(
 ) -> Message:
     assert meeting.starts_at is not None and person.id is not None
     content = MemberContent(facts, person.id)
-    blocks = compiled_agenda(content, facts.relationship, meeting, programme, today=today)
+    blocks = compiled_agenda(content, facts.relationship, meeting, programme.text, today=today)
     blocks = [*blocks, Buttons((command_button(programme, "nudge.button.agenda", "agenda"),))]
     summary = programme.text("nudge.agenda_compiled.summary", when=show(meeting.starts_at, person.timezone))
     return message(blocks, summary)

@@ -282,7 +282,7 @@ def test_open_action_items_join_the_agenda_by_themselves(
     with uow_factory() as uow:
         content = uow.system_content("agenda to guide").as_member(pair.mentor.id)
         rel = content.relationship(pair.id)
-        blocks = compiled_agenda(content, rel, None, programme, today=date(2026, 3, 2))
+        blocks = compiled_agenda(content, rel, None, programme.text, today=date(2026, 3, 2))
     assert isinstance(blocks[0], Section) and "not booked yet" in blocks[0].title
     assert any(isinstance(b, Text) and "Read the guideline" in b.text for b in blocks)
 
