@@ -7,11 +7,13 @@ import itertools
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Protocol
 
 from bench._population import chat_backends
-from bench._serving import ECHO_PARTS, percentile
+from bench._serving import ECHO_PARTS
+from bench._serving import percentile
 
 COMMANDS = ("my relationships", "help")
 INFLIGHT = "MENTORBOT_BENCH_DM_INFLIGHT"  # e.g. "1,8": requests in flight, one run each

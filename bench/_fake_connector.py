@@ -15,7 +15,10 @@ from collections import Counter
 
 from aiohttp import web
 
-from bench._population import TEAMS_TENANT, email, person_of_teams_user, teams_aad
+from bench._population import TEAMS_TENANT
+from bench._population import email
+from bench._population import person_of_teams_user
+from bench._population import teams_aad
 
 
 class FakeConnector:

@@ -20,8 +20,12 @@ import aiohttp
 from aiohttp import web
 
 from bot.messages import Message
-from bot.model import ChatIdentity, Person
-from bot.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
+from bot.model import ChatIdentity
+from bot.model import Person
+from bot.sending import NotReachable
+from bot.sending import PermanentFailure
+from bot.sending import RateLimit
+from bot.sending import RetryLater
 
 
 def free_port() -> int:

@@ -21,14 +21,17 @@ import math
 import multiprocessing as mp
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
 import aiohttp
 from aiohttp import web
 
-from bench._population import SLACK_TEAM, email, person_of_slack_user
+from bench._population import SLACK_TEAM
+from bench._population import email
+from bench._population import person_of_slack_user
 
 BOT_TOKEN = "xoxb-bench-token"
 SIGNING_SECRET = "bench-signing-secret-0123456789ab"

@@ -19,13 +19,20 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert, make_url, text
+from sqlalchemy import Engine
+from sqlalchemy import insert
+from sqlalchemy import make_url
+from sqlalchemy import text
 
-from bench._common import PG_URL, backends
+from bench._common import PG_URL
+from bench._common import backends
 from storage import tables
 from storage.database import make_engine
 from storage.migrate import upgrade

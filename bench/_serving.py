@@ -27,12 +27,14 @@ import multiprocessing as mp
 import os
 import statistics
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 
-from bench._profile import PROFILE, start_if_asked
+from bench._profile import PROFILE
+from bench._profile import start_if_asked
 
 ECHO_PARTS = "MENTORBOT_BENCH_ECHO_PARTS"  # the bare apps' environment: messages per echo, by command
 
@@ -90,8 +92,11 @@ def bare_slack_app(env: Mapping[str, str]) -> web.Application:
 
 
 def bare_teams_app(env: Mapping[str, str]) -> web.Application:
-    from botbuilder.core import ActivityHandler, MessageFactory, TurnContext
-    from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+    from botbuilder.core import ActivityHandler
+    from botbuilder.core import MessageFactory
+    from botbuilder.core import TurnContext
+    from botbuilder.integration.aiohttp import CloudAdapter
+    from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 
     class Anonymous:
         APP_ID = None

@@ -38,18 +38,31 @@ import io
 import os
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
 
 from bench._common import write_results
-from bench._fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlackProcess, SlackLimits
-from bench._population import SLACK_TEAM, chat_backends, email, seed, served_database, slack_user
+from bench._fake_slack import BOT_TOKEN
+from bench._fake_slack import SIGNING_SECRET
+from bench._fake_slack import FakeSlackProcess
+from bench._fake_slack import SlackLimits
+from bench._population import SLACK_TEAM
+from bench._population import chat_backends
+from bench._population import email
+from bench._population import seed
+from bench._population import served_database
+from bench._population import slack_user
 from bot.model import DeliveryStatus
 from bot.sending import RateLimit
 from mentorbot.channels import mount_slack
 from mentorbot.commands.announce import announce
-from mentorbot.scheduling import register_channel_senders, run_tick
+from mentorbot.scheduling import register_channel_senders
+from mentorbot.scheduling import run_tick
 from mentorbot.settings import Settings
 from mentorbot.wiring import build_runtime
 from scheduler.dispatch import Dispatcher

@@ -23,15 +23,25 @@ import multiprocessing as mp
 import os
 import statistics
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
 
-from bench._common import backends, database, write_results
-from bench._fake_platform import FakePlatform, HttpSender, free_port
+from bench._common import backends
+from bench._common import database
+from bench._common import write_results
+from bench._fake_platform import FakePlatform
+from bench._fake_platform import HttpSender
+from bench._fake_platform import free_port
 from bench._population import served_database
 from bot.messages import text_message
 from bot.programme import ProgrammeConfig

@@ -27,15 +27,22 @@ import multiprocessing as mp
 import os
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import aiohttp
 
 from bench._common import write_results
-from bench._fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
-from bench._population import chat_backends, seed, served_database, slack_user
-from bench._serving import settled, slack_signature
+from bench._fake_slack import BOT_TOKEN
+from bench._fake_slack import SIGNING_SECRET
+from bench._fake_slack import FakeSlackApi
+from bench._population import chat_backends
+from bench._population import seed
+from bench._population import served_database
+from bench._population import slack_user
+from bench._serving import settled
+from bench._serving import slack_signature
 from bench.slack_dm import envelope
 
 NAME = "memory"

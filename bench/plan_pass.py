@@ -31,13 +31,26 @@ from __future__ import annotations
 
 import statistics
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Integer, any_, delete, insert, literal, select, update
+from sqlalchemy import Engine
+from sqlalchemy import Integer
+from sqlalchemy import any_
+from sqlalchemy import delete
+from sqlalchemy import insert
+from sqlalchemy import literal
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from bench._common import backends, database, sizes, write_results
+from bench._common import backends
+from bench._common import database
+from bench._common import sizes
+from bench._common import write_results
 from bot.programme import ProgrammeConfig
 from scheduler.planpass import PlanPass
 from storage import tables

@@ -25,17 +25,34 @@ import itertools
 import json
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import aiohttp
 
 from bench._common import write_results
-from bench._dm import COMMANDS, Client, Config, Row, echo_env, repeated, reply_sizes, table
-from bench._fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlackApi
-from bench._population import SLACK_TEAM, seed, served_database, slack_user
-from bench._profile import PROFILE, breakdown, load
-from bench._serving import ServedApp, settled, slack_signature
+from bench._dm import COMMANDS
+from bench._dm import Client
+from bench._dm import Config
+from bench._dm import Row
+from bench._dm import echo_env
+from bench._dm import repeated
+from bench._dm import reply_sizes
+from bench._dm import table
+from bench._fake_slack import BOT_TOKEN
+from bench._fake_slack import SIGNING_SECRET
+from bench._fake_slack import FakeSlackApi
+from bench._population import SLACK_TEAM
+from bench._population import seed
+from bench._population import served_database
+from bench._population import slack_user
+from bench._profile import PROFILE
+from bench._profile import breakdown
+from bench._profile import load
+from bench._serving import ServedApp
+from bench._serving import settled
+from bench._serving import slack_signature
 
 NAME = "slack_dm"
 

@@ -30,15 +30,27 @@ import asyncio
 import itertools
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import aiohttp
 
 from bench._common import write_results
-from bench._dm import Client, Config, Row, echo_env, repeated, reply_sizes, table
+from bench._dm import Client
+from bench._dm import Config
+from bench._dm import Row
+from bench._dm import echo_env
+from bench._dm import repeated
+from bench._dm import reply_sizes
+from bench._dm import table
 from bench._fake_connector import FakeConnector
-from bench._population import TEAMS_TENANT, seed, served_database, teams_aad, teams_user
-from bench._serving import ServedApp, settled
+from bench._population import TEAMS_TENANT
+from bench._population import seed
+from bench._population import served_database
+from bench._population import teams_aad
+from bench._population import teams_user
+from bench._serving import ServedApp
+from bench._serving import settled
 
 NAME = "teams_dm"
 BOT_ID = "28:mentorbot-bench"

@@ -10,12 +10,20 @@ Nothing here ever refuses an item for being imperfect.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
 
-from bot.errors import InvalidInput, StaleAction
-from bot.model import ActionItem, ActionStatus, Person, Priority, Relationship
+from bot.errors import InvalidInput
+from bot.errors import StaleAction
+from bot.model import ActionItem
+from bot.model import ActionStatus
+from bot.model import Person
+from bot.model import Priority
+from bot.model import Relationship
 
 # phrases that make an action hard to check off: nobody can tell when "thinking about" is done
 VAGUE_PHRASES: tuple[str, ...] = (

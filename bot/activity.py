@@ -8,7 +8,8 @@ payloads); that is the point: a coordinator view built from them cannot leak con
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 
 @dataclass(frozen=True)

@@ -18,32 +18,42 @@ action items (which join every agenda by themselves until they are done or dropp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from datetime import date
+from datetime import datetime
 from typing import Protocol
 
-from bot.action_plan import is_overdue, open_items, owner_label
+from bot.action_plan import is_overdue
+from bot.action_plan import open_items
+from bot.action_plan import owner_label
 from bot.catalogue import TextLookup
-from bot.errors import InvalidInput, StaleAction
-from bot.messages import Block, Section, Text, quote
-from bot.model import (
-    ActionItem,
-    AgendaItem,
-    AgendaStatus,
-    AgreementStatus,
-    Format,
-    Goal,
-    GoalStatus,
-    GroundRules,
-    Kind,
-    Meeting,
-    MeetingStatus,
-    Person,
-    Relationship,
-    Side,
-)
-from bot.timefmt import show, show_date
+from bot.errors import InvalidInput
+from bot.errors import StaleAction
+from bot.messages import Block
+from bot.messages import Section
+from bot.messages import Text
+from bot.messages import quote
+from bot.model import ActionItem
+from bot.model import AgendaItem
+from bot.model import AgendaStatus
+from bot.model import AgreementStatus
+from bot.model import Format
+from bot.model import Goal
+from bot.model import GoalStatus
+from bot.model import GroundRules
+from bot.model import Kind
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Side
+from bot.timefmt import show
+from bot.timefmt import show_date
 
 PROMPTS: tuple[str, ...] = ("since_last", "hardest_now", "revisit", "this_meeting")
 # before the pair's first meeting there is no "last time": these fit a first meeting instead

@@ -11,13 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
-from bot.activity import PersonFacts, RelationshipFacts
-from bot.audience import Audience, PersonShape, describe, select_recipients
-from bot.errors import InvalidInput, NotFound
-from bot.messages import Message, Section, Text
-from bot.model import Announcement, Delivery, DeliveryStatus, Person
+from bot.activity import PersonFacts
+from bot.activity import RelationshipFacts
+from bot.audience import Audience
+from bot.audience import PersonShape
+from bot.audience import describe
+from bot.audience import select_recipients
+from bot.errors import InvalidInput
+from bot.errors import NotFound
+from bot.messages import Message
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import Announcement
+from bot.model import Delivery
+from bot.model import DeliveryStatus
+from bot.model import Person
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_to_dict

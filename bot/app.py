@@ -9,15 +9,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 
 from bot.clock import Clock
 from bot.context import Context
-from bot.errors import LinkUsed, NotPermitted, Unavailable, UserFacingError
-from bot.messages import Inbound, Message, Reply, Sender, Text
-from bot.model import ChatIdentity, Delivery, Person, Platform
+from bot.errors import LinkUsed
+from bot.errors import NotPermitted
+from bot.errors import Unavailable
+from bot.errors import UserFacingError
+from bot.messages import Inbound
+from bot.messages import Message
+from bot.messages import Reply
+from bot.messages import Sender
+from bot.messages import Text
+from bot.model import ChatIdentity
+from bot.model import Delivery
+from bot.model import Person
+from bot.model import Platform
 from bot.notices import enqueue_notices
-from bot.ports import UnitOfWork, UnitOfWorkFactory
+from bot.ports import UnitOfWork
+from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from bot.routing import Router
 from bot.serialize import message_to_dict

@@ -12,12 +12,18 @@ chosen from the facts, without loading every person.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol
+from typing import TypeVar
 
 from bot.errors import InvalidInput
-from bot.model import Kind, RelationshipStatus, Role
+from bot.model import Kind
+from bot.model import RelationshipStatus
+from bot.model import Role
 
 DIMENSIONS: tuple[str, ...] = ("roles", "cohorts", "stages", "phases", "kinds")
 

@@ -10,12 +10,18 @@ colleagues and assistants, and what a pair discusses stays between them.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar
+from icalendar import Event
+from icalendar import vCalAddress
+from icalendar import vText
 
 from bot.messages import Attachment
-from bot.model import Meeting, MeetingStatus, Relationship
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Relationship
 from bot.programme import ProgrammeConfig
 
 MIME_TYPE = "text/calendar"

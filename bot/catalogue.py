@@ -28,7 +28,9 @@ import functools
 import logging
 import re
 import string
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from os import PathLike
@@ -37,8 +39,11 @@ from typing import Protocol
 
 import yaml
 
-from bot.errors import ConfigError, Problem
-from bot.readers import Reader, qualifier_problem, split_variant
+from bot.errors import ConfigError
+from bot.errors import Problem
+from bot.readers import Reader
+from bot.readers import qualifier_problem
+from bot.readers import split_variant
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.model import Person, Platform
+from bot.model import Person
+from bot.model import Platform
 from bot.programme import ProgrammeConfig
 
 CHOOSABLE = (Platform.EMAIL.value, Platform.SLACK.value, Platform.TEAMS.value)

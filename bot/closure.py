@@ -10,10 +10,12 @@ else (meetings, agenda, actions, ground rules, check-ins) stops with the end.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.model import Relationship, RelationshipStatus
+from bot.model import Relationship
+from bot.model import RelationshipStatus
 from bot.programme import ProgrammeConfig
 
 REFLECTION_WINDOW = timedelta(days=30)

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import closure
 from bot.clock import Clock
-from bot.errors import InvalidInput, NotPermitted, StaleAction
-from bot.messages import Inbound, quote
-from bot.model import AuditEvent, Conversation, Person, Relationship
-from bot.ports import ContentAccess, UnitOfWork
+from bot.errors import InvalidInput
+from bot.errors import NotPermitted
+from bot.errors import StaleAction
+from bot.messages import Inbound
+from bot.messages import quote
+from bot.model import AuditEvent
+from bot.model import Conversation
+from bot.model import Person
+from bot.model import Relationship
+from bot.ports import ContentAccess
+from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
-from bot.readers import Reader, reader_of
+from bot.readers import Reader
+from bot.readers import reader_of
 from bot.timefmt import show_date
 
 

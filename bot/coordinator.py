@@ -12,22 +12,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 from bot.context import Context
-from bot.errors import InvalidInput, NotFound, NotPermitted
-from bot.messages import Message, Outbound, Reply, Text
-from bot.model import (
-    AuditEvent,
-    Membership,
-    Person,
-    PhaseChange,
-    Relationship,
-    RelationshipStatus,
-    Role,
-    Side,
-)
+from bot.errors import InvalidInput
+from bot.errors import NotFound
+from bot.errors import NotPermitted
+from bot.messages import Message
+from bot.messages import Outbound
+from bot.messages import Reply
+from bot.messages import Text
+from bot.model import AuditEvent
+from bot.model import Membership
+from bot.model import Person
+from bot.model import PhaseChange
+from bot.model import Relationship
+from bot.model import RelationshipStatus
+from bot.model import Role
+from bot.model import Side
 from bot.phases import set_phase
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig

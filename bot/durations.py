@@ -9,7 +9,8 @@ duration is a fixed length of time, never a calendar month), and ``s`` seconds s
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import time
+from datetime import timedelta
 
 _UNIT_SECONDS = {
     "s": 1,

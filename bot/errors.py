@@ -19,7 +19,8 @@ traceback ever reaching a chat.  Anything else that escapes is a bug and is answ
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 

@@ -7,8 +7,15 @@ the answer buttons are handled by ``bot.workflows.followup`` (typed: ``met ID ye
 
 from __future__ import annotations
 
-from bot.messages import Button, Buttons, ButtonStyle, Message, Section, Text
-from bot.model import Meeting, Person, Relationship
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Message
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import Meeting
+from bot.model import Person
+from bot.model import Relationship
 from bot.programme import ProgrammeConfig
 from bot.relationship_view import title
 from bot.timefmt import show

@@ -11,11 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 from bot.action_plan import is_overdue
 from bot.errors import InvalidInput
-from bot.model import ActionItem, ActionStatus, Goal, GoalLayer, GoalStatus, Person, Relationship, Side
+from bot.model import ActionItem
+from bot.model import ActionStatus
+from bot.model import Goal
+from bot.model import GoalLayer
+from bot.model import GoalStatus
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Side
 
 STALE_AFTER = timedelta(weeks=4)
 MAX_ACTIVE_GOALS = 10  # open or progressing goals per learner and relationship

@@ -15,14 +15,24 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
 from bot.durations import parse_duration
-from bot.errors import InvalidInput, StaleAction
-from bot.model import AgreementStatus, GroundRuleConfirmation, GroundRules, Person, Relationship
-from bot.programme import DEFAULT_GROUND_RULES, GROUND_RULE_KEYS, ProgrammeConfig
+from bot.errors import InvalidInput
+from bot.errors import StaleAction
+from bot.model import AgreementStatus
+from bot.model import GroundRuleConfirmation
+from bot.model import GroundRules
+from bot.model import Person
+from bot.model import Relationship
+from bot.programme import DEFAULT_GROUND_RULES
+from bot.programme import GROUND_RULE_KEYS
+from bot.programme import ProgrammeConfig
 
 ITEM_KEYS: tuple[str, ...] = GROUND_RULE_KEYS
 DURATION_ITEMS: tuple[str, ...] = ("agenda_lead_time", "cancellation_notice")

@@ -16,23 +16,27 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.activity import (
-    ActionCounts,
-    CheckInFact,
-    DeliveryFact,
-    GoalFact,
-    HeldMeeting,
-    PersonFacts,
-    RelationshipFacts,
-)
+from bot.activity import ActionCounts
+from bot.activity import CheckInFact
+from bot.activity import DeliveryFact
+from bot.activity import GoalFact
+from bot.activity import HeldMeeting
+from bot.activity import PersonFacts
+from bot.activity import RelationshipFacts
 from bot.catalogue import TextLookup
-from bot.channels import chosen_for, reached_on
+from bot.channels import chosen_for
+from bot.channels import reached_on
 from bot.goals import LAYERS
-from bot.match_dates import DateState, date_state
-from bot.model import DeliveryStatus, RelationshipStatus, Role, Side
+from bot.match_dates import DateState
+from bot.match_dates import date_state
+from bot.model import DeliveryStatus
+from bot.model import RelationshipStatus
+from bot.model import Role
+from bot.model import Side
 from bot.ports import ActivityReader
 from bot.programme import ProgrammeConfig
 

@@ -10,7 +10,10 @@ from the dates and the clock, never stored, so moving a date in a re-import move
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 

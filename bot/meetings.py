@@ -21,13 +21,21 @@ Short notice is surfaced, never blocked: the pair agreed how much notice a cance
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.errors import InvalidInput, StaleAction
-from bot.model import Meeting, MeetingStatus, Person, PhaseChange, Relationship
+from bot.errors import InvalidInput
+from bot.errors import StaleAction
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Person
+from bot.model import PhaseChange
+from bot.model import Relationship
 from bot.phases import set_phase
 from bot.validation import not_in_past
 

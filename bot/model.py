@@ -11,8 +11,10 @@ membership-checked content access of the unit of work (see ``bot.ports.ContentAc
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 

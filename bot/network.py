@@ -13,7 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.errors import InvalidInput
-from bot.model import Format, Kind, NetworkEntry, Relationship, RelationshipStatus, Side
+from bot.model import Format
+from bot.model import Kind
+from bot.model import NetworkEntry
+from bot.model import Relationship
+from bot.model import RelationshipStatus
+from bot.model import Side
 
 PEER = "peer"
 NETWORK_KINDS: tuple[str, ...] = (*(k.value for k in Kind), PEER)

@@ -8,22 +8,24 @@ the reminder to book a meeting goes to whoever the pair said books.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
-from bot import ground_rules, meetings
-from bot.model import (
-    ActionItem,
-    ActionStatus,
-    AgendaItem,
-    AgendaStatus,
-    GroundRules,
-    Meeting,
-    MeetingStatus,
-    Person,
-    Relationship,
-    Side,
-)
+from bot import ground_rules
+from bot import meetings
+from bot.model import ActionItem
+from bot.model import ActionStatus
+from bot.model import AgendaItem
+from bot.model import AgendaStatus
+from bot.model import GroundRules
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 
 AGENDA_WINDOW = timedelta(days=3)  # start nudging for the agenda this long before the agenda is due

@@ -12,11 +12,23 @@ purpose, the safe-space promise and the current phase are one button away (:func
 from __future__ import annotations
 
 from bot.goals import SUGGESTED_GOALS
-from bot.messages import Block, Button, Buttons, ButtonStyle, Message, Section, Text
-from bot.model import Person, Relationship, Side
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Message
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Side
 from bot.programme import ProgrammeConfig
-from bot.readers import Reader, reader_of
-from bot.relationship_view import format_label, kind_label, side_word, title
+from bot.readers import Reader
+from bot.readers import reader_of
+from bot.relationship_view import format_label
+from bot.relationship_view import kind_label
+from bot.relationship_view import side_word
+from bot.relationship_view import title
 
 MORE_ACTION = "welcome.more"
 

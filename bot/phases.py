@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.model import PhaseChange, Relationship
+from bot.model import PhaseChange
+from bot.model import Relationship
 
 
 def set_phase(

@@ -9,44 +9,50 @@ members on their behalf, opens content with ``system_content(purpose)``; every s
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Collection
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import Protocol
+from typing import Self
 
-from bot.activity import (
-    ActionCounts,
-    CheckInFact,
-    DeliveryFact,
-    GoalFact,
-    HeldMeeting,
-    PersonFacts,
-    RelationshipFacts,
-)
+from bot.activity import ActionCounts
+from bot.activity import CheckInFact
+from bot.activity import DeliveryFact
+from bot.activity import GoalFact
+from bot.activity import HeldMeeting
+from bot.activity import PersonFacts
+from bot.activity import RelationshipFacts
 from bot.email_links import LinkLedger
-from bot.model import (
-    ActionItem,
-    AgendaItem,
-    Announcement,
-    AuditEvent,
-    ChatIdentity,
-    CheckIn,
-    ClosingReflection,
-    Conversation,
-    Delivery,
-    Goal,
-    GroundRules,
-    Meeting,
-    NetworkAsk,
-    NetworkEntry,
-    Note,
-    Person,
-    PhaseChange,
-    Programme,
-    Relationship,
-)
-from bot.outbox import Claimed, Outcome
-from bot.snapshot import ExistingDelivery, Snapshot
+from bot.model import ActionItem
+from bot.model import AgendaItem
+from bot.model import Announcement
+from bot.model import AuditEvent
+from bot.model import ChatIdentity
+from bot.model import CheckIn
+from bot.model import ClosingReflection
+from bot.model import Conversation
+from bot.model import Delivery
+from bot.model import Goal
+from bot.model import GroundRules
+from bot.model import Meeting
+from bot.model import NetworkAsk
+from bot.model import NetworkEntry
+from bot.model import Note
+from bot.model import Person
+from bot.model import PhaseChange
+from bot.model import Programme
+from bot.model import Relationship
+from bot.outbox import Claimed
+from bot.outbox import Outcome
+from bot.snapshot import ExistingDelivery
+from bot.snapshot import Snapshot
 
 if TYPE_CHECKING:  # bot.coordinator imports this module
     from bot.coordinator import Ending

@@ -11,9 +11,11 @@ import difflib
 import functools
 import re
 import zoneinfo
-from datetime import date, time
+from datetime import date
+from datetime import time
 
-from bot.durations import format_clock, parse_clock
+from bot.durations import format_clock
+from bot.durations import parse_clock
 from bot.errors import InvalidInput
 from bot.model import Person
 from bot.nudge_kinds import NUDGE_KINDS

@@ -58,17 +58,29 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
-from datetime import time, timedelta
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import time
+from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
 
-from bot.catalogue import Catalogue, default_catalogue, describe, flatten, read_yaml
-from bot.durations import format_duration, parse_clock, parse_duration
-from bot.errors import ConfigError, Problem
+from bot.catalogue import Catalogue
+from bot.catalogue import default_catalogue
+from bot.catalogue import describe
+from bot.catalogue import flatten
+from bot.catalogue import read_yaml
+from bot.durations import format_duration
+from bot.durations import parse_clock
+from bot.durations import parse_duration
+from bot.errors import ConfigError
+from bot.errors import Problem
 from bot.model import Kind
 from bot.readers import Reader
 

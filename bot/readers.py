@@ -24,7 +24,10 @@ import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from bot.model import Format, Kind, Relationship, Side
+from bot.model import Format
+from bot.model import Kind
+from bot.model import Relationship
+from bot.model import Side
 
 ASSESSOR = "assessor"
 SIDES: tuple[str, ...] = tuple(s.value for s in Side)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.model import Membership, Person, Relationship, Side
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 
 

@@ -99,7 +99,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
@@ -107,12 +108,19 @@ from typing import Any
 
 from bot.catalogue import TextLookup
 from bot.clock import Clock
-from bot.errors import ImportRejected, Problem
+from bot.errors import ImportRejected
+from bot.errors import Problem
 from bot.model import AuditEvent
 from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from bot.roster_csv import MatchesFile, PeopleFile, parse_matches, parse_people
-from bot.roster_plan import MatchChange, PersonChange, Plan, make_plan
+from bot.roster_csv import MatchesFile
+from bot.roster_csv import PeopleFile
+from bot.roster_csv import parse_matches
+from bot.roster_csv import parse_people
+from bot.roster_plan import MatchChange
+from bot.roster_plan import PersonChange
+from bot.roster_plan import Plan
+from bot.roster_plan import make_plan
 
 log = logging.getLogger(__name__)
 

@@ -19,13 +19,20 @@ import functools
 import io
 import re
 import zoneinfo
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
 from bot.catalogue import TextLookup
 from bot.errors import Problem
-from bot.model import Format, Kind, Role, Side
+from bot.model import Format
+from bot.model import Kind
+from bot.model import Role
+from bot.model import Side
 from bot.zones import zone_hint
 
 MAX_ROWS = 10_000

@@ -15,24 +15,27 @@ has moved) or after people changed their own settings in the bot changes nothing
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 from bot.catalogue import TextLookup
 from bot.errors import Problem
 from bot.match_dates import start_instant
-from bot.model import (
-    Membership,
-    Person,
-    PhaseChange,
-    Relationship,
-    RelationshipStatus,
-    Role,
-)
+from bot.model import Membership
+from bot.model import Person
+from bot.model import PhaseChange
+from bot.model import Relationship
+from bot.model import RelationshipStatus
+from bot.model import Role
 from bot.ports import UnitOfWork
 from bot.programme import ProgrammeConfig
-from bot.roster_csv import MatchesFile, MatchRow, PeopleFile, PersonRow
+from bot.roster_csv import MatchesFile
+from bot.roster_csv import MatchRow
+from bot.roster_csv import PeopleFile
+from bot.roster_csv import PersonRow
 
 DEFAULT_CADENCE_DAYS = 28
 MATCHED_REASON = "matched"

@@ -8,11 +8,14 @@ rest as its argument), so every button has a typed equivalent and no control is 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
 from typing import TYPE_CHECKING
 
-from bot.errors import NotPermitted, UnknownCommand
+from bot.errors import NotPermitted
+from bot.errors import UnknownCommand
 from bot.model import Role
 
 # ``listed_for`` of commands that only a learner uses (check-ins, the network): guides do not see them

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.messages import Message
-from bot.model import ChatIdentity, Person
+from bot.model import ChatIdentity
+from bot.model import Person
 
 
 class SendError(Exception):

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.messages import (
-    Attachment,
-    Block,
-    Button,
-    Buttons,
-    ButtonStyle,
-    Divider,
-    Fields,
-    Form,
-    Input,
-    InputKind,
-    Message,
-    Option,
-    Section,
-    Text,
-)
+from bot.messages import Attachment
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Divider
+from bot.messages import Fields
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Message
+from bot.messages import Option
+from bot.messages import Section
+from bot.messages import Text
 
 
 def message_to_dict(message: Message) -> dict[str, Any]:

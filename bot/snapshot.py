@@ -11,11 +11,20 @@ activity only).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timedelta
 
-from bot.model import ActionItem, AgendaItem, Goal, GroundRules, Meeting, PhaseChange, Relationship
+from bot.model import ActionItem
+from bot.model import AgendaItem
+from bot.model import Goal
+from bot.model import GroundRules
+from bot.model import Meeting
+from bot.model import PhaseChange
+from bot.model import Relationship
 
 EXISTING_WINDOW = timedelta(days=30)  # outbox rows loaded to dedupe and to count against the daily cap
 

@@ -16,13 +16,16 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TypeVar
 
-from bot.app import Handled, MentorBot
-from bot.messages import Inbound, Sender
+from bot.app import Handled
+from bot.app import MentorBot
+from bot.messages import Inbound
+from bot.messages import Sender
 
 Profile = Callable[[], Awaitable[Sender | None]]
 T = TypeVar("T")

@@ -6,7 +6,8 @@ workflow can call them before it writes anything and the reply says exactly what
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 from bot.errors import InvalidInput
 

@@ -17,13 +17,21 @@ import io
 import os
 import shutil
 import tempfile
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from pathlib import Path
 
 from bot.clock import FixedClock
-from bot.model import CheckIn, Meeting, MeetingStatus, Side
+from bot.model import CheckIn
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Side
 from bot.phases import set_phase
-from bot.roster import example_paths, import_roster
+from bot.roster import example_paths
+from bot.roster import import_roster
 from mentorbot.commands.report import report
 from mentorbot.settings import Settings
 from mentorbot.wiring import build_runtime

@@ -26,14 +26,16 @@ log = logging.getLogger(__name__)
 def mount_slack(app: web.Application, runtime: Runtime) -> None:
     """Slack on when its variables are set; off with one log line when none is; ``SystemExit`` with what
     to fix when they are set but incomplete or malformed."""
-    from handlers.slack.config import SlackConfig, SlackConfigError
+    from handlers.slack.config import SlackConfig
+    from handlers.slack.config import SlackConfigError
     from handlers.slack.mount import mount_slack as mount
 
     try:
         config = SlackConfig.from_env(runtime.settings.env)
     except SlackConfigError as err:
         raise SystemExit(str(err)) from None
-    from handlers.slack.oauth import STATE_EXPIRATION_SECONDS, SlackInstallations
+    from handlers.slack.oauth import STATE_EXPIRATION_SECONDS
+    from handlers.slack.oauth import SlackInstallations
     from storage.slack_installations import SqlSlackInstallations
 
     installations: SlackInstallations | None = None

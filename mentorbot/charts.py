@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalogue import TextLookup
-from bot.health import MIN_GROUP, QUADRANTS, GuideLoad, HealthReport, QuadrantGroup, goal_label
+from bot.health import MIN_GROUP
+from bot.health import QUADRANTS
+from bot.health import GuideLoad
+from bot.health import HealthReport
+from bot.health import QuadrantGroup
+from bot.health import goal_label
 
 COLOURS = {
     "bar": "#3b6ea5",

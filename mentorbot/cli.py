@@ -15,7 +15,8 @@ import re
 import sys
 from collections.abc import Sequence
 
-from bot.errors import ProblemsError, UserFacingError
+from bot.errors import ProblemsError
+from bot.errors import UserFacingError
 from mentorbot import commands
 from mentorbot.logs import configure_logging
 

@@ -12,7 +12,9 @@ import logging
 from aiohttp import web
 
 from handlers.email.compose import Composer
-from handlers.email.config import HOW_TO_TURN_ON, EmailConfig, EmailConfigError
+from handlers.email.config import HOW_TO_TURN_ON
+from handlers.email.config import EmailConfig
+from handlers.email.config import EmailConfigError
 from handlers.email.links import LinkSigner
 from handlers.email.pages import LinkPages
 from handlers.email.sender import EmailSender

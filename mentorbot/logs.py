@@ -13,7 +13,8 @@ import logging
 import re
 import sys
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 from aiohttp.abc import AbstractAccessLogger

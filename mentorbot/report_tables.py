@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.catalogue import TextLookup
-from bot.health import MIN_GROUP, QUADRANTS, HealthReport
+from bot.health import MIN_GROUP
+from bot.health import QUADRANTS
+from bot.health import HealthReport
 
 
 @dataclass(frozen=True)

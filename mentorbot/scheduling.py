@@ -12,8 +12,10 @@ from handlers.console.sender import ConsoleLogSender
 from mentorbot.server import Mounter
 from mentorbot.wiring import Runtime
 from scheduler.dispatch import Dispatcher
-from scheduler.service import SchedulerService, SchedulerTuning
-from scheduler.tick import TickSummary, tick
+from scheduler.service import SchedulerService
+from scheduler.service import SchedulerTuning
+from scheduler.tick import TickSummary
+from scheduler.tick import tick
 
 SCHEDULER: web.AppKey[SchedulerService] = web.AppKey("scheduler", SchedulerService)
 

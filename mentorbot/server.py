@@ -9,12 +9,14 @@ import logging
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 
 from aiohttp import web
 from sqlalchemy import text
 
-from mentorbot.logs import access_log_options, bind_request_id
+from mentorbot.logs import access_log_options
+from mentorbot.logs import bind_request_id
 from mentorbot.wiring import Runtime
 from storage.stats import delivery_counts
 

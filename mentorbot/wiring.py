@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from dataclasses import field
+from typing import TYPE_CHECKING
+from typing import Any
 
 from sqlalchemy import Engine
 
 from bot.app import MentorBot
-from bot.clock import Clock, SystemClock
-from bot.programme import ProgrammeConfig, load_programme
+from bot.clock import Clock
+from bot.clock import SystemClock
+from bot.programme import ProgrammeConfig
+from bot.programme import load_programme
 from mentorbot.metrics import Metrics
 from mentorbot.settings import Settings
 from scheduler.nudges import PROGRAMME_NAMES
 from storage.database import make_engine
-from storage.migrate import is_up_to_date, upgrade
+from storage.migrate import is_up_to_date
+from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
@@ -115,8 +120,10 @@ def seed_example_if_empty(runtime: Runtime) -> None:
     import tempfile
     from pathlib import Path
 
-    from bot.content.examples import FIRST_START_WEEKS_AGO, matches_as_of
-    from bot.roster import example_paths, import_roster
+    from bot.content.examples import FIRST_START_WEEKS_AGO
+    from bot.content.examples import matches_as_of
+    from bot.roster import example_paths
+    from bot.roster import import_roster
 
     if not runtime.settings.is_embedded_database:
         return

@@ -57,22 +57,35 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timedelta
 
 from bot.channels import chosen_channel
 from bot.clock import Clock
 from bot.messages import Message
-from bot.model import ChatIdentity, DeliveryStatus, Person, Platform
+from bot.model import ChatIdentity
+from bot.model import DeliveryStatus
+from bot.model import Person
+from bot.model import Platform
 from bot.nudge_kinds import opted_out
-from bot.outbox import Claimed, Outcome
+from bot.outbox import Claimed
+from bot.outbox import Outcome
 from bot.ports import SchedulerUnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from bot.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
+from bot.sending import ChannelSender
+from bot.sending import NotReachable
+from bot.sending import PermanentFailure
+from bot.sending import RetryLater
 from bot.serialize import message_from_dict
-from scheduler.localtime import local_date, release
-from scheduler.nudges import ROUTINE_KINDS, is_nudge
+from scheduler.localtime import local_date
+from scheduler.localtime import release
+from scheduler.nudges import ROUTINE_KINDS
+from scheduler.nudges import is_nudge
 from scheduler.pacing import PlatformPacer
 
 log = logging.getLogger(__name__)

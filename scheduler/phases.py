@@ -26,10 +26,13 @@ on the planned end), or else for the phase's own length.  Every change is kept a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 from bot.ground_rules import agreed
-from bot.meetings import FIRST_MEETING_MOVE, held_starts
+from bot.meetings import FIRST_MEETING_MOVE
+from bot.meetings import held_starts
 from bot.model import PhaseChange
 from bot.programme import ProgrammeConfig
 from bot.roster_plan import MATCHED_REASON

@@ -28,20 +28,40 @@ rows, so an item is never reminded twice even when it arrives in a different bat
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 from bot.messages import Message
-from bot.model import DeliveryStatus, Person, RelationshipStatus
+from bot.model import DeliveryStatus
+from bot.model import Person
+from bot.model import RelationshipStatus
 from bot.nudge_kinds import opted_out
 from bot.programme import ProgrammeConfig
-from bot.snapshot import ExistingDelivery, RelationshipFacts, Snapshot
-from scheduler.localtime import day_slot, local_date, start_of_day
-from scheduler.nudges import DAY_BOUND_KINDS, FAMILIES, ROUTINE_KINDS, SCHEDULER_KINDS
-from scheduler.nudges._scope import Candidate, RelationshipScope
-from scheduler.nudges.schedule import STALL, StallAlert, compose_stall_alert
-from scheduler.phases import PhaseStep, evaluate
+from bot.snapshot import ExistingDelivery
+from bot.snapshot import RelationshipFacts
+from bot.snapshot import Snapshot
+from scheduler.localtime import day_slot
+from scheduler.localtime import local_date
+from scheduler.localtime import start_of_day
+from scheduler.nudges import DAY_BOUND_KINDS
+from scheduler.nudges import FAMILIES
+from scheduler.nudges import ROUTINE_KINDS
+from scheduler.nudges import SCHEDULER_KINDS
+from scheduler.nudges._scope import Candidate
+from scheduler.nudges._scope import RelationshipScope
+from scheduler.nudges.schedule import STALL
+from scheduler.nudges.schedule import StallAlert
+from scheduler.nudges.schedule import compose_stall_alert
+from scheduler.phases import PhaseStep
+from scheduler.phases import evaluate
 
 MIN_REVIEW = timedelta(minutes=1)
 MAX_REVIEW = timedelta(hours=24)  # every relationship is looked at at least daily, as a safety net

@@ -25,23 +25,34 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from bot import closure
 from bot.coordinator import ending
 from bot.messages import Button as ChatButton
-from bot.messages import Buttons, Message, Text
-from bot.model import DeliveryStatus, Person, Relationship, RelationshipStatus
+from bot.messages import Buttons
+from bot.messages import Message
+from bot.messages import Text
+from bot.model import DeliveryStatus
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import RelationshipStatus
 from bot.notices import NOTICE_PRIORITY
-from bot.ports import SchedulerUnitOfWorkFactory, SchedulingStore
+from bot.ports import SchedulerUnitOfWorkFactory
+from bot.ports import SchedulingStore
 from bot.programme import ProgrammeConfig
-from bot.relationship_view import join_names, kind_label
+from bot.relationship_view import join_names
+from bot.relationship_view import kind_label
 from bot.serialize import message_to_dict
-from bot.snapshot import EXISTING_WINDOW, Snapshot
+from bot.snapshot import EXISTING_WINDOW
+from bot.snapshot import Snapshot
 from bot.timefmt import show_date
 from scheduler.phases import evaluate
-from scheduler.planner import Planned, address_alerts, plan
+from scheduler.planner import Planned
+from scheduler.planner import address_alerts
+from scheduler.planner import plan
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ import functools
 import re
 from datetime import timedelta
 
-from bot.model import GroundRules, Relationship
+from bot.model import GroundRules
+from bot.model import Relationship
 
 _NUMBERS = {
     "a": 1,

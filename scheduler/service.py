@@ -21,9 +21,12 @@ import contextlib
 import gc
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -33,8 +36,10 @@ from bot.errors import Unavailable
 from bot.ports import SchedulerUnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from bot.sending import ChannelSender
-from scheduler.dispatch import Dispatcher, DispatchSummary
-from scheduler.planpass import PlanPass, PlanSummary
+from scheduler.dispatch import Dispatcher
+from scheduler.dispatch import DispatchSummary
+from scheduler.planpass import PlanPass
+from scheduler.planpass import PlanSummary
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,10 @@ from bot.clock import Clock
 from bot.ports import SchedulerUnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from bot.sending import ChannelSender
-from scheduler.dispatch import Dispatcher, DispatchSummary
-from scheduler.planpass import PlanPass, PlanSummary
+from scheduler.dispatch import Dispatcher
+from scheduler.dispatch import DispatchSummary
+from scheduler.planpass import PlanPass
+from scheduler.planpass import PlanSummary
 
 
 @dataclass

@@ -8,31 +8,33 @@ SQL these methods send and fails if one of those columns appears in it.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.activity import (
-    ActionCounts,
-    CheckInFact,
-    DeliveryFact,
-    GoalFact,
-    HeldMeeting,
-    MemberFacts,
-    PersonFacts,
-    RelationshipFacts,
-)
+from bot.activity import ActionCounts
+from bot.activity import CheckInFact
+from bot.activity import DeliveryFact
+from bot.activity import GoalFact
+from bot.activity import HeldMeeting
+from bot.activity import MemberFacts
+from bot.activity import PersonFacts
+from bot.activity import RelationshipFacts
 from bot.meetings import counts_as_held
-from bot.model import (
-    ActionStatus,
-    AgreementStatus,
-    DeliveryStatus,
-    Meeting,
-    MeetingStatus,
-    RelationshipStatus,
-)
+from bot.model import ActionStatus
+from bot.model import AgreementStatus
+from bot.model import DeliveryStatus
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import RelationshipStatus
 from storage import tables
 
 MAX_ERROR = 300  # a platform's error message, cut short; it never holds the message itself

@@ -10,27 +10,32 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
-from sqlalchemy import Select, bindparam, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select
+from sqlalchemy import bindparam
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import joinedload
 
-from bot.errors import NotFound, NotPermitted
-from bot.model import (
-    ActionItem,
-    AgendaItem,
-    CheckIn,
-    ClosingReflection,
-    Goal,
-    GroundRules,
-    Meeting,
-    Membership,
-    NetworkAsk,
-    NetworkEntry,
-    Note,
-    Person,
-    Relationship,
-)
+from bot.errors import NotFound
+from bot.errors import NotPermitted
+from bot.model import ActionItem
+from bot.model import AgendaItem
+from bot.model import CheckIn
+from bot.model import ClosingReflection
+from bot.model import Goal
+from bot.model import GroundRules
+from bot.model import Meeting
+from bot.model import Membership
+from bot.model import NetworkAsk
+from bot.model import NetworkEntry
+from bot.model import Note
+from bot.model import Person
+from bot.model import Relationship
 from storage import tables
 from storage.ids import storable
 from storage.numbering import lock_relationship

@@ -18,10 +18,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bot.model import ActionItem, AgendaItem
+from bot.model import ActionItem
+from bot.model import AgendaItem
 from storage import tables
 
 _NUMBERED: dict[type, Any] = {AgendaItem: tables.agenda_items, ActionItem: tables.action_items}

@@ -6,10 +6,12 @@ Relationship, so loading a relationship never drags its content along.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
+from typing import Literal
 
 from sqlalchemy import Table
-from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm import registry
+from sqlalchemy.orm import relationship
 
 from bot import model
 from storage import tables

@@ -35,10 +35,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, Table, Text, cast, delete, func, or_, select, update
+from sqlalchemy import JSON
+from sqlalchemy import String
+from sqlalchemy import Table
+from sqlalchemy import Text
+from sqlalchemy import cast
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.errors import NotFound

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, select
+from sqlalchemy import Select
+from sqlalchemy import bindparam
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import joinedload
 
-from bot.model import (
-    AuditEvent,
-    ChatIdentity,
-    Conversation,
-    Delivery,
-    Membership,
-    Person,
-    Programme,
-    Relationship,
-    RelationshipStatus,
-    Side,
-)
+from bot.model import AuditEvent
+from bot.model import ChatIdentity
+from bot.model import Conversation
+from bot.model import Delivery
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Programme
+from bot.model import Relationship
+from bot.model import RelationshipStatus
+from bot.model import Side
 from storage import tables
 from storage.ids import storable
 from storage.outbox import insert_deliveries

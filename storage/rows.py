@@ -22,10 +22,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import Any, Generic, TypeVar
+from typing import Any
+from typing import Generic
+from typing import TypeVar
 
-from sqlalchemy import Column, Select, select
-from sqlalchemy.orm import RelationshipProperty, class_mapper
+from sqlalchemy import Column
+from sqlalchemy import Select
+from sqlalchemy import select
+from sqlalchemy.orm import RelationshipProperty
+from sqlalchemy.orm import class_mapper
 
 T = TypeVar("T")
 

@@ -29,60 +29,64 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    Integer,
-    String,
-    and_,
-    any_,
-    bindparam,
-    case,
-    cast,
-    event,
-    func,
-    insert,
-    literal,
-    or_,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import Connection
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import and_
+from sqlalchemy import any_
+from sqlalchemy import bindparam
+from sqlalchemy import case
+from sqlalchemy import cast
+from sqlalchemy import event
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import literal
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import text
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.coordinator import Ending
-from bot.model import (
-    ActionItem,
-    ActionStatus,
-    AgendaItem,
-    AgendaStatus,
-    AgreementStatus,
-    ChatIdentity,
-    CheckIn,
-    DeliveryStatus,
-    Goal,
-    GoalStatus,
-    GroundRuleConfirmation,
-    GroundRules,
-    Meeting,
-    MeetingStatus,
-    Membership,
-    NetworkEntry,
-    Person,
-    PhaseChange,
-    Relationship,
-    RelationshipStatus,
-    Role,
-    Side,
-)
-from bot.outbox import Claimed, Outcome
-from bot.snapshot import EXISTING_WINDOW, ExistingDelivery, RelationshipFacts, Snapshot
+from bot.model import ActionItem
+from bot.model import ActionStatus
+from bot.model import AgendaItem
+from bot.model import AgendaStatus
+from bot.model import AgreementStatus
+from bot.model import ChatIdentity
+from bot.model import CheckIn
+from bot.model import DeliveryStatus
+from bot.model import Goal
+from bot.model import GoalStatus
+from bot.model import GroundRuleConfirmation
+from bot.model import GroundRules
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Membership
+from bot.model import NetworkEntry
+from bot.model import Person
+from bot.model import PhaseChange
+from bot.model import Relationship
+from bot.model import RelationshipStatus
+from bot.model import Role
+from bot.model import Side
+from bot.outbox import Claimed
+from bot.outbox import Outcome
+from bot.snapshot import EXISTING_WINDOW
+from bot.snapshot import ExistingDelivery
+from bot.snapshot import RelationshipFacts
+from bot.snapshot import Snapshot
 from storage import tables
 from storage.outbox import insert_deliveries
 from storage.rows import RowBuilder

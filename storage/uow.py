@@ -6,26 +6,29 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import sessionmaker
 
-from bot.errors import NotPermitted, Unavailable
+from bot.errors import NotPermitted
+from bot.errors import Unavailable
 from bot.model import Person
 from storage.activity import SqlActivityReader
 from storage.announcements import SqlAnnouncements
-from storage.content import SqlContentAccess, SqlSystemContent
+from storage.content import SqlContentAccess
+from storage.content import SqlSystemContent
 from storage.database import make_session_factory
 from storage.personal_data import SqlPersonalData
 from storage.processed_events import SqlProcessedEvents
-from storage.repositories import (
-    SqlAudit,
-    SqlConversations,
-    SqlDeliveries,
-    SqlEmailLinks,
-    SqlPeople,
-    SqlProgrammes,
-    SqlRelationships,
-)
+from storage.repositories import SqlAudit
+from storage.repositories import SqlConversations
+from storage.repositories import SqlDeliveries
+from storage.repositories import SqlEmailLinks
+from storage.repositories import SqlPeople
+from storage.repositories import SqlProgrammes
+from storage.repositories import SqlRelationships
 from storage.scheduling import SqlScheduling
 
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from urllib.parse import quote
 
 import pytest
-from database_reset import empty_database, postgres_schema_engine
+from database_reset import empty_database
+from database_reset import postgres_schema_engine
 from hypothesis import settings
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
+from sqlalchemy import text
 
 from bot.clock import FixedClock
 from storage.database import make_engine

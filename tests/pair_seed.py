@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from bot.clock import FixedClock
-from bot.model import Format, Kind, Membership, Person, Relationship, Role, Side
+from bot.model import Format
+from bot.model import Kind
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Role
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 from storage.uow import SqlUnitOfWorkFactory
 

@@ -13,8 +13,11 @@ from contextlib import contextmanager
 
 from bot.context import Context
 from bot.errors import InvalidInput
-from bot.forms import error_text, refilled
-from bot.messages import Form, Reply, Text
+from bot.forms import error_text
+from bot.forms import refilled
+from bot.messages import Form
+from bot.messages import Reply
+from bot.messages import Text
 
 
 class FieldProblem(Exception):

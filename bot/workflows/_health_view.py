@@ -7,16 +7,17 @@ from collections import Counter
 from datetime import datetime
 
 from bot.catalogue import TextLookup
-from bot.health import (
-    MIN_GROUP,
-    STALL_FACTOR,
-    GoalGroup,
-    HealthReport,
-    QuadrantGroup,
-    build_report,
-    goal_label,
-)
-from bot.messages import Block, Fields, Section, Text
+from bot.health import MIN_GROUP
+from bot.health import STALL_FACTOR
+from bot.health import GoalGroup
+from bot.health import HealthReport
+from bot.health import QuadrantGroup
+from bot.health import build_report
+from bot.health import goal_label
+from bot.messages import Block
+from bot.messages import Fields
+from bot.messages import Section
+from bot.messages import Text
 from bot.ports import ActivityReader
 from bot.programme import ProgrammeConfig
 from bot.timefmt import show_date

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import ground_rules, meetings
+from bot import ground_rules
+from bot import meetings
 from bot.context import Context
 from bot.errors import StaleAction
 from bot.messages import Reply
-from bot.model import GroundRules, Meeting, MeetingStatus, Person, Relationship
+from bot.model import GroundRules
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Person
+from bot.model import Relationship
 from bot.relationship_view import join_names
 from bot.routing import Router
-from bot.timefmt import show, show_span
+from bot.timefmt import show
+from bot.timefmt import show_span
 
 
 def find_meeting(ctx: Context, meeting_id: object) -> tuple[Meeting, Relationship]:

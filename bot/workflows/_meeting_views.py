@@ -6,10 +6,23 @@ from __future__ import annotations
 from bot import meetings
 from bot.calendar_invite import invite_attachment
 from bot.context import Context
-from bot.errors import InvalidInput, NotPermitted
-from bot.messages import Block, Button, Buttons, ButtonStyle, Reply, Section, Text
-from bot.model import Meeting, MeetingStatus, Person, Relationship, RelationshipStatus
-from bot.relationship_view import join_names, name_of, title
+from bot.errors import InvalidInput
+from bot.errors import NotPermitted
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import RelationshipStatus
+from bot.relationship_view import join_names
+from bot.relationship_view import name_of
+from bot.relationship_view import title
 from bot.timefmt import show
 from bot.workflows._meeting_common import pid
 

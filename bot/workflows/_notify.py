@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 
-from bot.messages import Block, Reply
-from bot.model import Person, Relationship
+from bot.messages import Block
+from bot.messages import Reply
+from bot.model import Person
+from bot.model import Relationship
 
 
 def notify_others(

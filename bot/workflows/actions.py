@@ -25,41 +25,46 @@ from __future__ import annotations
 
 from bot import action_plan as plan
 from bot import goals as goal_rules
-from bot.command_args import split_number, split_relationship
+from bot.command_args import split_number
+from bot.command_args import split_relationship
 from bot.context import Context
-from bot.errors import InvalidInput, NotFound, NotPermitted, StaleAction
-from bot.messages import (
-    Block,
-    Button,
-    Buttons,
-    ButtonStyle,
-    Form,
-    Input,
-    InputKind,
-    Option,
-    Reply,
-    Section,
-    Text,
-    quote,
-)
-from bot.model import (
-    ActionItem,
-    ActionStatus,
-    Goal,
-    Meeting,
-    MeetingStatus,
-    Priority,
-    Relationship,
-    RelationshipStatus,
-    Role,
-    Side,
-)
+from bot.errors import InvalidInput
+from bot.errors import NotFound
+from bot.errors import NotPermitted
+from bot.errors import StaleAction
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Option
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.messages import quote
+from bot.model import ActionItem
+from bot.model import ActionStatus
+from bot.model import Goal
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Priority
+from bot.model import Relationship
+from bot.model import RelationshipStatus
+from bot.model import Role
+from bot.model import Side
 from bot.relationship_view import join_names
 from bot.routing import Router
-from bot.timefmt import parse_date, show_date
-from bot.validation import clean_text, date_not_in_past
-from bot.workflows._form_errors import FieldProblem, field, form_again
-from bot.workflows._notify import notify_others, same_for_all
+from bot.timefmt import parse_date
+from bot.timefmt import show_date
+from bot.validation import clean_text
+from bot.validation import date_not_in_past
+from bot.workflows._form_errors import FieldProblem
+from bot.workflows._form_errors import field
+from bot.workflows._form_errors import form_again
+from bot.workflows._notify import notify_others
+from bot.workflows._notify import same_for_all
 
 PLAN_FLOW = "actions.plan"
 COMMENT_FLOW = "actions.comment"

@@ -25,28 +25,36 @@ from __future__ import annotations
 import functools
 
 from bot import agenda as rules
-from bot.command_args import split_number, split_relationship
+from bot.command_args import split_number
+from bot.command_args import split_relationship
 from bot.context import Context
-from bot.errors import InvalidInput, NotPermitted, StaleAction
+from bot.errors import InvalidInput
+from bot.errors import NotPermitted
+from bot.errors import StaleAction
 from bot.meetings import held_starts
-from bot.messages import (
-    Button,
-    Buttons,
-    ButtonStyle,
-    Form,
-    Input,
-    InputKind,
-    Option,
-    Reply,
-    Section,
-    Text,
-    quote,
-)
-from bot.model import AgendaItem, AgendaStatus, Relationship, RelationshipStatus
-from bot.routing import ActionHandler, CommandHandler, Router
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Option
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.messages import quote
+from bot.model import AgendaItem
+from bot.model import AgendaStatus
+from bot.model import Relationship
+from bot.model import RelationshipStatus
+from bot.routing import ActionHandler
+from bot.routing import CommandHandler
+from bot.routing import Router
 from bot.timefmt import show_date
 from bot.validation import clean_text
-from bot.workflows._form_errors import FieldProblem, field, form_again
+from bot.workflows._form_errors import FieldProblem
+from bot.workflows._form_errors import field
+from bot.workflows._form_errors import form_again
 
 MAX_ITEMS = 20
 ADD_FLOW = "agenda.add"

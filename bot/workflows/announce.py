@@ -16,38 +16,43 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.announcements import (
-    BODY_LIMIT,
-    TITLE_LIMIT,
-    Draft,
-    announcement_message,
-    compose,
-    delivery_report,
-    preview,
-    publish,
-)
-from bot.audience import DIMENSION_WORD, DIMENSIONS, Audience, Choices, describe, parse_audience
+from bot.announcements import BODY_LIMIT
+from bot.announcements import TITLE_LIMIT
+from bot.announcements import Draft
+from bot.announcements import announcement_message
+from bot.announcements import compose
+from bot.announcements import delivery_report
+from bot.announcements import preview
+from bot.announcements import publish
+from bot.audience import DIMENSION_WORD
+from bot.audience import DIMENSIONS
+from bot.audience import Audience
+from bot.audience import Choices
+from bot.audience import describe
+from bot.audience import parse_audience
 from bot.context import Context
-from bot.coordinator import audit, require_coordinator
+from bot.coordinator import audit
+from bot.coordinator import require_coordinator
 from bot.errors import InvalidInput
 from bot.forms import refilled
-from bot.messages import (
-    Block,
-    Button,
-    Buttons,
-    ButtonStyle,
-    Fields,
-    Form,
-    Input,
-    InputKind,
-    Option,
-    Reply,
-    Section,
-    Text,
-)
-from bot.model import Conversation, Role
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Fields
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Option
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import Conversation
+from bot.model import Role
 from bot.routing import Router
-from bot.timefmt import as_input, parse_local_datetime, show
+from bot.timefmt import as_input
+from bot.timefmt import parse_local_datetime
+from bot.timefmt import show
 
 FLOW = "announce"
 COORDINATOR = (Role.COORDINATOR.value,)

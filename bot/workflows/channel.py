@@ -15,7 +15,10 @@ from __future__ import annotations
 from bot import channels
 from bot.context import Context
 from bot.errors import InvalidInput
-from bot.messages import Button, Buttons, Reply, Text
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import Reply
+from bot.messages import Text
 from bot.model import Platform
 from bot.routing import Router
 

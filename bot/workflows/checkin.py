@@ -13,12 +13,31 @@ from __future__ import annotations
 from bot import checkin as pulse_rules
 from bot.command_args import split_relationship
 from bot.context import Context
-from bot.errors import InvalidInput, NotFound, StaleAction
-from bot.messages import Block, Button, Buttons, Fields, Form, Input, InputKind, Option, Reply, Section, Text
-from bot.model import CheckIn, Person, Relationship, RelationshipStatus, Side
-from bot.routing import LEARNERS, Router
+from bot.errors import InvalidInput
+from bot.errors import NotFound
+from bot.errors import StaleAction
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import Fields
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Option
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import CheckIn
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import RelationshipStatus
+from bot.model import Side
+from bot.routing import LEARNERS
+from bot.routing import Router
 from bot.timefmt import show_date
-from bot.workflows._form_errors import FieldProblem, field, form_again
+from bot.workflows._form_errors import FieldProblem
+from bot.workflows._form_errors import field
+from bot.workflows._form_errors import form_again
 
 FLOW = "checkin"
 YES, NO = "yes", "no"

@@ -13,15 +13,30 @@ from __future__ import annotations
 from bot import closure
 from bot.command_args import split_relationship
 from bot.context import Context
-from bot.errors import InvalidInput, NotPermitted
-from bot.messages import Button, Buttons, ButtonStyle, Fields, Form, Input, InputKind, Reply, Section, Text
-from bot.model import ClosingReflection, Relationship
+from bot.errors import InvalidInput
+from bot.errors import NotPermitted
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Fields
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import ClosingReflection
+from bot.model import Relationship
 from bot.relationship_view import title
 from bot.routing import Router
-from bot.timefmt import local_date, show_date
+from bot.timefmt import local_date
+from bot.timefmt import show_date
 from bot.validation import clean_text
-from bot.workflows._form_errors import FieldProblem, field, form_again
-from bot.workflows._notify import notify_others, same_for_all
+from bot.workflows._form_errors import FieldProblem
+from bot.workflows._form_errors import field
+from bot.workflows._form_errors import form_again
+from bot.workflows._notify import notify_others
+from bot.workflows._notify import same_for_all
 from bot.workflows.goals import goal_line
 
 FLOW = "closure"

@@ -17,21 +17,29 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.context import Context
-from bot.coordinator import (
-    GuideOption,
-    add_person,
-    apply_change,
-    audit_rows,
-    find_relationship,
-    relationship_number,
-    rematch_options,
-    require_coordinator,
-)
-from bot.errors import InvalidInput, NotFound
+from bot.coordinator import GuideOption
+from bot.coordinator import add_person
+from bot.coordinator import apply_change
+from bot.coordinator import audit_rows
+from bot.coordinator import find_relationship
+from bot.coordinator import relationship_number
+from bot.coordinator import rematch_options
+from bot.coordinator import require_coordinator
+from bot.errors import InvalidInput
+from bot.errors import NotFound
 from bot.forms import refilled
-from bot.messages import Form, Input, InputKind, Option, Reply, Section, Text
-from bot.model import Conversation, Relationship, Role
-from bot.routing import CommandHandler, Router
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Option
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import Conversation
+from bot.model import Relationship
+from bot.model import Role
+from bot.routing import CommandHandler
+from bot.routing import Router
 from bot.timefmt import show
 from bot.workflows._health_view import coordinator_view
 

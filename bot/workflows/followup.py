@@ -6,16 +6,32 @@ from __future__ import annotations
 
 from bot import meetings
 from bot.context import Context
-from bot.errors import InvalidInput, StaleAction
-from bot.followup import action_plan_button, did_you_meet_message
-from bot.forms import error_text, refilled
-from bot.messages import Block, Button, Buttons, Form, Input, InputKind, Reply, Text
-from bot.model import Meeting, MeetingStatus, Person, Relationship, Side
+from bot.errors import InvalidInput
+from bot.errors import StaleAction
+from bot.followup import action_plan_button
+from bot.followup import did_you_meet_message
+from bot.forms import error_text
+from bot.forms import refilled
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Reply
+from bot.messages import Text
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Side
 from bot.routing import Router
 from bot.timefmt import show
 from bot.validation import whole_number
-from bot.workflows._args import number, words
-from bot.workflows._meeting_common import find_meeting, meeting_action
+from bot.workflows._args import number
+from bot.workflows._args import words
+from bot.workflows._meeting_common import find_meeting
+from bot.workflows._meeting_common import meeting_action
 from bot.workflows._notify import notify_others
 from bot.workflows.meetings import times_form
 

@@ -9,29 +9,38 @@ from __future__ import annotations
 
 from bot import ground_rules as rules_
 from bot.context import Context
-from bot.errors import InvalidInput, StaleAction
-from bot.forms import error_text, refilled
-from bot.messages import (
-    Block,
-    Button,
-    Buttons,
-    ButtonStyle,
-    Fields,
-    Form,
-    Input,
-    InputKind,
-    Option,
-    Reply,
-    Section,
-    Text,
-    quote,
-)
-from bot.model import AgreementStatus, GroundRules, Person, Relationship, Side
-from bot.relationship_view import join_names, name_of, title
+from bot.errors import InvalidInput
+from bot.errors import StaleAction
+from bot.forms import error_text
+from bot.forms import refilled
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Fields
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Option
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.messages import quote
+from bot.model import AgreementStatus
+from bot.model import GroundRules
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Side
+from bot.relationship_view import join_names
+from bot.relationship_view import name_of
+from bot.relationship_view import title
 from bot.routing import Router
-from bot.timefmt import local_date, show_date
-from bot.workflows._args import relationship_arg, words
-from bot.workflows._notify import notify_others, same_for_all
+from bot.timefmt import local_date
+from bot.timefmt import show_date
+from bot.workflows._args import relationship_arg
+from bot.workflows._args import words
+from bot.workflows._notify import notify_others
+from bot.workflows._notify import same_for_all
 
 FLOW = "rules"
 LONG_ITEMS = frozenset({"confidentiality", "boundaries", "feedback", "conflicts", "ending"})

@@ -8,9 +8,13 @@ meetings`` every command of the meetings topic.
 from __future__ import annotations
 
 from bot.context import Context
-from bot.messages import Reply, Section, Text
-from bot.model import Role, Side
-from bot.routing import Command, Router
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import Role
+from bot.model import Side
+from bot.routing import Command
+from bot.routing import Router
 
 GROUP_ORDER = ("general", "relationships", "meetings", "growth", "settings", "coordinator")
 ROLE_ORDER = (Role.MENTEE, Role.GUIDE, Role.COORDINATOR)

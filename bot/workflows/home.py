@@ -13,12 +13,25 @@ from bot import meetings
 from bot.context import Context
 from bot.coordinator import guide_capacity
 from bot.health import build_report
-from bot.match_dates import DateState, date_state
-from bot.messages import Block, Button, Buttons, Reply, Section, Text, quote
-from bot.model import ActionStatus, AgendaStatus, Relationship, RelationshipStatus, Role, Side
+from bot.match_dates import DateState
+from bot.match_dates import date_state
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.messages import quote
+from bot.model import ActionStatus
+from bot.model import AgendaStatus
+from bot.model import Relationship
+from bot.model import RelationshipStatus
+from bot.model import Role
+from bot.model import Side
 from bot.relationship_view import title
 from bot.routing import Router
-from bot.timefmt import show, show_date
+from bot.timefmt import show
+from bot.timefmt import show_date
 
 SHOWN_ITEMS = 3  # agenda items and actions listed per relationship; the rest are counted
 

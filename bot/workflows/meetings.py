@@ -11,41 +11,54 @@ Typed equivalents of every button: ``schedule [#rel]``, ``meetings [#rel]``, ``m
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
-from bot import ground_rules, meetings
+from bot import ground_rules
+from bot import meetings
 from bot.calendar_invite import invite_attachment
 from bot.context import Context
-from bot.errors import InvalidInput, StaleAction
-from bot.forms import error_text, refilled
-from bot.messages import (
-    Block,
-    Button,
-    Buttons,
-    ButtonStyle,
-    Form,
-    Input,
-    InputKind,
-    Reply,
-    Section,
-    Text,
-)
-from bot.model import GroundRules, Meeting, MeetingStatus, Person, Relationship, RelationshipStatus
+from bot.errors import InvalidInput
+from bot.errors import StaleAction
+from bot.forms import error_text
+from bot.forms import refilled
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import GroundRules
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import RelationshipStatus
 from bot.relationship_view import join_names
 from bot.routing import Router
-from bot.timefmt import as_input, parse_local_datetime, show
-from bot.validation import clean_text, whole_number
-from bot.workflows._args import number, relationship_arg, words
-from bot.workflows._meeting_common import (
-    find_meeting,
-    meeting_action,
-    others_text,
-    pid,
-    shortfall_lines,
-    text_limit,
-    when_text,
-)
-from bot.workflows._meeting_views import confirmed_blocks, invite_again, list_meetings, proposal_blocks
+from bot.timefmt import as_input
+from bot.timefmt import parse_local_datetime
+from bot.timefmt import show
+from bot.validation import clean_text
+from bot.validation import whole_number
+from bot.workflows._args import number
+from bot.workflows._args import relationship_arg
+from bot.workflows._args import words
+from bot.workflows._meeting_common import find_meeting
+from bot.workflows._meeting_common import meeting_action
+from bot.workflows._meeting_common import others_text
+from bot.workflows._meeting_common import pid
+from bot.workflows._meeting_common import shortfall_lines
+from bot.workflows._meeting_common import text_limit
+from bot.workflows._meeting_common import when_text
+from bot.workflows._meeting_views import confirmed_blocks
+from bot.workflows._meeting_views import invite_again
+from bot.workflows._meeting_views import list_meetings
+from bot.workflows._meeting_views import proposal_blocks
 from bot.workflows._notify import notify_others
 
 FLOW = "meeting"

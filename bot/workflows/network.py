@@ -17,12 +17,25 @@ from __future__ import annotations
 from bot import network as rules
 from bot.context import Context
 from bot.errors import InvalidInput
-from bot.messages import Button, Buttons, ButtonStyle, Form, Input, InputKind, Option, Reply, Section, Text
-from bot.model import NetworkAsk, NetworkEntry
-from bot.routing import LEARNERS, Router
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Option
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import NetworkAsk
+from bot.model import NetworkEntry
+from bot.routing import LEARNERS
+from bot.routing import Router
 from bot.timefmt import show_date
 from bot.validation import clean_text
-from bot.workflows._form_errors import FieldProblem, field, form_again
+from bot.workflows._form_errors import FieldProblem
+from bot.workflows._form_errors import field
+from bot.workflows._form_errors import form_again
 
 ADD_FLOW = "network.add"
 ASK_FLOW = "network.ask"

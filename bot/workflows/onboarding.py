@@ -7,7 +7,9 @@ from __future__ import annotations
 from bot import ground_rules
 from bot.context import Context
 from bot.messages import Reply
-from bot.onboarding import MORE_ACTION, onboarding_message, onboarding_more
+from bot.onboarding import MORE_ACTION
+from bot.onboarding import onboarding_message
+from bot.onboarding import onboarding_more
 from bot.routing import Router
 from bot.workflows._args import relationship_arg
 

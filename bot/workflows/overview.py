@@ -4,18 +4,39 @@ things to do now. Everything is read through the person's own membership-checked
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
-from bot import ground_rules, meetings
+from bot import ground_rules
+from bot import meetings
 from bot.context import Context
 from bot.errors import NotPermitted
-from bot.match_dates import DateState, date_state
-from bot.messages import Block, Button, Buttons, ButtonStyle, Fields, Reply, Section, Text
-from bot.model import GroundRules, Meeting, Relationship, RelationshipStatus
-from bot.next_steps import Situation, Step, next_steps
-from bot.relationship_view import format_label, join_names, kind_label, side_word, title
+from bot.match_dates import DateState
+from bot.match_dates import date_state
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Fields
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import GroundRules
+from bot.model import Meeting
+from bot.model import Relationship
+from bot.model import RelationshipStatus
+from bot.next_steps import Situation
+from bot.next_steps import Step
+from bot.next_steps import next_steps
+from bot.relationship_view import format_label
+from bot.relationship_view import join_names
+from bot.relationship_view import kind_label
+from bot.relationship_view import side_word
+from bot.relationship_view import title
 from bot.routing import Router
-from bot.timefmt import show, show_date, weekday
+from bot.timefmt import show
+from bot.timefmt import show_date
+from bot.timefmt import weekday
 
 MAX_STEPS = 2
 

@@ -20,12 +20,21 @@ from datetime import UTC
 from bot import preferences as prefs
 from bot.context import Context
 from bot.errors import InvalidInput
-from bot.messages import Button, Buttons, ButtonStyle, Fields, Reply, Section, Text
-from bot.model import Person, Relationship
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Fields
+from bot.messages import Reply
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import Person
+from bot.model import Relationship
 from bot.nudge_kinds import NUDGE_KINDS
 from bot.routing import Router
-from bot.timefmt import show_date, show_time
-from bot.workflows._notify import notify_others, same_for_all
+from bot.timefmt import show_date
+from bot.timefmt import show_time
+from bot.workflows._notify import notify_others
+from bot.workflows._notify import same_for_all
 
 LEAVE_FLOW = "settings.leave"
 CONFIRM_WORDS = ("yes", "confirm")

@@ -10,9 +10,19 @@ from collections.abc import Callable
 from enum import Enum
 
 from bot.app import MentorBot
-from bot.messages import Button, Buttons, Form, Inbound, Input, InputKind, Message, Sender
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import Form
+from bot.messages import Inbound
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Message
+from bot.messages import Sender
 from bot.model import Platform
-from handlers.console.render import FORMATS, count_buttons, render_message, shown_value
+from handlers.console.render import FORMATS
+from handlers.console.render import count_buttons
+from handlers.console.render import render_message
+from handlers.console.render import shown_value
 
 LEAVE_WORD = "done"  # at a form's first field: leave the form (and use the message's buttons)
 

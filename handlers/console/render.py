@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import (
-    Attachment,
-    Buttons,
-    Divider,
-    Fields,
-    Form,
-    Input,
-    InputKind,
-    Message,
-    Section,
-    Text,
-    spans,
-    unquoted,
-)
+from bot.messages import Attachment
+from bot.messages import Buttons
+from bot.messages import Divider
+from bot.messages import Fields
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Message
+from bot.messages import Section
+from bot.messages import Text
+from bot.messages import spans
+from bot.messages import unquoted
 
 # *bold* in the catalogue's own words: single asterisks around text that starts and ends with a
 # non-space (so "5 * 3 * 2" and "**x**" stay as they are). A terminal has no bold, so the marks go.

@@ -19,7 +19,9 @@ import logging
 from collections.abc import Callable
 
 from bot.messages import Message
-from bot.model import ChatIdentity, Person, Platform
+from bot.model import ChatIdentity
+from bot.model import Person
+from bot.model import Platform
 from bot.sending import RateLimit
 from handlers.console.render import render_message
 

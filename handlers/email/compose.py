@@ -6,13 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
+from email.utils import make_msgid
 
 from bot.catalogue import TextLookup
 from bot.messages import Message
 from bot.model import Person
 from handlers.email.links import LinkSigner
-from handlers.email.render import render, subject_of, view_of
+from handlers.email.render import render
+from handlers.email.render import subject_of
+from handlers.email.render import view_of
 
 CALENDAR = "text/calendar"
 BUTTON_STYLE = (

@@ -21,14 +21,20 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
-from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadData
+from itsdangerous import SignatureExpired
+from itsdangerous import TimestampSigner
+from itsdangerous import URLSafeTimedSerializer
 
-from bot.messages import Form, Message
-from bot.serialize import message_from_dict, message_to_dict
+from bot.messages import Form
+from bot.messages import Message
+from bot.serialize import message_from_dict
+from bot.serialize import message_to_dict
 
 ACT, FORM, STOP = "act", "form", "stop"
 PATHS = {ACT: "/email/act/", FORM: "/email/form/", STOP: "/email/stop/"}

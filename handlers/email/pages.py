@@ -17,12 +17,25 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.app import Handled, MentorBot
+from bot.app import Handled
+from bot.app import MentorBot
 from bot.catalogue import TextLookup
-from bot.messages import Attachment, Form, Input, InputKind, Message, Text
+from bot.messages import Attachment
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Message
+from bot.messages import Text
 from handlers.email.compose import BUTTON_STYLE
-from handlers.email.links import ACT, FORM, STOP, Link, LinkRefused, LinkSigner
-from handlers.email.render import render, rich, view_of
+from handlers.email.links import ACT
+from handlers.email.links import FORM
+from handlers.email.links import STOP
+from handlers.email.links import Link
+from handlers.email.links import LinkRefused
+from handlers.email.links import LinkSigner
+from handlers.email.render import render
+from handlers.email.render import rich
+from handlers.email.render import view_of
 
 HEADERS = {
     "Cache-Control": "no-store",

@@ -11,26 +11,28 @@ A calendar invite stays a ``text/calendar`` attachment, so calendar clients offe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
-from jinja2 import Environment, PackageLoader
-from markupsafe import Markup, escape
+from jinja2 import Environment
+from jinja2 import PackageLoader
+from markupsafe import Markup
+from markupsafe import escape
 
-from bot.messages import (
-    Attachment,
-    Buttons,
-    Divider,
-    Fields,
-    Form,
-    Message,
-    Section,
-    Text,
-    quoted_line,
-    spans,
-    unquoted,
-)
+from bot.messages import Attachment
+from bot.messages import Buttons
+from bot.messages import Divider
+from bot.messages import Fields
+from bot.messages import Form
+from bot.messages import Message
+from bot.messages import Section
+from bot.messages import Text
+from bot.messages import quoted_line
+from bot.messages import spans
+from bot.messages import unquoted
 
 _BOLD = re.compile(r"\*([^*\n]+)\*")
 

@@ -18,9 +18,14 @@ from datetime import datetime
 import aiosmtplib
 
 from bot.messages import Message
-from bot.model import ChatIdentity, Person
-from bot.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
-from handlers.email.compose import Composer, date_header
+from bot.model import ChatIdentity
+from bot.model import Person
+from bot.sending import NotReachable
+from bot.sending import PermanentFailure
+from bot.sending import RateLimit
+from bot.sending import RetryLater
+from handlers.email.compose import Composer
+from handlers.email.compose import date_header
 from handlers.email.config import EmailConfig
 
 log = logging.getLogger(__name__)

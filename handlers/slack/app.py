@@ -14,9 +14,7 @@ from collections.abc import Callable
 import aiohttp
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import MentorBot
@@ -26,10 +24,14 @@ from bot.sending import RateLimit
 from bot.turns import Turns
 from handlers.slack.config import SlackConfig
 from handlers.slack.linker import Linker
-from handlers.slack.listeners import ShortRateLimitRetry, SlackListeners
-from handlers.slack.oauth import SlackInstallations, ThreadedInstallationStore, oauth_settings
+from handlers.slack.listeners import ShortRateLimitRetry
+from handlers.slack.listeners import SlackListeners
+from handlers.slack.oauth import SlackInstallations
+from handlers.slack.oauth import ThreadedInstallationStore
+from handlers.slack.oauth import oauth_settings
 from handlers.slack.sender import SlackSender
-from handlers.slack.web import Directory, call
+from handlers.slack.web import Directory
+from handlers.slack.web import call
 
 log = logging.getLogger(__name__)
 

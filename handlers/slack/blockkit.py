@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.messages import quoted_line, spans, unquoted
+from bot.messages import quoted_line
+from bot.messages import spans
+from bot.messages import unquoted
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100  # a modal or the Home tab

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.slack.render import INPUT_BLOCK_PREFIX, TIME_SUFFIX
+from handlers.slack.render import INPUT_BLOCK_PREFIX
+from handlers.slack.render import TIME_SUFFIX
 
 _LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _UNREPRESENTABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no database stores them

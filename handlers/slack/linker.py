@@ -24,7 +24,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -33,9 +34,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import MentorBot
 from bot.errors import Unavailable
 from bot.messages import Sender
-from bot.model import ChatIdentity, Person
+from bot.model import ChatIdentity
+from bot.model import Person
 from bot.sending import NotReachable
-from handlers.slack.web import call, error_code, retry_after
+from handlers.slack.web import call
+from handlers.slack.web import error_code
+from handlers.slack.web import retry_after
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,11 @@ import functools
 import json
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -36,37 +39,44 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import Handled
 from bot.catalogue import TextLookup
 from bot.messages import Block as NeutralBlock
-from bot.messages import Buttons, Form, Inbound, Message, Sender, Text
-from bot.turns import Profile, Turns
+from bot.messages import Buttons
+from bot.messages import Form
+from bot.messages import Inbound
+from bot.messages import Message
+from bot.messages import Sender
+from bot.messages import Text
+from bot.turns import Profile
+from bot.turns import Turns
 from handlers.slack import blockkit as bk
-from handlers.slack.capabilities import BOT_EVENTS, SLASH_COMMAND
-from handlers.slack.inbound import (
-    clean,
-    first_action,
-    input_values,
-    is_person_dm,
-    mapping_at,
-    plain_text,
-    pressed_button,
-    string_values,
-    text_at,
-)
-from handlers.slack.render import (
-    BUTTON_ACTION_PREFIX,
-    FORM_CALLBACK,
-    INLINE_SUBMIT_ACTION,
-    OPEN_FORM_ACTION,
-    Origin,
-    RenderError,
-    form_errors,
-    home_view,
-    mark_chosen,
-    modal_view,
-    render_message,
-    unpack_form,
-    without_form,
-)
-from handlers.slack.web import Directory, call, error_code, retry_after, share_files
+from handlers.slack.capabilities import BOT_EVENTS
+from handlers.slack.capabilities import SLASH_COMMAND
+from handlers.slack.inbound import clean
+from handlers.slack.inbound import first_action
+from handlers.slack.inbound import input_values
+from handlers.slack.inbound import is_person_dm
+from handlers.slack.inbound import mapping_at
+from handlers.slack.inbound import plain_text
+from handlers.slack.inbound import pressed_button
+from handlers.slack.inbound import string_values
+from handlers.slack.inbound import text_at
+from handlers.slack.render import BUTTON_ACTION_PREFIX
+from handlers.slack.render import FORM_CALLBACK
+from handlers.slack.render import INLINE_SUBMIT_ACTION
+from handlers.slack.render import OPEN_FORM_ACTION
+from handlers.slack.render import Origin
+from handlers.slack.render import RenderError
+from handlers.slack.render import form_errors
+from handlers.slack.render import home_view
+from handlers.slack.render import mark_chosen
+from handlers.slack.render import modal_view
+from handlers.slack.render import render_message
+from handlers.slack.render import unpack_form
+from handlers.slack.render import without_form
+from handlers.slack.web import Directory
+from handlers.slack.web import call
+from handlers.slack.web import error_code
+from handlers.slack.web import retry_after
+from handlers.slack.web import share_files
 
 log = logging.getLogger(__name__)
 

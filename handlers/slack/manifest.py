@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.slack.capabilities import BOT_EVENTS, SLASH_COMMAND, bot_scopes
+from handlers.slack.capabilities import BOT_EVENTS
+from handlers.slack.capabilities import SLASH_COMMAND
+from handlers.slack.capabilities import bot_scopes
 
 EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"

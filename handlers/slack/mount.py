@@ -15,8 +15,11 @@ from aiohttp import web
 from bot.app import MentorBot
 from bot.catalogue import TextLookup
 from bot.clock import Clock
-from handlers.slack.config import HOW_TO_TURN_ON, SlackConfig
-from handlers.slack.manifest import EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH
+from handlers.slack.config import HOW_TO_TURN_ON
+from handlers.slack.config import SlackConfig
+from handlers.slack.manifest import EVENTS_PATH
+from handlers.slack.manifest import INSTALL_PATH
+from handlers.slack.manifest import REDIRECT_PATH
 from handlers.slack.oauth import SlackInstallations
 
 if TYPE_CHECKING:
@@ -44,7 +47,9 @@ def mount_slack(
         log.info(HOW_TO_TURN_ON)
         return None
     from handlers.slack.app import SlackChannel  # slack_bolt is imported only when Slack is on
-    from handlers.slack.http import events_handler, install_handler, redirect_handler
+    from handlers.slack.http import events_handler
+    from handlers.slack.http import install_handler
+    from handlers.slack.http import redirect_handler
 
     channel = SlackChannel(
         config,

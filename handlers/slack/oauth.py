@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Protocol
+from typing import Any
+from typing import Protocol
 
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -19,7 +20,8 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.state_store.state_store import OAuthStateStore
 
-from handlers.slack.manifest import INSTALL_PATH, REDIRECT_PATH
+from handlers.slack.manifest import INSTALL_PATH
+from handlers.slack.manifest import REDIRECT_PATH
 
 log = logging.getLogger(__name__)
 

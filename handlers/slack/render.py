@@ -18,24 +18,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.catalogue import TextLookup
-from bot.messages import (
-    Attachment,
-    Button,
-    Buttons,
-    ButtonStyle,
-    Divider,
-    Fields,
-    Form,
-    Input,
-    InputKind,
-    Message,
-    Section,
-    Text,
-)
+from bot.messages import Attachment
 from bot.messages import Block as NeutralBlock
-from bot.serialize import message_from_dict, message_to_dict
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Divider
+from bot.messages import Fields
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Message
+from bot.messages import Section
+from bot.messages import Text
+from bot.serialize import message_from_dict
+from bot.serialize import message_to_dict
 from handlers.slack import blockkit as bk
-from handlers.slack.blockkit import Block, escape
+from handlers.slack.blockkit import Block
+from handlers.slack.blockkit import escape
 
 log = logging.getLogger(__name__)
 

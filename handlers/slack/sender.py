@@ -14,7 +14,8 @@ hold up the dispatcher, which reschedules the delivery instead.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -22,11 +23,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.catalogue import TextLookup
 from bot.messages import Message
-from bot.model import ChatIdentity, Person
-from bot.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
-from handlers.slack.render import RenderError, render_message
-from handlers.slack.web import Directory, call, error_code, share_files
+from bot.model import ChatIdentity
+from bot.model import Person
+from bot.sending import NotReachable
+from bot.sending import PermanentFailure
+from bot.sending import RateLimit
+from bot.sending import RetryLater
+from handlers.slack.render import RenderError
+from handlers.slack.render import render_message
+from handlers.slack.web import Directory
+from handlers.slack.web import call
+from handlers.slack.web import error_code
 from handlers.slack.web import retry_after as parse_retry_after
+from handlers.slack.web import share_files
 
 log = logging.getLogger(__name__)
 

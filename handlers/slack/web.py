@@ -11,10 +11,13 @@ import time
 from typing import Any
 
 import aiohttp
-from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.messages import Attachment, Message, Sender
+from bot.messages import Attachment
+from bot.messages import Message
+from bot.messages import Sender
 from handlers.slack.capabilities import WEB_API_METHODS
 
 log = logging.getLogger(__name__)

@@ -21,16 +21,19 @@ import ipaddress
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from http import HTTPStatus
 
 import aiohttp
 from aiohttp import web
 from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 
-from handlers.teams import msrest_fix, signing_keys
+from handlers.teams import msrest_fix
+from handlers.teams import signing_keys
 from handlers.teams.config import TeamsConfig
 
 log = logging.getLogger(__name__)

@@ -30,23 +30,31 @@ from dataclasses import replace
 from http import HTTPStatus
 from typing import Any
 
-from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
-from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.core import CardFactory
+from botbuilder.core import InvokeResponse
+from botbuilder.core import MessageFactory
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.schema import Activity
+from botbuilder.schema import ActivityTypes
 
 from bot.app import Handled
 from bot.catalogue import TextLookup
-from bot.messages import Address, Inbound, Message, Sender, Text
+from bot.messages import Address
+from bot.messages import Inbound
+from bot.messages import Message
+from bot.messages import Sender
+from bot.messages import Text
 from bot.turns import Turns
 from handlers.teams import inbound
-from handlers.teams.references import address_of, may_replace
-from handlers.teams.render import (
-    CARD_CONTENT_TYPE,
-    CardRenderer,
-    submitted_action,
-    submitted_form,
-    summary_of,
-)
+from handlers.teams.references import address_of
+from handlers.teams.references import may_replace
+from handlers.teams.render import CARD_CONTENT_TYPE
+from handlers.teams.render import CardRenderer
+from handlers.teams.render import submitted_action
+from handlers.teams.render import submitted_form
+from handlers.teams.render import summary_of
 from handlers.teams.sender import error_kind
 
 log = logging.getLogger(__name__)

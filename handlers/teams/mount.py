@@ -15,9 +15,16 @@ from botbuilder.integration.aiohttp import CloudAdapter
 
 from bot.app import MentorBot
 from bot.turns import Turns
-from handlers.teams.config import LOCAL_VARIABLE, Mode, TeamsConfig
-from handlers.teams.http import MESSAGES_PATH, build_adapter, messages_handler, teams_off_handler
-from handlers.teams.listeners import MentorTeamsBot, TextLookup, turn_error_handler
+from handlers.teams.config import LOCAL_VARIABLE
+from handlers.teams.config import Mode
+from handlers.teams.config import TeamsConfig
+from handlers.teams.http import MESSAGES_PATH
+from handlers.teams.http import build_adapter
+from handlers.teams.http import messages_handler
+from handlers.teams.http import teams_off_handler
+from handlers.teams.listeners import MentorTeamsBot
+from handlers.teams.listeners import TextLookup
+from handlers.teams.listeners import turn_error_handler
 from handlers.teams.sender import TeamsSender
 
 log = logging.getLogger(__name__)

@@ -14,14 +14,18 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from importlib import metadata
 from typing import Any
 
 from bot.catalogue import TextLookup
 from bot.routing import Command
-from handlers.teams.icons import accent_hex, color_icon, outline_icon
+from handlers.teams.icons import accent_hex
+from handlers.teams.icons import color_icon
+from handlers.teams.icons import outline_icon
 
 SCHEMA_URL = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.29/MicrosoftTeams.schema.json"
 MANIFEST_VERSION = "1.29"

@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from botbuilder.core import TurnContext
-from botbuilder.schema import Activity, ConversationReference
+from botbuilder.schema import Activity
+from botbuilder.schema import ConversationReference
 
 from bot.model import ChatIdentity
 

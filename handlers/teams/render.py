@@ -24,24 +24,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.catalogue import TextLookup
-from bot.messages import (
-    Attachment,
-    Block,
-    Button,
-    Buttons,
-    ButtonStyle,
-    Divider,
-    Fields,
-    Form,
-    Input,
-    InputKind,
-    Message,
-    Section,
-    Text,
-    quoted_line,
-    spans,
-    unquoted,
-)
+from bot.messages import Attachment
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Divider
+from bot.messages import Fields
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Message
+from bot.messages import Section
+from bot.messages import Text
+from bot.messages import quoted_line
+from bot.messages import spans
+from bot.messages import unquoted
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"

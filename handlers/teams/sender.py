@@ -27,12 +27,18 @@ import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
-from msrest.exceptions import ClientRequestError, HttpOperationError
+from msrest.exceptions import ClientRequestError
+from msrest.exceptions import HttpOperationError
 
 from bot.messages import Message
-from bot.model import ChatIdentity, Person
-from bot.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
-from handlers.teams.references import conversation_id, reference_from
+from bot.model import ChatIdentity
+from bot.model import Person
+from bot.sending import NotReachable
+from bot.sending import PermanentFailure
+from bot.sending import RateLimit
+from bot.sending import RetryLater
+from handlers.teams.references import conversation_id
+from handlers.teams.references import reference_from
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,17 @@ import getpass
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any
+from typing import TextIO
 
 from bot.clock import Clock
 from bot.errors import UserFacingError
-from bot.ports import UnitOfWork, UnitOfWorkFactory
+from bot.ports import UnitOfWork
+from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
 from mentorbot.settings import Settings
-from mentorbot.wiring import Runtime, build_runtime
+from mentorbot.wiring import Runtime
+from mentorbot.wiring import build_runtime
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2

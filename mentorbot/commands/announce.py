@@ -14,17 +14,32 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any
+from typing import TextIO
 
-from bot.announcements import compose, preview, publish
-from bot.audience import DIMENSIONS, Choices, describe, parse_audience
-from bot.clock import Clock, as_utc
-from bot.coordinator import audit, refuse_unless_coordinator
-from bot.errors import NotFound, UserFacingError
-from bot.ports import UnitOfWork, UnitOfWorkFactory
+from bot.announcements import compose
+from bot.announcements import preview
+from bot.announcements import publish
+from bot.audience import DIMENSIONS
+from bot.audience import Choices
+from bot.audience import describe
+from bot.audience import parse_audience
+from bot.clock import Clock
+from bot.clock import as_utc
+from bot.coordinator import audit
+from bot.coordinator import refuse_unless_coordinator
+from bot.errors import NotFound
+from bot.errors import UserFacingError
+from bot.ports import UnitOfWork
+from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from bot.timefmt import parse_local_datetime, show
-from mentorbot.commands._coordinator import Said, command_parser, in_unit_of_work, on_runtime, operator
+from bot.timefmt import parse_local_datetime
+from bot.timefmt import show
+from mentorbot.commands._coordinator import Said
+from mentorbot.commands._coordinator import command_parser
+from mentorbot.commands._coordinator import in_unit_of_work
+from mentorbot.commands._coordinator import on_runtime
+from mentorbot.commands._coordinator import operator
 
 OPTION_OF = {"roles": "role", "cohorts": "cohort", "stages": "stage", "phases": "phase", "kinds": "kind"}
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, TextIO
+from typing import Any
+from typing import TextIO
 
 from bot.coordinator import audit_rows
 from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from mentorbot.commands._coordinator import EXIT_OK, open_runtime
-from mentorbot.report_tables import Table, table_text
+from mentorbot.commands._coordinator import EXIT_OK
+from mentorbot.commands._coordinator import open_runtime
+from mentorbot.report_tables import Table
+from mentorbot.report_tables import table_text
 
 
 def _positive(text: str) -> int:

@@ -17,10 +17,13 @@ from typing import Any
 
 from bot.clock import ShiftedClock
 from bot.timefmt import show
-from handlers.console.channel import ConsoleSession, run_interactive
-from mentorbot.commands.tick import EXAMPLE, parse_now
+from handlers.console.channel import ConsoleSession
+from handlers.console.channel import run_interactive
+from mentorbot.commands.tick import EXAMPLE
+from mentorbot.commands.tick import parse_now
 from mentorbot.settings import Settings
-from mentorbot.wiring import Runtime, build_runtime
+from mentorbot.wiring import Runtime
+from mentorbot.wiring import build_runtime
 
 _STEP = re.compile(r"^\+(\d{1,4})\s*([mhdw])$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -68,7 +71,9 @@ class TimeStep:
 
     async def _tick(self, received: list[str]) -> str:
         from mentorbot.channels import channel_mounters
-        from mentorbot.scheduling import mount_scheduler, register_channel_senders, run_tick
+        from mentorbot.scheduling import mount_scheduler
+        from mentorbot.scheduling import register_channel_senders
+        from mentorbot.scheduling import run_tick
 
         def mine(text: str) -> None:
             if f"<{self.email}>" in text.lower():

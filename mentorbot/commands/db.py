@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.engine import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import NoSuchModuleError
+from sqlalchemy.exc import OperationalError
 
 from bot.errors import Unavailable
 from mentorbot.settings import Settings
 from storage.database import make_engine
-from storage.migrate import current_revision, head_revision, upgrade
+from storage.migrate import current_revision
+from storage.migrate import head_revision
+from storage.migrate import upgrade
 
 
 def add_parser(sub: Any) -> None:

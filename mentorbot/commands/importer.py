@@ -20,7 +20,9 @@ from bot.catalogue import TextLookup
 from bot.errors import ImportRejected
 from bot.roster import import_roster
 from bot.roster_csv import parse_people
-from mentorbot.commands.db import DatabaseUnusable, database_errors, fail
+from mentorbot.commands.db import DatabaseUnusable
+from mentorbot.commands.db import database_errors
+from mentorbot.commands.db import fail
 from mentorbot.csv_safe import looks_like_formula
 from mentorbot.settings import Settings
 from mentorbot.wiring import build_runtime

@@ -15,21 +15,23 @@ import argparse
 import json
 import os
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+from typing import TextIO
 
 from bot.clock import Clock
 from bot.coordinator import add_person
-from bot.data_rights import export_person, find_person, forget_person
-from bot.ports import UnitOfWork, UnitOfWorkFactory
+from bot.data_rights import export_person
+from bot.data_rights import find_person
+from bot.data_rights import forget_person
+from bot.ports import UnitOfWork
+from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from mentorbot.commands._coordinator import (
-    EXIT_BAD_INPUT,
-    Said,
-    command_parser,
-    in_unit_of_work,
-    open_runtime,
-    operator,
-)
+from mentorbot.commands._coordinator import EXIT_BAD_INPUT
+from mentorbot.commands._coordinator import Said
+from mentorbot.commands._coordinator import command_parser
+from mentorbot.commands._coordinator import in_unit_of_work
+from mentorbot.commands._coordinator import open_runtime
+from mentorbot.commands._coordinator import operator
 
 
 def add_parser(sub: Any) -> None:

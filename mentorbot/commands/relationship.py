@@ -13,20 +13,22 @@ change audited with who, what and when, and the members told through the outbox.
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+from typing import Any
+from typing import TextIO
 
 from bot.clock import Clock
-from bot.coordinator import (
-    acting_coordinator,
-    apply_change,
-    find_relationship,
-    relationship_number,
-)
+from bot.coordinator import acting_coordinator
+from bot.coordinator import apply_change
+from bot.coordinator import find_relationship
+from bot.coordinator import relationship_number
 from bot.errors import NotFound
 from bot.notices import enqueue_notices
-from bot.ports import UnitOfWork, UnitOfWorkFactory
+from bot.ports import UnitOfWork
+from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from mentorbot.commands._coordinator import command_parser, in_unit_of_work, on_runtime
+from mentorbot.commands._coordinator import command_parser
+from mentorbot.commands._coordinator import in_unit_of_work
+from mentorbot.commands._coordinator import on_runtime
 
 
 def add_parser(sub: Any) -> None:

@@ -14,15 +14,22 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+from typing import TextIO
 
-from bot.clock import Clock, FixedClock, as_utc
+from bot.clock import Clock
+from bot.clock import FixedClock
+from bot.clock import as_utc
 from bot.health import build_report
 from bot.ports import UnitOfWorkFactory
 from bot.programme import ProgrammeConfig
-from mentorbot.commands._coordinator import EXIT_BAD_INPUT, EXIT_OK, command_parser, open_runtime
+from mentorbot.commands._coordinator import EXIT_BAD_INPUT
+from mentorbot.commands._coordinator import EXIT_OK
+from mentorbot.commands._coordinator import command_parser
+from mentorbot.commands._coordinator import open_runtime
 from mentorbot.csv_safe import SafeWriter
-from mentorbot.report_tables import report_tables, table_text
+from mentorbot.report_tables import report_tables
+from mentorbot.report_tables import table_text
 
 FORMATS = ("table", "csv", "png")
 
@@ -81,7 +88,8 @@ def report(
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    from mentorbot.charts import everyone, write_charts
+    from mentorbot.charts import everyone
+    from mentorbot.charts import write_charts
 
     for path in write_charts(health, out_dir, say):
         print(say("coordinator.cli.wrote", path=path), file=out)

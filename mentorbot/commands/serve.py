@@ -10,10 +10,16 @@ from collections.abc import Callable
 from typing import Any
 
 from mentorbot.channels import channel_mounters
-from mentorbot.commands.db import DatabaseUnusable, configuration_problem, database_errors
-from mentorbot.server import build_app, serve
+from mentorbot.commands.db import DatabaseUnusable
+from mentorbot.commands.db import configuration_problem
+from mentorbot.commands.db import database_errors
+from mentorbot.server import build_app
+from mentorbot.server import serve
 from mentorbot.settings import Settings
-from mentorbot.wiring import SchemaNotUpToDate, open_runtime, prepare_database, seed_example_if_empty
+from mentorbot.wiring import SchemaNotUpToDate
+from mentorbot.wiring import open_runtime
+from mentorbot.wiring import prepare_database
+from mentorbot.wiring import seed_example_if_empty
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +32,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from handlers.email.config import EmailConfig, EmailConfigError
-    from handlers.teams.config import TeamsConfig, TeamsConfigError
+    from handlers.email.config import EmailConfig
+    from handlers.email.config import EmailConfigError
+    from handlers.teams.config import TeamsConfig
+    from handlers.teams.config import TeamsConfigError
 
     settings = Settings.from_env()
     try:

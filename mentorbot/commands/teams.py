@@ -74,7 +74,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run_package(args: argparse.Namespace) -> int:
-    from handlers.teams.package import PackageOptions, build_package
+    from handlers.teams.package import PackageOptions
+    from handlers.teams.package import build_package
 
     settings = Settings.from_env()
     for flag, url in (
@@ -107,7 +108,9 @@ def run_package(args: argparse.Namespace) -> int:
 
 def run_playground(args: argparse.Namespace) -> int:
     from handlers.teams.config import LOCAL_VARIABLE
-    from handlers.teams.playground import PlaygroundUnavailable, PlaygroundUser, run
+    from handlers.teams.playground import PlaygroundUnavailable
+    from handlers.teams.playground import PlaygroundUser
+    from handlers.teams.playground import run
 
     settings = Settings.from_env()
     endpoint = args.endpoint or f"http://{settings.host}:{settings.port}/api/messages"

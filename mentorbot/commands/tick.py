@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
-from bot.clock import FixedClock, SystemClock
+from bot.clock import FixedClock
+from bot.clock import SystemClock
 from mentorbot.settings import Settings
 from mentorbot.wiring import build_runtime
 
@@ -61,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"mentorbot tick: --now: {exc}", file=sys.stderr)
         return 2
     from mentorbot.channels import channel_mounters
-    from mentorbot.scheduling import mount_scheduler, register_channel_senders, run_tick
+    from mentorbot.scheduling import mount_scheduler
+    from mentorbot.scheduling import register_channel_senders
+    from mentorbot.scheduling import run_tick
 
     settings = Settings.from_env()
     runtime = build_runtime(settings, clock=FixedClock(now))

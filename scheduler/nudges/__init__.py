@@ -16,7 +16,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from scheduler.nudges._spec import Family, NudgeSpec
+from scheduler.nudges._spec import Family
+from scheduler.nudges._spec import NudgeSpec
 
 
 def _discover() -> tuple[Family, ...]:

@@ -3,10 +3,15 @@ quoted in the pair's own words.  The texts themselves are catalogue keys (``nudg
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 
-from bot.messages import Block, Button, ButtonStyle, Message
-from bot.model import GroundRules, Side
+from bot.messages import Block
+from bot.messages import Button
+from bot.messages import ButtonStyle
+from bot.messages import Message
+from bot.model import GroundRules
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 from bot.readers import Reader
 

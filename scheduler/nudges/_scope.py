@@ -3,18 +3,27 @@ phase, and :class:`Planning`, the planner it offers candidates to.  Pure: facts 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from typing import TYPE_CHECKING
+from typing import Protocol
 
 from bot.ground_rules import agreed
-from bot.meetings import counts_as_held, held_starts
+from bot.meetings import counts_as_held
+from bot.meetings import held_starts
 from bot.messages import Message
-from bot.model import MeetingStatus, Person, Relationship, Side
+from bot.model import MeetingStatus
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Side
 from bot.nudge_kinds import opted_out
 from bot.programme import ProgrammeConfig
-from bot.snapshot import RelationshipFacts, Snapshot
+from bot.snapshot import RelationshipFacts
+from bot.snapshot import Snapshot
 from scheduler.localtime import local_date
 from scheduler.nudges._spec import NudgeSpec
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -12,7 +13,8 @@ from bot.model import Person
 
 if TYPE_CHECKING:
     from bot.snapshot import RelationshipFacts
-    from scheduler.nudges._scope import Planning, RelationshipScope
+    from scheduler.nudges._scope import Planning
+    from scheduler.nudges._scope import RelationshipScope
 
 
 @dataclass(frozen=True)

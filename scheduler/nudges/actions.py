@@ -5,19 +5,31 @@ per owner, day and kind of reminder; each item is reminded once even when it lan
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
-from datetime import datetime, time, timedelta
+from collections.abc import Mapping
+from collections.abc import Sequence
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 from bot.action_plan import open_items
-from bot.messages import Buttons, Message, Section
-from bot.model import ActionItem, Person, Relationship
+from bot.messages import Buttons
+from bot.messages import Message
+from bot.messages import Section
+from bot.model import ActionItem
+from bot.model import Person
+from bot.model import Relationship
 from bot.programme import ProgrammeConfig
 from bot.relationship_view import title
 from bot.timefmt import show_date
-from scheduler.localtime import at_local, day_slot, zone_of
-from scheduler.nudges._compose import command_button, message
-from scheduler.nudges._scope import Candidate, RelationshipScope
-from scheduler.nudges._spec import Family, NudgeSpec
+from scheduler.localtime import at_local
+from scheduler.localtime import day_slot
+from scheduler.localtime import zone_of
+from scheduler.nudges._compose import command_button
+from scheduler.nudges._compose import message
+from scheduler.nudges._scope import Candidate
+from scheduler.nudges._scope import RelationshipScope
+from scheduler.nudges._spec import Family
+from scheduler.nudges._spec import NudgeSpec
 
 ACTION_DUE = NudgeSpec("action_reminder", "actions", 30, timedelta(days=2), True)
 ACTION_OVERDUE = NudgeSpec("action_reminder", "actions", 30, timedelta(days=7), True)

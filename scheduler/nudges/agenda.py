@@ -13,24 +13,44 @@ kind still counts).
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
-from bot.agenda import agenda_setters, compiled_agenda, is_peer_relationship, items_for, preparation_prompts
-from bot.errors import NotFound, NotPermitted
+from bot.agenda import agenda_setters
+from bot.agenda import compiled_agenda
+from bot.agenda import is_peer_relationship
+from bot.agenda import items_for
+from bot.agenda import preparation_prompts
+from bot.errors import NotFound
+from bot.errors import NotPermitted
 from bot.followup import did_you_meet_message
 from bot.ground_rules import agenda_lead as agenda_lead_of
-from bot.meetings import ends_at, held_becomes_due
-from bot.messages import Buttons, Message, Section
-from bot.model import ActionItem, AgendaItem, Goal, Meeting, MeetingStatus, Person, Relationship
+from bot.meetings import ends_at
+from bot.meetings import held_becomes_due
+from bot.messages import Buttons
+from bot.messages import Message
+from bot.messages import Section
+from bot.model import ActionItem
+from bot.model import AgendaItem
+from bot.model import Goal
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Person
+from bot.model import Relationship
 from bot.programme import ProgrammeConfig
 from bot.readers import reader_of
 from bot.relationship_view import title
 from bot.snapshot import RelationshipFacts
 from bot.timefmt import show
-from scheduler.localtime import local_date, release
-from scheduler.nudges._compose import command_button, message, rules_items
+from scheduler.localtime import local_date
+from scheduler.localtime import release
+from scheduler.nudges._compose import command_button
+from scheduler.nudges._compose import message
+from scheduler.nudges._compose import rules_items
 from scheduler.nudges._scope import RelationshipScope
-from scheduler.nudges._spec import Family, NudgeSpec
+from scheduler.nudges._spec import Family
+from scheduler.nudges._spec import NudgeSpec
 
 AGENDA_REQUEST = NudgeSpec("agenda_request", "agenda", 20, timedelta(days=2), False)
 AGENDA_COMPILED = NudgeSpec("agenda_compiled", "agenda", 15, timedelta(days=2), False)

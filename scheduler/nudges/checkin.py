@@ -5,17 +5,24 @@ phase."""
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
-from bot.messages import Buttons, Message, Section
-from bot.model import Person, Relationship
+from bot.messages import Buttons
+from bot.messages import Message
+from bot.messages import Section
+from bot.model import Person
+from bot.model import Relationship
 from bot.programme import ProgrammeConfig
 from bot.readers import reader_of
 from bot.relationship_view import title
-from scheduler.localtime import day_slot, local_date
-from scheduler.nudges._compose import command_button, message
+from scheduler.localtime import day_slot
+from scheduler.localtime import local_date
+from scheduler.nudges._compose import command_button
+from scheduler.nudges._compose import message
 from scheduler.nudges._scope import RelationshipScope
-from scheduler.nudges._spec import Family, NudgeSpec
+from scheduler.nudges._spec import Family
+from scheduler.nudges._spec import NudgeSpec
 
 CHECKIN = NudgeSpec("checkin", "checkin", 60, timedelta(days=7), True)
 

@@ -8,15 +8,24 @@ import functools
 from datetime import timedelta
 
 from bot.ground_rules import responsible_for_scheduling
-from bot.messages import Button, Buttons, Message, Section
-from bot.model import GroundRules, MeetingStatus, Person, Relationship
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import Message
+from bot.messages import Section
+from bot.model import GroundRules
+from bot.model import MeetingStatus
+from bot.model import Person
+from bot.model import Relationship
 from bot.programme import ProgrammeConfig
 from bot.readers import reader_of
 from bot.relationship_view import title
 from scheduler.localtime import day_slot
-from scheduler.nudges._compose import command_button, message, rule_line
+from scheduler.nudges._compose import command_button
+from scheduler.nudges._compose import message
+from scheduler.nudges._compose import rule_line
 from scheduler.nudges._scope import RelationshipScope
-from scheduler.nudges._spec import Family, NudgeSpec
+from scheduler.nudges._spec import Family
+from scheduler.nudges._spec import NudgeSpec
 
 FIRST_MEETING = NudgeSpec("first_meeting", "first_meeting", 40, timedelta(days=5), True)
 GOALS = "goals"  # the option that adds the mentee's preparation

@@ -11,18 +11,33 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
-from bot.ground_rules import ReviewPeriod, pending, review_period, waiting_for
-from bot.messages import Block, Buttons, Fields, Message, Section
-from bot.model import GroundRules, Person, Relationship
+from bot.ground_rules import ReviewPeriod
+from bot.ground_rules import pending
+from bot.ground_rules import review_period
+from bot.ground_rules import waiting_for
+from bot.messages import Block
+from bot.messages import Buttons
+from bot.messages import Fields
+from bot.messages import Message
+from bot.messages import Section
+from bot.model import GroundRules
+from bot.model import Person
+from bot.model import Relationship
 from bot.programme import ProgrammeConfig
 from bot.relationship_view import title
 from bot.timefmt import show_date
-from scheduler.localtime import day_slot, local_date, zone_of
-from scheduler.nudges._compose import command_button, message, rule_line
+from scheduler.localtime import day_slot
+from scheduler.localtime import local_date
+from scheduler.localtime import zone_of
+from scheduler.nudges._compose import command_button
+from scheduler.nudges._compose import message
+from scheduler.nudges._compose import rule_line
 from scheduler.nudges._scope import RelationshipScope
-from scheduler.nudges._spec import Family, NudgeSpec
+from scheduler.nudges._spec import Family
+from scheduler.nudges._spec import NudgeSpec
 
 GROUND_RULES_PROMPT = NudgeSpec("ground_rules_reminder", "ground_rules", 50, timedelta(days=7), True)
 GROUND_RULES_REVIEW = NudgeSpec("ground_rules_reminder", "ground_rules_review", 70, timedelta(days=14), True)

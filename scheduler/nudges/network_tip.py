@@ -7,12 +7,16 @@ import functools
 from datetime import timedelta
 
 from bot.agenda import is_peer_relationship
-from bot.messages import Buttons, Message, Section
+from bot.messages import Buttons
+from bot.messages import Message
+from bot.messages import Section
 from bot.programme import ProgrammeConfig
 from scheduler.localtime import day_slot
-from scheduler.nudges._compose import command_button, message
+from scheduler.nudges._compose import command_button
+from scheduler.nudges._compose import message
 from scheduler.nudges._scope import RelationshipScope
-from scheduler.nudges._spec import Family, NudgeSpec
+from scheduler.nudges._spec import Family
+from scheduler.nudges._spec import NudgeSpec
 
 NETWORK_TIP = NudgeSpec("network_tip", None, 80, timedelta(days=14), True)
 DAYS = 28

@@ -9,15 +9,21 @@ import functools
 from collections.abc import Sequence
 from datetime import timedelta
 
-from bot.messages import Buttons, Message, Section
-from bot.model import Person, Relationship
+from bot.messages import Buttons
+from bot.messages import Message
+from bot.messages import Section
+from bot.model import Person
+from bot.model import Relationship
 from bot.programme import ProgrammeConfig
 from bot.readers import reader_of
 from bot.relationship_view import title
-from scheduler.localtime import day_slot, local_date
-from scheduler.nudges._compose import command_button, message
+from scheduler.localtime import day_slot
+from scheduler.localtime import local_date
+from scheduler.nudges._compose import command_button
+from scheduler.nudges._compose import message
 from scheduler.nudges._scope import RelationshipScope
-from scheduler.nudges._spec import Family, NudgeSpec
+from scheduler.nudges._spec import Family
+from scheduler.nudges._spec import NudgeSpec
 
 PHASE_PROMPT = NudgeSpec("phase_prompt", None, 45, timedelta(days=7), True)
 REFLECTIONS: tuple[str, ...] = ("reflect_growth", "closing_reflection")

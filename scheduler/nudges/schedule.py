@@ -15,20 +15,33 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from bot.ground_rules import responsible_for_scheduling
 from bot.meetings import counts_as_held
-from bot.messages import Buttons, Message, Section, Text
-from bot.model import GroundRules, MeetingStatus, Person, Relationship
+from bot.messages import Buttons
+from bot.messages import Message
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import GroundRules
+from bot.model import MeetingStatus
+from bot.model import Person
+from bot.model import Relationship
 from bot.programme import ProgrammeConfig
 from bot.readers import reader_of
-from bot.relationship_view import kind_label, title
+from bot.relationship_view import kind_label
+from bot.relationship_view import title
 from bot.timefmt import show_date
-from scheduler.localtime import day_slot, local_date, start_of_day
-from scheduler.nudges._compose import command_button, message, rule_line
+from scheduler.localtime import day_slot
+from scheduler.localtime import local_date
+from scheduler.localtime import start_of_day
+from scheduler.nudges._compose import command_button
+from scheduler.nudges._compose import message
+from scheduler.nudges._compose import rule_line
 from scheduler.nudges._scope import RelationshipScope
-from scheduler.nudges._spec import Family, NudgeSpec
+from scheduler.nudges._spec import Family
+from scheduler.nudges._spec import NudgeSpec
 from scheduler.rhythm import cadence as cadence_of
 
 CADENCE = NudgeSpec("cadence", "schedule", 40, timedelta(days=14), True)

@@ -9,21 +9,42 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 from bot import goals as goal_rules
-from bot.action_plan import is_overdue, open_items, owner_label
-from bot.messages import Block, Buttons, Message, Section, quote
-from bot.model import ActionItem, Goal, MeetingStatus, Person, Relationship, Side
+from bot.action_plan import is_overdue
+from bot.action_plan import open_items
+from bot.action_plan import owner_label
+from bot.messages import Block
+from bot.messages import Buttons
+from bot.messages import Message
+from bot.messages import Section
+from bot.messages import quote
+from bot.model import ActionItem
+from bot.model import Goal
+from bot.model import MeetingStatus
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 from bot.readers import Reader
-from bot.relationship_view import join_names, title
+from bot.relationship_view import join_names
+from bot.relationship_view import title
 from bot.snapshot import RelationshipFacts
-from bot.timefmt import show, show_date
-from scheduler.localtime import at_local, release, start_of_day, zone_of
-from scheduler.nudges._compose import command_button, message
-from scheduler.nudges._scope import Candidate, Planning
-from scheduler.nudges._spec import Family, NudgeSpec
+from bot.timefmt import show
+from bot.timefmt import show_date
+from scheduler.localtime import at_local
+from scheduler.localtime import release
+from scheduler.localtime import start_of_day
+from scheduler.localtime import zone_of
+from scheduler.nudges._compose import command_button
+from scheduler.nudges._compose import message
+from scheduler.nudges._scope import Candidate
+from scheduler.nudges._scope import Planning
+from scheduler.nudges._spec import Family
+from scheduler.nudges._spec import NudgeSpec
 from scheduler.nudges.agenda import agenda_count
 
 WEEKLY_DIGEST = NudgeSpec("weekly_digest", None, 35, timedelta(days=3), False, day_bound=True)

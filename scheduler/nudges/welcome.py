@@ -9,7 +9,8 @@ from datetime import timedelta
 from bot.onboarding import onboarding_message
 from scheduler.localtime import day_slot
 from scheduler.nudges._scope import RelationshipScope
-from scheduler.nudges._spec import Family, NudgeSpec
+from scheduler.nudges._spec import Family
+from scheduler.nudges._spec import NudgeSpec
 
 ONBOARDING = NudgeSpec("onboarding", "welcome", 20, timedelta(days=28), True)
 

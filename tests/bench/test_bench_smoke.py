@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bench import announcement, memory, slack_dm, teams_dm
+from bench import announcement
+from bench import memory
+from bench import slack_dm
+from bench import teams_dm
 from bench._dm import Config
 from bench._fake_slack import SlackLimits
 

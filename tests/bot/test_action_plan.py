@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 
-from bot.action_plan import (
-    close,
-    is_overdue,
-    open_items,
-    parse_priority,
-    resolve_owner,
-    smart_suggestions,
-    unobservable_outcome,
-    vague_phrase,
-)
+from bot.action_plan import close
+from bot.action_plan import is_overdue
+from bot.action_plan import open_items
+from bot.action_plan import parse_priority
+from bot.action_plan import resolve_owner
+from bot.action_plan import smart_suggestions
+from bot.action_plan import unobservable_outcome
+from bot.action_plan import vague_phrase
 from bot.catalogue import default_catalogue
-from bot.errors import InvalidInput, StaleAction
-from bot.model import ActionItem, ActionStatus, Membership, Person, Priority, Relationship
+from bot.errors import InvalidInput
+from bot.errors import StaleAction
+from bot.model import ActionItem
+from bot.model import ActionStatus
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Priority
+from bot.model import Relationship
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 

@@ -7,8 +7,12 @@ import pytest
 from bot.app import MentorBot
 from bot.clock import FixedClock
 from bot.context import Context
-from bot.messages import Inbound, Reply, Sender, Text
-from bot.model import Person, Role
+from bot.messages import Inbound
+from bot.messages import Reply
+from bot.messages import Sender
+from bot.messages import Text
+from bot.model import Person
+from bot.model import Role
 from bot.programme import ProgrammeConfig
 from bot.routing import Router
 from handlers.console.channel import ConsoleSession

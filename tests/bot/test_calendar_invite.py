@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 from icalendar import Calendar
 
-from bot.calendar_invite import invite_attachment, invite_ics
-from bot.model import Meeting, MeetingStatus, Membership, Person, Relationship, Side
+from bot.calendar_invite import invite_attachment
+from bot.calendar_invite import invite_ics
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -5,15 +5,20 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-from importlib.resources import as_file, files
+from importlib.resources import as_file
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
 
-from bot.catalogue import Catalogue, default_catalogue, load_catalogue
+from bot.catalogue import Catalogue
+from bot.catalogue import default_catalogue
+from bot.catalogue import load_catalogue
 from bot.errors import ConfigError
-from bot.model import Format, Kind
-from bot.programme import DEFAULT_PHASES, GROUND_RULE_KEYS
+from bot.model import Format
+from bot.model import Kind
+from bot.programme import DEFAULT_PHASES
+from bot.programme import GROUND_RULE_KEYS
 
 KINDS = [k.value for k in Kind]
 PHASES = [p.name for p in DEFAULT_PHASES]

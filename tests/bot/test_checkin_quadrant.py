@@ -6,7 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.checkin import Pulse, Quadrant, low_safety, quadrant, read_pulse
+from bot.checkin import Pulse
+from bot.checkin import Quadrant
+from bot.checkin import low_safety
+from bot.checkin import quadrant
+from bot.checkin import read_pulse
 from bot.errors import InvalidInput
 
 LABELS = {"support": "support", "challenge": "challenge", "safety": "safety"}

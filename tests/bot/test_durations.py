@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import time
+from datetime import timedelta
 
 import pytest
 
-from bot.durations import format_duration, parse_clock, parse_duration
+from bot.durations import format_duration
+from bot.durations import parse_clock
+from bot.durations import parse_duration
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import replace
-from datetime import time, timedelta
+from datetime import time
+from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
 
@@ -14,7 +15,11 @@ import yaml
 from bot.catalogue import default_catalogue
 from bot.errors import ConfigError
 from bot.model import Kind
-from bot.programme import GROUND_RULE_KEYS, SETTINGS, ProgrammeConfig, load_programme, programme_from_mapping
+from bot.programme import GROUND_RULE_KEYS
+from bot.programme import SETTINGS
+from bot.programme import ProgrammeConfig
+from bot.programme import load_programme
+from bot.programme import programme_from_mapping
 
 
 def write(tmp_path: Path, text: str, name: str = "programme.yaml") -> Path:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.programme import load_programme, programme_goal
+from bot.programme import load_programme
+from bot.programme import programme_goal
 
 
 def load(tmp_path: Path, text: str) -> object:

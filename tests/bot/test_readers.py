@@ -12,9 +12,15 @@ import itertools
 
 import pytest
 
-from bot.catalogue import Catalogue, default_catalogue
+from bot.catalogue import Catalogue
+from bot.catalogue import default_catalogue
 from bot.errors import ConfigError
-from bot.readers import FORMATS, KINDS, Reader, reaches, split_variant, wrong_phrases
+from bot.readers import FORMATS
+from bot.readers import KINDS
+from bot.readers import Reader
+from bot.readers import reaches
+from bot.readers import split_variant
+from bot.readers import wrong_phrases
 
 
 def all_readers() -> list[Reader]:

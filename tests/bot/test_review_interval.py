@@ -3,11 +3,14 @@ the fallback."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
-from bot.ground_rules import ReviewPeriod, parse_review
+from bot.ground_rules import ReviewPeriod
+from bot.ground_rules import parse_review
 
 
 @pytest.mark.parametrize(

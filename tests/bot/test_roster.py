@@ -6,17 +6,27 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.clock import FixedClock
-from bot.errors import ImportRejected, Problem
+from bot.errors import ImportRejected
+from bot.errors import Problem
 from bot.match_dates import start_instant
-from bot.model import Person, RelationshipStatus, Role, Side
-from bot.programme import ProgrammeConfig, load_programme
-from bot.roster import ImportSummary, example_paths, import_roster
+from bot.model import Person
+from bot.model import RelationshipStatus
+from bot.model import Role
+from bot.model import Side
+from bot.programme import ProgrammeConfig
+from bot.programme import load_programme
+from bot.roster import ImportSummary
+from bot.roster import example_paths
+from bot.roster import import_roster
 from bot.roster_csv import MAX_ROWS
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -758,7 +768,8 @@ def test_today_is_the_programme_s_day_by_the_injected_clock(roster: Roster, cloc
 def test_the_examples_in_the_format_documentation_are_valid_files(programme: ProgrammeConfig) -> None:
     """The module docstring of bot.roster documents the format (and is copied into the README)."""
     import bot.roster
-    from bot.roster_csv import parse_matches, parse_people
+    from bot.roster_csv import parse_matches
+    from bot.roster_csv import parse_people
 
     doc = bot.roster.__doc__ or ""
     blocks = [

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
 from bot.errors import InvalidInput
 from bot.programme import ProgrammeConfig
-from bot.timefmt import (
-    as_input,
-    parse_date,
-    parse_local_datetime,
-    show,
-    show_span,
-    show_time,
-    weekday,
-)
+from bot.timefmt import as_input
+from bot.timefmt import parse_date
+from bot.timefmt import parse_local_datetime
+from bot.timefmt import show
+from bot.timefmt import show_span
+from bot.timefmt import show_time
+from bot.timefmt import weekday
 
 
 def message(err: InvalidInput) -> str:

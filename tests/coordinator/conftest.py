@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from coordinator_seed import Seeded, seed_programme
+from coordinator_seed import Seeded
+from coordinator_seed import seed_programme
 
 from bot.app import MentorBot
 from bot.clock import FixedClock

@@ -22,36 +22,38 @@ distribution shows, but neither cohort does (2025 has 1; showing 2026 would reve
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
-from bot.model import (
-    ActionItem,
-    ActionStatus,
-    AgendaItem,
-    AgreementStatus,
-    AuditEvent,
-    ChatIdentity,
-    CheckIn,
-    Conversation,
-    Delivery,
-    DeliveryStatus,
-    Format,
-    GroundRuleConfirmation,
-    GroundRules,
-    Kind,
-    Meeting,
-    MeetingStatus,
-    Membership,
-    NetworkAsk,
-    NetworkEntry,
-    Note,
-    Person,
-    Relationship,
-    RelationshipStatus,
-    Role,
-    Side,
-)
+from bot.model import ActionItem
+from bot.model import ActionStatus
+from bot.model import AgendaItem
+from bot.model import AgreementStatus
+from bot.model import AuditEvent
+from bot.model import ChatIdentity
+from bot.model import CheckIn
+from bot.model import Conversation
+from bot.model import Delivery
+from bot.model import DeliveryStatus
+from bot.model import Format
+from bot.model import GroundRuleConfirmation
+from bot.model import GroundRules
+from bot.model import Kind
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Membership
+from bot.model import NetworkAsk
+from bot.model import NetworkEntry
+from bot.model import Note
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import RelationshipStatus
+from bot.model import Role
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 from storage.uow import SqlUnitOfWorkFactory
 

@@ -13,7 +13,8 @@ import pytest
 from coordinator_seed import Seeded
 
 from bot.clock import FixedClock
-from bot.model import RelationshipStatus, Side
+from bot.model import RelationshipStatus
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_from_dict
 from handlers.console.channel import ConsoleSession

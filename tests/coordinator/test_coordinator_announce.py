@@ -6,13 +6,16 @@ import argparse
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from coordinator_seed import Seeded
 
-from bot.announcements import KIND, fan_out
+from bot.announcements import KIND
+from bot.announcements import fan_out
 from bot.clock import FixedClock
 from bot.model import DeliveryStatus
 from bot.programme import ProgrammeConfig

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
-from bot.audience import Audience, Choices, describe, parse_audience, select_recipients
+from bot.audience import Audience
+from bot.audience import Choices
+from bot.audience import describe
+from bot.audience import parse_audience
+from bot.audience import select_recipients
 from bot.errors import InvalidInput
 from bot.model import Person
 

@@ -9,7 +9,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from coordinator_seed import SECRETS, Seeded
+from coordinator_seed import SECRETS
+from coordinator_seed import Seeded
 from sqlalchemy import event
 
 from bot.clock import FixedClock

@@ -6,12 +6,16 @@ import io
 import json
 from pathlib import Path
 
-from coordinator_seed import SECRETS, Seeded, all_database_text
+from coordinator_seed import SECRETS
+from coordinator_seed import Seeded
+from coordinator_seed import all_database_text
 
 from bot.clock import FixedClock
 from bot.health import build_report
 from bot.programme import ProgrammeConfig
-from mentorbot.commands.person import add, export, forget
+from mentorbot.commands.person import add
+from mentorbot.commands.person import export
+from mentorbot.commands.person import forget
 from mentorbot.report_tables import report_tables
 from storage.uow import SqlUnitOfWorkFactory
 

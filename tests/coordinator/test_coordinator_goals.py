@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,15 @@ from sqlalchemy import event
 
 from bot.app import MentorBot
 from bot.clock import FixedClock
-from bot.health import MIN_GROUP, build_report
-from bot.model import Goal, GoalStatus, Membership, Person, Relationship, Role, Side
+from bot.health import MIN_GROUP
+from bot.health import build_report
+from bot.model import Goal
+from bot.model import GoalStatus
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Role
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 from bot.workflows._health_view import report_blocks
 from handlers.console.channel import ConsoleSession

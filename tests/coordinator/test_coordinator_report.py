@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import matplotlib.image
@@ -12,9 +13,11 @@ import pytest
 from coordinator_seed import Seeded
 from sqlalchemy import Engine
 
-from bot.activity import CheckInFact, PersonFacts
+from bot.activity import CheckInFact
+from bot.activity import PersonFacts
 from bot.clock import FixedClock
-from bot.health import build_report, quadrant_groups
+from bot.health import build_report
+from bot.health import quadrant_groups
 from bot.programme import ProgrammeConfig
 from mentorbot import cli
 from mentorbot.commands.audit import show_audit

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import socket
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
 from sqlalchemy import Engine
 
 HERE = Path(__file__).resolve().parent
@@ -27,7 +31,8 @@ from smtp_box import Mailbox  # noqa: E402
 
 from bot.clock import FixedClock  # noqa: E402
 from bot.programme import ProgrammeConfig  # noqa: E402
-from mentorbot.server import Mounter, build_app  # noqa: E402
+from mentorbot.server import Mounter  # noqa: E402
+from mentorbot.server import build_app  # noqa: E402
 from mentorbot.wiring import Runtime  # noqa: E402
 from storage.uow import SqlUnitOfWorkFactory  # noqa: E402
 

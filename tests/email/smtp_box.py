@@ -9,14 +9,16 @@ import re
 import socket
 import ssl
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from email import message_from_bytes
 from email import policy as email_policy
 from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import AuthResult
+from aiosmtpd.smtp import LoginPassword
 
 LINK = re.compile(r"https?://[^\s\"'<>]+/email/(act|form|stop)/[A-Za-z0-9._\-]+")
 

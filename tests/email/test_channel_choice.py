@@ -10,20 +10,24 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import StartEmail, make_runtime
+from conftest import StartEmail
+from conftest import make_runtime
 from fake_slack import FakeSlack
 from roster_files import write_roster
-from slack_harness import message_text, slack_env
+from slack_harness import message_text
+from slack_harness import slack_env
 from smtp_box import Mailbox
 from sqlalchemy import Engine
 
 from bot.clock import FixedClock
 from bot.errors import ConfigError
-from bot.programme import ProgrammeConfig, programme_from_mapping
+from bot.programme import ProgrammeConfig
+from bot.programme import programme_from_mapping
 from bot.roster import import_roster
 from handlers.console.channel import ConsoleSession
 from mentorbot.channels import mount_slack
-from mentorbot.scheduling import register_channel_senders, run_tick
+from mentorbot.scheduling import register_channel_senders
+from mentorbot.scheduling import run_tick
 from mentorbot.wiring import Runtime
 from storage.uow import SqlUnitOfWorkFactory
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from conftest import StartEmail
 from roster_files import write_roster
 from smtp_box import Mailbox
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
+from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.roster import import_roster

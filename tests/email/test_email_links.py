@@ -5,17 +5,23 @@ and nothing changes."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from conftest import StartEmail
-from pages import form_action, open_link, post_link, visible_text
+from pages import form_action
+from pages import open_link
+from pages import post_link
+from pages import visible_text
 from roster_files import write_roster
 from smtp_box import Mailbox
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
+from sqlalchemy import func
+from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.roster import import_roster

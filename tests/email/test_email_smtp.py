@@ -8,21 +8,27 @@ import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import SECRET, email_env, make_runtime
+from conftest import SECRET
+from conftest import email_env
+from conftest import make_runtime
 from roster_files import write_roster
 from smtp_box import Mailbox
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
+from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.health import build_report
 from bot.programme import ProgrammeConfig
 from bot.roster import import_roster
 from mentorbot.email_channel import mount_email
-from mentorbot.scheduling import register_channel_senders, run_tick
+from mentorbot.scheduling import register_channel_senders
+from mentorbot.scheduling import run_tick
 from mentorbot.wiring import Runtime
 from storage import tables
 from storage.uow import SqlUnitOfWorkFactory

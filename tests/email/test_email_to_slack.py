@@ -11,9 +11,11 @@ import pytest
 from conftest import StartEmail
 from fake_slack import FakeSlack
 from roster_files import write_roster
-from slack_harness import message_text, slack_env
+from slack_harness import message_text
+from slack_harness import slack_env
 from smtp_box import Mailbox
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
+from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.health import build_report

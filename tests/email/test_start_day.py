@@ -13,25 +13,36 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
-from conftest import email_env, free_port, make_runtime
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
+from conftest import email_env
+from conftest import free_port
+from conftest import make_runtime
 from fake_connector import FakeConnector
 from fake_slack import FakeSlack
-from pages import open_link, post_link, visible_text
+from pages import open_link
+from pages import post_link
+from pages import visible_text
 from roster_files import write_roster
-from slack_harness import message_text, slack_env
+from slack_harness import message_text
+from slack_harness import slack_env
 from smtp_box import Mailbox
-from sqlalchemy import Engine, text
-from teams_harness import TeamsHarness, TeamsUser
+from sqlalchemy import Engine
+from sqlalchemy import text
+from teams_harness import TeamsHarness
+from teams_harness import TeamsUser
 
 from bot.clock import FixedClock
 from bot.programme import ProgrammeConfig
-from mentorbot.channels import mount_slack, mount_teams
+from mentorbot.channels import mount_slack
+from mentorbot.channels import mount_teams
 from mentorbot.cli import main
 from mentorbot.email_channel import mount_email
 from mentorbot.server import build_app

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fake_slack_api import FakeSlackWebApi
 from population import write_programme
-from serve_process import Database, ServeProcess, StartServe, mentorbot_env, run_cli
-from sqlalchemy import Engine, text
+from serve_process import Database
+from serve_process import ServeProcess
+from serve_process import StartServe
+from serve_process import mentorbot_env
+from serve_process import run_cli
+from sqlalchemy import Engine
+from sqlalchemy import text
 
 from bot.programme import ProgrammeConfig
 from storage.database import make_engine

@@ -8,14 +8,22 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from fake_slack_api import TEAM, slack_user
-from sqlalchemy import Engine, func, insert, select
+from fake_slack_api import TEAM
+from fake_slack_api import slack_user
+from sqlalchemy import Engine
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
 
-from bot.programme import ProgrammeConfig, load_programme
+from bot.programme import ProgrammeConfig
+from bot.programme import load_programme
 from storage import tables
 
 CHUNK = 2000

@@ -16,12 +16,15 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fake_slack_api import BOT_TOKEN, TEAM, FakeSlackWebApi
+from fake_slack_api import BOT_TOKEN
+from fake_slack_api import TEAM
+from fake_slack_api import FakeSlackWebApi
 from sqlalchemy import Engine
 
 REPO = Path(__file__).resolve().parents[2]

@@ -18,13 +18,18 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from fake_slack_api import FakeSlackWebApi, slack_user
-from population import email, seed_crowd
-from serve_process import Database, StartServe, wait_for
+from fake_slack_api import FakeSlackWebApi
+from fake_slack_api import slack_user
+from population import email
+from population import seed_crowd
+from serve_process import Database
+from serve_process import StartServe
+from serve_process import wait_for
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 from tcp_proxy import TcpProxy

@@ -17,9 +17,18 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from fake_slack_api import Chaos, FakeSlackWebApi, dm_channel, slack_user
-from population import outbox, seed_crowd, unfinished
-from serve_process import Database, StartServe, mentorbot_env, run_cli, wait_for
+from fake_slack_api import Chaos
+from fake_slack_api import FakeSlackWebApi
+from fake_slack_api import dm_channel
+from fake_slack_api import slack_user
+from population import outbox
+from population import seed_crowd
+from population import unfinished
+from serve_process import Database
+from serve_process import StartServe
+from serve_process import mentorbot_env
+from serve_process import run_cli
+from serve_process import wait_for
 
 from bot.programme import ProgrammeConfig
 

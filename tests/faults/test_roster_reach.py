@@ -6,12 +6,19 @@ they join."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
-from fake_slack_api import FakeSlackWebApi, dm_channel
+from fake_slack_api import FakeSlackWebApi
+from fake_slack_api import dm_channel
 from population import outbox
-from serve_process import Database, StartServe, mentorbot_env, run_cli, wait_for
+from serve_process import Database
+from serve_process import StartServe
+from serve_process import mentorbot_env
+from serve_process import run_cli
+from serve_process import wait_for
 from sqlalchemy import select
 
 from bot.programme import ProgrammeConfig

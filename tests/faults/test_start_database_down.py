@@ -16,9 +16,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fake_slack_api import FakeSlackWebApi, slack_user
-from population import email, seed_crowd
-from serve_process import REPO, Database, StartServe, mentorbot_env, wait_for
+from fake_slack_api import FakeSlackWebApi
+from fake_slack_api import slack_user
+from population import email
+from population import seed_crowd
+from serve_process import REPO
+from serve_process import Database
+from serve_process import StartServe
+from serve_process import mentorbot_env
+from serve_process import wait_for
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from tcp_proxy import TcpProxy

@@ -11,13 +11,23 @@ quiet hours or weekend to hold them back.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
-from fake_slack_api import BOT_TOKEN, FakeSlackWebApi, dm_channel, slack_user
+from fake_slack_api import BOT_TOKEN
+from fake_slack_api import FakeSlackWebApi
+from fake_slack_api import dm_channel
+from fake_slack_api import slack_user
 from population import seed_pairs
-from serve_process import Database, StartServe, wait_for
-from sqlalchemy import Engine, func, or_, select
+from serve_process import Database
+from serve_process import StartServe
+from serve_process import wait_for
+from sqlalchemy import Engine
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
 
 from bot.programme import ProgrammeConfig
 from storage import tables

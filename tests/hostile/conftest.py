@@ -21,37 +21,48 @@ for helpers in (TESTS / "slack", TESTS / "teams"):  # the fakes and harnesses of
     if str(helpers) not in sys.path:
         sys.path.insert(0, str(helpers))
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import date, timedelta
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
 from fake_connector import FakeConnector
 from fake_slack import FakeSlack
-from hostile_support import BEA, COORDINATOR, OLU, World
-from slack_harness import Harness, make_runtime, slack_env
+from hostile_support import BEA
+from hostile_support import COORDINATOR
+from hostile_support import OLU
+from hostile_support import World
+from slack_harness import Harness
+from slack_harness import make_runtime
+from slack_harness import slack_env
 from sqlalchemy import Engine
-from teams_harness import MENTEE, MENTOR, STRANGER, TeamsHarness
+from teams_harness import MENTEE
+from teams_harness import MENTOR
+from teams_harness import STRANGER
+from teams_harness import TeamsHarness
 
 from bot.clock import FixedClock
-from bot.model import (
-    ActionItem,
-    AgendaItem,
-    CheckIn,
-    Format,
-    GroundRules,
-    Kind,
-    Meeting,
-    MeetingStatus,
-    Membership,
-    Person,
-    Relationship,
-    Role,
-    Side,
-)
+from bot.model import ActionItem
+from bot.model import AgendaItem
+from bot.model import CheckIn
+from bot.model import Format
+from bot.model import GroundRules
+from bot.model import Kind
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Role
+from bot.model import Side
 from bot.programme import ProgrammeConfig
-from mentorbot.channels import mount_slack, mount_teams
+from mentorbot.channels import mount_slack
+from mentorbot.channels import mount_teams
 from mentorbot.server import build_app
 from storage.uow import SqlUnitOfWorkFactory
 

@@ -18,9 +18,11 @@ from typing import Any
 
 from aiohttp import ClientError
 from botbuilder.schema import ErrorResponseException
-from slack_harness import SIGNING_SECRET, Harness
+from slack_harness import SIGNING_SECRET
+from slack_harness import Harness
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
+from sqlalchemy import select
 from teams_harness import TeamsUser
 
 from bot.programme import ProgrammeConfig

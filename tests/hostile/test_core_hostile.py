@@ -8,14 +8,22 @@ later examples meet conversations left half-way, ended relationships and the lik
 
 from __future__ import annotations
 
-from hostile_strategies import action_name, form_values, typed_text
-from hostile_support import World, as_text, leaks
-from hypothesis import HealthCheck, example, given, settings
+from hostile_strategies import action_name
+from hostile_strategies import form_values
+from hostile_strategies import typed_text
+from hostile_support import World
+from hostile_support import as_text
+from hostile_support import leaks
+from hypothesis import HealthCheck
+from hypothesis import example
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from bot.app import MentorBot
 from bot.clock import FixedClock
-from bot.messages import Inbound, Sender
+from bot.messages import Inbound
+from bot.messages import Sender
 from bot.model import Platform
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_to_dict

@@ -17,21 +17,24 @@ from typing import Any
 
 import pytest
 from fake_slack import TEAM
-from hostile_forgeries import Forgery, against_b, coordinator_tools, typed_coordinator_commands
-from hostile_support import (
-    INTERNAL,
-    World,
-    audit_events,
-    failures,
-    guarded_rows,
-    leaks,
-    slack_settled,
-)
+from hostile_forgeries import Forgery
+from hostile_forgeries import against_b
+from hostile_forgeries import coordinator_tools
+from hostile_forgeries import typed_coordinator_commands
+from hostile_support import INTERNAL
+from hostile_support import World
+from hostile_support import audit_events
+from hostile_support import failures
+from hostile_support import guarded_rows
+from hostile_support import leaks
+from hostile_support import slack_settled
 from slack_harness import Harness
 from sqlalchemy import Engine
-from teams_harness import MENTEE, TeamsHarness
+from teams_harness import MENTEE
+from teams_harness import TeamsHarness
 
-from handlers.slack.render import BUTTON_ACTION_PREFIX, FORM_CALLBACK
+from handlers.slack.render import BUTTON_ACTION_PREFIX
+from handlers.slack.render import FORM_CALLBACK
 from handlers.teams.render import card_text
 
 REFUSALS = (

@@ -13,9 +13,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient
-from hostile_support import World, slack_settled, slack_signed, slack_still_serving
-from slack_harness import Harness, event_envelope
-from teams_harness import MENTEE, TeamsHarness
+from hostile_support import World
+from hostile_support import slack_settled
+from hostile_support import slack_signed
+from hostile_support import slack_still_serving
+from slack_harness import Harness
+from slack_harness import event_envelope
+from teams_harness import MENTEE
+from teams_harness import TeamsHarness
 
 from handlers.slack.http import MAX_EVENT_BODY
 from mentorbot.server import CLIENT_MAX_SIZE

@@ -19,21 +19,29 @@ from urllib.parse import urlencode
 
 import pytest
 from fake_slack import TEAM
-from hostile_strategies import broken, encodable_text, form_values, json_value, odd_text
-from hostile_support import (
-    World,
-    failures,
-    leaks,
-    slack_outgoing,
-    slack_settled,
-    slack_signed,
-    slack_still_serving,
-)
-from hypothesis import HealthCheck, given, settings
+from hostile_strategies import broken
+from hostile_strategies import encodable_text
+from hostile_strategies import form_values
+from hostile_strategies import json_value
+from hostile_strategies import odd_text
+from hostile_support import World
+from hostile_support import failures
+from hostile_support import leaks
+from hostile_support import slack_outgoing
+from hostile_support import slack_settled
+from hostile_support import slack_signed
+from hostile_support import slack_still_serving
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
-from slack_harness import Harness, event_envelope
+from slack_harness import Harness
+from slack_harness import event_envelope
 
-from handlers.slack.render import BUTTON_ACTION_PREFIX, FORM_CALLBACK, INLINE_SUBMIT_ACTION, OPEN_FORM_ACTION
+from handlers.slack.render import BUTTON_ACTION_PREFIX
+from handlers.slack.render import FORM_CALLBACK
+from handlers.slack.render import INLINE_SUBMIT_ACTION
+from handlers.slack.render import OPEN_FORM_ACTION
 
 HOSTILE = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -17,11 +17,23 @@ import json
 from typing import Any
 
 import pytest
-from hostile_strategies import broken, encodable_text, form_values, json_value, odd_text
-from hostile_support import World, as_text, failures, leaks
-from hypothesis import HealthCheck, given, settings
+from hostile_strategies import broken
+from hostile_strategies import encodable_text
+from hostile_strategies import form_values
+from hostile_strategies import json_value
+from hostile_strategies import odd_text
+from hostile_support import World
+from hostile_support import as_text
+from hostile_support import failures
+from hostile_support import leaks
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
-from teams_harness import MENTEE, MENTOR, STRANGER, TeamsHarness
+from teams_harness import MENTEE
+from teams_harness import MENTOR
+from teams_harness import STRANGER
+from teams_harness import TeamsHarness
 
 HOSTILE = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -3,17 +3,22 @@ guide load puts one measure on each axis, and what needs attention is in the pic
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import matplotlib.text
 import pytest
 
 from bot.clock import FixedClock
-from bot.health import HealthReport, build_report
-from bot.programme import ProgrammeConfig, load_programme
-from bot.roster import example_paths, import_roster
-from mentorbot.charts import overview_figure, write_charts
+from bot.health import HealthReport
+from bot.health import build_report
+from bot.programme import ProgrammeConfig
+from bot.programme import load_programme
+from bot.roster import example_paths
+from bot.roster import import_roster
+from mentorbot.charts import overview_figure
+from mentorbot.charts import write_charts
 from storage.uow import SqlUnitOfWorkFactory
 
 

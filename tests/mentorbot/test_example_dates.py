@@ -3,7 +3,10 @@ cohort (started weeks ago, nobody stalled, nobody past their planned end), not o
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -14,7 +17,8 @@ from bot.content.examples import FIRST_START_WEEKS_AGO
 from bot.health import build_report
 from bot.programme import load_programme
 from mentorbot.settings import Settings
-from mentorbot.wiring import Runtime, seed_example_if_empty
+from mentorbot.wiring import Runtime
+from mentorbot.wiring import seed_example_if_empty
 from storage.uow import SqlUnitOfWorkFactory
 
 

@@ -6,14 +6,17 @@ import json
 import logging
 from datetime import timedelta
 
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
 from sqlalchemy import Engine
 
 from bot.app import MentorBot
 from bot.clock import FixedClock
-from bot.model import Delivery, Person
+from bot.model import Delivery
+from bot.model import Person
 from bot.programme import ProgrammeConfig
-from mentorbot.logs import JsonFormatter, bind_request_id
+from mentorbot.logs import JsonFormatter
+from mentorbot.logs import bind_request_id
 from mentorbot.server import build_app
 from mentorbot.settings import Settings
 from mentorbot.wiring import Runtime

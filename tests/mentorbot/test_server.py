@@ -12,7 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
 from sqlalchemy import Engine
 
 from bot.app import MentorBot

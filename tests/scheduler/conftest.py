@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from scheduler_world import RecordingSender, World
+from scheduler_world import RecordingSender
+from scheduler_world import World
 
 from bot.clock import FixedClock
 from bot.model import Platform

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,27 +24,27 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.messages import Message
-from bot.model import (
-    ActionItem,
-    AgreementStatus,
-    ChatIdentity,
-    GroundRuleConfirmation,
-    GroundRules,
-    Kind,
-    Meeting,
-    MeetingStatus,
-    Membership,
-    Person,
-    Platform,
-    Relationship,
-    Role,
-    Side,
-)
+from bot.model import ActionItem
+from bot.model import AgreementStatus
+from bot.model import ChatIdentity
+from bot.model import GroundRuleConfirmation
+from bot.model import GroundRules
+from bot.model import Kind
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Platform
+from bot.model import Relationship
+from bot.model import Role
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 from bot.sending import RateLimit
 from handlers.console.render import render_message
-from scheduler.dispatch import Dispatcher, DispatchSummary
-from scheduler.planpass import PlanPass, PlanSummary
+from scheduler.dispatch import Dispatcher
+from scheduler.dispatch import DispatchSummary
+from scheduler.planpass import PlanPass
+from scheduler.planpass import PlanSummary
 from storage import tables
 from storage.uow import SqlUnitOfWorkFactory
 

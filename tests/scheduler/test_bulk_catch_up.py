@@ -11,18 +11,28 @@ review marks and the phase moves must be the same, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from database_reset import empty_database
 from scheduler_world import World
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine
+from sqlalchemy import inspect
+from sqlalchemy import select
 from sqlalchemy.orm.exc import UnmappedInstanceError
 
-from bot.model import CheckIn, GroundRules, Meeting, MeetingStatus, Relationship, Role
+from bot.model import CheckIn
+from bot.model import GroundRules
+from bot.model import Meeting
+from bot.model import MeetingStatus
+from bot.model import Relationship
+from bot.model import Role
 from scheduler.planpass import PlanPass
-from storage import scheduling, tables
+from storage import scheduling
+from storage import tables
 
 NOW = "2026-03-02 09:00"  # a Monday: digest day
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import io
 import json
 import threading
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 from scheduler_world import World
@@ -23,7 +25,8 @@ from bot.roster import import_roster
 from bot.timefmt import show_date
 from handlers.console.channel import ConsoleSession
 from handlers.console.render import render_message
-from mentorbot.commands.person import export, forget
+from mentorbot.commands.person import export
+from mentorbot.commands.person import forget
 from scheduler.planpass import PlanPass
 from storage import tables
 

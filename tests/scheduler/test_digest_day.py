@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from scheduler_world import World, local
+from scheduler_world import World
+from scheduler_world import local
 
 from bot.model import Role
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from scheduler_world import World
 
 from bot.app import MentorBot
 from bot.messages import unquoted
-from bot.model import MeetingStatus, Relationship
+from bot.model import MeetingStatus
+from bot.model import Relationship
 from handlers.console.channel import ConsoleSession
-from mentorbot.commands.person import export, forget
+from mentorbot.commands.person import export
+from mentorbot.commands.person import forget
 from storage import tables
 
 CANONICAL = "PLANTED-goal: explain the renal physiology of diuretics without notes"

@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from scheduler_world import World
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy import update
 
 from bot.errors import ImportRejected
-from bot.model import ChatIdentity, Platform
+from bot.model import ChatIdentity
+from bot.model import Platform
 from bot.roster import import_roster
 from storage import tables
 

@@ -9,15 +9,19 @@ The pair is set up through the unit of work; members then talk to the bot throug
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
-from scheduler_world import World, local
+from scheduler_world import World
+from scheduler_world import local
 
 from bot.app import MentorBot
 from bot.health import build_report
 from bot.model import Role
-from bot.programme import PhaseSpec, ProgrammeConfig, load_programme
+from bot.programme import PhaseSpec
+from bot.programme import ProgrammeConfig
+from bot.programme import load_programme
 from handlers.console.channel import ConsoleSession
 
 LONDON, NEW_YORK = "Europe/London", "America/New_York"

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from bot.nudge_kinds import NUDGE_KINDS
 from bot.programme import load_programme
-from scheduler.nudges import ALL_SPECS, FAMILIES, PROGRAMME_NAMES, SCHEDULER_KINDS
+from scheduler.nudges import ALL_SPECS
+from scheduler.nudges import FAMILIES
+from scheduler.nudges import PROGRAMME_NAMES
+from scheduler.nudges import SCHEDULER_KINDS
 from scheduler.nudges.schedule import STALL
 
 

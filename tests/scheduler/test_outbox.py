@@ -9,12 +9,18 @@ import uuid
 from collections import Counter
 from datetime import timedelta
 
-from scheduler_world import RecordingSender, World
-from sqlalchemy import Engine, text
+from scheduler_world import RecordingSender
+from scheduler_world import World
+from sqlalchemy import Engine
+from sqlalchemy import text
 
 from bot.messages import text_message
-from bot.model import Delivery, Platform, Role
-from bot.sending import NotReachable, PermanentFailure, RetryLater
+from bot.model import Delivery
+from bot.model import Platform
+from bot.model import Role
+from bot.sending import NotReachable
+from bot.sending import PermanentFailure
+from bot.sending import RetryLater
 from bot.serialize import message_to_dict
 from scheduler.dispatch import Dispatcher
 from storage import scheduling as store

@@ -3,15 +3,21 @@ coordinator set a phase by hand."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 from scheduler_world import World
 from sqlalchemy import select
 
-from bot.coordinator import apply_change, refuse_unless_coordinator
-from bot.errors import InvalidInput, NotPermitted
-from bot.model import MeetingStatus, Relationship, Role
+from bot.coordinator import apply_change
+from bot.coordinator import refuse_unless_coordinator
+from bot.errors import InvalidInput
+from bot.errors import NotPermitted
+from bot.model import MeetingStatus
+from bot.model import Relationship
+from bot.model import Role
 from storage import tables
 
 LONDON, NEW_YORK = "Europe/London", "America/New_York"

@@ -11,12 +11,26 @@ UTC, New York five hours behind.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
-from bot.model import Format, Kind, Membership, Person, Relationship, Role, Side
-from bot.programme import ProgrammeConfig, load_programme, programme_from_mapping
-from bot.snapshot import ExistingDelivery, RelationshipFacts, Snapshot
-from scheduler.planner import Plan, plan
+from bot.model import Format
+from bot.model import Kind
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Role
+from bot.model import Side
+from bot.programme import ProgrammeConfig
+from bot.programme import load_programme
+from bot.programme import programme_from_mapping
+from bot.snapshot import ExistingDelivery
+from bot.snapshot import RelationshipFacts
+from bot.snapshot import Snapshot
+from scheduler.planner import Plan
+from scheduler.planner import plan
 
 PROGRAMME = load_programme()
 RID, MARIA, ELI = 7, 1, 2

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timedelta
 
 import aiohttp
 from aiohttp import web
@@ -16,9 +18,16 @@ from aiohttp.test_utils import TestServer
 from scheduler_world import World
 
 from bot.clock import FixedClock
-from bot.messages import Message, text_message
-from bot.model import ChatIdentity, Delivery, Person, Platform
-from bot.sending import NotReachable, PermanentFailure, RateLimit, RetryLater
+from bot.messages import Message
+from bot.messages import text_message
+from bot.model import ChatIdentity
+from bot.model import Delivery
+from bot.model import Person
+from bot.model import Platform
+from bot.sending import NotReachable
+from bot.sending import PermanentFailure
+from bot.sending import RateLimit
+from bot.sending import RetryLater
 from bot.serialize import message_to_dict
 
 

@@ -8,12 +8,17 @@ import asyncio
 import uuid
 from datetime import timedelta
 
-from scheduler_world import RecordingSender, World
+from scheduler_world import RecordingSender
+from scheduler_world import World
 from sqlalchemy import select
 
 from bot.app import MentorBot
-from bot.messages import Sender, text_message
-from bot.model import ChatIdentity, Delivery, Person, Platform
+from bot.messages import Sender
+from bot.messages import text_message
+from bot.model import ChatIdentity
+from bot.model import Delivery
+from bot.model import Person
+from bot.model import Platform
 from bot.sending import NotReachable
 from bot.serialize import message_to_dict
 from storage import tables

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.model import Format, Kind, Membership, Person, Relationship, Side
+from bot.model import Format
+from bot.model import Kind
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 from handlers.console.render import render_message
-from scheduler.nudges import first_meeting, phase_prompt, weekly_digest
+from scheduler.nudges import first_meeting
+from scheduler.nudges import phase_prompt
+from scheduler.nudges import weekly_digest
 
 
 def people() -> tuple[Person, Person]:

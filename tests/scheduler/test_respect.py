@@ -6,10 +6,12 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from scheduler_world import World, local
+from scheduler_world import World
+from scheduler_world import local
 
 from bot.messages import text_message
-from bot.model import Delivery, Role
+from bot.model import Delivery
+from bot.model import Role
 from bot.serialize import message_to_dict
 
 BERLIN, LONDON, NEW_YORK = "Europe/Berlin", "Europe/London", "America/New_York"

@@ -4,7 +4,8 @@ outage instead of a traceback per pass -- never as a raw driver error."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import pytest

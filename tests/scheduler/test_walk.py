@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from scheduler_world import World, local
+from scheduler_world import World
+from scheduler_world import local
 
-from bot.model import MeetingStatus, Role
+from bot.model import MeetingStatus
+from bot.model import Role
 
 LONDON, NEW_YORK = "Europe/London", "America/New_York"
 

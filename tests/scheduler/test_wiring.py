@@ -6,23 +6,34 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
-from scheduler_world import RecordingSender, World
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
+from scheduler_world import RecordingSender
+from scheduler_world import World
 from sqlalchemy import Engine
 
 from bot.app import MentorBot
 from bot.clock import FixedClock
 from bot.messages import text_message
-from bot.model import ChatIdentity, Delivery, Membership, Person, Platform, Relationship, Role, Side
+from bot.model import ChatIdentity
+from bot.model import Delivery
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Platform
+from bot.model import Relationship
+from bot.model import Role
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_to_dict
 from handlers.console.sender import ConsoleLogSender
 from mentorbot.cli import main
-from mentorbot.scheduling import SCHEDULER, mount_scheduler
+from mentorbot.scheduling import SCHEDULER
+from mentorbot.scheduling import mount_scheduler
 from mentorbot.server import build_app
 from mentorbot.settings import Settings
 from mentorbot.wiring import Runtime

@@ -13,10 +13,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
 from fake_slack import FakeSlack
 from pair_seed import seed_pair
-from slack_harness import Harness, People, StartSlack, make_runtime, slack_env
+from slack_harness import Harness
+from slack_harness import People
+from slack_harness import StartSlack
+from slack_harness import make_runtime
+from slack_harness import slack_env
 from sqlalchemy import Engine
 
 from bot.clock import FixedClock

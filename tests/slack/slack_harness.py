@@ -9,14 +9,17 @@ import hmac
 import itertools
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from fake_slack import BOT_TOKEN, TEAM, FakeSlack
+from fake_slack import BOT_TOKEN
+from fake_slack import TEAM
+from fake_slack import FakeSlack
 from sqlalchemy import Engine
 
 from bot.app import MentorBot

@@ -7,9 +7,13 @@ import logging
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
-from fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
-from slack_harness import SIGNING_SECRET, make_runtime
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
+from fake_slack import APP_TOKEN
+from fake_slack import BOT_TOKEN
+from fake_slack import FakeSlack
+from slack_harness import SIGNING_SECRET
+from slack_harness import make_runtime
 from sqlalchemy import Engine
 
 from bot.clock import FixedClock

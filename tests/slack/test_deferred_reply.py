@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from slack_harness import Harness, People
+from slack_harness import Harness
+from slack_harness import People
 
 from bot.clock import FixedClock
 from handlers.slack.app import SlackChannel

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from slack_harness import Harness, People
+from slack_harness import Harness
+from slack_harness import People
 
 
 async def test_a_typed_command_in_a_dm_gets_its_answer_in_that_dm(slack: Harness, people: People) -> None:

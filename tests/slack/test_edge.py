@@ -7,7 +7,10 @@ import json
 import time
 from typing import Any
 
-from slack_harness import Harness, People, event_envelope, sign
+from slack_harness import Harness
+from slack_harness import People
+from slack_harness import event_envelope
+from slack_harness import sign
 
 from handlers.slack.app import SlackChannel
 from handlers.slack.mount import SLACK

@@ -3,12 +3,19 @@ the pair's first meeting (with the mentee's item) in their DM, at the agreed lea
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
-from slack_harness import Harness, People
+from slack_harness import Harness
+from slack_harness import People
 
 from bot.clock import FixedClock
-from bot.model import AgreementStatus, GroundRuleConfirmation, GroundRules, Meeting, MeetingStatus
+from bot.model import AgreementStatus
+from bot.model import GroundRuleConfirmation
+from bot.model import GroundRules
+from bot.model import Meeting
+from bot.model import MeetingStatus
 from bot.programme import ProgrammeConfig
 from handlers.slack.app import SlackChannel
 from handlers.slack.mount import SLACK

@@ -3,12 +3,16 @@ guide reads the goal in their DM, and the action plan offers the goal to link an
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
-from slack_harness import Harness, People
+from slack_harness import Harness
+from slack_harness import People
 
 from bot.clock import FixedClock
-from bot.model import Meeting, MeetingStatus
+from bot.model import Meeting
+from bot.model import MeetingStatus
 from scheduler.dispatch import Dispatcher
 
 GOAL = "Present a patient case at the Tuesday ward round"

@@ -5,10 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 
-from slack_harness import Harness, People, fill_inputs, message_text
+from slack_harness import Harness
+from slack_harness import People
+from slack_harness import fill_inputs
+from slack_harness import message_text
 
-from bot.messages import Form, Message
-from bot.model import AgendaStatus, ChatIdentity, Person
+from bot.messages import Form
+from bot.messages import Message
+from bot.model import AgendaStatus
+from bot.model import ChatIdentity
+from bot.model import Person
 from handlers.slack.render import unpack_form
 
 

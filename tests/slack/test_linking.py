@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from slack_harness import Harness, People
+from slack_harness import Harness
+from slack_harness import People
 
 from bot.model import Person
 from handlers.slack.app import SlackChannel

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 import yaml
-from slack_harness import Harness, People
+from slack_harness import Harness
+from slack_harness import People
 
 from handlers.slack import capabilities
-from handlers.slack.capabilities import BOT_EVENTS, WEB_API_METHODS
+from handlers.slack.capabilities import BOT_EVENTS
+from handlers.slack.capabilities import WEB_API_METHODS
 from mentorbot.cli import main
 
 SLACK_CODE = Path(capabilities.__file__).parent

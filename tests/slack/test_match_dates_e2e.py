@@ -8,12 +8,15 @@ each tick is the real command, in-process, against the same database and the loo
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fake_slack import FakeSlack
-from slack_harness import message_text, slack_env
+from slack_harness import message_text
+from slack_harness import slack_env
 
 from mentorbot.cli import main
 from storage.uow import SqlUnitOfWorkFactory

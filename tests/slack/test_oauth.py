@@ -9,11 +9,16 @@ import time
 
 import pytest
 from fake_slack import FakeSlack
-from slack_harness import Harness, People, StartSlack, event_envelope
+from slack_harness import Harness
+from slack_harness import People
+from slack_harness import StartSlack
+from slack_harness import event_envelope
 from sqlalchemy import select
 
-from bot.messages import Message, Text
-from bot.model import ChatIdentity, Person
+from bot.messages import Message
+from bot.messages import Text
+from bot.model import ChatIdentity
+from bot.model import Person
 from bot.sending import NotReachable
 from storage.tables import slack_bots
 

@@ -11,16 +11,22 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
-from datetime import date, timedelta
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
 from fake_slack import FakeSlack
-from slack_harness import make_runtime, message_text, slack_env
-from sqlalchemy import Engine, select
+from slack_harness import make_runtime
+from slack_harness import message_text
+from slack_harness import slack_env
+from sqlalchemy import Engine
+from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.health import build_report
@@ -31,7 +37,8 @@ from bot.workflows._health_view import report_blocks
 from handlers.slack.app import SlackChannel
 from handlers.slack.mount import SLACK
 from mentorbot.channels import mount_slack
-from mentorbot.scheduling import mount_scheduler, run_tick
+from mentorbot.scheduling import mount_scheduler
+from mentorbot.scheduling import run_tick
 from mentorbot.server import build_app
 from mentorbot.wiring import Runtime
 from scheduler.dispatch import Dispatcher

@@ -10,15 +10,21 @@ The calendar is moved with the injected clock, as ``mentorbot tick --now`` moves
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
 from fake_slack import FakeSlack
-from slack_harness import Harness, make_runtime, slack_env
+from slack_harness import Harness
+from slack_harness import make_runtime
+from slack_harness import slack_env
 from sqlalchemy import Engine
 
 from bot.clock import FixedClock

@@ -5,12 +5,18 @@ puts it back, action numbers follow the item, and an action plan's date is a dat
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
-from slack_harness import Harness, People
+from slack_harness import Harness
+from slack_harness import People
 
 from bot.clock import FixedClock
-from bot.model import AgreementStatus, GroundRules, Meeting, MeetingStatus
+from bot.model import AgreementStatus
+from bot.model import GroundRules
+from bot.model import Meeting
+from bot.model import MeetingStatus
 from scheduler.dispatch import Dispatcher
 
 

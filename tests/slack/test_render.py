@@ -5,10 +5,23 @@ from __future__ import annotations
 import hashlib
 import json
 
-from bot.messages import Button, Buttons, Form, Input, InputKind, Message, Option, Section, Text
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Message
+from bot.messages import Option
+from bot.messages import Section
+from bot.messages import Text
 from bot.programme import ProgrammeConfig
-from handlers.slack.inbound import input_values, plain_text
-from handlers.slack.render import home_view, modal_view, pack_form, render_message, unpack_form
+from handlers.slack.inbound import input_values
+from handlers.slack.inbound import plain_text
+from handlers.slack.render import home_view
+from handlers.slack.render import modal_view
+from handlers.slack.render import pack_form
+from handlers.slack.render import render_message
+from handlers.slack.render import unpack_form
 
 TEXTS = ProgrammeConfig.default().text
 

@@ -5,14 +5,27 @@ from __future__ import annotations
 
 import pytest
 from fake_slack import FakeSlack
-from slack_harness import Harness, People, StartSlack, make_runtime, message_text, slack_env
+from slack_harness import Harness
+from slack_harness import People
+from slack_harness import StartSlack
+from slack_harness import make_runtime
+from slack_harness import message_text
+from slack_harness import slack_env
 from sqlalchemy import Engine
 
 from bot.clock import FixedClock
-from bot.messages import Button, Buttons, Message, Section, Text
-from bot.model import ChatIdentity, Person
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import Message
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import ChatIdentity
+from bot.model import Person
 from bot.programme import ProgrammeConfig
-from bot.sending import ChannelSender, NotReachable, PermanentFailure, RetryLater
+from bot.sending import ChannelSender
+from bot.sending import NotReachable
+from bot.sending import PermanentFailure
+from bot.sending import RetryLater
 from mentorbot.channels import mount_slack
 from mentorbot.server import build_app
 from storage.uow import SqlUnitOfWorkFactory

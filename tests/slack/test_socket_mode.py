@@ -6,8 +6,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from fake_slack import APP_TOKEN, FakeSlack, SocketModeFake
-from slack_harness import People, StartSlack, event_envelope
+from fake_slack import APP_TOKEN
+from fake_slack import FakeSlack
+from fake_slack import SocketModeFake
+from slack_harness import People
+from slack_harness import StartSlack
+from slack_harness import event_envelope
 
 
 def dm_envelope(envelope_id: str, event_id: str, text: str, retry: int = 0) -> dict[str, Any]:

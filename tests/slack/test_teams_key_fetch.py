@@ -13,22 +13,29 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Iterator
 
 import jwt
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
 from botframework.connector.auth import ChannelValidation
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fake_slack import FakeSlack
 from jwt.algorithms import RSAAlgorithm
-from slack_harness import Harness, People, make_runtime, slack_env
+from slack_harness import Harness
+from slack_harness import People
+from slack_harness import make_runtime
+from slack_harness import slack_env
 from sqlalchemy import Engine
 
 from bot.clock import FixedClock
 from bot.programme import ProgrammeConfig
-from mentorbot.channels import mount_slack, mount_teams
+from mentorbot.channels import mount_slack
+from mentorbot.channels import mount_teams
 from mentorbot.server import build_app
 from storage.uow import SqlUnitOfWorkFactory
 

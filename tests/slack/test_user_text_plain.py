@@ -5,7 +5,8 @@ reversed text, and Slack is asked not to unfurl anything."""
 
 from __future__ import annotations
 
-from slack_harness import Harness, People
+from slack_harness import Harness
+from slack_harness import People
 
 from handlers.slack.app import SlackChannel
 from handlers.slack.mount import SLACK

@@ -3,9 +3,11 @@ dispatcher and the Slack sender, and the calendar invite arrives as a file."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
-from slack_harness import Harness, People
+from slack_harness import Harness
+from slack_harness import People
 
 from bot.clock import FixedClock
 from bot.model import MeetingStatus

@@ -16,9 +16,14 @@ import json
 import time
 
 import pytest
-from fake_slack import TEAM, FakeSlack
-from slack_harness import Harness, People, StartSlack, event_envelope
-from test_oauth import OAUTH, install
+from fake_slack import TEAM
+from fake_slack import FakeSlack
+from slack_harness import Harness
+from slack_harness import People
+from slack_harness import StartSlack
+from slack_harness import event_envelope
+from test_oauth import OAUTH
+from test_oauth import install
 
 from bot.messages import Sender
 

@@ -10,27 +10,30 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
+from sqlalchemy import func
+from sqlalchemy import select
 
-from bot.errors import NotFound, NotPermitted
-from bot.model import (
-    ActionItem,
-    AgendaItem,
-    CheckIn,
-    ClosingReflection,
-    Goal,
-    GroundRules,
-    Meeting,
-    Membership,
-    NetworkAsk,
-    NetworkEntry,
-    Note,
-    Person,
-    Relationship,
-)
+from bot.errors import NotFound
+from bot.errors import NotPermitted
+from bot.model import ActionItem
+from bot.model import AgendaItem
+from bot.model import CheckIn
+from bot.model import ClosingReflection
+from bot.model import Goal
+from bot.model import GroundRules
+from bot.model import Meeting
+from bot.model import Membership
+from bot.model import NetworkAsk
+from bot.model import NetworkEntry
+from bot.model import Note
+from bot.model import Person
+from bot.model import Relationship
 from bot.ports import ContentAccess
 from storage import tables
 from storage.content import SqlContentAccess

@@ -11,12 +11,18 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
+from sqlalchemy import func
+from sqlalchemy import select
 
-from bot.app import Handled, MentorBot
+from bot.app import Handled
+from bot.app import MentorBot
 from bot.clock import FixedClock
-from bot.messages import Inbound, Sender
-from bot.model import Person, Platform, Role
+from bot.messages import Inbound
+from bot.messages import Sender
+from bot.model import Person
+from bot.model import Platform
+from bot.model import Role
 from bot.programme import ProgrammeConfig
 from storage import tables
 from storage.database import make_engine

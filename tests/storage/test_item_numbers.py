@@ -7,15 +7,20 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from database_reset import postgres_schema_engine
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
+from sqlalchemy import text
 
-from bot.model import ActionItem, AgendaItem, AgendaStatus, Goal
+from bot.model import ActionItem
+from bot.model import AgendaItem
+from bot.model import AgendaStatus
+from bot.model import Goal
 from storage.database import make_engine
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory

@@ -7,7 +7,8 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from storage.database import make_engine
-from storage.migrate import is_up_to_date, upgrade
+from storage.migrate import is_up_to_date
+from storage.migrate import upgrade
 
 
 def test_a_url_with_percent_signs_migrates(tmp_path: Path) -> None:

@@ -6,7 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
-from storage.migrate import head_revision, is_up_to_date, upgrade
+from storage.migrate import head_revision
+from storage.migrate import is_up_to_date
+from storage.migrate import upgrade
 from storage.tables import metadata
 
 

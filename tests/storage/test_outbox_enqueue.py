@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bot.clock import FixedClock
-from bot.model import Delivery, Person, Role
+from bot.model import Delivery
+from bot.model import Person
+from bot.model import Role
 from storage.uow import SqlUnitOfWorkFactory
 
 

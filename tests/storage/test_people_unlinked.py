@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.model import ChatIdentity, Person, Role
+from bot.model import ChatIdentity
+from bot.model import Person
+from bot.model import Role
 from storage.uow import SqlUnitOfWorkFactory
 
 

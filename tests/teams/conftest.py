@@ -10,15 +10,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
 from fake_connector import FakeConnector
 from pair_seed import seed_pair
 from sqlalchemy import Engine
-from teams_harness import MENTEE, MENTOR, STRANGER, TeamsHarness, make_runtime
+from teams_harness import MENTEE
+from teams_harness import MENTOR
+from teams_harness import STRANGER
+from teams_harness import TeamsHarness
+from teams_harness import make_runtime
 
 from bot.clock import FixedClock
 from bot.programme import ProgrammeConfig

@@ -9,7 +9,8 @@ from a dict of members, and can be told to refuse the next sends with a status (
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from aiohttp import web

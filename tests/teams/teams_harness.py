@@ -7,12 +7,14 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from fake_connector import FakeConnector, Posted
+from fake_connector import FakeConnector
+from fake_connector import Posted
 from sqlalchemy import Engine
 
 from bot.app import MentorBot

@@ -5,23 +5,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.messages import (
-    Attachment,
-    Button,
-    Buttons,
-    ButtonStyle,
-    Divider,
-    Fields,
-    Form,
-    Input,
-    InputKind,
-    Message,
-    Option,
-    Section,
-    Text,
-)
+from bot.messages import Attachment
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import ButtonStyle
+from bot.messages import Divider
+from bot.messages import Fields
+from bot.messages import Form
+from bot.messages import Input
+from bot.messages import InputKind
+from bot.messages import Message
+from bot.messages import Option
+from bot.messages import Section
+from bot.messages import Text
 from bot.programme import ProgrammeConfig
-from handlers.teams.render import CARD_BUDGET, CardRenderer, card_text, submitted_action
+from handlers.teams.render import CARD_BUDGET
+from handlers.teams.render import CardRenderer
+from handlers.teams.render import card_text
+from handlers.teams.render import submitted_action
 
 TEXTS = ProgrammeConfig.default().text
 RENDER = CardRenderer(TEXTS)

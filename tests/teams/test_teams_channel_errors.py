@@ -4,7 +4,8 @@ a reply the connector refuses shows on ``/metrics`` (an outbox send it refuses: 
 from __future__ import annotations
 
 from conftest import People
-from teams_harness import MENTEE, TeamsHarness
+from teams_harness import MENTEE
+from teams_harness import TeamsHarness
 
 
 def teams_errors(teams: TeamsHarness, kind: str) -> float | None:

@@ -7,7 +7,8 @@ import time
 from datetime import timedelta
 
 from conftest import People
-from teams_harness import MENTEE, TeamsHarness
+from teams_harness import MENTEE
+from teams_harness import TeamsHarness
 
 from bot.clock import FixedClock
 from scheduler.dispatch import Dispatcher

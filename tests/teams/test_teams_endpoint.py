@@ -9,12 +9,17 @@ from typing import Any
 import jwt
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
-from conftest import People, StartTeams
-from teams_harness import MENTEE, TeamsHarness
+from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
+from aiohttp.test_utils import make_mocked_request
+from conftest import People
+from conftest import StartTeams
+from teams_harness import MENTEE
+from teams_harness import TeamsHarness
 
 from handlers.teams.config import TeamsConfig
-from handlers.teams.http import build_adapter, messages_handler
+from handlers.teams.http import build_adapter
+from handlers.teams.http import messages_handler
 from handlers.teams.mount import TEAMS
 from handlers.teams.render import card_text
 

@@ -4,7 +4,9 @@ reads the goal in their own chat."""
 
 from __future__ import annotations
 
-from teams_harness import MENTEE, MENTOR, TeamsHarness
+from teams_harness import MENTEE
+from teams_harness import MENTOR
+from teams_harness import TeamsHarness
 
 GOAL = "Present a patient case at the Tuesday ward round"
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from conftest import People
 from fake_connector import FakeConnector
-from teams_harness import MENTEE, MENTOR, STRANGER, TENANT, TeamsHarness
+from teams_harness import MENTEE
+from teams_harness import MENTOR
+from teams_harness import STRANGER
+from teams_harness import TENANT
+from teams_harness import TeamsHarness
 
 from bot.model import Platform
 from storage.uow import SqlUnitOfWorkFactory

@@ -16,11 +16,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import People, StartTeams
-from teams_harness import MENTEE, MENTOR, TeamsHarness, TeamsUser
+from conftest import People
+from conftest import StartTeams
+from teams_harness import MENTEE
+from teams_harness import MENTOR
+from teams_harness import TeamsHarness
+from teams_harness import TeamsUser
 
 from bot.messages import text_message
-from bot.model import ChatIdentity, Person, Platform
+from bot.model import ChatIdentity
+from bot.model import Person
+from bot.model import Platform
 from bot.sending import NotReachable
 from handlers.teams.config import TeamsConfig
 from storage.uow import SqlUnitOfWorkFactory

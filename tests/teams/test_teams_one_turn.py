@@ -5,9 +5,12 @@ what they sent is refused."""
 from __future__ import annotations
 
 from conftest import People
-from teams_harness import MENTEE, TENANT, TeamsHarness
+from teams_harness import MENTEE
+from teams_harness import TENANT
+from teams_harness import TeamsHarness
 
-from bot.model import ChatIdentity, Platform
+from bot.model import ChatIdentity
+from bot.model import Platform
 from storage.uow import SqlUnitOfWorkFactory
 
 

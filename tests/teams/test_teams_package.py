@@ -15,7 +15,9 @@ from PIL import Image
 
 from bot.programme import ProgrammeConfig
 from bot.workflows import build_router
-from handlers.teams.package import PLACEHOLDER_ID, PackageOptions, build_package
+from handlers.teams.package import PLACEHOLDER_ID
+from handlers.teams.package import PackageOptions
+from handlers.teams.package import build_package
 from mentorbot.cli import main
 
 SCHEMA = (

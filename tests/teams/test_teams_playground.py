@@ -18,14 +18,19 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from playground_driver import BotMessage, PlaygroundChat, PlaygroundProcess, free_port, installed_playground
+from playground_driver import BotMessage
+from playground_driver import PlaygroundChat
+from playground_driver import PlaygroundProcess
+from playground_driver import free_port
+from playground_driver import installed_playground
 from playground_driver import start_playground as start_one
 
 from bot.clock import FixedClock
@@ -33,7 +38,9 @@ from handlers.teams.playground import PlaygroundUser
 from mentorbot.channels import mount_teams
 from mentorbot.server import build_app
 from mentorbot.settings import Settings
-from mentorbot.wiring import Runtime, build_runtime, seed_example_if_empty
+from mentorbot.wiring import Runtime
+from mentorbot.wiring import build_runtime
+from mentorbot.wiring import seed_example_if_empty
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

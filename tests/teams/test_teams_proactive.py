@@ -3,16 +3,24 @@ personal chat whose reference was stored when the person last wrote there."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 from conftest import People
-from teams_harness import MENTEE, MENTOR, TeamsHarness
+from teams_harness import MENTEE
+from teams_harness import MENTOR
+from teams_harness import TeamsHarness
 
 from bot.clock import FixedClock
 from bot.messages import text_message
-from bot.model import ChatIdentity, DeliveryStatus, Person, Platform
-from bot.sending import NotReachable, PermanentFailure, RetryLater
+from bot.model import ChatIdentity
+from bot.model import DeliveryStatus
+from bot.model import Person
+from bot.model import Platform
+from bot.sending import NotReachable
+from bot.sending import PermanentFailure
+from bot.sending import RetryLater
 from scheduler.dispatch import Dispatcher
 from storage.uow import SqlUnitOfWorkFactory
 

@@ -6,13 +6,22 @@ cannot carry, and item numbers stay put."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from typing import Any
 
-from teams_harness import MENTEE, MENTOR, TeamsHarness
+from teams_harness import MENTEE
+from teams_harness import MENTOR
+from teams_harness import TeamsHarness
 
 from bot.clock import FixedClock
-from bot.model import Kind, Membership, Person, Relationship, Role, Side
+from bot.model import Kind
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Role
+from bot.model import Side
 from scheduler.dispatch import Dispatcher
 from storage.uow import SqlUnitOfWorkFactory
 

@@ -9,12 +9,16 @@ from typing import Any
 
 import pytest
 from botbuilder.core.adapters import TestAdapter
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+from botbuilder.schema import Activity
+from botbuilder.schema import ActivityTypes
+from botbuilder.schema import ChannelAccount
+from botbuilder.schema import ConversationAccount
 from conftest import People
 
 from bot.app import MentorBot
 from bot.clock import FixedClock
-from bot.model import ChatIdentity, Platform
+from bot.model import ChatIdentity
+from bot.model import Platform
 from bot.programme import ProgrammeConfig
 from bot.turns import Turns
 from handlers.teams.listeners import MentorTeamsBot

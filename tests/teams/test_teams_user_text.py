@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from conftest import People
-from teams_harness import MENTEE, MENTOR, TeamsHarness
+from teams_harness import MENTEE
+from teams_harness import MENTOR
+from teams_harness import TeamsHarness
 
 FAKE = "*Message from the Programme Coordinator* [click](https://evil.example)\u202e\u200b\nNext line"
 

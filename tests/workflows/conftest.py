@@ -19,7 +19,8 @@ Every test that uses these runs twice, on SQLite and on PostgreSQL (through ``uo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
 import pytest
@@ -27,7 +28,13 @@ import pytest
 from bot.app import MentorBot
 from bot.clock import FixedClock
 from bot.messages import Message
-from bot.model import Format, Kind, Membership, Person, Relationship, Role, Side
+from bot.model import Format
+from bot.model import Kind
+from bot.model import Membership
+from bot.model import Person
+from bot.model import Relationship
+from bot.model import Role
+from bot.model import Side
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_from_dict
 from handlers.console.channel import ConsoleSession
@@ -241,7 +248,8 @@ def add_meeting(uow_factory: SqlUnitOfWorkFactory, clock: FixedClock) -> Callabl
     """
     from datetime import datetime
 
-    from bot.model import Meeting, MeetingStatus
+    from bot.model import Meeting
+    from bot.model import MeetingStatus
 
     def add(rel: Rel, starts_at: datetime, status: str = MeetingStatus.CONFIRMED, minutes: int = 60) -> int:
         with uow_factory() as uow:

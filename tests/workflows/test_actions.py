@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.app import MentorBot
 from bot.clock import FixedClock
 from bot.messages import Message
-from bot.model import ActionItem, ActionStatus, MeetingStatus, Priority
+from bot.model import ActionItem
+from bot.model import ActionStatus
+from bot.model import MeetingStatus
+from bot.model import Priority
 from bot.programme import ProgrammeConfig
 from handlers.console.channel import ConsoleSession
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.agenda import compiled_agenda
 from bot.app import MentorBot
 from bot.clock import FixedClock
-from bot.messages import Section, Text
-from bot.model import ActionItem, AgendaStatus, AgreementStatus, Format, GroundRules, MeetingStatus, Priority
+from bot.messages import Section
+from bot.messages import Text
+from bot.model import ActionItem
+from bot.model import AgendaStatus
+from bot.model import AgreementStatus
+from bot.model import Format
+from bot.model import GroundRules
+from bot.model import MeetingStatus
+from bot.model import Priority
 from bot.programme import ProgrammeConfig
 from handlers.console.channel import ConsoleSession
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 

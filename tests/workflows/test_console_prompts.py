@@ -4,13 +4,16 @@ scripted keyboard."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import FixedClock
-from bot.model import ActionItem, MeetingStatus
-from handlers.console.channel import ConsoleSession, run_interactive
+from bot.model import ActionItem
+from bot.model import MeetingStatus
+from handlers.console.channel import ConsoleSession
+from handlers.console.channel import run_interactive
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,13 +14,15 @@ import pytest
 from bot.app import MentorBot
 from bot.clock import FixedClock
 from bot.followup import did_you_meet_message
-from bot.model import Meeting, MeetingStatus
+from bot.model import Meeting
+from bot.model import MeetingStatus
 from bot.programme import ProgrammeConfig
 from handlers.console.channel import ConsoleSession
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 Receive = Callable[[ConsoleSession], str]

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.data_rights import export_person, forget_person
+from bot.data_rights import export_person
+from bot.data_rights import forget_person
 from bot.messages import InputKind
 from bot.model import MeetingStatus
 from bot.programme import ProgrammeConfig

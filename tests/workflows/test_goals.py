@@ -8,12 +8,16 @@ from typing import TYPE_CHECKING
 
 from bot.clock import FixedClock
 from bot.messages import Message
-from bot.model import Kind, MeetingStatus, RelationshipStatus, Role
+from bot.model import Kind
+from bot.model import MeetingStatus
+from bot.model import RelationshipStatus
+from bot.model import Role
 from handlers.console.channel import ConsoleSession
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -11,13 +13,15 @@ import pytest
 from bot import ground_rules
 from bot.app import MentorBot
 from bot.clock import FixedClock
-from bot.model import AgreementStatus, GroundRules
+from bot.model import AgreementStatus
+from bot.model import GroundRules
 from bot.programme import ProgrammeConfig
 from handlers.console.channel import ConsoleSession
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 Receive = Callable[[ConsoleSession], str]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.model import Format, Role
+from bot.model import Format
+from bot.model import Role
 from handlers.console.channel import ConsoleSession
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 

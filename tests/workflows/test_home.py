@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import Member, Rel
+from conftest import Member
+from conftest import Rel
 
 from handlers.console.channel import ConsoleSession
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -16,13 +18,17 @@ from icalendar import Calendar
 
 from bot.app import MentorBot
 from bot.clock import FixedClock
-from bot.messages import Attachment, Message
-from bot.model import AgendaItem, Meeting, MeetingStatus
+from bot.messages import Attachment
+from bot.messages import Message
+from bot.model import AgendaItem
+from bot.model import Meeting
+from bot.model import MeetingStatus
 from handlers.console.channel import ConsoleSession
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 Receive = Callable[[ConsoleSession], str]

@@ -11,7 +11,8 @@ from handlers.console.channel import ConsoleSession
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.messages import Buttons
-from bot.model import Format, Kind, Role
+from bot.model import Format
+from bot.model import Kind
+from bot.model import Role
 from bot.onboarding import onboarding_message
 from bot.programme import ProgrammeConfig
 from bot.readers import Reader
@@ -16,7 +18,8 @@ from handlers.console.render import render_message
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 Receive = Callable[[ConsoleSession], str]

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.clock import FixedClock
-from bot.model import ActionItem, AgendaItem, Kind, Role
+from bot.model import ActionItem
+from bot.model import AgendaItem
+from bot.model import Kind
+from bot.model import Role
 from handlers.console.channel import ConsoleSession
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 Receive = Callable[[ConsoleSession], str]

@@ -13,24 +13,32 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
 import pytest
 
 from bot.clock import FixedClock
-from bot.messages import Button, Buttons, Form, Message
+from bot.messages import Button
+from bot.messages import Buttons
+from bot.messages import Form
+from bot.messages import Message
 from bot.model import Role
 from bot.programme import ProgrammeConfig
 from handlers.console.channel import ConsoleSession
 from handlers.slack import blockkit as bk
-from handlers.slack.render import home_view, modal_view, render_message
+from handlers.slack.render import home_view
+from handlers.slack.render import modal_view
+from handlers.slack.render import render_message
 from handlers.teams.render import CardRenderer
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 BOT = Path(__file__).resolve().parents[2] / "bot"

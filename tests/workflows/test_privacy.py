@@ -11,23 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from datetime import timedelta
+from typing import TYPE_CHECKING
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
+from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.messages import Message
-from bot.model import (
-    ActionItem,
-    AgendaItem,
-    AgreementStatus,
-    CheckIn,
-    GroundRules,
-    MeetingStatus,
-    Note,
-)
+from bot.model import ActionItem
+from bot.model import AgendaItem
+from bot.model import AgreementStatus
+from bot.model import CheckIn
+from bot.model import GroundRules
+from bot.model import MeetingStatus
+from bot.model import Note
 from bot.routing import Router
 from bot.workflows import build_router
 from handlers.console.channel import ConsoleSession
@@ -36,7 +37,8 @@ from storage import tables
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 

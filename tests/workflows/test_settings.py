@@ -14,7 +14,8 @@ from handlers.console.render import render_message
 from storage.uow import SqlUnitOfWorkFactory
 
 if TYPE_CHECKING:
-    from conftest import Member, Rel
+    from conftest import Member
+    from conftest import Rel
 
 Session = Callable[..., ConsoleSession]
 

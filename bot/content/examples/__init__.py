@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 FIRST_START_WEEKS_AGO = 6
 DATE_COLUMNS = ("start", "end")
