@@ -12,6 +12,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 
+from storage.durability import track_writes
 from storage.orm import start_mappers
 
 DEFAULT_URL = "sqlite:///mentorbot.sqlite3"
@@ -41,6 +42,7 @@ def make_engine(url: str, *, ping_after: float | None = None, **kwargs: Any) -> 
 
         return engine
     engine = create_engine(url, **kwargs)
+    track_writes(engine)  # a turn that only records its delivery commits without waiting for the disk
     if not kwargs.get("pool_pre_ping"):
         ping_after_idle(engine, IDLE_BEFORE_PING if ping_after is None else ping_after)
     return engine

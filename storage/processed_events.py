@@ -22,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
+from storage.durability import RELAXED
 from storage.tables import processed_events
 
 KEEP = timedelta(days=2)  # Slack stops retrying after about five minutes
@@ -55,6 +56,8 @@ def _insert_new(dialect: str) -> ReturningInsert[tuple[str]]:
         .values(key=bindparam("key"), at=bindparam("at"))
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(processed_events.c.key)  # rowcount is not reliable here across drivers
+        # lost only in a database crash right after the commit: a retry is then answered twice
+        .execution_options(**{RELAXED: True})
     )
 
 
