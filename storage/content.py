@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
+from typing import Generic
 from typing import TypeVar
 
 from sqlalchemy import Select
+from sqlalchemy import Table
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -67,18 +70,58 @@ def _relationships_of_viewer() -> Select[tuple[Relationship]]:
     )
 
 
+@dataclass(frozen=True)
+class _Kind(Generic[T]):
+    """A kind of content kept per relationship: its class, its table, and what its lists are ordered by
+    (then by id)."""
+
+    cls: type[T]
+    table: Table
+    order: tuple[Any, ...]
+
+
+GROUND_RULES = _Kind(GroundRules, tables.ground_rules, (tables.ground_rules.c.version,))
+MEETINGS = _Kind(Meeting, tables.meetings, (tables.meetings.c.created_at,))
+AGENDA = _Kind(AgendaItem, tables.agenda_items, (tables.agenda_items.c.position,))
+ACTIONS = _Kind(ActionItem, tables.action_items, (tables.action_items.c.created_at,))
+NOTES = _Kind(Note, tables.notes, (tables.notes.c.created_at,))
+REFLECTIONS = _Kind(ClosingReflection, tables.closing_reflections, (tables.closing_reflections.c.written_at,))
+GOALS = _Kind(Goal, tables.goals, (tables.goals.c.number,))
+
+
 @functools.cache
-def _of_relationships(cls: type[T], table: Any, order: tuple[Any, ...]) -> Select[tuple[T]]:
-    """Items of ``cls`` in the relationships ``ids`` (checked by the caller), in one statement; ground
+def _of_relationships(kind: _Kind[T]) -> Select[tuple[T]]:
+    """Items of ``kind`` in the relationships ``ids`` (checked by the caller), in one statement; ground
     rules with their confirmations joined in."""
+    table = kind.table
     stmt = (
-        select(cls)
+        select(kind.cls)
         .where(table.c.relationship_id.in_(bindparam("ids", expanding=True)))
-        .order_by(table.c.relationship_id, *order, table.c.id)
+        .order_by(table.c.relationship_id, *kind.order, table.c.id)
     )
-    if cls is GroundRules:
+    if kind.cls is GroundRules:
         stmt = stmt.options(joinedload(GroundRules.confirmations))  # type: ignore[arg-type]
     return stmt
+
+
+@functools.cache
+def _of_relationship(kind: _Kind[T]) -> Select[tuple[T]]:
+    """Items of ``kind`` in the relationship ``relationship_id`` (checked by the caller)."""
+    table = kind.table
+    return (
+        select(kind.cls)
+        .where(table.c.relationship_id == bindparam("relationship_id"))
+        .order_by(*kind.order, table.c.id)
+    )
+
+
+@functools.cache
+def _by_id_for_member(kind: _Kind[T]) -> Select[tuple[T]]:
+    """The item of ``kind`` with the id ``item_id``, only if it is in a relationship the ``viewer`` is a
+    current member of."""
+    m, table = tables.memberships, kind.table
+    viewers = select(m.c.relationship_id).where(m.c.person_id == bindparam("viewer"), m.c.left_at.is_(None))
+    return select(kind.cls).where(table.c.id == bindparam("item_id"), table.c.relationship_id.in_(viewers))
 
 
 class SqlContentAccess:
@@ -87,10 +130,6 @@ class SqlContentAccess:
         self.viewer_id = viewer_id
 
     # -- membership ---------------------------------------------------------------------------
-    def _member_relationship_ids(self) -> Any:
-        m = tables.memberships
-        return select(m.c.relationship_id).where(m.c.person_id == self.viewer_id, m.c.left_at.is_(None))
-
     def relationship(self, relationship_id: int) -> Relationship:
         rel = self.session.get(Relationship, relationship_id) if storable(relationship_id) else None
         if rel is None or not rel.is_member(self.viewer_id):
@@ -100,31 +139,26 @@ class SqlContentAccess:
     def relationships(self) -> list[Relationship]:
         return list(self.session.scalars(_relationships_of_viewer(), {"viewer": self.viewer_id}).unique())
 
-    def _list(self, cls: type[T], table: Any, relationship_id: int, *order: Any) -> list[T]:
+    def _list(self, kind: _Kind[T], relationship_id: int) -> list[T]:
         self.relationship(relationship_id)
-        stmt = select(cls).where(table.c.relationship_id == relationship_id).order_by(*order, table.c.id)
-        return list(self.session.scalars(stmt))
+        return list(self.session.scalars(_of_relationship(kind), {"relationship_id": relationship_id}))
 
-    def _lists(
-        self, cls: type[T], table: Any, relationship_ids: Collection[int], *order: Any
-    ) -> dict[int, list[T]]:
+    def _lists(self, kind: _Kind[T], relationship_ids: Collection[int]) -> dict[int, list[T]]:
         """:meth:`_list` for several relationships, in one query."""
         wanted = sorted(set(relationship_ids))
         for relationship_id in wanted:
             self.relationship(relationship_id)  # the viewer's own (from the identity map when loaded)
         found: dict[int, list[T]] = {relationship_id: [] for relationship_id in wanted}
         if wanted:
-            for item in self.session.scalars(_of_relationships(cls, table, order), {"ids": wanted}).unique():
+            for item in self.session.scalars(_of_relationships(kind), {"ids": wanted}).unique():
                 found[item.relationship_id].append(item)  # type: ignore[attr-defined]
         return found
 
-    def _one(self, cls: type[T], table: Any, item_id: int) -> T:
+    def _one(self, kind: _Kind[T], item_id: int) -> T:
         if not storable(item_id):
             raise NotFound("error.not_found")
-        stmt = select(cls).where(
-            table.c.id == item_id, table.c.relationship_id.in_(self._member_relationship_ids())
-        )
-        item = self.session.scalars(stmt).first()
+        found = self.session.scalars(_by_id_for_member(kind), {"item_id": item_id, "viewer": self.viewer_id})
+        item = found.first()
         if item is None:
             raise NotFound("error.not_found")
         return item
@@ -134,55 +168,19 @@ class SqlContentAccess:
         self.session.add(item)
         self.session.flush()
 
-    # -- ground rules ---------------------------------------------------------------------------
-    def ground_rules(self, relationship_id: int) -> list[GroundRules]:
-        return self._list(GroundRules, tables.ground_rules, relationship_id, tables.ground_rules.c.version)
-
-    def ground_rules_of(self, relationship_ids: Collection[int]) -> dict[int, list[GroundRules]]:
-        return self._lists(GroundRules, tables.ground_rules, relationship_ids, tables.ground_rules.c.version)
-
-    def add_ground_rules(self, rules: GroundRules) -> None:
-        self._add(rules)
-
-    # -- meetings -------------------------------------------------------------------------------
-    def meetings(self, relationship_id: int) -> list[Meeting]:
-        return self._list(Meeting, tables.meetings, relationship_id, tables.meetings.c.created_at)
-
-    def meetings_of(self, relationship_ids: Collection[int]) -> dict[int, list[Meeting]]:
-        return self._lists(Meeting, tables.meetings, relationship_ids, tables.meetings.c.created_at)
-
-    def meeting(self, meeting_id: int) -> Meeting:
-        return self._one(Meeting, tables.meetings, meeting_id)
-
-    def add_meeting(self, meeting: Meeting) -> None:
-        self._add(meeting)
-
-    # -- agenda ---------------------------------------------------------------------------------
-    def agenda(self, relationship_id: int) -> list[AgendaItem]:
-        return self._list(AgendaItem, tables.agenda_items, relationship_id, tables.agenda_items.c.position)
-
-    def agenda_item(self, item_id: int) -> AgendaItem:
-        return self._one(AgendaItem, tables.agenda_items, item_id)
-
-    def add_agenda_item(self, item: AgendaItem) -> None:
-        self._add(item)
-
-    # -- actions --------------------------------------------------------------------------------
-    def actions(self, relationship_id: int) -> list[ActionItem]:
-        return self._list(ActionItem, tables.action_items, relationship_id, tables.action_items.c.created_at)
-
-    def action(self, action_id: int) -> ActionItem:
-        return self._one(ActionItem, tables.action_items, action_id)
-
-    def add_action(self, item: ActionItem) -> None:
-        self._add(item)
-
-    # -- notes ----------------------------------------------------------------------------------
-    def notes(self, relationship_id: int) -> list[Note]:
-        return self._list(Note, tables.notes, relationship_id, tables.notes.c.created_at)
-
-    def add_note(self, note: Note) -> None:
-        self._add(note)
+    # -- what every member reads and adds: ground rules, meetings, agenda, actions, notes ---------------
+    # (read by relationship, or by id within one of the viewer's relationships; added to one of them)
+    ground_rules = functools.partialmethod(_list, GROUND_RULES)
+    ground_rules_of = functools.partialmethod(_lists, GROUND_RULES)
+    meetings = functools.partialmethod(_list, MEETINGS)
+    meetings_of = functools.partialmethod(_lists, MEETINGS)
+    meeting = functools.partialmethod(_one, MEETINGS)
+    agenda = functools.partialmethod(_list, AGENDA)
+    agenda_item = functools.partialmethod(_one, AGENDA)
+    actions = functools.partialmethod(_list, ACTIONS)
+    action = functools.partialmethod(_one, ACTIONS)
+    notes = functools.partialmethod(_list, NOTES)
+    add_ground_rules = add_meeting = add_agenda_item = add_action = add_note = _add
 
     # -- check-ins: own, or shared by another member --------------------------------------------
     def checkins(self, relationship_id: int) -> list[CheckIn]:
@@ -202,9 +200,7 @@ class SqlContentAccess:
         self._add(checkin)
 
     # -- closing reflections: every member of the relationship reads them, each writes their own ----
-    def closing_reflections(self, relationship_id: int) -> list[ClosingReflection]:
-        t = tables.closing_reflections
-        return self._list(ClosingReflection, t, relationship_id, t.c.written_at)
+    closing_reflections = functools.partialmethod(_list, REFLECTIONS)
 
     def add_closing_reflection(self, reflection: ClosingReflection) -> None:
         if reflection.person_id != self.viewer_id:
@@ -212,11 +208,8 @@ class SqlContentAccess:
         self._add(reflection)
 
     # -- development goals: the learner writes their own, every member reads them ------------------
-    def goals(self, relationship_id: int) -> list[Goal]:
-        return self._list(Goal, tables.goals, relationship_id, tables.goals.c.number)
-
-    def goal(self, goal_id: int) -> Goal:
-        return self._one(Goal, tables.goals, goal_id)
+    goals = functools.partialmethod(_list, GOALS)
+    goal = functools.partialmethod(_one, GOALS)
 
     def add_goal(self, goal: Goal) -> None:
         if goal.owner_id != self.viewer_id:
@@ -230,17 +223,20 @@ class SqlContentAccess:
         goal.number = (highest or 0) + 1
         self._add(goal)
 
-    # -- the viewer's own mentoring network -----------------------------------------------------
-    def network(self) -> list[NetworkEntry]:
-        n = tables.network_entries
-        stmt = select(NetworkEntry).where(n.c.person_id == self.viewer_id).order_by(n.c.id)
+    # -- the viewer's own mentoring network: their entries and asks, nobody else's -------------------
+    def _own(self, cls: type[T], table: Any) -> list[T]:
+        stmt = select(cls).where(table.c.person_id == self.viewer_id).order_by(table.c.id)
         return list(self.session.scalars(stmt))
 
-    def add_network_entry(self, entry: NetworkEntry) -> None:
-        if entry.person_id != self.viewer_id:
+    def _add_own(self, item: NetworkEntry | NetworkAsk) -> None:
+        if item.person_id != self.viewer_id:
             raise NotPermitted("error.not_permitted")
-        self.session.add(entry)
+        self.session.add(item)
         self.session.flush()
+
+    network = functools.partialmethod(_own, NetworkEntry, tables.network_entries)
+    network_asks = functools.partialmethod(_own, NetworkAsk, tables.network_asks)
+    add_network_entry = add_network_ask = _add_own
 
     def remove_network_entry(self, entry_id: int) -> None:
         if not storable(entry_id):
@@ -251,17 +247,6 @@ class SqlContentAccess:
         if entry is None:
             raise NotFound("error.not_found")
         self.session.delete(entry)
-
-    def network_asks(self) -> list[NetworkAsk]:
-        a = tables.network_asks
-        stmt = select(NetworkAsk).where(a.c.person_id == self.viewer_id).order_by(a.c.id)
-        return list(self.session.scalars(stmt))
-
-    def add_network_ask(self, ask: NetworkAsk) -> None:
-        if ask.person_id != self.viewer_id:
-            raise NotPermitted("error.not_permitted")
-        self.session.add(ask)
-        self.session.flush()
 
 
 class SqlSystemContent:

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import UTC
 from datetime import datetime
 from typing import Any
+from typing import Generic
+from typing import TypeVar
 
 from sqlalchemy import Select
 from sqlalchemy import bindparam
@@ -33,6 +35,8 @@ from storage.ids import storable
 from storage.outbox import insert_deliveries
 from storage.scheduling import wake_unreachable
 
+T = TypeVar("T")
+
 
 class SqlProgrammes:
     def __init__(self, session: Session) -> None:
@@ -54,15 +58,23 @@ class SqlProgrammes:
         return programme
 
 
-class SqlPeople:
+class _Stored(Generic[T]):
+    """A repository of one mapped class: adding one, getting one by id (None for an id no row can have)."""
+
+    model: type[T]
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, person: Person) -> None:
-        self.session.add(person)
+    def add(self, item: T) -> None:
+        self.session.add(item)
 
-    def get(self, person_id: int) -> Person | None:
-        return self.session.get(Person, person_id) if storable(person_id) else None
+    def get(self, item_id: int) -> T | None:
+        return self.session.get(self.model, item_id) if storable(item_id) else None
+
+
+class SqlPeople(_Stored[Person]):
+    model = Person
 
     def by_email(self, email: str) -> Person | None:
         stmt = select(Person).where(func.lower(tables.people.c.email) == email.strip().lower())
@@ -152,15 +164,8 @@ def _by_identity() -> Select[tuple[Person]]:
     )
 
 
-class SqlRelationships:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, relationship: Relationship) -> None:
-        self.session.add(relationship)
-
-    def get(self, relationship_id: int) -> Relationship | None:
-        return self.session.get(Relationship, relationship_id) if storable(relationship_id) else None
+class SqlRelationships(_Stored[Relationship]):
+    model = Relationship
 
     def by_external_ref(self, ref: str) -> Relationship | None:
         stmt = select(Relationship).where(tables.relationships.c.external_ref == ref)
