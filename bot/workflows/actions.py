@@ -60,9 +60,11 @@ from bot.timefmt import parse_date
 from bot.timefmt import show_date
 from bot.validation import clean_text
 from bot.validation import date_not_in_past
+from bot.workflows._args import only_relationship
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
+from bot.workflows._inputs import long_text
 from bot.workflows._notify import notify_others
 from bot.workflows._notify import same_for_all
 
@@ -477,9 +479,7 @@ def register(router: Router) -> None:
 
     @router.command("actions", "help.actions", usage="[#relationship]", group=group)
     def actions_cmd(ctx: Context, rest: str) -> Reply:
-        ref, extra = split_relationship(rest)
-        if extra:
-            raise InvalidInput("actions.error.subcommand", text=extra[:40])
+        ref = only_relationship(rest, "actions.error.subcommand")
         return list_open(ctx, ref)
 
     @router.command("actions plan", "actions.help.plan", usage="[#relationship]", group=group)
@@ -544,15 +544,7 @@ def register(router: Router) -> None:
             form_id="actions.comment",
             title=ctx.text("actions.form.comment_title"),
             intro=_line(ctx, rel, item),
-            inputs=(
-                Input(
-                    "comment",
-                    ctx.text("actions.form.comment"),
-                    InputKind.LONG_TEXT,
-                    value=item.guide_comment,
-                    max_length=ctx.programme.max_text_length,
-                ),
-            ),
+            inputs=(long_text(ctx, "comment", ctx.text("actions.form.comment"), value=item.guide_comment),),
             submit_action="actions.comment",
             submit_label=ctx.text("actions.form.comment_submit"),
             hidden={"v": str(conv.version)},

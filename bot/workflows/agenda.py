@@ -52,9 +52,11 @@ from bot.routing import CommandHandler
 from bot.routing import Router
 from bot.timefmt import show_date
 from bot.validation import clean_text
+from bot.workflows._args import only_relationship
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
+from bot.workflows._inputs import long_text
 
 MAX_ITEMS = 20
 ADD_FLOW = "agenda.add"
@@ -104,12 +106,8 @@ def _view(ctx: Context, rel: Relationship) -> rules.AgendaView:
     return rules.agenda_view(content.agenda(_rid(rel)), content.meetings(_rid(rel)))
 
 
-def _limit(ctx: Context) -> int:
-    return ctx.programme.max_text_length
-
-
 def _item_text(ctx: Context, raw: str | None) -> str:
-    return clean_text(raw, ctx.text("agenda.field.item"), _limit(ctx))
+    return clean_text(raw, ctx.text("agenda.field.item"), ctx.programme.max_text_length)
 
 
 def _never_met(ctx: Context, rel: Relationship) -> bool:
@@ -235,13 +233,7 @@ def _add_form(ctx: Context, rel: Relationship, version: int) -> Form:
                 value=options[0].value,
                 options=options,
             ),
-            Input(
-                "text",
-                ctx.text("agenda.form.text"),
-                InputKind.LONG_TEXT,
-                max_length=_limit(ctx),
-                hint=ctx.text("agenda.form.text_hint"),
-            ),
+            long_text(ctx, "text", ctx.text("agenda.form.text"), hint=ctx.text("agenda.form.text_hint")),
         ),
         submit_action="agenda.add",
         submit_label=ctx.text("agenda.form.add_submit"),
@@ -336,9 +328,7 @@ def register(router: Router) -> None:
 
     @router.command("agenda", "help.agenda", usage="[#relationship]", group=group)
     def agenda_cmd(ctx: Context, rest: str) -> Reply:
-        ref, extra = split_relationship(rest)
-        if extra:
-            raise InvalidInput("agenda.error.subcommand", text=extra[:40])
+        ref = only_relationship(rest, "agenda.error.subcommand")
         if ref is None:
             mine = [r for r in ctx.content().relationships() if r.status != RelationshipStatus.ENDED]
             if len(mine) > 1:
@@ -399,15 +389,7 @@ def register(router: Router) -> None:
         return Form(
             form_id="agenda.edit",
             title=ctx.text("agenda.form.edit_title"),
-            inputs=(
-                Input(
-                    "text",
-                    ctx.text("agenda.form.text"),
-                    InputKind.LONG_TEXT,
-                    value=item.text,
-                    max_length=_limit(ctx),
-                ),
-            ),
+            inputs=(long_text(ctx, "text", ctx.text("agenda.form.text"), value=item.text),),
             submit_action="agenda.edit",
             submit_label=ctx.text("agenda.form.edit_submit"),
             hidden={"v": str(version), "i": str(item.id)},

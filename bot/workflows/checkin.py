@@ -35,6 +35,7 @@ from bot.model import Side
 from bot.routing import LEARNERS
 from bot.routing import Router
 from bot.timefmt import show_date
+from bot.workflows._args import only_relationship
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
@@ -255,9 +256,7 @@ def register(router: Router) -> None:
         listed_for=LEARNERS,
     )
     def checkin_cmd(ctx: Context, rest: str) -> Reply:
-        ref, extra = split_relationship(rest)
-        if extra:
-            raise InvalidInput("checkin.error.subcommand", text=extra[:40])
+        ref = only_relationship(rest, "checkin.error.subcommand")
         if ref is not None:
             rel = ctx.my_relationship(ref)
             me = rel.member(ctx.person_id)

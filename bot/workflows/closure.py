@@ -21,7 +21,6 @@ from bot.messages import ButtonStyle
 from bot.messages import Fields
 from bot.messages import Form
 from bot.messages import Input
-from bot.messages import InputKind
 from bot.messages import Reply
 from bot.messages import Section
 from bot.messages import Text
@@ -32,9 +31,11 @@ from bot.routing import Router
 from bot.timefmt import local_date
 from bot.timefmt import show_date
 from bot.validation import clean_text
+from bot.workflows._args import only_relationship
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
+from bot.workflows._inputs import long_text
 from bot.workflows._notify import notify_others
 from bot.workflows._notify import same_for_all
 from bot.workflows.goals import goal_line
@@ -99,16 +100,10 @@ def _goals_look_back(ctx: Context, rel: Relationship) -> str:
 
 
 def _form(ctx: Context, rel: Relationship, version: int, mine: ClosingReflection | None) -> Form:
-    limit = ctx.programme.max_text_length
-
     def ask(name: str) -> Input:
-        return Input(
-            name,
-            ctx.text(f"closure.reflection.question.{name}"),
-            InputKind.LONG_TEXT,
-            required=False,
-            value=getattr(mine, name) if mine is not None else "",
-            max_length=limit,
+        label = ctx.text(f"closure.reflection.question.{name}")
+        return long_text(
+            ctx, name, label, required=False, value=getattr(mine, name) if mine is not None else ""
         )
 
     return Form(
@@ -212,9 +207,7 @@ def register(router: Router) -> None:
         group="growth",
     )
     def reflection_cmd(ctx: Context, rest: str) -> Reply:
-        ref, extra = split_relationship(rest)
-        if extra:
-            raise InvalidInput("closure.reflection.subcommand", text=extra[:40])
+        ref = only_relationship(rest, "closure.reflection.subcommand")
         return open_form(ctx, _relationship(ctx, ref))
 
     @router.command(

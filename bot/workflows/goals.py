@@ -46,9 +46,11 @@ from bot.timefmt import parse_date
 from bot.timefmt import show_date
 from bot.validation import clean_text
 from bot.validation import date_not_in_past
+from bot.workflows._args import only_relationship
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
+from bot.workflows._inputs import long_text
 from bot.workflows._notify import notify_others
 from bot.workflows._notify import same_for_all
 
@@ -136,13 +138,8 @@ def _form(ctx: Context, rel: Relationship, version: int, text: str = "") -> Form
         *(Option(layer, ctx.text(f"goals.layer_choice.{layer}")) for layer in rules.LAYERS),
     )
     inputs = [
-        Input(
-            "text",
-            ctx.text("goals.form.text"),
-            InputKind.LONG_TEXT,
-            value=text,
-            max_length=ctx.programme.max_text_length,
-            hint=ctx.text("goals.form.text_hint"),
+        long_text(
+            ctx, "text", ctx.text("goals.form.text"), value=text, hint=ctx.text("goals.form.text_hint")
         ),
         Input("layer", ctx.text("goals.form.layer"), InputKind.CHOICE, required=False, options=layers),
     ]
@@ -306,9 +303,7 @@ def register(router: Router) -> None:
 
     @router.command("goals", "goals.help.list", usage="[#relationship]", aliases=("my goals",), group=group)
     def list_cmd(ctx: Context, rest: str) -> Reply:
-        ref, extra = split_relationship(rest)
-        if extra:
-            raise InvalidInput("goals.error.subcommand", text=extra[:40])
+        ref = only_relationship(rest, "goals.error.subcommand")
         return list_goals(ctx, ref)
 
     @router.command(

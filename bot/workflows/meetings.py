@@ -48,6 +48,7 @@ from bot.validation import whole_number
 from bot.workflows._args import number
 from bot.workflows._args import relationship_arg
 from bot.workflows._args import words
+from bot.workflows._inputs import long_text
 from bot.workflows._meeting_common import find_meeting
 from bot.workflows._meeting_common import meeting_action
 from bot.workflows._meeting_common import others_text
@@ -448,15 +449,7 @@ def cancel_form(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
     form = Form(
         form_id="meeting.cancel",
         title=ctx.text("meeting.cancel.title", id=meeting.id),
-        inputs=(
-            Input(
-                "reason",
-                ctx.text("meeting.field.reason"),
-                InputKind.LONG_TEXT,
-                required=False,
-                max_length=text_limit(ctx),
-            ),
-        ),
+        inputs=(long_text(ctx, "reason", ctx.text("meeting.field.reason"), required=False),),
         submit_action="meeting.cancel.submit",
         submit_label=ctx.text("meeting.cancel.submit"),
         hidden={"v": str(conv.version)},
