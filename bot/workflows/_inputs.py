@@ -1,10 +1,14 @@
-"""Form fields that several workflows ask for the same way."""
+"""Form fields that several workflows ask for, and read back, the same way."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from bot.context import Context
 from bot.messages import Input
 from bot.messages import InputKind
+from bot.timefmt import parse_date
+from bot.validation import date_not_in_past
 
 
 def long_text(
@@ -21,3 +25,13 @@ def long_text(
         max_length=ctx.programme.max_text_length,
         hint=hint,
     )
+
+
+def day_from_today(ctx: Context, raw: str | None) -> date | None:
+    """A date the person typed for something still to come (a due date, a target): today or later in
+    their own zone, or None when they left it blank."""
+    if not (raw or "").strip():
+        return None
+    day = parse_date(raw or "")
+    date_not_in_past(day, ctx.today())
+    return day
