@@ -58,7 +58,6 @@ from bot.relationship_view import join_names
 from bot.routing import Router
 from bot.timefmt import show_date
 from bot.validation import clean_text
-from bot.workflows._args import only_relationship
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
@@ -66,6 +65,7 @@ from bot.workflows._inputs import day_from_today
 from bot.workflows._inputs import long_text
 from bot.workflows._notify import notify_others
 from bot.workflows._notify import same_for_all
+from bot.workflows._on_relationship import relationship_command
 
 PLAN_FLOW = "actions.plan"
 COMMENT_FLOW = "actions.comment"
@@ -477,14 +477,12 @@ def comment(ctx: Context, item: ActionItem, raw: str | None) -> Reply:
 def register(router: Router) -> None:
     group = "growth"
 
-    @router.command("actions", "help.actions", usage="[#relationship]", group=group)
-    def actions_cmd(ctx: Context, rest: str) -> Reply:
-        ref = only_relationship(rest, "actions.error.subcommand")
-        return list_open(ctx, ref)
+    relationship_command(
+        router, "actions", "help.actions", extra_words="actions.error.subcommand", group=group
+    )(list_open)
 
-    @router.command("actions plan", "actions.help.plan", usage="[#relationship]", group=group)
-    def plan_cmd(ctx: Context, rest: str) -> Reply:
-        ref, _ = split_relationship(rest)
+    @relationship_command(router, "actions plan", "actions.help.plan", extra_words=None, group=group)
+    def plan_cmd(ctx: Context, ref: str | None) -> Reply:
         return start_plan(ctx, ctx.my_relationship(ref), None)
 
     @router.action("actions.plan")

@@ -52,11 +52,12 @@ from bot.routing import CommandHandler
 from bot.routing import Router
 from bot.timefmt import show_date
 from bot.validation import clean_text
-from bot.workflows._args import only_relationship
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
 from bot.workflows._inputs import long_text
+from bot.workflows._on_relationship import relationship_button
+from bot.workflows._on_relationship import relationship_command
 
 MAX_ITEMS = 20
 ADD_FLOW = "agenda.add"
@@ -326,9 +327,8 @@ def _int(raw: str | None) -> int:
 def register(router: Router) -> None:
     group = "meetings"
 
-    @router.command("agenda", "help.agenda", usage="[#relationship]", group=group)
-    def agenda_cmd(ctx: Context, rest: str) -> Reply:
-        ref = only_relationship(rest, "agenda.error.subcommand")
+    @relationship_command(router, "agenda", "help.agenda", extra_words="agenda.error.subcommand", group=group)
+    def agenda_cmd(ctx: Context, ref: str | None) -> Reply:
         if ref is None:
             mine = [r for r in ctx.content().relationships() if r.status != RelationshipStatus.ENDED]
             if len(mine) > 1:
@@ -351,9 +351,7 @@ def register(router: Router) -> None:
         conv = ctx.start(ADD_FLOW, "form", r=rel.id)
         return Reply().say(*_prompts_once(ctx, rel, _view(ctx, rel)), _add_form(ctx, rel, conv.version))
 
-    @router.action("agenda.form")
-    def agenda_form(ctx: Context, values: dict[str, str]) -> Reply:
-        return open_add_form(ctx, _relationship(ctx, values.get("r")))
+    relationship_button(router, "agenda.form", open_add_form, _relationship)
 
     @router.action("agenda.add")
     def agenda_add_submit(ctx: Context, values: dict[str, str]) -> Reply:

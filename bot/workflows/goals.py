@@ -44,7 +44,6 @@ from bot.relationship_view import title
 from bot.routing import Router
 from bot.timefmt import show_date
 from bot.validation import clean_text
-from bot.workflows._args import only_relationship
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
@@ -52,6 +51,8 @@ from bot.workflows._inputs import day_from_today
 from bot.workflows._inputs import long_text
 from bot.workflows._notify import notify_others
 from bot.workflows._notify import same_for_all
+from bot.workflows._on_relationship import relationship_button
+from bot.workflows._on_relationship import relationship_command
 
 FLOW = "goals.add"
 
@@ -303,10 +304,14 @@ def set_note(ctx: Context, goal: Goal, raw: str) -> Reply:
 def register(router: Router) -> None:
     group = "growth"
 
-    @router.command("goals", "goals.help.list", usage="[#relationship]", aliases=("my goals",), group=group)
-    def list_cmd(ctx: Context, rest: str) -> Reply:
-        ref = only_relationship(rest, "goals.error.subcommand")
-        return list_goals(ctx, ref)
+    relationship_command(
+        router,
+        "goals",
+        "goals.help.list",
+        extra_words="goals.error.subcommand",
+        aliases=("my goals",),
+        group=group,
+    )(list_goals)
 
     @router.command(
         "goals add", "goals.help.add", usage="[#relationship] [TEXT]", aliases=("goal add",), group=group
@@ -336,9 +341,7 @@ def register(router: Router) -> None:
 
     router.action("goals.add")(submit)
 
-    @router.action("goals.open")
-    def open_action(ctx: Context, values: dict[str, str]) -> Reply:
-        return open_form(ctx, _owner_rel(ctx, values.get("r") or None))
+    relationship_button(router, "goals.open", open_form, _owner_rel)
 
     @router.action("goals.list")
     def list_action(ctx: Context, values: dict[str, str]) -> Reply:
