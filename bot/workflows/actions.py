@@ -71,6 +71,7 @@ PLAN_FLOW = "actions.plan"
 COMMENT_FLOW = "actions.comment"
 MAX_BUTTON_ITEMS = 10  # items that get done/drop buttons in one list; the rest are typed
 NO_DATE_WORDS = ("none", "no date", "-")  # ``actions date N none`` takes the date away
+OWNER_NAME_LIMIT = 200  # the name of an owner outside the programme: the form's limit and the check's
 
 
 # -- reading ---------------------------------------------------------------------------------------------
@@ -229,7 +230,7 @@ def _item_form(ctx: Context, rel: Relationship, version: int) -> Form:
                 ctx.text("actions.form.owner_name"),
                 InputKind.TEXT,
                 required=False,
-                max_length=200,
+                max_length=OWNER_NAME_LIMIT,
                 hint=ctx.text("actions.form.owner_name_hint"),
             ),
             Input("due", ctx.text("actions.form.due"), InputKind.DATE, required=False),
@@ -312,7 +313,7 @@ def _read_item(ctx: Context, rel: Relationship, values: dict[str, str], meeting_
         )
     with field("owner"):
         item.owner_id, item.owner_name = plan.resolve_owner(
-            values.get("owner"), values.get("owner_name") or "", rel
+            values.get("owner"), values.get("owner_name") or "", rel, name_limit=OWNER_NAME_LIMIT
         )
     with field("due"):
         item.due_on = day_from_today(ctx, values.get("due"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.context import Context
+from bot.coordinator import REASON_LIMIT
 from bot.coordinator import GuideOption
 from bot.coordinator import add_person
 from bot.coordinator import apply_change
@@ -218,7 +219,7 @@ def rematch_form(ctx: Context, conv: Conversation, rel: Relationship, options: l
                 ctx.text("coordinator.rematch.field.override_reason"),
                 InputKind.LONG_TEXT,
                 required=False,
-                max_length=500,
+                max_length=REASON_LIMIT,
                 hint=ctx.text("coordinator.rematch.override_hint"),
             ),
         ),
