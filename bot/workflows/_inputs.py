@@ -12,17 +12,25 @@ from bot.validation import date_not_in_past
 
 
 def long_text(
-    ctx: Context, name: str, label: str, *, value: str = "", required: bool = True, hint: str = ""
+    ctx: Context,
+    name: str,
+    label: str,
+    *,
+    value: str = "",
+    required: bool = True,
+    hint: str = "",
+    limit: int | None = None,
 ) -> Input:
     """A text the person writes in their own words (an agenda item, a goal, a comment, a reason): as long
-    as the programme allows, the limit that ``clean_text`` holds the submission to."""
+    as the programme allows (``max_text_length``, the limit ``clean_text`` then holds the submission
+    to), or ``limit`` for a field that has its own."""
     return Input(
         name,
         label,
         InputKind.LONG_TEXT,
         required=required,
         value=value,
-        max_length=ctx.programme.max_text_length,
+        max_length=ctx.programme.max_text_length if limit is None else limit,
         hint=hint,
     )
 
