@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,19 @@ def insert_chunked(conn: Connection, table: Table, rows: list[dict[str, Any]]) -
     """``rows`` into ``table`` with multi-row inserts of :data:`CHUNK` rows (SQLAlchemy Core, no ORM)."""
     for start in range(0, len(rows), CHUNK):
         conn.execute(insert(table), rows[start : start + CHUNK])
+
+
+def person_row(pid: int, email: str, name: str, tz: str, role: str, now: datetime) -> dict[str, object]:
+    """A ``people`` row: one person with one role, in the time zone ``tz``, created at ``now``."""
+    return {
+        "id": pid,
+        "email": email,
+        "name": name,
+        "roles": [role],
+        "timezone": tz,
+        "opt_outs": [],
+        "created_at": now,
+    }
 
 
 @dataclass

@@ -40,6 +40,7 @@ from sqlalchemy import select
 from bench._common import backends
 from bench._common import database
 from bench._common import insert_chunked
+from bench._common import person_row
 from bench._common import write_results
 from bench._fake_platform import FakePlatform
 from bench._fake_platform import HttpSender
@@ -79,11 +80,10 @@ def populate_people(engine: Engine, n: int, *, first_id: int = 1) -> list[int]:
     """``n`` guides in New York, each reachable on the (fake) Slack."""
     now = DIGEST_AT - timedelta(days=30)
     ids = list(range(first_id, first_id + n))
-    _insert(engine, tables.people, [
-        {"id": i, "email": f"guide{i}@bench.example", "name": f"Guide {i}", "roles": ["guide"],
-         "timezone": "America/New_York", "opt_outs": [], "created_at": now}
-        for i in ids
-    ])  # fmt: skip
+    people = [
+        person_row(i, f"guide{i}@bench.example", f"Guide {i}", "America/New_York", "guide", now) for i in ids
+    ]
+    _insert(engine, tables.people, people)
     _insert(engine, tables.chat_identities, [
         {"person_id": i, "platform": "slack", "external_id": f"U{i:07d}", "workspace": "T1", "address": {}}
         for i in ids
@@ -96,11 +96,11 @@ def populate_fanout(engine: Engine, n: int) -> None:
     guides = populate_people(engine, n)
     mentees = list(range(n + 1, 2 * n + 1))
     now = DIGEST_AT - timedelta(days=7)
-    _insert(engine, tables.people, [
-        {"id": i, "email": f"mentee{i}@bench.example", "name": f"Mentee {i}", "roles": ["mentee"],
-         "timezone": "Europe/London", "opt_outs": [], "created_at": now}
+    people = [
+        person_row(i, f"mentee{i}@bench.example", f"Mentee {i}", "Europe/London", "mentee", now)
         for i in mentees
-    ])  # fmt: skip
+    ]
+    _insert(engine, tables.people, people)
     _insert(engine, tables.relationships, [
         {"id": k, "kind": "mentoring", "format": "one-to-one", "phase": "cultivation",
          "started_on": date(2026, 3, 2), "cadence_days": 28, "status": "active", "created_at": now}

@@ -50,6 +50,7 @@ from bench._common import CHUNK
 from bench._common import ProgrammeRows
 from bench._common import backends
 from bench._common import database
+from bench._common import person_row
 from bench._common import sizes
 from bench._common import write_results
 from bot.programme import ProgrammeConfig
@@ -71,8 +72,8 @@ def populate(engine: Engine, n: int) -> list[int]:
     for i in range(1, n + 1):
         guide, mentee = 2 * i - 1, 2 * i
         rows.people += [
-            _person(guide, f"guide{i}@bench.example", f"Guide {i}", "America/New_York", "guide", now),
-            _person(mentee, f"mentee{i}@bench.example", f"Mentee {i}", "Europe/London", "mentee", now),
+            person_row(guide, f"guide{i}@bench.example", f"Guide {i}", "America/New_York", "guide", now),
+            person_row(mentee, f"mentee{i}@bench.example", f"Mentee {i}", "Europe/London", "mentee", now),
         ]
         rows.relationships.append({
             "id": i, "kind": "mentoring", "format": "one-to-one", "phase": "cultivation",
@@ -99,18 +100,6 @@ def populate(engine: Engine, n: int) -> list[int]:
         })  # fmt: skip
     rows.write(engine)
     return due
-
-
-def _person(pid: int, email: str, name: str, tz: str, role: str, now: datetime) -> dict[str, object]:
-    return {
-        "id": pid,
-        "email": email,
-        "name": name,
-        "roles": [role],
-        "timezone": tz,
-        "opt_outs": [],
-        "created_at": now,
-    }
 
 
 def reset(engine: Engine, due: list[int]) -> None:
