@@ -29,6 +29,7 @@ from handlers.slack.listeners import SlackListeners
 from handlers.slack.oauth import SlackInstallations
 from handlers.slack.oauth import ThreadedInstallationStore
 from handlers.slack.oauth import oauth_settings
+from handlers.slack.sender import DEFAULT_RATE_LIMIT
 from handlers.slack.sender import SlackSender
 from handlers.slack.web import Directory
 from handlers.slack.web import call
@@ -92,8 +93,8 @@ class SlackChannel:
             self.directory,
             self.close_session,
             self.count_error,
-            RateLimit(per_second=SlackSender.rate_limit.per_second, global_per_second=config.send_rate),
-            locate=self.linker.locate,
+            RateLimit(per_second=DEFAULT_RATE_LIMIT.per_second, global_per_second=config.send_rate),
+            link_by_email=self.linker.locate,
         )
         self._sender_clients: dict[str, AsyncWebClient] = {}
         self._session: aiohttp.ClientSession | None = None
