@@ -66,14 +66,8 @@ class SlackChannel:
         self.installations: ThreadedInstallationStore | None = None
         settings = None
         if config.oauth:
-            assert config.client_id is not None and config.client_secret is not None
             assert installations is not None, "OAuth mode needs the installation stores"
-            settings, self.installations = oauth_settings(
-                client_id=config.client_id,
-                client_secret=config.client_secret,
-                scopes=list(config.scopes),
-                stores=installations,
-            )
+            settings, self.installations = oauth_settings(config, installations)
         self.app = AsyncApp(
             name="mentorbot",
             client=self.client,
