@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 RATE_LIMIT = RateLimit(per_second=1.0, global_per_second=5.0)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # one sender per channel, compared by identity; no repr of its credentials
 class EmailSender:
     """Sends through the SMTP server in ``config``; ``now`` dates each e-mail."""
 

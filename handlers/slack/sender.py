@@ -74,7 +74,7 @@ ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]
 DEFAULT_RATE_LIMIT = RateLimit(per_second=1.0, global_per_second=5.0)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # one sender per channel, compared by identity; no repr of its credentials
 class SlackSender:
     """``client_for(workspace)`` gives the Web API client of an installed workspace (None: not
     installed); ``close`` closes their HTTP session; ``count_error(kind)`` counts a send Slack did not

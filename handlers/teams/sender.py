@@ -47,7 +47,7 @@ ActivitiesFor = Callable[[Message], list[Activity]]
 RATE_LIMIT = RateLimit(per_second=1.0, global_per_second=20.0)  # see "Rate limits" above
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # one sender per channel, compared by identity; no repr of its credentials
 class TeamsSender:
     """``activities_for(message)`` renders a message as the activities to send;
     ``service_url_allowed(url)`` says whether this mode trusts a stored conversation's connector (None:
