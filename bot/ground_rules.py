@@ -219,17 +219,19 @@ def _settle(
 
 def who_schedules(rules: GroundRules | None, programme: ProgrammeConfig) -> str:
     """``mentee``, ``guide`` or ``either``: who is responsible for booking meetings."""
-    for source in (rules.items if rules else {}, programme.ground_rule_defaults):
-        found = _WHO_ALIASES.get(str(source.get("who_schedules", "")).strip().lower())
-        if found:
-            return found
-    return "mentee"
+    return _who(rules, programme, "who_schedules")
 
 
 def who_sets_agenda(rules: GroundRules | None, programme: ProgrammeConfig) -> str:
     """``mentee``, ``guide`` or ``either``: who prepares the agenda (free text falls back to the mentee)."""
+    return _who(rules, programme, "who_sets_agenda")
+
+
+def _who(rules: GroundRules | None, programme: ProgrammeConfig, item: str) -> str:
+    """The side named by the ``item`` answer: the pair's own, else the programme's default, when either
+    is one of the known words (``_WHO_ALIASES``); the mentee otherwise."""
     for source in (rules.items if rules else {}, programme.ground_rule_defaults):
-        found = _WHO_ALIASES.get(str(source.get("who_sets_agenda", "")).strip().lower())
+        found = _WHO_ALIASES.get(str(source.get(item, "")).strip().lower())
         if found:
             return found
     return "mentee"
