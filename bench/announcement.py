@@ -60,6 +60,7 @@ from bench._population import slack_user
 from bot.model import DeliveryStatus
 from bot.sending import RateLimit
 from mentorbot.channels import mount_slack
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.announce import announce
 from mentorbot.scheduling import register_channel_senders
 from mentorbot.scheduling import run_tick
@@ -144,7 +145,7 @@ async def measure(scenario: Scenario, url: str, engine: Engine, database: str) -
             if scenario.pacing is not None:
                 sender.rate_limit = RateLimit(per_second=1.0, global_per_second=scenario.pacing)
             if scenario.channels_known:  # as after each recipient wrote to the bot once since the start
-                known = sender._directory._dm_channels  # type: ignore[attr-defined]
+                known = sender.directory._dm_channels  # type: ignore[attr-defined]
                 for pid in range(1, 2 * scenario.people + 2):
                     known[(SLACK_TEAM, slack_user(pid))] = f"D{slack_user(pid)}"
             started = time.perf_counter()
@@ -153,7 +154,8 @@ async def measure(scenario: Scenario, url: str, engine: Engine, database: str) -
                 body="The spring workshop on giving feedback is open for sign-up: see the programme page.",
                 roles=["mentee"], cohorts=[], stages=[], phases=[], kinds=[],
             )  # fmt: skip
-            if announce(runtime.uow_factory, runtime.programme, runtime.clock, args, out=io.StringIO()) != 0:
+            scope = CommandScope(runtime.uow_factory, runtime.programme, runtime.clock, out=io.StringIO())
+            if announce(scope, args) != 0:
                 raise RuntimeError("the announcement was refused")
             announced = time.perf_counter()
             dispatcher = Dispatcher(
