@@ -4,8 +4,7 @@ For each chunk of relationships whose review mark has come, in one unit of work 
 :class:`bot.ports.SchedulingStore` port, which ``storage.scheduling`` implements): load the snapshot,
 plan, apply the phase moves, write the deliveries (and the ``batched`` marker rows of batched items)
 with ``ON CONFLICT (dedupe_key) DO NOTHING``, and set each relationship's next review mark -- guarded,
-so a change made meanwhile is looked at again on the next pass.  On PostgreSQL the next chunk is read on a
-second connection while one is planned, and used only if it still holds (``scheduler.planpass_chunks``).
+so a change made meanwhile is looked at again on the next pass.
 
 A relationship whose last phase (closure) is over ends here, by itself, in the same transaction: the
 ending rule is the coordinators' own (``bot.coordinator.ending``), the write is guarded by status and
