@@ -19,7 +19,6 @@ from datetime import timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import NamedTuple
 from typing import Protocol
 from typing import Self
 
@@ -329,16 +328,6 @@ class UnitOfWorkFactory(Protocol):
 # -- the scheduler's port ----------------------------------------------------------------------------------
 
 
-class RelationshipMark(NamedTuple):
-    """What tells whether a relationship changed since a snapshot of it was read (the plan pass's own
-    moves and endings change phase and status; any other change the planner depends on, ``review_seq``)."""
-
-    review_seq: int
-    phase: str
-    status: str
-    due: bool  # live, and its review mark has come
-
-
 class SchedulingStore(Protocol):
     """What the plan pass and the outbox dispatcher read and write, in the unit of work's transaction.
 
@@ -352,15 +341,6 @@ class SchedulingStore(Protocol):
 
     def due_relationship_ids(self, now: datetime, limit: int) -> list[int]: ...
     def load_snapshot(self, relationship_ids: Sequence[int], now: datetime) -> Snapshot: ...
-    def reads_ahead(self) -> bool:
-        """Whether the plan pass should load its next chunk on a second connection while it plans one
-        (where the database works on the queries beside this process: a server)."""
-        ...
-
-    def relationship_marks(self, ids: Sequence[int], now: datetime) -> dict[int, RelationshipMark]:
-        """Each relationship's ``review_seq``, phase and status now, and whether it is due at ``now``."""
-        ...
-
     def coordinators(self) -> list[Person]: ...
     def existing_deliveries(self, person_ids: Sequence[int], since: datetime) -> list[ExistingDelivery]: ...
     def apply_phase_step(self, from_phase: str, change: PhaseChange) -> bool:

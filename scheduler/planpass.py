@@ -25,8 +25,6 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
-from concurrent.futures import Future
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
@@ -57,10 +55,6 @@ from scheduler.phases import evaluate
 from scheduler.planner import Planned
 from scheduler.planner import address_alerts
 from scheduler.planner import plan
-from scheduler.planpass_chunks import Chunk
-from scheduler.planpass_chunks import checked
-from scheduler.planpass_chunks import load
-from scheduler.planpass_chunks import read_ahead
 
 log = logging.getLogger(__name__)
 
@@ -84,20 +78,33 @@ class PlanPass:
         *,
         chunk_size: int = 2000,  # per chunk ~20 queries: larger chunks halve a catch-up's database time
         stop: threading.Event | None = None,
-        read_ahead: bool | None = None,  # None: where the store says it pays (scheduler.planpass_chunks)
     ) -> None:
         self.uow_factory = uow_factory
         self.programme = programme
         self.chunk_size = chunk_size
         self.stop = stop or threading.Event()
-        self.read_ahead = read_ahead
 
     def run(self, now: datetime) -> PlanSummary:
         """Plan everything due at ``now``. Stops early (between chunks) when ``stop`` is set."""
         started = time.perf_counter()
         summary = PlanSummary()
-        with ThreadPoolExecutor(1, thread_name_prefix="plan-read-ahead") as reader:
-            self._chunks(now, summary, reader)
+        seen: set[int] = set()
+        while not self.stop.is_set():
+            with self.uow_factory() as uow:
+                store = uow.scheduling
+                if not store.try_plan_lock():
+                    summary.busy = True
+                    break
+                ids = store.due_relationship_ids(now, self.chunk_size)
+                fresh = [i for i in ids if i not in seen]
+                if not fresh:
+                    break
+                seen.update(fresh)
+                self._chunk(store, fresh, now, summary)
+                uow.commit()
+            summary.chunks += 1
+            if len(ids) < self.chunk_size:
+                break
         summary.seconds = time.perf_counter() - started
         if summary.planned or summary.phase_changes or summary.ended:
             log.info(
@@ -108,33 +115,8 @@ class PlanPass:
             )  # fmt: skip
         return summary
 
-    def _chunks(self, now: datetime, summary: PlanSummary, reader: ThreadPoolExecutor) -> None:
-        seen: set[int] = set()
-        ahead: Future[Chunk | None] | None = None
-        while not self.stop.is_set():
-            with self.uow_factory() as uow:
-                store = uow.scheduling
-                if not store.try_plan_lock():
-                    summary.busy = True
-                    return
-                chunk = checked(store, ahead, now) if ahead is not None else None
-                chunk = chunk or load(store, now, self.chunk_size, seen)
-                if chunk is None:
-                    return
-                seen.update(chunk.ids)
-                reads_ahead = self.read_ahead if self.read_ahead is not None else store.reads_ahead()
-                ahead = None
-                if chunk.more and reads_ahead:
-                    ahead = reader.submit(
-                        read_ahead, self.uow_factory, now, self.chunk_size, chunk, frozenset(seen)
-                    )
-                self._chunk(store, chunk.snapshot, now, summary)
-                uow.commit()
-            summary.chunks += 1
-            if not chunk.more:
-                return
-
-    def _chunk(self, store: SchedulingStore, snapshot: Snapshot, now: datetime, summary: PlanSummary) -> None:
+    def _chunk(self, store: SchedulingStore, ids: list[int], now: datetime, summary: PlanSummary) -> None:
+        snapshot = store.load_snapshot(ids, now)
         outcome = plan(snapshot, now, self.programme)
         deliveries = list(outcome.deliveries)
         if outcome.alerts:

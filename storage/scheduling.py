@@ -83,7 +83,6 @@ from bot.model import Role
 from bot.model import Side
 from bot.outbox import Claimed
 from bot.outbox import Outcome
-from bot.ports import RelationshipMark
 from bot.snapshot import EXISTING_WINDOW
 from bot.snapshot import ExistingDelivery
 from bot.snapshot import RelationshipFacts
@@ -197,23 +196,6 @@ def due_relationship_ids(session: Session, now: datetime, limit: int) -> list[in
         more = select(r.c.id).where(live, r.c.review_at <= now).limit(limit - len(ids))
         ids += list(session.scalars(more))
     return ids
-
-
-def relationship_marks(
-    session: Session, relationship_ids: Sequence[int], now: datetime
-) -> dict[int, RelationshipMark]:
-    """Whether a snapshot read earlier still holds: see :class:`bot.ports.RelationshipMark`."""
-    r = tables.relationships
-    conn = session.connection()
-    stmt = select(r.c.id, r.c.review_seq, r.c.phase, r.c.status, r.c.review_at).where(
-        _among(conn, r.c.id, relationship_ids)
-    )
-    return {
-        rid: RelationshipMark(
-            int(seq or 0), phase, status, status in _LIVE_RELATIONSHIP and (at is None or at <= now)
-        )
-        for rid, seq, phase, status, at in conn.execute(stmt)
-    }
 
 
 def load_snapshot(session: Session, relationship_ids: Sequence[int], now: datetime) -> Snapshot:
@@ -740,12 +722,6 @@ class SqlScheduling:
 
     def load_snapshot(self, relationship_ids: Sequence[int], now: datetime) -> Snapshot:
         return load_snapshot(self.session, relationship_ids, now)
-
-    def reads_ahead(self) -> bool:
-        return self.session.get_bind().dialect.name == "postgresql"
-
-    def relationship_marks(self, ids: Sequence[int], now: datetime) -> dict[int, RelationshipMark]:
-        return relationship_marks(self.session, ids, now)
 
     def coordinators(self) -> list[Person]:
         return coordinators(self.session)

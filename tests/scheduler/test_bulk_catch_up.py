@@ -11,7 +11,6 @@ review marks and the phase moves must be the same, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
@@ -26,17 +25,12 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import UnmappedInstanceError
 
 from bot.model import CheckIn
-from bot.model import Delivery
 from bot.model import GroundRules
 from bot.model import Meeting
 from bot.model import MeetingStatus
 from bot.model import Relationship
 from bot.model import Role
 from scheduler.planpass import PlanPass
-from scheduler.planpass_chunks import Chunk
-from scheduler.planpass_chunks import checked
-from scheduler.planpass_chunks import load
-from scheduler.planpass_chunks import read_ahead
 from storage import scheduling
 from storage import tables
 
@@ -149,16 +143,12 @@ def outcome(engine: Engine) -> dict[str, Any]:
     return {"outbox": outbox, "marks": marks, "moves": moves}
 
 
-def catch_up(
-    world: World, engine: Engine, chunk_size: int, at: datetime, *, read_ahead: bool = False
-) -> dict[str, Any]:
+def catch_up(world: World, engine: Engine, chunk_size: int, at: datetime) -> dict[str, Any]:
     empty_database(engine)
     world.clock.set(world.at("2026-02-01 09:00"))
     populate(world)
     world.clock.set(at)
-    summary = PlanPass(world.uow_factory, world.programme, chunk_size=chunk_size, read_ahead=read_ahead).run(
-        at
-    )
+    summary = PlanPass(world.uow_factory, world.programme, chunk_size=chunk_size).run(at)
     assert summary.reviewed >= 15 and summary.planned > 10, summary
     return outcome(engine)
 
@@ -173,57 +163,6 @@ def test_a_chunked_catch_up_plans_exactly_what_one_relationship_at_a_time_plans(
     assert any(k.startswith("weekly_digest:") for k, *_ in one_by_one["outbox"]) or at != NOW
     for chunk in (4, 500):
         assert catch_up(world, engine, chunk, instant) == one_by_one, f"chunks of {chunk}"
-    for chunk in (1, 4):  # the next chunk read on a second connection while one is planned
-        assert catch_up(world, engine, chunk, instant, read_ahead=True) == one_by_one, f"read ahead, {chunk}"
-
-
-def test_a_chunk_read_ahead_is_used_only_while_it_still_holds(world: World, engine: Engine) -> None:
-    """A chunk read while the previous one was planned is planned as read only if nothing it holds has
-    changed since; the outbox rows of its people (the daily cap, what was sent) are read again anyway."""
-    world.clock.set(world.at("2026-02-01 09:00"))
-    populate(world)
-    now = world.at(NOW)
-
-    def read_next() -> tuple[Future[Chunk | None], Chunk]:
-        with world.uow_factory() as uow:
-            first = load(uow.scheduling, now, 4, set())
-        assert first is not None and first.more
-        ahead: Future[Chunk | None] = Future()
-        ahead.set_result(read_ahead(world.uow_factory, now, 4, first, frozenset(first.ids)))
-        return ahead, first
-
-    ahead, first = read_next()
-    nxt = ahead.result()
-    assert nxt is not None and not set(nxt.ids) & {f.id for f in first.snapshot.relationships}
-    member = nxt.snapshot.relationships[0].relationship.current_members()[0].person_id
-    assert member is not None
-    with world.uow_factory() as uow:  # an outbox row for one of its people, written after it was read
-        uow.deliveries.enqueue(
-            Delivery(person_id=member, kind="notice", dedupe_key="meanwhile", payload={}, due_at=now)
-        )
-        uow.commit()
-    with world.uow_factory() as uow:
-        held = checked(uow.scheduling, ahead, now)
-    assert held is not None and held.ids == nxt.ids
-    assert "meanwhile" in held.snapshot.existing_keys() and "meanwhile" not in nxt.snapshot.existing_keys()
-
-    ahead, _ = read_next()
-    world.update_person(member, paused=True)  # a member pauses meanwhile: read it again
-    with world.uow_factory() as uow:
-        assert checked(uow.scheduling, ahead, now) is None
-
-    ahead, _ = read_next()
-    nxt = ahead.result()
-    assert nxt is not None
-    moved = nxt.snapshot.relationships[-1].id
-    with world.uow_factory() as uow:  # another plan pass moved one of its relationships on
-        s: Any = uow.session  # type: ignore[attr-defined]
-        s.execute(
-            tables.relationships.update().where(tables.relationships.c.id == moved).values(phase="closure")
-        )
-        uow.commit()
-    with world.uow_factory() as uow:
-        assert checked(uow.scheduling, ahead, now) is None
 
 
 def _columns(obj: Any) -> dict[str, Any]:
