@@ -6,14 +6,26 @@ import asyncio
 import itertools
 import json
 import os
+import time
+from collections.abc import Callable
+from collections.abc import Coroutine
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
-from typing import Protocol
+from datetime import UTC
+from datetime import datetime
+from typing import Any
 
+import aiohttp
+
+from bench._loopback import LoopbackFake
+from bench._population import Served
 from bench._population import chat_backends
+from bench._population import seed
+from bench._population import served_database
 from bench._serving import ECHO_PARTS
 from bench._serving import percentile
+from bench._serving import settled
 
 COMMANDS = ("my relationships", "help")
 INFLIGHT = "MENTORBOT_BENCH_DM_INFLIGHT"  # e.g. "1,8": requests in flight, one run each
@@ -77,14 +89,42 @@ def median_runs(runs: list[list[Row]], baseline: str) -> list[Row]:
     return chosen
 
 
-class Client(Protocol):
+class Client:
+    """Sends DMs to one app as its platform would, and times the reply at the platform's fake."""
+
+    def __init__(self, session: aiohttp.ClientSession, fake: LoopbackFake, url: str) -> None:
+        self.session = session
+        self.fake = fake
+        self.url = url
+
+    def conversation(self, pid: int) -> str:
+        """Where the fake receives the app's replies to ``pid``."""
+        raise NotImplementedError
+
+    def request(self, pid: int, text: str) -> tuple[str, dict[str, str]]:
+        """The body and headers of the request that brings ``pid``'s DM ``text`` to the app."""
+        raise NotImplementedError
+
     async def send(self, pid: int, text: str, expected: int) -> tuple[float, float]:
         """(seconds to the HTTP answer, seconds to the ``expected``-th reply message)."""
-        ...
+        conversation = self.conversation(pid)
+        arrived = self.fake.expect(conversation, self.fake.posts[conversation] + expected)
+        body, headers = self.request(pid, text)
+        started = time.perf_counter()
+        async with self.session.post(self.url, data=body, headers=headers) as resp:
+            await resp.read()
+            if resp.status >= 300:
+                raise RuntimeError(f"{self.url} answered {resp.status}")
+        answered = time.perf_counter()
+        done = await asyncio.wait_for(arrived, 30)
+        return answered - started, done - started
 
     async def reply_size(self, pid: int, text: str) -> int:
         """How many messages the app answers ``text`` with."""
-        ...
+        conversation = self.conversation(pid)
+        before = self.fake.posts[conversation]
+        await self.send(pid, text, 1)
+        return await settled(lambda: self.fake.posts[conversation]) - before
 
 
 async def reply_sizes(client: Client, pid: int) -> dict[str, int]:
@@ -132,6 +172,30 @@ async def repeated(
         await interleaved(clients, people, config.requests, database, inflight) for _ in range(config.runs)
     ]
     return median_runs(runs, baseline)
+
+
+# measure(database URL, the measured mentees, config, database name) -> the lines of the table
+Measure = Callable[[str, list[int], Config, str], Coroutine[Any, Any, list[Row]]]
+
+
+def seeded(db: Served, config: Config, *, slack: bool) -> list[int]:
+    """The config's mentees and background pairs written to ``db`` (everyone linked to Slack when
+    ``slack``), and its engine closed: the apps under test open the database by URL. The measured
+    mentees."""
+    population = seed(db.engine, focus=config.users, background=config.background,
+                      now=datetime.now(UTC), slack=slack)  # fmt: skip
+    db.engine.dispose()
+    return population.focus
+
+
+def measure_each_backend(config: Config, measure: Measure, *, slack: bool) -> list[Row]:
+    """``measure`` on a fresh database of each of the config's backends, :func:`seeded`."""
+    rows: list[Row] = []
+    for backend in config.backends:
+        with served_database(backend) as db:
+            print(f"  {db.name}: {config.users} mentees + {config.background:,} pairs ...", flush=True)
+            rows += asyncio.run(measure(db.url, seeded(db, config, slack=slack), config, db.name))
+    return rows
 
 
 def ms(samples: Sequence[float], q: float) -> str:

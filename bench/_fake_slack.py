@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl
 import aiohttp
 from aiohttp import web
 
+from bench._loopback import LoopbackFake
 from bench._population import SLACK_TEAM
 from bench._population import email
 from bench._population import person_of_slack_user
@@ -63,53 +64,33 @@ class Bucket:
         return (1 - self.tokens) / self.rate
 
 
-class FakeSlackApi:
+class FakeSlackApi(LoopbackFake):
     def __init__(self, limits: SlackLimits | None = None) -> None:
+        super().__init__()
         self.limits = limits or SlackLimits()
         self.calls: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
-        self.posts_by_channel: Counter[str] = Counter()
         self.first_post: float | None = None  # time.time() of the first and last accepted message
         self.last_post: float | None = None
         self._channels: dict[str, Bucket] = {}
         self._workspace = Bucket(self.limits.workspace) if self.limits.workspace else None
         self._tier3 = Bucket(self.limits.tier3 / 60) if self.limits.tier3 else None
         self._tier4 = Bucket(self.limits.tier4 / 60) if self.limits.tier4 else None
-        self._waiters: dict[str, list[tuple[int, asyncio.Future[float]]]] = {}
-        self._runner: web.AppRunner | None = None
-        self.url = ""
 
     async def start(self, port: int = 0) -> str:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/_stats", self._stats)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        server = site._server
-        assert server is not None
-        bound = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
-        self.url = f"http://127.0.0.1:{bound}/api/"
+        self.url = f"http://127.0.0.1:{await self._listen(app, port)}/api/"
         return self.url
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    def expect(self, channel: str, count: int) -> asyncio.Future[float]:
-        """Resolves when ``channel`` has received ``count`` messages in all (counting those already in)."""
-        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self._waiters.setdefault(channel, []).append((count, future))
-        return future
 
     def stats(self) -> dict[str, Any]:
         return {
             "calls": dict(self.calls),
             "refused": dict(self.refused),
-            "messages": sum(self.posts_by_channel.values()),
-            "channels": len(self.posts_by_channel),
-            "most_in_one_channel": max(self.posts_by_channel.values(), default=0),
+            "messages": sum(self.posts.values()),
+            "channels": len(self.posts),
+            "most_in_one_channel": max(self.posts.values(), default=0),
             "first_post": self.first_post,
             "last_post": self.last_post,
         }
@@ -173,18 +154,10 @@ class FakeSlackApi:
         channel = str(args.get("channel", ""))
         if channel.startswith("U"):  # a user id: Slack posts into the app's DM with that user
             channel = "D" + channel
-        self.posts_by_channel[channel] += 1
         self.last_post = time.time()
         if self.first_post is None:
             self.first_post = self.last_post
-        arrived = time.perf_counter()
-        count = self.posts_by_channel[channel]
-        waiting = self._waiters.get(channel)
-        if waiting:
-            for item in [w for w in waiting if w[0] <= count]:
-                waiting.remove(item)
-                if not item[1].done():
-                    item[1].set_result(arrived)
+        self._arrived(channel)
         return {"channel": channel, "ts": f"{self.last_post:.6f}"}
 
     async def _stats(self, request: web.Request) -> web.Response:

@@ -24,24 +24,22 @@ from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy import insert
 from sqlalchemy import make_url
 from sqlalchemy import text
 
 from bench._common import PG_URL
+from bench._common import ProgrammeRows
 from bench._common import backends
-from storage import tables
 from storage.database import make_engine
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
 
-CHUNK = 5000
 DOMAIN = "bench.example"
 SLACK_TEAM = "T0BENCH"
 TEAMS_TENANT = "tenant-bench"
+TIMEZONE = "Europe/London"  # everyone's
 
 
 def email(pid: int) -> str:
@@ -136,7 +134,6 @@ def seed(
     background: int,
     now: datetime,
     slack: bool = False,
-    timezone: str = "Europe/London",
     quiet_hours: bool = True,
 ) -> Population:
     """Write the programme (see the module docstring). ``slack``: everyone is already linked to Slack
@@ -148,39 +145,36 @@ def seed(
     created = now - timedelta(days=60)
     started = (now - timedelta(days=56)).date()
     quiet = {} if quiet_hours else {"quiet_start": "00:00", "quiet_end": "00:00"}
-    people: list[dict[str, Any]] = []
-    rels: list[dict[str, Any]] = []
-    members: list[dict[str, Any]] = []
-    meetings: list[dict[str, Any]] = []
-    rules: list[dict[str, Any]] = []
+    rows = ProgrammeRows()
 
     def person(pid: int, role: str) -> None:
-        people.append({
+        rows.people.append({
             "id": pid, "programme_id": programme_id, "email": email(pid), "name": f"Person {pid}",
-            "roles": [role], "timezone": timezone, "opt_outs": [], "created_at": created, **quiet,
+            "roles": [role], "timezone": TIMEZONE, "opt_outs": [], "created_at": created, **quiet,
         })  # fmt: skip
 
-    def relationship(guide: int, mentee: int) -> None:
-        rid = len(rels) + 1
-        rels.append({
+    def relationship(guide: int, mentee: int) -> int:
+        rid = len(rows.relationships) + 1
+        rows.relationships.append({
             "id": rid, "programme_id": programme_id, "kind": "mentoring", "format": "one-to-one",
             "phase": "cultivation", "started_on": started, "cadence_days": 28, "status": "active",
             "created_at": created,
         })  # fmt: skip
-        members.extend([
+        rows.memberships.extend([
             {"relationship_id": rid, "person_id": guide, "side": "guide", "joined_at": created},
             {"relationship_id": rid, "person_id": mentee, "side": "learner", "joined_at": created},
         ])  # fmt: skip
         held = now - timedelta(days=21)
-        meetings.append({
+        rows.meetings.append({
             "relationship_id": rid, "status": "held", "scheduled_by": mentee, "created_at": created,
             "options": [], "starts_at": held, "duration_minutes": 60, "held_minutes": 55, "updated_at": held,
         })  # fmt: skip
-        rules.append({
+        rows.ground_rules.append({
             "relationship_id": rid, "version": 1, "proposed_by": mentee, "proposed_at": created,
             "items": {"frequency": "every 4 weeks", "who_schedules": "mentee"}, "status": "agreed",
             "agreed_at": created + timedelta(days=2),
         })  # fmt: skip
+        return rid
 
     focus_ids = list(range(1, focus + 1))
     mentees = list(focus_ids)
@@ -191,10 +185,10 @@ def seed(
         for _ in range(2):
             guide, next_id = next_id, next_id + 1
             person(guide, "guide")
-            relationship(guide, mentee)
+            rid = relationship(guide, mentee)
             ahead = datetime.combine(now.date() + timedelta(days=7), datetime.min.time(), UTC)
-            meetings.append({
-                "relationship_id": len(rels), "status": "confirmed", "scheduled_by": mentee, "options": [],
+            rows.meetings.append({
+                "relationship_id": rid, "status": "confirmed", "scheduled_by": mentee, "options": [],
                 "created_at": now - timedelta(days=2), "starts_at": ahead + timedelta(hours=15),
                 "duration_minutes": 60, "held_minutes": None, "updated_at": now - timedelta(days=2),
             })  # fmt: skip
@@ -207,29 +201,11 @@ def seed(
     coordinator = next_id
     person(coordinator, "coordinator")
 
-    identities: list[dict[str, Any]] = []
     if slack:
-        identities = [
+        rows.chat_identities = [
             {"person_id": p["id"], "platform": "slack", "external_id": slack_user(p["id"]),
              "workspace": SLACK_TEAM, "address": {}, "updated_at": created}
-            for p in people
+            for p in rows.people
         ]  # fmt: skip
-    with engine.begin() as conn:
-        for table, rows in (
-            (tables.people, people),
-            (tables.relationships, rels),
-            (tables.memberships, members),
-            (tables.meetings, meetings),
-            (tables.ground_rules, rules),
-            (tables.chat_identities, identities),
-        ):
-            for start in range(0, len(rows), CHUNK):
-                conn.execute(insert(table), rows[start : start + CHUNK])
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            for name in ("people", "relationships"):
-                conn.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
-                )
-            conn.exec_driver_sql("ANALYZE")
-    return Population(focus_ids, coordinator, len(people), len(rels), mentees)
+    rows.write(engine)
+    return Population(focus_ids, coordinator, len(rows.people), len(rows.relationships), mentees)

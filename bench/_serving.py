@@ -140,10 +140,11 @@ def build(kind: str, url: str, env: Mapping[str, str]) -> web.Application:
     raise ValueError(kind)
 
 
-async def start_site(app: web.Application) -> tuple[web.AppRunner, int]:
+async def start_site(app: web.Application, port: int = 0) -> tuple[web.AppRunner, int]:
+    """``app`` served on 127.0.0.1 at ``port`` (0: a free one): its runner and the port."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
     server = site._server
     assert server is not None

@@ -144,7 +144,7 @@ async def measure(scenario: Scenario, url: str, engine: Engine, database: str) -
             if scenario.pacing is not None:
                 sender.rate_limit = RateLimit(per_second=1.0, global_per_second=scenario.pacing)
             if scenario.channels_known:  # as after each recipient wrote to the bot once since the start
-                known = sender._directory._dm_channels  # type: ignore[attr-defined]
+                known = sender.directory._dm_channels  # type: ignore[attr-defined]
                 for pid in range(1, 2 * scenario.people + 2):
                     known[(SLACK_TEAM, slack_user(pid))] = f"D{slack_user(pid)}"
             started = time.perf_counter()

@@ -23,6 +23,8 @@ import multiprocessing as mp
 import os
 import statistics
 import time
+from collections.abc import Callable
+from collections.abc import Coroutine
 from datetime import UTC
 from datetime import date
 from datetime import datetime
@@ -33,11 +35,12 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import Engine
 from sqlalchemy import func
-from sqlalchemy import insert
 from sqlalchemy import select
 
 from bench._common import backends
 from bench._common import database
+from bench._common import insert_chunked
+from bench._common import person_row
 from bench._common import write_results
 from bench._fake_platform import FakePlatform
 from bench._fake_platform import HttpSender
@@ -55,7 +58,6 @@ from storage.uow import SqlUnitOfWorkFactory
 RATE = float(os.environ.get("MENTORBOT_BENCH_RATE", "500"))
 PEOPLE = int(os.environ.get("MENTORBOT_BENCH_FANOUT", "10000"))
 DIGEST_AT = datetime(2026, 3, 9, 12, 30, tzinfo=UTC)  # Monday 08:30 in New York
-CHUNK = 5000
 
 
 class RunningClock:
@@ -71,19 +73,17 @@ class RunningClock:
 
 def _insert(engine: Engine, table: Any, rows: list[dict[str, Any]]) -> None:
     with engine.begin() as conn:
-        for start in range(0, len(rows), CHUNK):
-            conn.execute(insert(table), rows[start : start + CHUNK])
+        insert_chunked(conn, table, rows)
 
 
 def populate_people(engine: Engine, n: int, *, first_id: int = 1) -> list[int]:
     """``n`` guides in New York, each reachable on the (fake) Slack."""
     now = DIGEST_AT - timedelta(days=30)
     ids = list(range(first_id, first_id + n))
-    _insert(engine, tables.people, [
-        {"id": i, "email": f"guide{i}@bench.example", "name": f"Guide {i}", "roles": ["guide"],
-         "timezone": "America/New_York", "opt_outs": [], "created_at": now}
-        for i in ids
-    ])  # fmt: skip
+    people = [
+        person_row(i, f"guide{i}@bench.example", f"Guide {i}", "America/New_York", "guide", now) for i in ids
+    ]
+    _insert(engine, tables.people, people)
     _insert(engine, tables.chat_identities, [
         {"person_id": i, "platform": "slack", "external_id": f"U{i:07d}", "workspace": "T1", "address": {}}
         for i in ids
@@ -96,11 +96,11 @@ def populate_fanout(engine: Engine, n: int) -> None:
     guides = populate_people(engine, n)
     mentees = list(range(n + 1, 2 * n + 1))
     now = DIGEST_AT - timedelta(days=7)
-    _insert(engine, tables.people, [
-        {"id": i, "email": f"mentee{i}@bench.example", "name": f"Mentee {i}", "roles": ["mentee"],
-         "timezone": "Europe/London", "opt_outs": [], "created_at": now}
+    people = [
+        person_row(i, f"mentee{i}@bench.example", f"Mentee {i}", "Europe/London", "mentee", now)
         for i in mentees
-    ])  # fmt: skip
+    ]
+    _insert(engine, tables.people, people)
     _insert(engine, tables.relationships, [
         {"id": k, "kind": "mentoring", "format": "one-to-one", "phase": "cultivation",
          "started_on": date(2026, 3, 2), "cadence_days": 28, "status": "active", "created_at": now}
@@ -130,6 +130,11 @@ def _sent(engine: Engine) -> int:
         return int(
             conn.execute(select(func.count()).select_from(d).where(d.c.status == "sent")).scalar() or 0
         )
+
+
+def serving_dispatcher(factory: SqlUnitOfWorkFactory, clock: RunningClock, sender: HttpSender) -> Dispatcher:
+    """The dispatcher as ``serve`` runs it (shared pacing on), reaching everyone on the fake platform."""
+    return Dispatcher(factory, ProgrammeConfig.default(), clock, {"slack": sender}, shared_pacing=True)
 
 
 async def drain_all(dispatcher: Dispatcher, engine: Engine, expected: int) -> float:
@@ -181,9 +186,7 @@ async def outbox_drain(engine: Engine, platform: FakePlatform) -> dict[str, floa
     clock = RunningClock(DIGEST_AT)
     populate_outbox(engine, PEOPLE, clock.now())
     sender = HttpSender(platform.url, RATE)
-    dispatcher = Dispatcher(
-        SqlUnitOfWorkFactory(engine), ProgrammeConfig.default(), clock, {"slack": sender}, shared_pacing=True
-    )
+    dispatcher = serving_dispatcher(SqlUnitOfWorkFactory(engine), clock, sender)
     async with aiohttp.ClientSession() as session:
         before = await platform.stats(session)
         seconds = await drain_all(dispatcher, engine, PEOPLE)
@@ -197,7 +200,7 @@ async def fanout(engine: Engine, platform: FakePlatform) -> dict[str, float]:
     clock = RunningClock(DIGEST_AT)
     factory = SqlUnitOfWorkFactory(engine)
     sender = HttpSender(platform.url, RATE)
-    dispatcher = Dispatcher(factory, ProgrammeConfig.default(), clock, {"slack": sender}, shared_pacing=True)
+    dispatcher = serving_dispatcher(factory, clock, sender)
     runner, url = await ack_endpoint()
     gc.collect()
     gc.freeze()  # as serve's scheduler does when it starts
@@ -238,10 +241,7 @@ def _drainer(url: str, platform_url: str, expected: int, go: Any, out: Any) -> N
     async def run() -> int:
         engine = make_engine(url)
         sender = HttpSender(platform_url, RATE)
-        dispatcher = Dispatcher(
-            SqlUnitOfWorkFactory(engine), ProgrammeConfig.default(), RunningClock(DIGEST_AT),
-            {"slack": sender}, shared_pacing=True,
-        )  # fmt: skip
+        dispatcher = serving_dispatcher(SqlUnitOfWorkFactory(engine), RunningClock(DIGEST_AT), sender)
         sent = 0
         await asyncio.to_thread(go.wait)
         while await asyncio.to_thread(_sent, engine) < expected:
@@ -291,31 +291,40 @@ def _latency(phase: str, latencies: list[float]) -> dict[str, float]:
     return {f"{phase}_p50": 1000 * q[49], f"{phase}_p99": 1000 * q[98], f"{phase}_max": 1000 * ordered[-1]}
 
 
+Scenario = Callable[[Engine, FakePlatform], Coroutine[Any, Any, dict[str, float]]]
+
+
+def on_fresh_database(
+    backend: str, doing: str, scenario: Scenario, platform: FakePlatform
+) -> tuple[str, dict[str, float]]:
+    """``scenario`` on a fresh database of ``backend``, after saying what it is ``doing``: the
+    database's name and the scenario's figures."""
+    with database(backend) as db:
+        print(f"  {db.name}: {doing} ...", flush=True)
+        return db.name, asyncio.run(scenario(db.engine, platform))
+
+
 def main() -> None:
     drain_rows, fanout_rows, pair_rows = [], [], []
     with FakePlatform(RATE) as platform:
         for backend in backends():
-            with database(backend) as db:
-                print(f"  {db.name}: draining {PEOPLE:,} messages at {RATE:g}/s ...", flush=True)
-                d = asyncio.run(outbox_drain(db.engine, platform))
-                share = 100 * d["rate"] / RATE
-                drain_rows.append(
-                    f"| {db.name} | {PEOPLE:,} | {RATE:g}/s | {d['rate']:.0f}/s | {share:.1f}% | "
-                    f"{d['seconds']:.1f} s | {d['refused']:.0f} |"
-                )
-            with database(backend) as db:
-                print(f"  {db.name}: fan-out to {PEOPLE:,} guides ...", flush=True)
-                f = asyncio.run(fanout(db.engine, platform))
-                share = 100 * f["rate"] / RATE
-                fanout_rows.append(
-                    f"| {db.name} | {f['planned']:,.0f} | {f['plan_seconds']:.1f} s "
-                    f"| {f['rate']:.0f}/s ({share:.1f}%) "
-                    f"| {f['idle_p50']:.1f} / {f['idle_p99']:.1f} ms "
-                    f"| {f['plan_p50']:.1f} / {f['plan_p99']:.1f} / {f['plan_max']:.0f} ms "
-                    f"| {f['send_p50']:.1f} / {f['send_p99']:.1f} / {f['send_max']:.0f} ms "
-                    f"| {f['plan_p99'] / f['idle_p99']:.1f}x / {f['send_p99'] / f['idle_p99']:.1f}x "
-                    f"| {f['probes']:,.0f} |"
-                )
+            name, d = on_fresh_database(
+                backend, f"draining {PEOPLE:,} messages at {RATE:g}/s", outbox_drain, platform
+            )
+            drain_rows.append(
+                f"| {name} | {PEOPLE:,} | {RATE:g}/s | {d['rate']:.0f}/s | {100 * d['rate'] / RATE:.1f}% | "
+                f"{d['seconds']:.1f} s | {d['refused']:.0f} |"
+            )
+            name, f = on_fresh_database(backend, f"fan-out to {PEOPLE:,} guides", fanout, platform)
+            fanout_rows.append(
+                f"| {name} | {f['planned']:,.0f} | {f['plan_seconds']:.1f} s "
+                f"| {f['rate']:.0f}/s ({100 * f['rate'] / RATE:.1f}%) "
+                f"| {f['idle_p50']:.1f} / {f['idle_p99']:.1f} ms "
+                f"| {f['plan_p50']:.1f} / {f['plan_p99']:.1f} / {f['plan_max']:.0f} ms "
+                f"| {f['send_p50']:.1f} / {f['send_p99']:.1f} / {f['send_max']:.0f} ms "
+                f"| {f['plan_p99'] / f['idle_p99']:.1f}x / {f['send_p99'] / f['idle_p99']:.1f}x "
+                f"| {f['probes']:,.0f} |"
+            )
             if backend == "postgresql":
                 with served_database(backend) as served:
                     print(f"  {served.name}: two dispatcher processes, {PEOPLE:,} messages ...", flush=True)

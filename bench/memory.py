@@ -147,7 +147,7 @@ async def _dm(fake: FakeSlackApi, port: int, mentee: int) -> None:
         if resp.status != 200:
             raise RuntimeError(f"the DM was answered with {resp.status}")
     await asyncio.wait_for(replied, 60)
-    await settled(lambda: fake.posts_by_channel[f"D{user}"])  # the whole answer, not only its first message
+    await settled(lambda: fake.posts[f"D{user}"])  # the whole answer, not only its first message
 
 
 def run(sizes: tuple[int, ...], backends: list[str]) -> list[Measured]:

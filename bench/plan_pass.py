@@ -41,14 +41,17 @@ from sqlalchemy import Engine
 from sqlalchemy import Integer
 from sqlalchemy import any_
 from sqlalchemy import delete
-from sqlalchemy import insert
 from sqlalchemy import literal
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from bench._common import CHUNK
+from bench._common import OWN_TABLES
+from bench._common import ProgrammeRows
 from bench._common import backends
 from bench._common import database
+from bench._common import person_row
 from bench._common import sizes
 from bench._common import write_results
 from bot.programme import ProgrammeConfig
@@ -58,11 +61,7 @@ from storage.uow import SqlUnitOfWorkFactory
 
 T0 = datetime(2026, 3, 6, 8, 30, tzinfo=UTC)  # the catch-up pass
 T1 = T0 + timedelta(hours=1)  # 1% due: their cadence nudge is due at 09:00 London time
-CHUNK = 5000
 RULES = {"frequency": "every 4 weeks", "who_schedules": "mentee"}
-# the benchmark schema's tables (on its search path): a bare ANALYZE or VACUUM goes through every schema
-# of the database, other runs' too, and can deadlock with one being dropped
-OWN_TABLES = ", ".join(t.name for t in tables.metadata.sorted_tables)
 
 
 def populate(engine: Engine, n: int) -> list[int]:
@@ -70,18 +69,18 @@ def populate(engine: Engine, n: int) -> list[int]:
     now = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
     due_every = 100  # 1%
     due: list[int] = []
-    people, rels, members, meetings, rules = [], [], [], [], []
+    rows = ProgrammeRows()
     for i in range(1, n + 1):
         guide, mentee = 2 * i - 1, 2 * i
-        people += [
-            _person(guide, f"guide{i}@bench.example", f"Guide {i}", "America/New_York", "guide", now),
-            _person(mentee, f"mentee{i}@bench.example", f"Mentee {i}", "Europe/London", "mentee", now),
+        rows.people += [
+            person_row(guide, f"guide{i}@bench.example", f"Guide {i}", "America/New_York", "guide", now),
+            person_row(mentee, f"mentee{i}@bench.example", f"Mentee {i}", "Europe/London", "mentee", now),
         ]
-        rels.append({
+        rows.relationships.append({
             "id": i, "kind": "mentoring", "format": "one-to-one", "phase": "cultivation",
             "started_on": date(2026, 1, 12), "cadence_days": 28, "status": "active", "created_at": now,
         })  # fmt: skip
-        members += [
+        rows.memberships += [
             {"relationship_id": i, "person_id": guide, "side": "guide"},
             {"relationship_id": i, "person_id": mentee, "side": "learner"},
         ]
@@ -91,45 +90,17 @@ def populate(engine: Engine, n: int) -> list[int]:
         else:
             met = date(2026, 2, 7) + timedelta(days=i % 27)  # due from Monday 9 March on
         starts = datetime.combine(met, datetime.min.time(), UTC) + timedelta(hours=14)
-        meetings.append({
+        rows.meetings.append({
             "relationship_id": i, "status": "held", "scheduled_by": mentee, "created_at": now, "options": [],
             "starts_at": starts, "duration_minutes": 60, "held_minutes": 60, "updated_at": starts,
         })  # fmt: skip
         agreed = now + timedelta(days=3)
-        rules.append({
+        rows.ground_rules.append({
             "relationship_id": i, "version": 1, "items": RULES, "proposed_by": mentee, "proposed_at": agreed,
             "status": "agreed", "agreed_at": agreed,
         })  # fmt: skip
-    with engine.begin() as conn:
-        for table, rows in (
-            (tables.people, people),
-            (tables.relationships, rels),
-            (tables.memberships, members),
-            (tables.meetings, meetings),
-            (tables.ground_rules, rules),
-        ):
-            for start in range(0, len(rows), CHUNK):
-                conn.execute(insert(table), rows[start : start + CHUNK])
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            for name in ("people", "relationships"):
-                conn.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
-                )
-            conn.exec_driver_sql(f"ANALYZE {OWN_TABLES}")
+    rows.write(engine)
     return due
-
-
-def _person(pid: int, email: str, name: str, tz: str, role: str, now: datetime) -> dict[str, object]:
-    return {
-        "id": pid,
-        "email": email,
-        "name": name,
-        "roles": [role],
-        "timezone": tz,
-        "opt_outs": [],
-        "created_at": now,
-    }
 
 
 def reset(engine: Engine, due: list[int]) -> None:

@@ -25,8 +25,6 @@ import itertools
 import json
 import tempfile
 import time
-from datetime import UTC
-from datetime import datetime
 from pathlib import Path
 
 import aiohttp
@@ -37,56 +35,40 @@ from bench._dm import Client
 from bench._dm import Config
 from bench._dm import Row
 from bench._dm import echo_env
+from bench._dm import measure_each_backend
 from bench._dm import repeated
 from bench._dm import reply_sizes
+from bench._dm import seeded
 from bench._dm import table
 from bench._fake_slack import BOT_TOKEN
 from bench._fake_slack import SIGNING_SECRET
 from bench._fake_slack import FakeSlackApi
 from bench._population import SLACK_TEAM
-from bench._population import seed
 from bench._population import served_database
 from bench._population import slack_user
 from bench._profile import PROFILE
 from bench._profile import breakdown
 from bench._profile import load
 from bench._serving import ServedApp
-from bench._serving import settled
 from bench._serving import slack_signature
 
 NAME = "slack_dm"
 
 
-class SlackClient:
-    """Sends DMs to one app as Slack would, and times the reply at the fake Web API."""
+class SlackClient(Client):
+    """DMs as Slack delivers them: signed ``event_callback`` envelopes POSTed to ``/slack/events``."""
 
     def __init__(self, session: aiohttp.ClientSession, fake: FakeSlackApi, base: str) -> None:
-        self.session = session
-        self.fake = fake
-        self.url = f"{base}/slack/events"
+        super().__init__(session, fake, f"{base}/slack/events")
         self._ids = itertools.count(1)
         self._tag = base.rsplit(":", 1)[1]
 
-    async def send(self, pid: int, text: str, expected: int) -> tuple[float, float]:
-        user = slack_user(pid)
-        channel = f"D{user}"
-        arrived = self.fake.expect(channel, self.fake.posts_by_channel[channel] + expected)
-        body = json.dumps(envelope(user, text, f"Ev{self._tag}x{next(self._ids):07d}"))
-        headers = {"Content-Type": "application/json", **slack_signature(body, SIGNING_SECRET)}
-        started = time.perf_counter()
-        async with self.session.post(self.url, data=body, headers=headers) as resp:
-            await resp.read()
-            if resp.status != 200:
-                raise RuntimeError(f"{self.url} answered {resp.status}")
-        answered = time.perf_counter()
-        done = await asyncio.wait_for(arrived, 30)
-        return answered - started, done - started
+    def conversation(self, pid: int) -> str:
+        return f"D{slack_user(pid)}"
 
-    async def reply_size(self, pid: int, text: str) -> int:
-        channel = f"D{slack_user(pid)}"
-        before = self.fake.posts_by_channel[channel]
-        await self.send(pid, text, 1)
-        return await settled(lambda: self.fake.posts_by_channel[channel]) - before
+    def request(self, pid: int, text: str) -> tuple[str, dict[str, str]]:
+        body = json.dumps(envelope(slack_user(pid), text, f"Ev{self._tag}x{next(self._ids):07d}"))
+        return body, {"Content-Type": "application/json", **slack_signature(body, SIGNING_SECRET)}
 
 
 def envelope(user: str, text: str, event_id: str) -> dict[str, object]:
@@ -132,15 +114,7 @@ async def measure(url: str, people: list[int], config: Config, database: str) ->
 
 
 def run(config: Config) -> list[Row]:
-    rows: list[Row] = []
-    for backend in config.backends:
-        with served_database(backend) as db:
-            print(f"  {db.name}: {config.users} mentees + {config.background:,} pairs ...", flush=True)
-            population = seed(db.engine, focus=config.users, background=config.background,
-                              now=datetime.now(UTC), slack=True)  # fmt: skip
-            db.engine.dispose()
-            rows += asyncio.run(measure(db.url, population.focus, config, db.name))
-    return rows
+    return measure_each_backend(config, measure, slack=True)
 
 
 async def profile_dms(url: str, people: list[int], dms: int, kind: str, path: str) -> None:
@@ -165,12 +139,10 @@ def profile(config: Config, dms: int = 200) -> list[str]:
     """The breakdown of one DM (SQLite) in mentorbot and in the bare app, each from a profiled run."""
     profiles = {}
     with served_database("sqlite") as db, tempfile.TemporaryDirectory() as tmp:
-        population = seed(db.engine, focus=config.users, background=config.background,
-                          now=datetime.now(UTC), slack=True)  # fmt: skip
-        db.engine.dispose()
+        people = seeded(db, config, slack=True)
         for name, kind in (("bare bolt", "bare-slack"), ("mentorbot", "mentorbot-slack")):
             path = str(Path(tmp) / f"{kind}.json")
-            asyncio.run(profile_dms(db.url, population.focus, dms, kind, path))
+            asyncio.run(profile_dms(db.url, people, dms, kind, path))
             profiles[name] = (load(path), dms)
     return [
         "## Where one DM's time goes",

@@ -26,10 +26,8 @@ Settings (environment): ``MENTORBOT_BENCH_DM_REQUESTS`` (per command and app, de
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
-import time
 from datetime import UTC
 from datetime import datetime
 
@@ -40,52 +38,34 @@ from bench._dm import Client
 from bench._dm import Config
 from bench._dm import Row
 from bench._dm import echo_env
+from bench._dm import measure_each_backend
 from bench._dm import repeated
 from bench._dm import reply_sizes
 from bench._dm import table
 from bench._fake_connector import FakeConnector
 from bench._population import TEAMS_TENANT
-from bench._population import seed
-from bench._population import served_database
 from bench._population import teams_aad
 from bench._population import teams_user
 from bench._serving import ServedApp
-from bench._serving import settled
 
 NAME = "teams_dm"
 BOT_ID = "28:mentorbot-bench"
 BARE, BARE_FIXED = "bare botbuilder", "bare + msrest fix"
 
 
-class TeamsClient:
-    """Sends activities to one app as Teams would, and times the reply at the fake connector."""
+class TeamsClient(Client):
+    """Messages as Teams delivers them: activities POSTed to ``/api/messages``."""
 
     def __init__(self, session: aiohttp.ClientSession, fake: FakeConnector, base: str) -> None:
-        self.session = session
-        self.fake = fake
-        self.url = f"{base}/api/messages"
+        super().__init__(session, fake, f"{base}/api/messages")
         self._ids = itertools.count(1)
 
-    async def send(self, pid: int, text: str, expected: int) -> tuple[float, float]:
-        conversation = f"personal-{pid}"
-        arrived = self.fake.expect(conversation, self.fake.posts[conversation] + expected)
-        body = json.dumps(activity(pid, text, f"in-{next(self._ids)}", self.fake.url))
-        started = time.perf_counter()
-        async with self.session.post(
-            self.url, data=body, headers={"Content-Type": "application/json"}
-        ) as resp:
-            await resp.read()
-            if resp.status >= 300:
-                raise RuntimeError(f"{self.url} answered {resp.status}")
-        answered = time.perf_counter()
-        done = await asyncio.wait_for(arrived, 30)
-        return answered - started, done - started
+    def conversation(self, pid: int) -> str:
+        return f"personal-{pid}"
 
-    async def reply_size(self, pid: int, text: str) -> int:
-        conversation = f"personal-{pid}"
-        before = self.fake.posts[conversation]
-        await self.send(pid, text, 1)
-        return await settled(lambda: self.fake.posts[conversation]) - before
+    def request(self, pid: int, text: str) -> tuple[str, dict[str, str]]:
+        body = json.dumps(activity(pid, text, f"in-{next(self._ids)}", self.fake.url))
+        return body, {"Content-Type": "application/json"}
 
 
 def activity(pid: int, text: str, activity_id: str, service_url: str) -> dict[str, object]:
@@ -130,15 +110,7 @@ async def measure(url: str, people: list[int], config: Config, database: str) ->
 
 
 def run(config: Config) -> list[Row]:
-    rows: list[Row] = []
-    for backend in config.backends:
-        with served_database(backend) as db:
-            print(f"  {db.name}: {config.users} mentees + {config.background:,} pairs ...", flush=True)
-            population = seed(db.engine, focus=config.users, background=config.background,
-                              now=datetime.now(UTC))  # fmt: skip
-            db.engine.dispose()
-            rows += asyncio.run(measure(db.url, population.focus, config, db.name))
-    return rows
+    return measure_each_backend(config, measure, slack=False)
 
 
 def report(rows: list[Row], config: Config) -> str:

@@ -68,6 +68,9 @@ class HeldMeeting:
 
 @dataclass(frozen=True)
 class ActionCounts:
+    """A relationship's action items as coordinators may see them: how many are open and how many of
+    those are overdue -- counts only, never what the items say."""
+
     open: int
     overdue: int
 

@@ -34,6 +34,7 @@ from bot.action_plan import owner_label
 from bot.catalogue import TextLookup
 from bot.errors import InvalidInput
 from bot.errors import StaleAction
+from bot.ground_rules import side_named
 from bot.messages import Block
 from bot.messages import Section
 from bot.messages import Text
@@ -65,9 +66,6 @@ GOALS_TOPIC = "goals"  # "progress on my goals": offered beside the preparation 
 _COUNTS = (MeetingStatus.CONFIRMED, MeetingStatus.HELD)
 _LIVE = (AgendaStatus.OPEN, AgendaStatus.CARRIED_OVER)
 _GONE = (AgendaStatus.DROPPED, AgendaStatus.REMOVED)
-_BOTH_WORDS = ("both", "either", "all", "everyone", "together", "shared", "any", "each")
-_GUIDE_WORDS = ("guide", "mentor", "coach", "advisor", "adviser", "sponsor")
-_LEARNER_WORDS = ("mentee", "learner", "advisee", "coachee", "student", "me")
 
 
 class AgendaContent(Protocol):
@@ -94,21 +92,6 @@ def preparation_prompts(*, first: bool) -> list[str]:
     return [f"agenda.prompt.{p}" for p in PROMPTS]
 
 
-# -- who sets the agenda ------------------------------------------------------------------------------
-
-
-def who_sets_agenda(answer: str | None) -> str:
-    """``mentee``, ``guide`` or ``both``, read from the pair's free-text ground-rule answer."""
-    words = set("".join(c if c.isalpha() else " " for c in (answer or "").lower()).split())
-    guide = bool(words.intersection(_GUIDE_WORDS))
-    learner = bool(words.intersection(_LEARNER_WORDS))
-    if words.intersection(_BOTH_WORDS) or (guide and learner):
-        return "both"
-    if guide:
-        return "guide"
-    return "mentee"
-
-
 def agreed_items(versions: Sequence[GroundRules]) -> Mapping[str, str]:
     """The answers of the ground rules in force, or nothing before any version is agreed."""
     agreed = [v for v in versions if v.status == AgreementStatus.AGREED]
@@ -129,12 +112,12 @@ def agenda_setters(relationship: Relationship, rules: Mapping[str, str]) -> list
     members = relationship.current_members()
     if is_peer_relationship(relationship):
         return [m.person for m in members]
-    who = who_sets_agenda(rules.get("who_sets_agenda")) if rules.get("who_sets_agenda") else "mentee"
+    who = side_named(rules.get("who_sets_agenda", "")) or "mentee"
     guides = [m.person for m in members if m.side == Side.GUIDE]
     learners = [m.person for m in members if m.side != Side.GUIDE]
     if who == "guide" and guides:
         return guides
-    if who == "both" or not learners:
+    if who == "either" or not learners:
         return [m.person for m in members]
     return learners
 

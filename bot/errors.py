@@ -43,22 +43,40 @@ class UserFacingError(MentorbotError):
 
 
 class InvalidInput(UserFacingError):
+    """A value the person typed is wrong: too long, in the past, not a date, not one of the choices.
+
+    Raised with the key of the one sentence that says what is wrong and how to put it right; the form
+    or command is not applied, nothing is half-written.
+    """
+
     key = "error.invalid_input"
 
 
 class UnknownCommand(UserFacingError):
+    """The text matched no command; ``suggestion`` carries the nearest one ("did you mean ...")."""
+
     key = "error.unknown_command"
 
 
 class NotPermitted(UserFacingError):
+    """The person may not do this: not a member of the relationship, not a coordinator, not the owner."""
+
     key = "error.not_permitted"
 
 
 class NotFound(UserFacingError):
+    """The thing asked for does not exist, or is not the person's to see.
+
+    The two are answered alike on purpose, so that nobody learns that someone else's item exists.
+    """
+
     key = "error.not_found"
 
 
 class StaleAction(UserFacingError):
+    """A button or form that is no longer current (the meeting is no longer open, the action was
+    closed, the ground rules changed meanwhile); pressing it changes nothing."""
+
     key = "error.stale_action"
 
 

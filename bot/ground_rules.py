@@ -219,20 +219,46 @@ def _settle(
 
 def who_schedules(rules: GroundRules | None, programme: ProgrammeConfig) -> str:
     """``mentee``, ``guide`` or ``either``: who is responsible for booking meetings."""
-    for source in (rules.items if rules else {}, programme.ground_rule_defaults):
-        found = _WHO_ALIASES.get(str(source.get("who_schedules", "")).strip().lower())
-        if found:
-            return found
-    return "mentee"
+    return _who(rules, programme, "who_schedules")
 
 
 def who_sets_agenda(rules: GroundRules | None, programme: ProgrammeConfig) -> str:
     """``mentee``, ``guide`` or ``either``: who prepares the agenda (free text falls back to the mentee)."""
+    return _who(rules, programme, "who_sets_agenda")
+
+
+def _who(rules: GroundRules | None, programme: ProgrammeConfig, item: str) -> str:
+    """The side named by the ``item`` answer: the pair's own, else the programme's default, when either
+    names a side (:func:`side_named`); the mentee otherwise."""
     for source in (rules.items if rules else {}, programme.ground_rule_defaults):
-        found = _WHO_ALIASES.get(str(source.get("who_sets_agenda", "")).strip().lower())
+        found = side_named(str(source.get(item, "")))
         if found:
             return found
     return "mentee"
+
+
+_BOTH_WORDS = frozenset({"both", "either", "all", "everyone", "together", "shared", "any", "anyone", "each"})
+_GUIDE_WORDS = frozenset({"guide", "mentor", "coach", "advisor", "adviser", "sponsor"})
+_LEARNER_WORDS = frozenset({"mentee", "learner", "advisee", "coachee", "student", "me"})
+
+
+def side_named(answer: str) -> str | None:
+    """``mentee``, ``guide`` or ``either``, read from a ground-rule answer the pair may have written in
+    their own words ("the mentor, at first", "both of us"); None when it names no side.
+
+    The one reading of such an answer: who may edit the agenda (:func:`bot.agenda.agenda_setters`) and
+    whom "what's next" tells to prepare it must never disagree.
+    """
+    words = set("".join(c if c.isalpha() else " " for c in answer.lower()).split())
+    guide = bool(words & _GUIDE_WORDS)
+    learner = bool(words & _LEARNER_WORDS)
+    if words & _BOTH_WORDS or (guide and learner):
+        return "either"
+    if guide:
+        return "guide"
+    if learner:
+        return "mentee"
+    return None
 
 
 def agenda_lead(rules: GroundRules | None, programme: ProgrammeConfig) -> timedelta:

@@ -8,20 +8,23 @@ programme announcements, which the coordinator addresses to a group.
 
 from __future__ import annotations
 
-NUDGE_KINDS: tuple[str, ...] = (
-    "onboarding",
-    "first_meeting",
-    "agenda_request",
-    "agenda_compiled",
-    "followup",
-    "action_reminder",
-    "cadence",
-    "ground_rules_reminder",
-    "checkin",
-    "phase_prompt",
-    "network_tip",
-    "weekly_digest",
-)
+from bot.catalogue import default_catalogue
+
+_KIND_TEXTS = "settings.kind."
+
+
+def _kinds_described_in_settings() -> tuple[str, ...]:
+    """The kinds ``settings`` describes (``settings.kind.<kind>`` in settings.yaml), in file order.
+
+    The words are the one list: a nudge family added to the scheduler's registry gives its kind a line
+    there, and the core, which imports nothing of the scheduler's, learns the name from it
+    (tests/scheduler/test_nudge_registry.py checks that the registry and this list agree).
+    """
+    keys = default_catalogue().as_dict()
+    return tuple(k.removeprefix(_KIND_TEXTS) for k in keys if k.startswith(_KIND_TEXTS) and "@" not in k)
+
+
+NUDGE_KINDS: tuple[str, ...] = _kinds_described_in_settings()
 
 
 def opted_out(opt_outs: list[str] | tuple[str, ...], kind: str) -> bool:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from mentorbot.server import Mounter
+from mentorbot.server import start_and_stop_with
 from mentorbot.settings import Settings
 from mentorbot.wiring import Runtime
 
@@ -54,6 +55,7 @@ def mount_slack(app: web.Application, runtime: Runtime) -> None:
         count_error=runtime.metrics.channel_error_counter("slack"),
     )
     if channel is not None:
+        start_and_stop_with(app, channel)  # Socket Mode and the Web API session
         runtime.senders[channel.sender.platform] = channel.sender
 
 

@@ -14,6 +14,7 @@ picture, not only in the text report.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -102,74 +103,78 @@ def _quadrants(ax: Any, group: QuadrantGroup, say: TextLookup) -> None:
     ax.yaxis.get_major_locator().set_params(integer=True)
 
 
-def _guides_shown(
-    ax: Any, report: HealthReport, title: str, say: TextLookup
-) -> tuple[list[GuideLoad], list[int]]:
-    """The guides a per-guide chart shows (at most 25) and their bar positions; with none, the axes
-    say so and both lists are empty."""
+def _per_guide(
+    ax: Any,
+    report: HealthReport,
+    say: TextLookup,
+    title_key: str,
+    bars: Callable[[list[GuideLoad], list[int]], None],
+) -> None:
+    """A per-guide chart: one row per guide (at most 25, the first on top) whose bars ``bars(guides,
+    rows)`` draws, named, titled and with its legend; with no guides the axes say so."""
+    title = say(title_key)
     guides = list(report.guides)[:25]
     if not guides:
         _empty(ax, title, say("coordinator.chart.no_guides"))
-    return guides, list(range(len(guides)))
+        return
+    ys = list(range(len(guides)))
+    bars(guides, ys)
+    ax.set_yticks(ys, [g.name for g in guides])
+    ax.invert_yaxis()
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize="small")
 
 
 def _guide_learners(ax: Any, report: HealthReport, say: TextLookup) -> None:
     """Learners per guide (bars) against each guide's capacity (an outlined bar): one measure."""
-    title = say("coordinator.chart.guide_learners_title")
-    guides, ys = _guides_shown(ax, report, title, say)
-    if not guides:
-        return
-    ax.barh(
-        ys,
-        [g.capacity for g in guides],
-        height=0.7,
-        fill=False,
-        edgecolor="#555555",
-        linestyle="--",
-        label=say("coordinator.chart.capacity_label"),
-    )
-    over = [g.learners > g.capacity for g in guides]
-    ax.barh(
-        ys,
-        [g.learners for g in guides],
-        height=0.5,
-        color=[COLOURS["accent"] if o else COLOURS["bar"] for o in over],
-        label=say("coordinator.chart.learners_label"),
-    )
-    ax.set_yticks(ys, [g.name for g in guides])
-    ax.invert_yaxis()
-    ax.set_xlabel(say("coordinator.chart.learners_axis"))
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(title)
-    ax.legend(loc="lower right", fontsize="small")
+
+    def bars(guides: list[GuideLoad], ys: list[int]) -> None:
+        ax.barh(
+            ys,
+            [g.capacity for g in guides],
+            height=0.7,
+            fill=False,
+            edgecolor="#555555",
+            linestyle="--",
+            label=say("coordinator.chart.capacity_label"),
+        )
+        over = [g.learners > g.capacity for g in guides]
+        ax.barh(
+            ys,
+            [g.learners for g in guides],
+            height=0.5,
+            color=[COLOURS["accent"] if o else COLOURS["bar"] for o in over],
+            label=say("coordinator.chart.learners_label"),
+        )
+        ax.set_xlabel(say("coordinator.chart.learners_axis"))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+
+    _per_guide(ax, report, say, "coordinator.chart.guide_learners_title", bars)
 
 
 def _guide_hours(ax: Any, report: HealthReport, say: TextLookup) -> None:
     """Meeting hours this month per guide against the protected-time target (a line): one measure."""
-    title = say("coordinator.chart.guide_hours_title")
-    guides, ys = _guides_shown(ax, report, title, say)
-    if not guides:
-        return
-    ax.barh(
-        ys,
-        [g.hours_this_month for g in guides],
-        height=0.5,
-        color=COLOURS["growth"],
-        label=say("coordinator.chart.hours_label"),
-    )
-    ax.axvline(
-        report.protected_hours_per_month,
-        color="#555555",
-        linestyle="--",
-        label=say("coordinator.chart.target_label", hours=f"{report.protected_hours_per_month:g}"),
-    )
-    ax.set_yticks(ys, [g.name for g in guides])
-    ax.invert_yaxis()
-    most = max([report.protected_hours_per_month, *(g.hours_this_month for g in guides)])
-    ax.set_xlim(0, most * 1.15 or 1)  # the target line never sits on the frame
-    ax.set_xlabel(say("coordinator.chart.hours_axis"))
-    ax.set_title(title)
-    ax.legend(loc="lower right", fontsize="small")
+    target = report.protected_hours_per_month
+
+    def bars(guides: list[GuideLoad], ys: list[int]) -> None:
+        ax.barh(
+            ys,
+            [g.hours_this_month for g in guides],
+            height=0.5,
+            color=COLOURS["growth"],
+            label=say("coordinator.chart.hours_label"),
+        )
+        ax.axvline(
+            target,
+            color="#555555",
+            linestyle="--",
+            label=say("coordinator.chart.target_label", hours=f"{target:g}"),
+        )
+        most = max([target, *(g.hours_this_month for g in guides)])
+        ax.set_xlim(0, most * 1.15 or 1)  # the target line never sits on the frame
+        ax.set_xlabel(say("coordinator.chart.hours_axis"))
+
+    _per_guide(ax, report, say, "coordinator.chart.guide_hours_title", bars)
 
 
 def attention_counts(report: HealthReport) -> tuple[int, int, int]:

@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.model import Platform
 from handlers.console.sender import ConsoleLogSender
 from mentorbot.server import Mounter
+from mentorbot.server import start_and_stop_with
 from mentorbot.wiring import Runtime
 from scheduler.dispatch import Dispatcher
 from scheduler.service import SchedulerService
@@ -49,15 +50,7 @@ def mount_scheduler(app: web.Application, runtime: Runtime) -> None:
     """Start the scheduler with the server and stop it gracefully with it."""
     service = build_scheduler(runtime, SchedulerTuning.from_env(runtime.settings.env))
     app[SCHEDULER] = service
-
-    async def start(_app: web.Application) -> None:
-        await service.start()
-
-    async def stop(_app: web.Application) -> None:
-        await service.stop()
-
-    app.on_startup.append(start)
-    app.on_cleanup.append(stop)
+    start_and_stop_with(app, service)
 
 
 def register_channel_senders(

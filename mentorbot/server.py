@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Awaitable
 from collections.abc import Callable
+from typing import Protocol
 
 from aiohttp import web
 from sqlalchemy import text
@@ -28,6 +29,28 @@ RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime", Runtime)
 CLIENT_MAX_SIZE = 1024 * 1024
 SWITCH_INTERVAL_SECONDS = 0.001
 Mounter = Callable[[web.Application, Runtime], Awaitable[None] | None]
+
+
+class Part(Protocol):
+    """Something that runs as long as the server does (the scheduler, a channel's connections)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def start_and_stop_with(app: web.Application, part: Part) -> None:
+    """A mounter's ``part`` starts with the server (behind :func:`build_app`'s gate: once the database
+    is ready) and stops with it."""
+
+    async def start(_app: web.Application) -> None:
+        await part.start()
+
+    async def stop(_app: web.Application) -> None:
+        await part.stop()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -60,6 +60,7 @@ import uuid
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Mapping
+from dataclasses import KW_ONLY
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -118,62 +119,44 @@ class _Route:
     identity: ChatIdentity
 
 
+@dataclass(eq=False, repr=False)  # a running thing, not a value: equal only to itself
 class Dispatcher:
-    """Sends what is due. One per process; :meth:`drain` may be called again and again."""
+    """Sends what is due. One per process; :meth:`drain` may be called again and again.
 
-    def __init__(
-        self,
-        uow_factory: SchedulerUnitOfWorkFactory,
-        programme: ProgrammeConfig,
-        clock: Clock,
-        senders: Mapping[str, ChannelSender],
-        *,
-        lease: timedelta = timedelta(minutes=2),
-        lease_margin: timedelta = timedelta(seconds=15),
-        max_attempts: int = 6,
-        batch_size: int = 200,
-        concurrency: int = 64,
-        backoff: timedelta = timedelta(seconds=30),
-        max_backoff: timedelta = timedelta(hours=1),
-        send_timeout: float = 30.0,
-        flush_every: float = 0.25,
-        pacing_clock: Callable[[], float] = time.monotonic,
-        pacing_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        unreachable_retry: timedelta = timedelta(minutes=5),
-        refused_retry: timedelta = timedelta(hours=1),
-        on_send_failure: Callable[[str, str], None] | None = None,
-        shared_pacing: bool = False,
-    ) -> None:
-        """``pacing_clock`` and ``pacing_sleep`` measure and wait out the platforms' rate limits (real
-        seconds); tests may give virtual ones. ``on_send_failure(channel, kind)`` is told of every send
-        a platform did not take (kind: ``rate_limited``, ``temporary``, ``refused``, ``unreachable`` or
-        ``error``), for a per-channel metric; each is also logged, one line without content.
-        ``shared_pacing``: each platform's workspace-wide rate is shared, through the database, with every
-        other process that sends for it (``serve`` turns it on: two of them keep to one limit)."""
-        self.shared_pacing = shared_pacing
-        self.on_send_failure = on_send_failure
-        self.uow_factory = uow_factory
-        self.programme = programme
-        self.clock = clock
-        self.senders = senders  # live: channels may register after the dispatcher is built
-        self.lease = lease
-        self.lease_margin = lease_margin
-        self.max_attempts = max_attempts
-        self.batch_size = batch_size
-        self.concurrency = concurrency
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-        self.send_timeout = send_timeout
-        self.flush_every = flush_every
-        self.pacing_clock = pacing_clock
-        self.pacing_sleep = pacing_sleep
-        self.lag_since: datetime | None = None  # ``serve`` sets its start: lateness counts from there
-        self.unreachable_retry = unreachable_retry
-        self.refused_retry = refused_retry
-        self._pacers: dict[str, PlatformPacer] = {}
-        self._in_send: set[asyncio.Task[Outcome]] = set()  # deliveries talking to a platform now
-        self._stopping: asyncio.Event | None = None
-        self._stop_requested = False
+    ``senders`` is live: channels may register after the dispatcher is built. ``pacing_clock`` and
+    ``pacing_sleep`` measure and wait out the platforms' rate limits (real seconds); tests may give
+    virtual ones. ``on_send_failure(channel, kind)`` is told of every send a platform did not take (kind:
+    ``rate_limited``, ``temporary``, ``refused``, ``unreachable`` or ``error``), for a per-channel metric;
+    each is also logged, one line without content. ``shared_pacing``: each platform's workspace-wide rate
+    is shared, through the database, with every other process that sends for it (``serve`` turns it on:
+    two of them keep to one limit)."""
+
+    uow_factory: SchedulerUnitOfWorkFactory
+    programme: ProgrammeConfig
+    clock: Clock
+    senders: Mapping[str, ChannelSender]
+    _: KW_ONLY
+    lease: timedelta = timedelta(minutes=2)
+    lease_margin: timedelta = timedelta(seconds=15)
+    max_attempts: int = 6
+    batch_size: int = 200
+    concurrency: int = 64
+    backoff: timedelta = timedelta(seconds=30)
+    max_backoff: timedelta = timedelta(hours=1)
+    send_timeout: float = 30.0
+    flush_every: float = 0.25
+    pacing_clock: Callable[[], float] = time.monotonic
+    pacing_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    unreachable_retry: timedelta = timedelta(minutes=5)
+    refused_retry: timedelta = timedelta(hours=1)
+    on_send_failure: Callable[[str, str], None] | None = None
+    shared_pacing: bool = False
+    # ``serve`` sets its start: the lateness of a message due earlier counts from there
+    lag_since: datetime | None = field(default=None, init=False)
+    _pacers: dict[str, PlatformPacer] = field(default_factory=dict, init=False)
+    _in_send: set[asyncio.Task[Outcome]] = field(default_factory=set, init=False)  # talking to a platform now
+    _stopping: asyncio.Event | None = field(default=None, init=False)
+    _stop_requested: bool = field(default=False, init=False)
 
     # -- the loop -----------------------------------------------------------------------------------------
     async def drain(self, *, idle_wait: float = 0.0) -> DispatchSummary:

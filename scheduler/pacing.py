@@ -20,7 +20,27 @@ from collections.abc import Callable
 from bot.sending import RateLimit
 
 
-class TokenBucket:
+class _Bucket:
+    """What both kinds of bucket share: a rate of ``rate`` grants per second, a ``clock`` (seconds) and
+    a ``sleep`` to wait with, one caller served at a time, and a pause for a ``Retry-After``."""
+
+    def __init__(
+        self, rate: float, clock: Callable[[], float], sleep: Callable[[float], Awaitable[None]]
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.interval = 1.0 / rate
+        self._clock = clock
+        self._sleep = sleep
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+
+    def pause(self, seconds: float) -> None:
+        """Hold every caller for ``seconds`` (the platform said Retry-After)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+
+class TokenBucket(_Bucket):
     """At most ``rate`` grants per second, with bursts of up to ``burst`` after a quiet spell (GCRA).
 
     Callers are served one at a time, in order, and a slot is granted at the moment the caller actually
@@ -36,29 +56,19 @@ class TokenBucket:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.interval = 1.0 / rate
+        super().__init__(rate, monotonic, sleep)
         self.tolerance = max(0.0, burst - 1.0) * self.interval
-        self._monotonic = monotonic
-        self._sleep = sleep
         self._tat = 0.0  # the theoretical arrival time of the next slot
-        self._paused_until = 0.0
-        self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
         async with self._lock:
             while True:
-                now = self._monotonic()
+                now = self._clock()
                 wait = max(self._tat - self.tolerance - now, self._paused_until - now)
                 if wait <= 0:
                     break
                 await self._sleep(wait)
             self._tat = max(self._tat, now) + self.interval
-
-    def pause(self, seconds: float) -> None:
-        """Hold every caller for ``seconds`` (the platform said Retry-After)."""
-        self._paused_until = max(self._paused_until, self._monotonic() + seconds)
 
     def idle_since(self) -> float:
         return self._tat
@@ -68,7 +78,7 @@ class TokenBucket:
 Reserve = Callable[[int, float], Awaitable[float]]
 
 
-class ReservedBucket:
+class ReservedBucket(_Bucket):
     """A platform-wide bucket shared with other processes: slots come in blocks of a quarter of a
     second's worth from ``reserve`` (a ledger every process draws from), and are used one by one at their
     own times.  A slot that passed unused more than a twentieth of a second ago (the burst the platform's
@@ -86,24 +96,18 @@ class ReservedBucket:
         wall: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.interval = 1.0 / rate
+        super().__init__(rate, wall, sleep)
         self.block = max(1, int(rate * block_seconds))
         self.tolerance = max(self.interval, 0.05)
         self._reserve = reserve
-        self._wall = wall
-        self._sleep = sleep
         self._next = 0.0  # wall time of the next reserved slot
         self._left = 0  # reserved slots not used yet
         self._ahead: asyncio.Future[float] | None = None  # the next block, asked for half-way through
-        self._paused_until = 0.0
-        self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
         async with self._lock:
             while True:
-                now = self._wall()
+                now = self._clock()
                 if self._paused_until > now:
                     await self._sleep(self._paused_until - now)
                     continue
@@ -124,10 +128,6 @@ class ReservedBucket:
                     # the next block is asked for while this one lasts, so no slot waits for the database
                     self._ahead = asyncio.ensure_future(self._reserve(self.block, self.interval))
                 return
-
-    def pause(self, seconds: float) -> None:
-        """Hold every caller for ``seconds`` (the platform said Retry-After)."""
-        self._paused_until = max(self._paused_until, self._wall() + seconds)
 
 
 class PlatformPacer:

@@ -21,12 +21,14 @@ import contextlib
 import gc
 import logging
 import threading
+from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from typing import TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -47,6 +49,8 @@ PLAN_EVERY_SECONDS = 60
 DISPATCH_EVERY_SECONDS = 5
 LEASE_SECONDS = 120.0
 RETRY_BACKOFF_SECONDS = 30.0
+
+_Summary = TypeVar("_Summary", PlanSummary, DispatchSummary)
 
 
 @dataclass(frozen=True)
@@ -205,29 +209,27 @@ class SchedulerService:
             self._dispatch_task = asyncio.create_task(self._dispatch())
 
     async def _plan(self) -> PlanSummary | None:
-        try:
-            summary = await asyncio.to_thread(self.plan_pass.run, self.clock.now())
-        except Exception as err:
-            if isinstance(err, Unavailable):  # the unit of work translates lost connections
-                self.outage.failed("plan")
-            else:
-                log.exception("scheduler: the plan pass failed; it runs again at the next trigger")
-            return None
-        self.outage.succeeded()
-        if summary.planned:
+        summary = await self._guarded("plan", lambda: asyncio.to_thread(self.plan_pass.run, self.clock.now()))
+        if summary is not None and summary.planned:
             await self.kick_dispatch()
         return summary
 
     async def _dispatch(self) -> DispatchSummary | None:
+        summary = await self._guarded("dispatch", self.dispatcher.drain)
+        if summary is not None and summary.sent and self.on_lag is not None:
+            self.on_lag(summary.lateness)
+        return summary
+
+    async def _guarded(self, what: str, run: Callable[[], Awaitable[_Summary]]) -> _Summary | None:
+        """One ``what`` pass; None when it failed. A lost database is told once per outage
+        (:class:`OutageLog`), anything else with its traceback; the next trigger runs the pass again."""
         try:
-            summary = await self.dispatcher.drain()
-        except Exception as err:
-            if isinstance(err, Unavailable):  # the unit of work translates lost connections
-                self.outage.failed("dispatch")
-            else:
-                log.exception("scheduler: the dispatch pass failed; it runs again at the next trigger")
+            summary = await run()
+        except Unavailable:  # the unit of work translates lost connections
+            self.outage.failed(what)
+            return None
+        except Exception:
+            log.exception("scheduler: the %s pass failed; it runs again at the next trigger", what)
             return None
         self.outage.succeeded()
-        if summary.sent and self.on_lag is not None:
-            self.on_lag(summary.lateness)
         return summary

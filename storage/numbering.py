@@ -29,16 +29,12 @@ from bot.model import AgendaItem
 from storage import tables
 
 _NUMBERED: dict[type, Any] = {AgendaItem: tables.agenda_items, ActionItem: tables.action_items}
-_installed = False
 
 
 def install_item_numbers() -> None:
     """Number new agenda and action items on every ORM flush (idempotent)."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-    event.listen(Session, "before_flush", _number_new_items)
+    if not event.contains(Session, "before_flush", _number_new_items):
+        event.listen(Session, "before_flush", _number_new_items)
 
 
 def _number_new_items(session: Session, _flush_context: Any, _instances: Any) -> None:

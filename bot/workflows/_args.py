@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.command_args import split_relationship
 from bot.errors import InvalidInput
 
 
@@ -23,3 +24,13 @@ def number(word: str | None, what: str) -> int:
     if not raw.isdecimal():
         raise InvalidInput("args.number_expected", what=what, got=(word or "")[:20])
     return int(raw)
+
+
+def only_relationship(rest: str, error_key: str) -> str | None:
+    """The ``#3`` of a command that takes nothing else ("actions #3", or None for "the only one I have");
+    any other words get the workflow's ``error_key`` reply (``{text}``: those words, cut short) rather than
+    being dropped unseen."""
+    ref, extra = split_relationship(rest)
+    if extra:
+        raise InvalidInput(error_key, text=extra[:40])
+    return ref

@@ -9,8 +9,11 @@ from datetime import datetime
 from bot.catalogue import TextLookup
 from bot.health import MIN_GROUP
 from bot.health import STALL_FACTOR
+from bot.health import DeadLetter
 from bot.health import GoalGroup
+from bot.health import GuideLoad
 from bot.health import HealthReport
+from bot.health import PairHealth
 from bot.health import QuadrantGroup
 from bot.health import build_report
 from bot.health import goal_label
@@ -61,101 +64,55 @@ def report_blocks(report: HealthReport, say: TextLookup) -> tuple[Block, ...]:
             say("coordinator.health.table.meetings"),
             " · ".join(f"{m}: {n}" for m, n in zip(report.months, report.meetings_by_month, strict=True)),
         ),
-        Section(
+        _listed(
             say("coordinator.health.dates_title"),
-            _lines(
-                [
-                    say(
-                        "coordinator.health.starts_line",
-                        id=p.id,
-                        names=p.names,
-                        kind=p.kind,
-                        date=show_date(p.started_on),
-                    )
-                    for p in report.not_started
-                ]
-                + [
-                    say(
-                        "coordinator.health.past_end_line",
-                        id=p.id,
-                        names=p.names,
-                        kind=p.kind,
-                        date=show_date(p.planned_end) if p.planned_end else "",
-                    )
-                    for p in report.past_end
-                ],
-                say,
-            ),
+            [
+                _pair_line(say, "coordinator.health.starts_line", p, date=show_date(p.started_on))
+                for p in report.not_started
+            ]
+            + [
+                _pair_line(
+                    say,
+                    "coordinator.health.past_end_line",
+                    p,
+                    date=show_date(p.planned_end) if p.planned_end else "",
+                )
+                for p in report.past_end
+            ],
+            say,
         ),
-        Section(
+        _listed(
             say("coordinator.health.stalled_title", factor=STALL_FACTOR),
-            _lines(
-                [
-                    say(
-                        "coordinator.health.stalled_line",
-                        id=p.id,
-                        names=p.names,
-                        kind=p.kind,
-                        days=p.days_without_meeting,
-                        cadence=p.cadence_days,
-                    )
-                    for p in report.stalled
-                ],
-                say,
-            ),
+            [
+                _pair_line(
+                    say,
+                    "coordinator.health.stalled_line",
+                    p,
+                    days=p.days_without_meeting,
+                    cadence=p.cadence_days,
+                )
+                for p in report.stalled
+            ],
+            say,
         ),
-        Section(
-            say("coordinator.health.table.guides"),
-            _lines(
-                [
-                    say(
-                        "coordinator.health.guide_line",
-                        name=g.name,
-                        learners=g.learners,
-                        capacity=g.capacity,
-                        hours=f"{g.hours_this_month:g}",
-                        target=f"{g.target_hours:g}",
-                    )
-                    + (" " + say("coordinator.health.over_capacity") if g.over_capacity else "")
-                    for g in report.guides
-                ],
-                say,
-            ),
-        ),
-        Section(
+        _listed(say("coordinator.health.table.guides"), [_guide_line(g, say) for g in report.guides], say),
+        _listed(
             say("coordinator.health.table.quadrants", min_group=MIN_GROUP),
-            _lines([_quadrant_line(g, say) for g in report.quadrants], say),
+            [_quadrant_line(g, say) for g in report.quadrants],
+            say,
         ),
-        Section(
+        _listed(
             say("coordinator.health.table.goals", min_group=MIN_GROUP),
-            _lines(
-                [_goal_line(g, say) for g in report.goals if g.relationships or g.dimension == "all"], say
-            ),
+            [_goal_line(g, say) for g in report.goals if g.relationships or g.dimension == "all"],
+            say,
         ),
         Section(say("coordinator.health.table.channels"), _channel_lines(report.channels, say)),
-        Section(
+        _listed(
             say("coordinator.health.table.unreachable"),
-            _lines(
-                [f"{u.name}: {u.says(say)}" for u in report.unreachable],
-                say,
-            ),
+            [f"{u.name}: {u.says(say)}" for u in report.unreachable],
+            say,
         ),
-        Section(
-            say("coordinator.health.table.dead"),
-            _lines(
-                [
-                    say(
-                        "coordinator.health.dead_line",
-                        id=d.delivery_id,
-                        kind=d.kind,
-                        name=d.recipient,
-                        error=d.error,
-                    )
-                    for d in report.dead_letters
-                ],
-                say,
-            ),
-        ),
+        _listed(say("coordinator.health.table.dead"), [_dead_line(d, say) for d in report.dead_letters], say),
         Text(say("coordinator.health.footer")),
     ]
     return tuple(blocks)
@@ -169,6 +126,11 @@ def _channel_lines(channels: tuple[tuple[str, str], ...], say: TextLookup) -> st
         say("coordinator.health.channel_line", name=name, channel=c) for name, c in channels if c == "email"
     ]
     return _lines(lines, say)
+
+
+def _listed(title: str, lines: list[str], say: TextLookup) -> Section:
+    """A titled list, cut short for chat (:func:`_lines`)."""
+    return Section(title, _lines(lines, say))
 
 
 def _lines(lines: list[str], say: TextLookup) -> str:
@@ -185,6 +147,33 @@ def _lines(lines: list[str], say: TextLookup) -> str:
     if len(shown) < len(lines):
         shown.append(say("coordinator.health.more", n=len(lines) - len(shown)))
     return "\n".join(shown)
+
+
+def _pair_line(say: TextLookup, key: str, pair: PairHealth, **facts: object) -> str:
+    """A pair as every list of pairs names it (number, members, kind), then that list's own facts."""
+    return say(key, id=pair.id, names=pair.names, kind=pair.kind, **facts)
+
+
+def _guide_line(guide: GuideLoad, say: TextLookup) -> str:
+    line = say(
+        "coordinator.health.guide_line",
+        name=guide.name,
+        learners=guide.learners,
+        capacity=guide.capacity,
+        hours=f"{guide.hours_this_month:g}",
+        target=f"{guide.target_hours:g}",
+    )
+    return line + (" " + say("coordinator.health.over_capacity") if guide.over_capacity else "")
+
+
+def _dead_line(dead: DeadLetter, say: TextLookup) -> str:
+    return say(
+        "coordinator.health.dead_line",
+        id=dead.delivery_id,
+        kind=dead.kind,
+        name=dead.recipient,
+        error=dead.error,
+    )
 
 
 def _quadrant_line(group: QuadrantGroup, say: TextLookup) -> str:

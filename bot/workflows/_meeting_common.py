@@ -8,6 +8,8 @@ from bot import ground_rules
 from bot import meetings
 from bot.context import Context
 from bot.errors import StaleAction
+from bot.messages import Button
+from bot.messages import ButtonStyle
 from bot.messages import Reply
 from bot.model import GroundRules
 from bot.model import Meeting
@@ -48,6 +50,19 @@ def meeting_action(
         return handler(ctx, meeting, rel)
 
     router.action(name)(action)
+
+
+def meeting_button(
+    label: str, action: str, meeting: Meeting, style: ButtonStyle = ButtonStyle.DEFAULT, **more: str
+) -> Button:
+    """A button whose action finds the meeting by its ``m`` value (:func:`meeting_action`,
+    :func:`find_meeting`); ``more`` are further values it carries."""
+    return Button(label, action, {"m": str(meeting.id), **more}, style)
+
+
+def schedule_button(ctx: Context, rel: Relationship) -> Button:
+    """ "Schedule a meeting" for the pair: the ``meeting.schedule`` action takes the relationship."""
+    return Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)})
 
 
 def when_text(ctx: Context, meeting: Meeting, viewer: Person) -> str:

@@ -24,7 +24,9 @@ from bot.relationship_view import join_names
 from bot.relationship_view import name_of
 from bot.relationship_view import title
 from bot.timefmt import show
+from bot.workflows._meeting_common import meeting_button
 from bot.workflows._meeting_common import pid
+from bot.workflows._meeting_common import schedule_button
 
 
 def proposal_blocks(
@@ -58,13 +60,11 @@ def proposal_blocks(
         blocks.append(Text(ctx.text("meeting.waiting_for", names=join_names(waiting, ctx.programme))))
         return blocks
     buttons = [
-        Button(
-            show(t, tz), "meeting.accept", {"m": str(meeting.id), "at": t.isoformat()}, ButtonStyle.PRIMARY
-        )
+        meeting_button(show(t, tz), "meeting.accept", meeting, ButtonStyle.PRIMARY, at=t.isoformat())
         for t in meetings.option_times(meeting)
     ]
-    buttons.append(Button(ctx.text("meeting.button.decline"), "meeting.decline", {"m": str(meeting.id)}))
-    buttons.append(Button(ctx.text("meeting.button.counter"), "meeting.counter", {"m": str(meeting.id)}))
+    buttons.append(meeting_button(ctx.text("meeting.button.decline"), "meeting.decline", meeting))
+    buttons.append(meeting_button(ctx.text("meeting.button.counter"), "meeting.counter", meeting))
     blocks.append(Buttons(tuple(buttons)))
     blocks.append(Text(ctx.text("meeting.proposal.typed", id=meeting.id)))
     return blocks
@@ -87,12 +87,9 @@ def confirmed_blocks(ctx: Context, rel: Relationship, meeting: Meeting, viewer: 
         invite_attachment(meeting, rel, ctx.programme, ctx.now()),
         Buttons(
             (
-                Button(ctx.text("meeting.button.move"), "meeting.move", {"m": str(meeting.id)}),
-                Button(
-                    ctx.text("meeting.button.cancel"),
-                    "meeting.cancel",
-                    {"m": str(meeting.id)},
-                    ButtonStyle.DANGER,
+                meeting_button(ctx.text("meeting.button.move"), "meeting.move", meeting),
+                meeting_button(
+                    ctx.text("meeting.button.cancel"), "meeting.cancel", meeting, ButtonStyle.DANGER
                 ),
             )
         ),
@@ -127,25 +124,17 @@ def list_meetings(ctx: Context, rel_arg: str | None) -> Reply:
                 and meetings.answer_of(m, ctx.person_id) is None
                 and m.scheduled_by != ctx.person_id
             ):
-                buttons.append(
-                    Button(
-                        ctx.text("meeting.button.answer", id=m.id),
-                        "meeting.answer",
-                        {"m": str(m.id)},
-                        ButtonStyle.PRIMARY,
-                    )
-                )
+                answer = ctx.text("meeting.button.answer", id=m.id)
+                buttons.append(meeting_button(answer, "meeting.answer", m, ButtonStyle.PRIMARY))
             elif m.status == MeetingStatus.CONFIRMED:
                 buttons.append(
-                    Button(ctx.text("meeting.button.invite", id=m.id), "meeting.invite", {"m": str(m.id)})
+                    meeting_button(ctx.text("meeting.button.invite", id=m.id), "meeting.invite", m)
                 )
         if (
             not any(m.status == MeetingStatus.CONFIRMED for m in coming)
             and rel.status != RelationshipStatus.ENDED
         ):
-            buttons.append(
-                Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)})
-            )
+            buttons.append(schedule_button(ctx, rel))
         if buttons:
             blocks.append(Buttons(tuple(buttons[:5])))
         reply.say(*blocks)

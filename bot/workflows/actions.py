@@ -56,20 +56,22 @@ from bot.model import Role
 from bot.model import Side
 from bot.relationship_view import join_names
 from bot.routing import Router
-from bot.timefmt import parse_date
 from bot.timefmt import show_date
 from bot.validation import clean_text
-from bot.validation import date_not_in_past
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
+from bot.workflows._inputs import day_from_today
+from bot.workflows._inputs import long_text
 from bot.workflows._notify import notify_others
 from bot.workflows._notify import same_for_all
+from bot.workflows._on_relationship import relationship_command
 
 PLAN_FLOW = "actions.plan"
 COMMENT_FLOW = "actions.comment"
 MAX_BUTTON_ITEMS = 10  # items that get done/drop buttons in one list; the rest are typed
 NO_DATE_WORDS = ("none", "no date", "-")  # ``actions date N none`` takes the date away
+OWNER_NAME_LIMIT = 200  # the name of an owner outside the programme: the form's limit and the check's
 
 
 # -- reading ---------------------------------------------------------------------------------------------
@@ -228,7 +230,7 @@ def _item_form(ctx: Context, rel: Relationship, version: int) -> Form:
                 ctx.text("actions.form.owner_name"),
                 InputKind.TEXT,
                 required=False,
-                max_length=200,
+                max_length=OWNER_NAME_LIMIT,
                 hint=ctx.text("actions.form.owner_name_hint"),
             ),
             Input("due", ctx.text("actions.form.due"), InputKind.DATE, required=False),
@@ -296,40 +298,43 @@ def _shared_with(ctx: Context, rel: Relationship) -> str:
 
 
 def _read_item(ctx: Context, rel: Relationship, values: dict[str, str], meeting_id: int | None) -> ActionItem:
-    """The submitted item, checked field by field; SMART shortcomings are not errors."""
-    with field("what"):
-        text = clean_text(values.get("what"), ctx.text("actions.field.what"), ctx.programme.max_text_length)
-    with field("owner"):
-        owner_id, owner_name = plan.resolve_owner(values.get("owner"), values.get("owner_name") or "", rel)
-    due = None
-    with field("due"):
-        if (values.get("due") or "").strip():
-            due = parse_date(values["due"])
-            date_not_in_past(due, ctx.today())
-    with field("priority"):
-        priority = plan.parse_priority(values.get("priority"))
-    goal_id = None
-    with field("goal"):
-        raw = (values.get("goal") or "").strip()
-        if raw and raw != goal_rules.NO_TAG:
-            goals = _open_goals(ctx, rel)
-            match = next((g for g in goals if str(g.number) == raw), None)
-            if match is None:
-                numbers = ", ".join(str(g.number) for g in goals) or "—"
-                raise InvalidInput("goals.error.no_such", value=raw[:20], numbers=numbers)
-            goal_id = match.id
-    return ActionItem(
+    """The submitted item, checked field by field, each value set on the new item as it passes; SMART
+    shortcomings are not errors."""
+    item = ActionItem(
         relationship_id=_rid(rel),
-        text=text,
+        text="",
         created_by=ctx.person_id,
         created_at=ctx.now(),
-        owner_id=owner_id,
-        owner_name=owner_name,
-        due_on=due,
-        priority=priority,
         meeting_id=meeting_id,
-        goal_id=goal_id,
     )
+    with field("what"):
+        item.text = clean_text(
+            values.get("what"), ctx.text("actions.field.what"), ctx.programme.max_text_length
+        )
+    with field("owner"):
+        item.owner_id, item.owner_name = plan.resolve_owner(
+            values.get("owner"), values.get("owner_name") or "", rel, name_limit=OWNER_NAME_LIMIT
+        )
+    with field("due"):
+        item.due_on = day_from_today(ctx, values.get("due"))
+    with field("priority"):
+        item.priority = plan.parse_priority(values.get("priority"))
+    with field("goal"):
+        item.goal_id = _served_goal(ctx, rel, values.get("goal"))
+    return item
+
+
+def _served_goal(ctx: Context, rel: Relationship, raw: str | None) -> int | None:
+    """The goal an action serves, by the number chosen in the form; None for no goal."""
+    number = (raw or "").strip()
+    if not number or number == goal_rules.NO_TAG:
+        return None
+    goals = _open_goals(ctx, rel)
+    match = next((g for g in goals if str(g.number) == number), None)
+    if match is None:
+        numbers = ", ".join(str(g.number) for g in goals) or "—"
+        raise InvalidInput("goals.error.no_such", value=number[:20], numbers=numbers)
+    return match.id
 
 
 def add_to_plan(ctx: Context, values: dict[str, str]) -> Reply:
@@ -439,9 +444,7 @@ def redate(ctx: Context, rel: Relationship, item: ActionItem, raw: str) -> Reply
     if word in NO_DATE_WORDS:
         item.due_on = None
     else:
-        due = parse_date(raw)
-        date_not_in_past(due, ctx.today())
-        item.due_on = due
+        item.due_on = day_from_today(ctx, raw)
     ctx.audit("actions.date", f"relationship:{rel.id}", item=item.id)
     return Reply().say(Text(ctx.text("actions.redated", n=item.number)), Text(_line(ctx, rel, item)))
 
@@ -475,16 +478,12 @@ def comment(ctx: Context, item: ActionItem, raw: str | None) -> Reply:
 def register(router: Router) -> None:
     group = "growth"
 
-    @router.command("actions", "help.actions", usage="[#relationship]", group=group)
-    def actions_cmd(ctx: Context, rest: str) -> Reply:
-        ref, extra = split_relationship(rest)
-        if extra:
-            raise InvalidInput("actions.error.subcommand", text=extra[:40])
-        return list_open(ctx, ref)
+    relationship_command(
+        router, "actions", "help.actions", extra_words="actions.error.subcommand", group=group
+    )(list_open)
 
-    @router.command("actions plan", "actions.help.plan", usage="[#relationship]", group=group)
-    def plan_cmd(ctx: Context, rest: str) -> Reply:
-        ref, _ = split_relationship(rest)
+    @relationship_command(router, "actions plan", "actions.help.plan", extra_words=None, group=group)
+    def plan_cmd(ctx: Context, ref: str | None) -> Reply:
         return start_plan(ctx, ctx.my_relationship(ref), None)
 
     @router.action("actions.plan")
@@ -544,15 +543,7 @@ def register(router: Router) -> None:
             form_id="actions.comment",
             title=ctx.text("actions.form.comment_title"),
             intro=_line(ctx, rel, item),
-            inputs=(
-                Input(
-                    "comment",
-                    ctx.text("actions.form.comment"),
-                    InputKind.LONG_TEXT,
-                    value=item.guide_comment,
-                    max_length=ctx.programme.max_text_length,
-                ),
-            ),
+            inputs=(long_text(ctx, "comment", ctx.text("actions.form.comment"), value=item.guide_comment),),
             submit_action="actions.comment",
             submit_label=ctx.text("actions.form.comment_submit"),
             hidden={"v": str(conv.version)},

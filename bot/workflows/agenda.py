@@ -55,6 +55,9 @@ from bot.validation import clean_text
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
+from bot.workflows._inputs import long_text
+from bot.workflows._on_relationship import relationship_button
+from bot.workflows._on_relationship import relationship_command
 
 MAX_ITEMS = 20
 ADD_FLOW = "agenda.add"
@@ -104,12 +107,8 @@ def _view(ctx: Context, rel: Relationship) -> rules.AgendaView:
     return rules.agenda_view(content.agenda(_rid(rel)), content.meetings(_rid(rel)))
 
 
-def _limit(ctx: Context) -> int:
-    return ctx.programme.max_text_length
-
-
 def _item_text(ctx: Context, raw: str | None) -> str:
-    return clean_text(raw, ctx.text("agenda.field.item"), _limit(ctx))
+    return clean_text(raw, ctx.text("agenda.field.item"), ctx.programme.max_text_length)
 
 
 def _never_met(ctx: Context, rel: Relationship) -> bool:
@@ -235,13 +234,7 @@ def _add_form(ctx: Context, rel: Relationship, version: int) -> Form:
                 value=options[0].value,
                 options=options,
             ),
-            Input(
-                "text",
-                ctx.text("agenda.form.text"),
-                InputKind.LONG_TEXT,
-                max_length=_limit(ctx),
-                hint=ctx.text("agenda.form.text_hint"),
-            ),
+            long_text(ctx, "text", ctx.text("agenda.form.text"), hint=ctx.text("agenda.form.text_hint")),
         ),
         submit_action="agenda.add",
         submit_label=ctx.text("agenda.form.add_submit"),
@@ -334,11 +327,8 @@ def _int(raw: str | None) -> int:
 def register(router: Router) -> None:
     group = "meetings"
 
-    @router.command("agenda", "help.agenda", usage="[#relationship]", group=group)
-    def agenda_cmd(ctx: Context, rest: str) -> Reply:
-        ref, extra = split_relationship(rest)
-        if extra:
-            raise InvalidInput("agenda.error.subcommand", text=extra[:40])
+    @relationship_command(router, "agenda", "help.agenda", extra_words="agenda.error.subcommand", group=group)
+    def agenda_cmd(ctx: Context, ref: str | None) -> Reply:
         if ref is None:
             mine = [r for r in ctx.content().relationships() if r.status != RelationshipStatus.ENDED]
             if len(mine) > 1:
@@ -361,9 +351,7 @@ def register(router: Router) -> None:
         conv = ctx.start(ADD_FLOW, "form", r=rel.id)
         return Reply().say(*_prompts_once(ctx, rel, _view(ctx, rel)), _add_form(ctx, rel, conv.version))
 
-    @router.action("agenda.form")
-    def agenda_form(ctx: Context, values: dict[str, str]) -> Reply:
-        return open_add_form(ctx, _relationship(ctx, values.get("r")))
+    relationship_button(router, "agenda.form", open_add_form, _relationship)
 
     @router.action("agenda.add")
     def agenda_add_submit(ctx: Context, values: dict[str, str]) -> Reply:
@@ -399,15 +387,7 @@ def register(router: Router) -> None:
         return Form(
             form_id="agenda.edit",
             title=ctx.text("agenda.form.edit_title"),
-            inputs=(
-                Input(
-                    "text",
-                    ctx.text("agenda.form.text"),
-                    InputKind.LONG_TEXT,
-                    value=item.text,
-                    max_length=_limit(ctx),
-                ),
-            ),
+            inputs=(long_text(ctx, "text", ctx.text("agenda.form.text"), value=item.text),),
             submit_action="agenda.edit",
             submit_label=ctx.text("agenda.form.edit_submit"),
             hidden={"v": str(version), "i": str(item.id)},

@@ -53,6 +53,7 @@ from bot.routing import Router
 from bot.timefmt import as_input
 from bot.timefmt import parse_local_datetime
 from bot.timefmt import show
+from bot.workflows._inputs import long_text
 
 FLOW = "announce"
 COORDINATOR = (Role.COORDINATOR.value,)
@@ -123,9 +124,7 @@ def compose_form(ctx: Context, conv: Conversation, values: dict[str, str] | None
     available = choices(ctx)
     inputs = [
         Input("title", ctx.text("coordinator.announce.field.title"), max_length=TITLE_LIMIT),
-        Input(
-            "body", ctx.text("coordinator.announce.field.body"), InputKind.LONG_TEXT, max_length=BODY_LIMIT
-        ),
+        long_text(ctx, "body", ctx.text("coordinator.announce.field.body"), limit=BODY_LIMIT),
     ]
     for dimension in DIMENSIONS:
         options = available.of(dimension)

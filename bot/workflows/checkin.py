@@ -11,7 +11,6 @@ A guide who types ``checkin`` sees the check-ins their mentees chose to share.
 from __future__ import annotations
 
 from bot import checkin as pulse_rules
-from bot.command_args import split_relationship
 from bot.context import Context
 from bot.errors import InvalidInput
 from bot.errors import NotFound
@@ -38,6 +37,7 @@ from bot.timefmt import show_date
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
+from bot.workflows._on_relationship import relationship_command
 
 FLOW = "checkin"
 YES, NO = "yes", "no"
@@ -246,18 +246,18 @@ def shared_with_me(ctx: Context) -> Reply:
 
 
 def register(router: Router) -> None:
-    @router.command(
+    group = "growth"
+
+    @relationship_command(
+        router,
         "checkin",
         "help.checkin",
-        usage="[#relationship]",
+        extra_words="checkin.error.subcommand",
         aliases=("check-in", "check in"),
-        group="growth",
+        group=group,
         listed_for=LEARNERS,
     )
-    def checkin_cmd(ctx: Context, rest: str) -> Reply:
-        ref, extra = split_relationship(rest)
-        if extra:
-            raise InvalidInput("checkin.error.subcommand", text=extra[:40])
+    def checkin_cmd(ctx: Context, ref: str | None) -> Reply:
         if ref is not None:
             rel = ctx.my_relationship(ref)
             me = rel.member(ctx.person_id)
@@ -283,11 +283,10 @@ def register(router: Router) -> None:
             raise NotFound("error.not_found")
         return share(ctx, rel, found[0])
 
-    @router.command(
-        "checkin share", "checkin.help.share", usage="[#relationship]", group="growth", listed_for=LEARNERS
+    @relationship_command(
+        router, "checkin share", "checkin.help.share", extra_words=None, group=group, listed_for=LEARNERS
     )
-    def share_cmd(ctx: Context, rest: str) -> Reply:
-        ref, _ = split_relationship(rest)
+    def share_cmd(ctx: Context, ref: str | None) -> Reply:
         rels = [ctx.my_relationship(ref)] if ref is not None else _learning_in(ctx)
         own = sorted((c for rel in rels for c in _own(ctx, rel)), key=lambda c: (c.at, c.id or 0))
         if not own:

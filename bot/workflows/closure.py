@@ -11,7 +11,6 @@ them.  The other members hear that a reflection was written, not what it says.
 from __future__ import annotations
 
 from bot import closure
-from bot.command_args import split_relationship
 from bot.context import Context
 from bot.errors import InvalidInput
 from bot.errors import NotPermitted
@@ -21,7 +20,6 @@ from bot.messages import ButtonStyle
 from bot.messages import Fields
 from bot.messages import Form
 from bot.messages import Input
-from bot.messages import InputKind
 from bot.messages import Reply
 from bot.messages import Section
 from bot.messages import Text
@@ -35,8 +33,11 @@ from bot.validation import clean_text
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
+from bot.workflows._inputs import long_text
 from bot.workflows._notify import notify_others
 from bot.workflows._notify import same_for_all
+from bot.workflows._on_relationship import relationship_button
+from bot.workflows._on_relationship import relationship_command
 from bot.workflows.goals import goal_line
 
 FLOW = "closure"
@@ -99,16 +100,10 @@ def _goals_look_back(ctx: Context, rel: Relationship) -> str:
 
 
 def _form(ctx: Context, rel: Relationship, version: int, mine: ClosingReflection | None) -> Form:
-    limit = ctx.programme.max_text_length
-
     def ask(name: str) -> Input:
-        return Input(
-            name,
-            ctx.text(f"closure.reflection.question.{name}"),
-            InputKind.LONG_TEXT,
-            required=False,
-            value=getattr(mine, name) if mine is not None else "",
-            max_length=limit,
+        label = ctx.text(f"closure.reflection.question.{name}")
+        return long_text(
+            ctx, name, label, required=False, value=getattr(mine, name) if mine is not None else ""
         )
 
     return Form(
@@ -204,36 +199,30 @@ def show(ctx: Context, rel: Relationship) -> Reply:
 
 
 def register(router: Router) -> None:
-    @router.command(
+    group = "growth"
+
+    @relationship_command(
+        router,
         "reflection",
         "closure.help.reflection",
-        usage="[#relationship]",
+        extra_words="closure.reflection.subcommand",
         aliases=("closing reflection", "reflect"),
-        group="growth",
+        group=group,
     )
-    def reflection_cmd(ctx: Context, rest: str) -> Reply:
-        ref, extra = split_relationship(rest)
-        if extra:
-            raise InvalidInput("closure.reflection.subcommand", text=extra[:40])
+    def reflection_cmd(ctx: Context, ref: str | None) -> Reply:
         return open_form(ctx, _relationship(ctx, ref))
 
-    @router.command(
+    @relationship_command(
+        router,
         "reflection show",
         "closure.help.show",
-        usage="[#relationship]",
+        extra_words=None,
         aliases=("reflections", "closing reflections"),
-        group="growth",
+        group=group,
     )
-    def show_cmd(ctx: Context, rest: str) -> Reply:
-        ref, _ = split_relationship(rest)
+    def show_cmd(ctx: Context, ref: str | None) -> Reply:
         return show(ctx, _relationship(ctx, ref))
 
     router.action("closure.submit")(submit)
-
-    @router.action("closure.open")
-    def open_action(ctx: Context, values: dict[str, str]) -> Reply:
-        return open_form(ctx, _relationship(ctx, values.get("r") or None))
-
-    @router.action("closure.show")
-    def show_action(ctx: Context, values: dict[str, str]) -> Reply:
-        return show(ctx, _relationship(ctx, values.get("r") or None))
+    relationship_button(router, "closure.open", open_form, _relationship)
+    relationship_button(router, "closure.show", show, _relationship)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.context import Context
+from bot.coordinator import REASON_LIMIT
 from bot.coordinator import GuideOption
 from bot.coordinator import add_person
 from bot.coordinator import apply_change
@@ -42,6 +43,7 @@ from bot.routing import CommandHandler
 from bot.routing import Router
 from bot.timefmt import show
 from bot.workflows._health_view import coordinator_view
+from bot.workflows._inputs import long_text
 
 COORDINATOR = (Role.COORDINATOR.value,)
 REMATCH_FLOW = "rematch"
@@ -213,13 +215,13 @@ def rematch_form(ctx: Context, conv: Conversation, rel: Relationship, options: l
                     Option("yes", ctx.text("coordinator.rematch.assesses_yes")),
                 ),
             ),
-            Input(
+            long_text(
+                ctx,
                 "override_reason",
                 ctx.text("coordinator.rematch.field.override_reason"),
-                InputKind.LONG_TEXT,
                 required=False,
-                max_length=500,
                 hint=ctx.text("coordinator.rematch.override_hint"),
+                limit=REASON_LIMIT,
             ),
         ),
         submit_action="rematch.submit",

@@ -13,7 +13,6 @@ from bot.followup import did_you_meet_message
 from bot.forms import error_text
 from bot.forms import refilled
 from bot.messages import Block
-from bot.messages import Button
 from bot.messages import Buttons
 from bot.messages import Form
 from bot.messages import Input
@@ -32,6 +31,7 @@ from bot.workflows._args import number
 from bot.workflows._args import words
 from bot.workflows._meeting_common import find_meeting
 from bot.workflows._meeting_common import meeting_action
+from bot.workflows._meeting_common import schedule_button
 from bot.workflows._notify import notify_others
 from bot.workflows.meetings import times_form
 
@@ -163,7 +163,7 @@ def missed(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
     meetings.record_missed(meeting, ctx.now())
     ctx.audit("meeting.missed", f"meeting:{meeting.id}", was=str(was))
     _take_back_phase_move(ctx, meeting, rel)
-    schedule = Buttons((Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)}),))
+    schedule = Buttons((schedule_button(ctx, rel),))
     reply = Reply(replace=True).say(Text(ctx.text("followup.missed.reply", id=meeting.id)), schedule)
 
     def notice(person: Person) -> tuple[Block, ...]:

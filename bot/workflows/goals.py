@@ -42,15 +42,17 @@ from bot.model import Relationship
 from bot.programme import programme_goal
 from bot.relationship_view import title
 from bot.routing import Router
-from bot.timefmt import parse_date
 from bot.timefmt import show_date
 from bot.validation import clean_text
-from bot.validation import date_not_in_past
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
+from bot.workflows._inputs import day_from_today
+from bot.workflows._inputs import long_text
 from bot.workflows._notify import notify_others
 from bot.workflows._notify import same_for_all
+from bot.workflows._on_relationship import relationship_button
+from bot.workflows._on_relationship import relationship_command
 
 FLOW = "goals.add"
 
@@ -136,13 +138,8 @@ def _form(ctx: Context, rel: Relationship, version: int, text: str = "") -> Form
         *(Option(layer, ctx.text(f"goals.layer_choice.{layer}")) for layer in rules.LAYERS),
     )
     inputs = [
-        Input(
-            "text",
-            ctx.text("goals.form.text"),
-            InputKind.LONG_TEXT,
-            value=text,
-            max_length=ctx.programme.max_text_length,
-            hint=ctx.text("goals.form.text_hint"),
+        long_text(
+            ctx, "text", ctx.text("goals.form.text"), value=text, hint=ctx.text("goals.form.text_hint")
         ),
         Input("layer", ctx.text("goals.form.layer"), InputKind.CHOICE, required=False, options=layers),
     ]
@@ -189,46 +186,49 @@ def open_form(ctx: Context, rel: Relationship, text: str = "") -> Reply:
     return Reply().say(_form(ctx, rel, conv.version, text[: ctx.programme.max_text_length]))
 
 
+def _read_goal(ctx: Context, rel: Relationship, values: dict[str, str]) -> Goal:
+    """The submitted goal, checked field by field, each value set on the new goal as it passes."""
+    now = ctx.now()
+    # number 0: storage gives it, one past the highest
+    goal = Goal(
+        relationship_id=_rid(rel), owner_id=ctx.person_id, number=0, text="", created_at=now, updated_at=now
+    )
+    with field("text"):
+        goal.text = clean_text(
+            values.get("text"), ctx.text("goals.field.text"), ctx.programme.max_text_length
+        )
+    with field("layer"):
+        goal.layer = rules.parse_layer(values.get("layer"))
+    with field("programme_goal"):
+        goal.programme_goal = _programme_goal(ctx, values.get("programme_goal"))
+    with field("target"):
+        goal.target_on = day_from_today(ctx, values.get("target"))
+    return goal
+
+
+def _programme_goal(ctx: Context, raw: str | None) -> str:
+    """The programme goal chosen in the form, as the programme spells it; "" for none."""
+    name = (raw or "").strip()
+    if not name or name == rules.NO_TAG:
+        return ""
+    try:
+        return programme_goal(name, ctx.programme.programme_goals)
+    except ValueError as exc:
+        raise InvalidInput("goals.error.programme_goal", reason=str(exc)) from None
+
+
 def submit(ctx: Context, values: dict[str, str]) -> Reply:
     conv = ctx.expect(FLOW, values, "form")
     rel = _owner_rel(ctx, conv.data.get("r"))
     try:
-        with field("text"):
-            text = clean_text(values.get("text"), ctx.text("goals.field.text"), ctx.programme.max_text_length)
-        with field("layer"):
-            layer = rules.parse_layer(values.get("layer"))
-        tag = ""
-        with field("programme_goal"):
-            raw = (values.get("programme_goal") or "").strip()
-            if raw and raw != rules.NO_TAG:
-                try:
-                    tag = programme_goal(raw, ctx.programme.programme_goals)
-                except ValueError as exc:
-                    raise InvalidInput("goals.error.programme_goal", reason=str(exc)) from None
-        target = None
-        with field("target"):
-            if (values.get("target") or "").strip():
-                target = parse_date(values["target"])
-                date_not_in_past(target, ctx.today())
+        goal = _read_goal(ctx, rel, values)
     except FieldProblem as problem:
         return form_again(ctx, _form(ctx, rel, conv.version), values, problem)
-    now = ctx.now()
-    goal = Goal(
-        relationship_id=_rid(rel),
-        owner_id=ctx.person_id,
-        number=0,  # given by storage: one past the highest
-        text=text,
-        created_at=now,
-        updated_at=now,
-        layer=layer,
-        programme_goal=tag,
-        target_on=target,
-    )
     ctx.content().add_goal(goal)
     ctx.finish()
-    ctx.audit("goals.add", f"relationship:{rel.id}", goal=goal.id, layer=layer or "-")  # no words
+    ctx.audit("goals.add", f"relationship:{rel.id}", goal=goal.id, layer=goal.layer or "-")  # no words
     reply = Reply(replace=True).say(
-        Text(ctx.text("goals.added", number=goal.number, text=quote(text))),
+        Text(ctx.text("goals.added", number=goal.number, text=quote(goal.text))),
         Buttons(
             (
                 Button(ctx.text("goals.button.add_another"), "goals.open", {"r": str(rel.id)}),
@@ -236,7 +236,7 @@ def submit(ctx: Context, values: dict[str, str]) -> Reply:
             )
         ),
     )
-    notice = Text(ctx.text("goals.notice", name=ctx.person.name, number=goal.number, text=quote(text)))
+    notice = Text(ctx.text("goals.notice", name=ctx.person.name, number=goal.number, text=quote(goal.text)))
     return notify_others(
         reply, rel, ctx.person_id, same_for_all(notice), kind="goal_added", key=f"goal:{goal.id}"
     )
@@ -304,12 +304,14 @@ def set_note(ctx: Context, goal: Goal, raw: str) -> Reply:
 def register(router: Router) -> None:
     group = "growth"
 
-    @router.command("goals", "goals.help.list", usage="[#relationship]", aliases=("my goals",), group=group)
-    def list_cmd(ctx: Context, rest: str) -> Reply:
-        ref, extra = split_relationship(rest)
-        if extra:
-            raise InvalidInput("goals.error.subcommand", text=extra[:40])
-        return list_goals(ctx, ref)
+    relationship_command(
+        router,
+        "goals",
+        "goals.help.list",
+        extra_words="goals.error.subcommand",
+        aliases=("my goals",),
+        group=group,
+    )(list_goals)
 
     @router.command(
         "goals add", "goals.help.add", usage="[#relationship] [TEXT]", aliases=("goal add",), group=group
@@ -339,9 +341,7 @@ def register(router: Router) -> None:
 
     router.action("goals.add")(submit)
 
-    @router.action("goals.open")
-    def open_action(ctx: Context, values: dict[str, str]) -> Reply:
-        return open_form(ctx, _owner_rel(ctx, values.get("r") or None))
+    relationship_button(router, "goals.open", open_form, _owner_rel)
 
     @router.action("goals.list")
     def list_action(ctx: Context, values: dict[str, str]) -> Reply:

@@ -41,6 +41,7 @@ from bot.workflows._args import relationship_arg
 from bot.workflows._args import words
 from bot.workflows._notify import notify_others
 from bot.workflows._notify import same_for_all
+from bot.workflows._on_relationship import relationship_button
 
 FLOW = "rules"
 LONG_ITEMS = frozenset({"confidentiality", "boundaries", "feedback", "conflicts", "ending"})
@@ -62,13 +63,8 @@ def register(router: Router) -> None:
             raise InvalidInput("rules.error.unknown_verb", verb=verb[:20])
         return TYPED[verb](ctx, rel)
 
-    @router.action("rules.show")
-    def show_button(ctx: Context, values: dict[str, str]) -> Reply:
-        return show(ctx, ctx.my_relationship(values.get("r")))
-
-    @router.action("rules.propose")
-    def propose_button(ctx: Context, values: dict[str, str]) -> Reply:
-        return proposal_form(ctx, ctx.my_relationship(values.get("r")))
+    relationship_button(router, "rules.show", show)
+    relationship_button(router, "rules.propose", proposal_form)
 
     @router.action("rules.counter")
     def counter_button(ctx: Context, values: dict[str, str]) -> Reply:

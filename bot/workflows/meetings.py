@@ -23,7 +23,6 @@ from bot.errors import StaleAction
 from bot.forms import error_text
 from bot.forms import refilled
 from bot.messages import Block
-from bot.messages import Button
 from bot.messages import Buttons
 from bot.messages import ButtonStyle
 from bot.messages import Form
@@ -48,10 +47,13 @@ from bot.validation import whole_number
 from bot.workflows._args import number
 from bot.workflows._args import relationship_arg
 from bot.workflows._args import words
+from bot.workflows._inputs import long_text
 from bot.workflows._meeting_common import find_meeting
 from bot.workflows._meeting_common import meeting_action
+from bot.workflows._meeting_common import meeting_button
 from bot.workflows._meeting_common import others_text
 from bot.workflows._meeting_common import pid
+from bot.workflows._meeting_common import schedule_button
 from bot.workflows._meeting_common import shortfall_lines
 from bot.workflows._meeting_common import text_limit
 from bot.workflows._meeting_common import when_text
@@ -400,27 +402,16 @@ def accepted(ctx: Context, meeting: Meeting, rel: Relationship, option: datetime
 def declined(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
     meetings.decline(meeting, ctx.person_id, ctx.now())
     ctx.audit("meeting.declined", f"meeting:{meeting.id}")
-    reply = Reply(replace=True).say(
-        Text(ctx.text("meeting.declined.reply")),
-        Buttons(
-            (
-                Button(
-                    ctx.text("meeting.button.counter"),
-                    "meeting.counter",
-                    {"m": str(meeting.id)},
-                    ButtonStyle.PRIMARY,
-                ),
-            )
-        ),
+    counter = meeting_button(
+        ctx.text("meeting.button.counter"), "meeting.counter", meeting, ButtonStyle.PRIMARY
     )
+    reply = Reply(replace=True).say(Text(ctx.text("meeting.declined.reply")), Buttons((counter,)))
     proposer = rel.member(meeting.scheduled_by)
     if proposer is not None:
         reply.notify(
             pid(proposer.person),
             Text(ctx.text("meeting.declined.notice", name=ctx.person.name, id=meeting.id)),
-            Buttons(
-                (Button(ctx.text("meeting.button.other_times"), "meeting.counter", {"m": str(meeting.id)}),)
-            ),
+            Buttons((meeting_button(ctx.text("meeting.button.other_times"), "meeting.counter", meeting),)),
             kind="meeting",
             key=f"meeting:{meeting.id}:declined:{ctx.person_id}:{'|'.join(meeting.options)}",
         )
@@ -448,15 +439,7 @@ def cancel_form(ctx: Context, meeting: Meeting, rel: Relationship) -> Reply:
     form = Form(
         form_id="meeting.cancel",
         title=ctx.text("meeting.cancel.title", id=meeting.id),
-        inputs=(
-            Input(
-                "reason",
-                ctx.text("meeting.field.reason"),
-                InputKind.LONG_TEXT,
-                required=False,
-                max_length=text_limit(ctx),
-            ),
-        ),
+        inputs=(long_text(ctx, "reason", ctx.text("meeting.field.reason"), required=False),),
         submit_action="meeting.cancel.submit",
         submit_label=ctx.text("meeting.cancel.submit"),
         hidden={"v": str(conv.version)},
@@ -495,9 +478,7 @@ def cancelled(ctx: Context, meeting: Meeting, rel: Relationship, reason: str) ->
         blocks += [Text(w) for w in warning_others]
         if had_time:
             blocks.append(invite_attachment(meeting, rel, ctx.programme, ctx.now()))
-        blocks.append(
-            Buttons((Button(ctx.text("meeting.button.schedule"), "meeting.schedule", {"r": str(rel.id)}),))
-        )
+        blocks.append(Buttons((schedule_button(ctx, rel),)))
         return blocks
 
     notify_others(reply, rel, ctx.person_id, notice, kind="meeting", key=f"meeting:{meeting.id}:cancelled")

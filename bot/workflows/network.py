@@ -36,6 +36,7 @@ from bot.validation import clean_text
 from bot.workflows._form_errors import FieldProblem
 from bot.workflows._form_errors import field
 from bot.workflows._form_errors import form_again
+from bot.workflows._inputs import long_text
 
 ADD_FLOW = "network.add"
 ASK_FLOW = "network.ask"
@@ -47,8 +48,10 @@ def _kind_label(ctx: Context, kind: str) -> str:
     return ctx.text(f"network.kind.{kind}")
 
 
-def _kind_options(ctx: Context, kinds: list[str] | tuple[str, ...]) -> tuple[Option, ...]:
-    return tuple(Option(k, _kind_label(ctx, k)) for k in kinds)
+def _kind_choice(ctx: Context, name: str, label: str, kinds: list[str] | tuple[str, ...]) -> Input:
+    """A choice of one of ``kinds`` of connection, the first of them chosen to begin with."""
+    options = tuple(Option(k, _kind_label(ctx, k)) for k in kinds)
+    return Input(name, label, InputKind.CHOICE, value=kinds[0], options=options)
 
 
 def show_network(ctx: Context) -> Reply:
@@ -117,6 +120,30 @@ def add_entry(ctx: Context, kind_raw: str, name_raw: str | None) -> Reply:
     return reply
 
 
+def _add_form(ctx: Context, version: int) -> Form:
+    return Form(
+        form_id="network.add",
+        title=ctx.text("network.form.add_title"),
+        inputs=(
+            _kind_choice(ctx, "kind", ctx.text("network.form.kind"), rules.NETWORK_KINDS),
+            Input("name", ctx.text("network.form.name"), InputKind.TEXT, max_length=NAME_LIMIT),
+        ),
+        submit_action="network.add",
+        submit_label=ctx.text("network.form.add_submit"),
+        hidden={"v": str(version)},
+    )
+
+
+def open_add_form(ctx: Context) -> Reply:
+    conv = ctx.start(ADD_FLOW, "form")
+    return Reply().say(_add_form(ctx, conv.version))
+
+
+def open_ask_form(ctx: Context) -> Reply:
+    conv = ctx.start(ASK_FLOW, "form")
+    return Reply().say(_ask_form(ctx, conv.version))
+
+
 def _ask_form(ctx: Context, version: int) -> Form:
     by_kind = rules.network_map(ctx.person_id, ctx.content().relationships(), ctx.content().network())
     gaps = rules.gaps(by_kind) or list(rules.NETWORK_KINDS)
@@ -125,21 +152,9 @@ def _ask_form(ctx: Context, version: int) -> Form:
         title=ctx.text("network.form.ask_title"),
         intro=ctx.text("network.form.ask_intro"),
         inputs=(
-            Input(
-                "gap",
-                ctx.text("network.form.gap"),
-                InputKind.CHOICE,
-                value=gaps[0],
-                options=_kind_options(ctx, gaps),
-            ),
+            _kind_choice(ctx, "gap", ctx.text("network.form.gap"), gaps),
             Input("whom", ctx.text("network.form.whom"), InputKind.TEXT, max_length=NAME_LIMIT),
-            Input(
-                "ask",
-                ctx.text("network.form.ask"),
-                InputKind.LONG_TEXT,
-                max_length=ctx.programme.max_text_length,
-                hint=ctx.text("network.form.ask_hint"),
-            ),
+            long_text(ctx, "ask", ctx.text("network.form.ask"), hint=ctx.text("network.form.ask_hint")),
         ),
         submit_action="network.ask",
         submit_label=ctx.text("network.form.ask_submit"),
@@ -184,27 +199,6 @@ def register(router: Router) -> None:
             return open_add_form(ctx)
         return add_entry(ctx, kind, name)
 
-    def open_add_form(ctx: Context) -> Reply:
-        conv = ctx.start(ADD_FLOW, "form")
-        form = Form(
-            form_id="network.add",
-            title=ctx.text("network.form.add_title"),
-            inputs=(
-                Input(
-                    "kind",
-                    ctx.text("network.form.kind"),
-                    InputKind.CHOICE,
-                    value=rules.NETWORK_KINDS[0],
-                    options=_kind_options(ctx, rules.NETWORK_KINDS),
-                ),
-                Input("name", ctx.text("network.form.name"), InputKind.TEXT, max_length=NAME_LIMIT),
-            ),
-            submit_action="network.add",
-            submit_label=ctx.text("network.form.add_submit"),
-            hidden={"v": str(conv.version)},
-        )
-        return Reply().say(form)
-
     @router.action("network.form")
     def add_form(ctx: Context, values: dict[str, str]) -> Reply:
         return open_add_form(ctx)
@@ -234,12 +228,10 @@ def register(router: Router) -> None:
 
     @router.command("network ask", "network.help.ask", group=group, listed_for=LEARNERS)
     def network_ask(ctx: Context, rest: str) -> Reply:
-        conv = ctx.start(ASK_FLOW, "form")
-        return Reply().say(_ask_form(ctx, conv.version))
+        return open_ask_form(ctx)
 
     @router.action("network.ask_form")
     def ask_form(ctx: Context, values: dict[str, str]) -> Reply:
-        conv = ctx.start(ASK_FLOW, "form")
-        return Reply().say(_ask_form(ctx, conv.version))
+        return open_ask_form(ctx)
 
     router.action("network.ask")(record_ask)

@@ -15,6 +15,7 @@ The rules live in :mod:`bot.preferences`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
 
 from bot import preferences as prefs
@@ -85,6 +86,19 @@ def show_settings(ctx: Context) -> Reply:
 def _changed(ctx: Context, key: str, **values: object) -> Reply:
     ctx.audit("settings.change", f"person:{ctx.person_id}", setting=key.rsplit(".", 1)[-1])
     return Reply().say(Text(ctx.text(key, **values)))
+
+
+def _switch_nudges(
+    ctx: Context, rest: str, switch: Callable[[Person, str], bool], already_key: str, switched_key: str
+) -> Reply:
+    """``optout``/``optin`` KIND: ``switch`` turns that kind of nudge off or on (False when it already
+    was); without a kind, the kinds there are."""
+    if not rest.strip():
+        return Reply().say(Section(ctx.text("settings.kinds_title"), _kinds_list(ctx)))
+    kind = prefs.parse_nudge_kind(rest)
+    if not switch(ctx.person, kind):
+        return Reply().say(Text(ctx.text(already_key, kind=kind)))
+    return _changed(ctx, switched_key, kind=kind)
 
 
 # -- leaving ---------------------------------------------------------------------------------------------
@@ -215,21 +229,11 @@ def register(router: Router) -> None:
 
     @router.command("optout", "help.optout", usage="KIND", aliases=("opt out",), group=group)
     def optout_cmd(ctx: Context, rest: str) -> Reply:
-        if not rest.strip():
-            return Reply().say(Section(ctx.text("settings.kinds_title"), _kinds_list(ctx)))
-        kind = prefs.parse_nudge_kind(rest)
-        if not prefs.opt_out(ctx.person, kind):
-            return Reply().say(Text(ctx.text("settings.already_out", kind=kind)))
-        return _changed(ctx, "settings.opted_out", kind=kind)
+        return _switch_nudges(ctx, rest, prefs.opt_out, "settings.already_out", "settings.opted_out")
 
     @router.command("optin", "help.optin", usage="KIND", aliases=("opt in",), group=group)
     def optin_cmd(ctx: Context, rest: str) -> Reply:
-        if not rest.strip():
-            return Reply().say(Section(ctx.text("settings.kinds_title"), _kinds_list(ctx)))
-        kind = prefs.parse_nudge_kind(rest)
-        if not prefs.opt_in(ctx.person, kind):
-            return Reply().say(Text(ctx.text("settings.already_in", kind=kind)))
-        return _changed(ctx, "settings.opted_in", kind=kind)
+        return _switch_nudges(ctx, rest, prefs.opt_in, "settings.already_in", "settings.opted_in")
 
     @router.command("leave", "help.leave", aliases=("leave programme", "leave the programme"), group=group)
     def leave_cmd(ctx: Context, rest: str) -> Reply:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosmtplib
@@ -30,16 +31,19 @@ from handlers.email.config import EmailConfig
 
 log = logging.getLogger(__name__)
 
+# a relay takes a few messages a second; one person rarely gets more than one a minute
+RATE_LIMIT = RateLimit(per_second=1.0, global_per_second=5.0)
 
+
+@dataclass(eq=False, repr=False)  # one sender per channel, compared by identity; no repr of its credentials
 class EmailSender:
-    platform = "email"
-    # a relay takes a few messages a second; one person rarely gets more than one a minute
-    rate_limit = RateLimit(per_second=1.0, global_per_second=5.0)
+    """Sends through the SMTP server in ``config``; ``now`` dates each e-mail."""
 
-    def __init__(self, config: EmailConfig, composer: Composer, now: Callable[[], datetime]) -> None:
-        self.config = config
-        self.composer = composer
-        self.now = now
+    platform = "email"
+    config: EmailConfig
+    composer: Composer
+    now: Callable[[], datetime]
+    rate_limit: RateLimit = RATE_LIMIT
 
     def rate_key(self, identity: ChatIdentity) -> str:
         return f"email:{identity.external_id.lower()}"

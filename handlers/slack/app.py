@@ -29,6 +29,7 @@ from handlers.slack.listeners import SlackListeners
 from handlers.slack.oauth import SlackInstallations
 from handlers.slack.oauth import ThreadedInstallationStore
 from handlers.slack.oauth import oauth_settings
+from handlers.slack.sender import DEFAULT_RATE_LIMIT
 from handlers.slack.sender import SlackSender
 from handlers.slack.web import Directory
 from handlers.slack.web import call
@@ -65,14 +66,8 @@ class SlackChannel:
         self.installations: ThreadedInstallationStore | None = None
         settings = None
         if config.oauth:
-            assert config.client_id is not None and config.client_secret is not None
             assert installations is not None, "OAuth mode needs the installation stores"
-            settings, self.installations = oauth_settings(
-                client_id=config.client_id,
-                client_secret=config.client_secret,
-                scopes=list(config.scopes),
-                stores=installations,
-            )
+            settings, self.installations = oauth_settings(config, installations)
         self.app = AsyncApp(
             name="mentorbot",
             client=self.client,
@@ -92,8 +87,8 @@ class SlackChannel:
             self.directory,
             self.close_session,
             self.count_error,
-            RateLimit(per_second=SlackSender.rate_limit.per_second, global_per_second=config.send_rate),
-            locate=self.linker.locate,
+            RateLimit(per_second=DEFAULT_RATE_LIMIT.per_second, global_per_second=config.send_rate),
+            link_by_email=self.linker.locate,
         )
         self._sender_clients: dict[str, AsyncWebClient] = {}
         self._session: aiohttp.ClientSession | None = None

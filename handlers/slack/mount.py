@@ -1,7 +1,8 @@
-"""Mount the Slack channel on the serve app: its routes and its start and stop hooks.
+"""Mount the Slack channel on the serve app: its routes.
 
 Takes its dependencies explicitly; the composition root (``mentorbot.channels``) reads the settings,
-builds the storage ports and registers the returned channel's sender with the scheduler.
+builds the storage ports, starts and stops the returned channel with the server and registers its
+sender with the scheduler.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ def mount_slack(
     installations: SlackInstallations | None,
     count_error: Callable[[str], None],
 ) -> SlackChannel | None:
-    """Slack on: routes (HTTP mode, OAuth install), Socket Mode and the Web API session on start-up.
-    Returns the :class:`~handlers.slack.app.SlackChannel` (its ``sender`` goes to the outbox).  With no
+    """Slack on: routes (HTTP mode, OAuth install). Returns the :class:`~handlers.slack.app.SlackChannel`
+    (its ``start`` opens Socket Mode and the Web API session; its ``sender`` goes to the outbox).  With no
     ``config`` (no Slack variables set) Slack is off: one log line saying how to turn it on, and None."""
     if config is None:
         log.info(HOW_TO_TURN_ON)
@@ -65,15 +66,6 @@ def mount_slack(
     if config.oauth:
         app.router.add_get(INSTALL_PATH, install_handler(channel.app))
         app.router.add_get(REDIRECT_PATH, redirect_handler(channel.app))
-
-    async def start(_: web.Application) -> None:
-        await channel.start()
-
-    async def stop(_: web.Application) -> None:
-        await channel.stop()
-
-    app.on_startup.append(start)
-    app.on_cleanup.append(stop)
     mode = "Socket Mode" if config.socket_mode else f"HTTP at {EVENTS_PATH}"
     install = "multi-workspace install at " + INSTALL_PATH if config.oauth else "one workspace"
     log.info("Slack is on: %s, %s", mode, install)

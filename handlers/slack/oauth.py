@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
+from typing import Generic
 from typing import Protocol
+from typing import TypeVar
 
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -20,12 +22,15 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.state_store.state_store import OAuthStateStore
 
+from handlers.slack.config import SlackConfig
 from handlers.slack.manifest import INSTALL_PATH
 from handlers.slack.manifest import REDIRECT_PATH
 
 log = logging.getLogger(__name__)
 
 STATE_EXPIRATION_SECONDS = 600
+
+Store = TypeVar("Store")
 
 
 class SlackInstallations(Protocol):
@@ -39,65 +44,41 @@ class SlackInstallations(Protocol):
         ...
 
 
-class ThreadedInstallationStore(AsyncInstallationStore):
-    def __init__(self, store: InstallationStore) -> None:
+class _InThreads(Generic[Store]):
+    """What both adapters hold: the synchronous store whose calls they run in threads, and the logger
+    bolt asks an async store for."""
+
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     @property
     def logger(self) -> logging.Logger:
         return log
 
+
+class ThreadedInstallationStore(_InThreads[InstallationStore], AsyncInstallationStore):
     async def async_save(self, installation: Installation) -> None:
         await asyncio.to_thread(self.store.save, installation)
 
     async def async_save_bot(self, bot: Bot) -> None:
         await asyncio.to_thread(self.store.save_bot, bot)
 
-    async def async_find_bot(
-        self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
-    ) -> Bot | None:
-        return await asyncio.to_thread(
-            self.store.find_bot,
-            enterprise_id=enterprise_id,
-            team_id=team_id,
-            is_enterprise_install=is_enterprise_install,
-        )
+    # bolt calls the rest with keywords only (enterprise_id, team_id, user_id, is_enterprise_install),
+    # handed on as they come
+    async def async_find_bot(self, **kwargs: Any) -> Bot | None:
+        return await asyncio.to_thread(self.store.find_bot, **kwargs)
 
-    async def async_find_installation(
-        self,
-        *,
-        enterprise_id: str | None,
-        team_id: str | None,
-        user_id: str | None = None,
-        is_enterprise_install: bool | None = False,
-    ) -> Installation | None:
-        return await asyncio.to_thread(
-            self.store.find_installation,
-            enterprise_id=enterprise_id,
-            team_id=team_id,
-            user_id=user_id,
-            is_enterprise_install=is_enterprise_install,
-        )
+    async def async_find_installation(self, **kwargs: Any) -> Installation | None:
+        return await asyncio.to_thread(self.store.find_installation, **kwargs)
 
-    async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        await asyncio.to_thread(self.store.delete_bot, enterprise_id=enterprise_id, team_id=team_id)
+    async def async_delete_bot(self, **kwargs: Any) -> None:
+        await asyncio.to_thread(self.store.delete_bot, **kwargs)
 
-    async def async_delete_installation(
-        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
-    ) -> None:
-        await asyncio.to_thread(
-            self.store.delete_installation, enterprise_id=enterprise_id, team_id=team_id, user_id=user_id
-        )
+    async def async_delete_installation(self, **kwargs: Any) -> None:
+        await asyncio.to_thread(self.store.delete_installation, **kwargs)
 
 
-class ThreadedStateStore(AsyncOAuthStateStore):
-    def __init__(self, store: OAuthStateStore) -> None:
-        self.store = store
-
-    @property
-    def logger(self) -> logging.Logger:
-        return log
-
+class ThreadedStateStore(_InThreads[OAuthStateStore], AsyncOAuthStateStore):
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
         return await asyncio.to_thread(self.store.issue, *args, **kwargs)
 
@@ -106,18 +87,20 @@ class ThreadedStateStore(AsyncOAuthStateStore):
 
 
 def oauth_settings(
-    *, client_id: str, client_secret: str, scopes: list[str], stores: SlackInstallations
+    config: SlackConfig, stores: SlackInstallations
 ) -> tuple[AsyncOAuthSettings, ThreadedInstallationStore]:
+    """bolt's settings for installing the app into workspaces with ``config``'s client id, secret and
+    scopes (OAuth mode), and the installation store they use."""
+    assert config.client_id is not None and config.client_secret is not None, "not in OAuth mode"
     installations = ThreadedInstallationStore(stores.installation_store)
-    states = ThreadedStateStore(stores.state_store)
     settings = AsyncOAuthSettings(
-        client_id=client_id,
-        client_secret=client_secret,
-        scopes=scopes,
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        scopes=list(config.scopes),
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
         installation_store=installations,
-        state_store=states,
+        state_store=ThreadedStateStore(stores.state_store),
         state_expiration_seconds=STATE_EXPIRATION_SECONDS,
     )
     return settings, installations

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -68,53 +69,48 @@ TEMPORARY_ERRORS = frozenset(
 )
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]
+# chat.postMessage: about one message per second per channel; several hundred a minute per workspace
+# (SLACK_SEND_RATE sets the workspace's pace)
+DEFAULT_RATE_LIMIT = RateLimit(per_second=1.0, global_per_second=5.0)
 
 
+@dataclass(eq=False, repr=False)  # one sender per channel, compared by identity; no repr of its credentials
 class SlackSender:
-    platform = "slack"
-    # chat.postMessage: about one message per second per channel; several hundred a minute per workspace
-    rate_limit = RateLimit(per_second=1.0, global_per_second=5.0)
+    """``client_for(workspace)`` gives the Web API client of an installed workspace (None: not
+    installed); ``close`` closes their HTTP session; ``count_error(kind)`` counts a send Slack did not
+    take; ``link_by_email`` finds and links a person with no Slack identity yet
+    (``handlers.slack.linker``)."""
 
-    def __init__(
-        self,
-        client_for: ClientFor,
-        texts: TextLookup,
-        directory: Directory,
-        close: Callable[[], Awaitable[None]],
-        count_error: Callable[[str], None] = lambda kind: None,
-        rate_limit: RateLimit | None = None,
-        locate: Callable[[Person], Awaitable[ChatIdentity]] | None = None,
-    ) -> None:
-        self._locate = locate
-        if rate_limit is not None:
-            self.rate_limit = rate_limit
-        self._client_for = client_for
-        self._texts = texts
-        self._directory = directory
-        self._close = close
-        self._count_error = count_error
+    platform = "slack"
+    client_for: ClientFor
+    texts: TextLookup
+    directory: Directory
+    close: Callable[[], Awaitable[None]]
+    count_error: Callable[[str], None] = lambda kind: None
+    rate_limit: RateLimit = DEFAULT_RATE_LIMIT
+    link_by_email: Callable[[Person], Awaitable[ChatIdentity]] | None = None
 
     async def aclose(self) -> None:
         """Close the HTTP session (the dispatcher calls this on shutdown and after ``mentorbot tick``)."""
-        await self._close()
+        await self.close()
 
     async def locate(self, person: Person) -> ChatIdentity:
         """Find (and link) a person who has no identity yet by their e-mail (``handlers.slack.linker``);
         the dispatcher asks when a delivery finds no way to reach them. NotReachable with the reason."""
-        if self._locate is None:
+        if self.link_by_email is None:
             raise NotReachable("Slack cannot look people up here", no_identity=True)
-        return await self._locate(person)
+        return await self.link_by_email(person)
 
     def rate_key(self, identity: ChatIdentity) -> str:
         # one DM channel per (workspace, user): the key Slack limits postings on
         return f"slack:{identity.workspace}:{identity.external_id}"
 
     async def send(self, person: Person, identity: ChatIdentity, message: Message) -> None:
-        client = await self._client_for(identity.workspace)
+        client = await self.client_for(identity.workspace)
         if client is None:
             raise NotReachable(f"the Slack app is not installed in workspace {identity.workspace or '?'}")
         try:
-            payloads = render_message(message, self._texts)
+            payloads = render_message(message, self.texts)
         except RenderError as err:
             raise PermanentFailure(str(err)) from err
         # Posting to the user id makes Slack open (or find) the bot's DM with them itself, so no
@@ -126,13 +122,13 @@ class SlackSender:
                 data = await call(client, "chat.postMessage", channel=identity.external_id, **payload)
                 channel = channel or str(data.get("channel") or "")
         except SlackApiError as err:
-            self._count_error(error_code(err) or f"http_{getattr(err.response, 'status_code', 0)}")
+            self.count_error(error_code(err) or f"http_{getattr(err.response, 'status_code', 0)}")
             raise translate_error(err) from err
         except (TimeoutError, aiohttp.ClientError) as err:
-            self._count_error("network")
+            self.count_error("network")
             raise RetryLater(f"network: {type(err).__name__}") from err
         if channel:
-            self._directory.remember_dm(identity.workspace, identity.external_id, channel)
+            self.directory.remember_dm(identity.workspace, identity.external_id, channel)
             await share_files(client, channel, message)
 
 

@@ -62,29 +62,32 @@ def _coverage(size: int, shapes: list[Shape], inset: float) -> list[list[float]]
     return rows
 
 
+def _icon(size: int, inset: float, pixel: Callable[[float], bytes]) -> bytes:
+    """The mark as a ``size``-pixel square PNG; ``pixel(coverage)`` is one pixel's RGBA bytes."""
+    rows = [b"".join(pixel(c) for c in row) for row in _coverage(size, _mark(), inset)]
+    return png(size, size, rows)
+
+
+def _on_accent(coverage: float) -> bytes:
+    """White blended into the accent colour by ``coverage``, opaque."""
+    r, g, b = (round(a + (w - a) * coverage) for a, w in zip(ACCENT, WHITE, strict=True))
+    return bytes((r, g, b, 0xFF))
+
+
+def _white_over_transparent(coverage: float) -> bytes:
+    return bytes((*WHITE, round(0xFF * coverage)))
+
+
 @functools.cache
 def color_icon(size: int = 192) -> bytes:
     """The full-colour icon: the white mark on the accent colour, edge to edge."""
-    pixels = []
-    for row in _coverage(size, _mark(), inset=0.08):
-        line = bytearray()
-        for c in row:
-            r, g, b = (round(a + (w - a) * c) for a, w in zip(ACCENT, WHITE, strict=True))
-            line += bytes((r, g, b, 0xFF))
-        pixels.append(bytes(line))
-    return png(size, size, pixels)
+    return _icon(size, 0.08, _on_accent)
 
 
 @functools.cache
 def outline_icon(size: int = 32) -> bytes:
     """The outline icon: the white mark on a transparent background."""
-    pixels = []
-    for row in _coverage(size, _mark(), inset=0.0):
-        line = bytearray()
-        for c in row:
-            line += bytes((*WHITE, round(0xFF * c)))
-        pixels.append(bytes(line))
-    return png(size, size, pixels)
+    return _icon(size, 0.0, _white_over_transparent)
 
 
 def png(width: int, height: int, rows: list[bytes]) -> bytes:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import aiohttp
 from botbuilder.core import TurnContext
@@ -43,26 +44,22 @@ from handlers.teams.references import reference_from
 log = logging.getLogger(__name__)
 
 ActivitiesFor = Callable[[Message], list[Activity]]
+RATE_LIMIT = RateLimit(per_second=1.0, global_per_second=20.0)  # see "Rate limits" above
 
 
+@dataclass(eq=False, repr=False)  # one sender per channel, compared by identity; no repr of its credentials
 class TeamsSender:
-    platform = "teams"
-    rate_limit = RateLimit(per_second=1.0, global_per_second=20.0)
+    """``activities_for(message)`` renders a message as the activities to send;
+    ``service_url_allowed(url)`` says whether this mode trusts a stored conversation's connector (None:
+    every one); ``count_error(kind)`` counts a send Teams did not take (the per-channel error counter)."""
 
-    def __init__(
-        self,
-        adapter: CloudAdapter,
-        app_id: str,
-        activities_for: ActivitiesFor,
-        service_url_allowed: Callable[[str], bool] | None = None,
-        count_error: Callable[[str], None] = lambda kind: None,
-    ) -> None:
-        """``count_error(kind)`` counts a send Teams did not take (the per-channel error counter)."""
-        self._count_error = count_error
-        self._adapter = adapter
-        self._app_id = app_id
-        self._activities_for = activities_for
-        self._service_url_allowed = service_url_allowed
+    platform = "teams"
+    adapter: CloudAdapter
+    app_id: str
+    activities_for: ActivitiesFor
+    service_url_allowed: Callable[[str], bool] | None = None
+    count_error: Callable[[str], None] = lambda kind: None
+    rate_limit: RateLimit = RATE_LIMIT
 
     def rate_key(self, identity: ChatIdentity) -> str:
         return f"teams:{conversation_id(identity) or identity.external_id}"
@@ -73,11 +70,11 @@ class TeamsSender:
             raise NotReachable(
                 "no Teams conversation yet: the person has not opened a personal chat with the bot"
             )
-        if self._service_url_allowed is not None and not self._service_url_allowed(reference.service_url):
+        if self.service_url_allowed is not None and not self.service_url_allowed(reference.service_url):
             # stored before the allow-list existed, or under another mode: never send a person's messages
             # to a connector this mode does not trust
             raise NotReachable("the stored Teams conversation names a service URL this mode does not trust")
-        activities = self._activities_for(message)
+        activities = self.activities_for(message)
         failures: list[Exception] = []
 
         async def deliver(turn_context: TurnContext) -> None:
@@ -88,14 +85,14 @@ class TeamsSender:
                 failures.append(err)
 
         try:
-            await self._adapter.continue_conversation(reference, deliver, bot_app_id=self._app_id or None)
+            await self.adapter.continue_conversation(reference, deliver, bot_app_id=self.app_id or None)
             if failures:
                 raise failures[0]
         except HttpOperationError as err:
-            self._count_error(error_kind(err))
+            self.count_error(error_kind(err))
             raise translate_error(err) from err
         except (ClientRequestError, aiohttp.ClientError, TimeoutError, ConnectionError) as err:
-            self._count_error("network")
+            self.count_error("network")
             raise RetryLater(f"network: {type(err).__name__}") from err
 
 

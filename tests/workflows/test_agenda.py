@@ -173,6 +173,26 @@ def test_who_sets_the_agenda_follows_the_agreed_ground_rules(
     assert "set by Maria Mentor" in mentee.text()
 
 
+def test_what_s_next_asks_whoever_may_edit_the_agenda_to_prepare_it(
+    pair: Rel,
+    session: Session,
+    uow_factory: SqlUnitOfWorkFactory,
+    clock: FixedClock,
+    add_meeting: Callable[..., int],
+) -> None:
+    # one reading of the pair's own words: the guide, who alone may edit the agenda, is the one told to
+    # prepare it (the mentee used to be told to, and then refused)
+    agree_rules(uow_factory, pair, clock, who_sets_agenda="the mentor, at first")
+    add_meeting(pair, clock.now() + timedelta(days=2))
+    mentor, mentee = session(pair.mentor.email), session(pair.mentee.email)
+    mentor.send("next")
+    assert "agenda" in mentor.text().lower()
+    mentee.send("next")
+    assert "Add your agenda items" not in mentee.text()
+    mentee.send("agenda add My topic")
+    assert "set by Maria Mentor" in mentee.text()
+
+
 def test_when_both_set_the_agenda_both_may_add(
     pair: Rel, session: Session, uow_factory: SqlUnitOfWorkFactory, clock: FixedClock
 ) -> None:
