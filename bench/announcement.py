@@ -60,6 +60,7 @@ from bench._population import slack_user
 from bot.model import DeliveryStatus
 from bot.sending import RateLimit
 from mentorbot.channels import mount_slack
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.announce import announce
 from mentorbot.scheduling import register_channel_senders
 from mentorbot.scheduling import run_tick
@@ -153,7 +154,8 @@ async def measure(scenario: Scenario, url: str, engine: Engine, database: str) -
                 body="The spring workshop on giving feedback is open for sign-up: see the programme page.",
                 roles=["mentee"], cohorts=[], stages=[], phases=[], kinds=[],
             )  # fmt: skip
-            if announce(runtime.uow_factory, runtime.programme, runtime.clock, args, out=io.StringIO()) != 0:
+            scope = CommandScope(runtime.uow_factory, runtime.programme, runtime.clock, out=io.StringIO())
+            if announce(scope, args) != 0:
                 raise RuntimeError("the announcement was refused")
             announced = time.perf_counter()
             dispatcher = Dispatcher(

@@ -32,6 +32,7 @@ from bot.model import Side
 from bot.phases import set_phase
 from bot.roster import example_paths
 from bot.roster import import_roster
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.report import report
 from mentorbot.settings import Settings
 from mentorbot.wiring import build_runtime
@@ -130,7 +131,7 @@ def main() -> None:
         )
         add_activity(runtime)
         charts = Path(tmp) / "charts"
-        report(runtime.uow_factory, runtime.programme, clock, "png", charts, io.StringIO())
+        report(CommandScope(runtime.uow_factory, runtime.programme, clock, io.StringIO()), "png", charts)
         shutil.copyfile(charts / "overview.png", args.out)
         runtime.engine.dispose()
     print(f"wrote {args.out}")

@@ -1,6 +1,6 @@
-"""Shared by the coordinator commands (announce, report, audit, person, relationship): opening the
-runtime, running a command's work in one unit of work, saying an error in the catalogue's words, and
-naming the operator for the audit trail."""
+"""Shared by the coordinator commands (announce, report, audit, person, relationship): the scope each of
+them works in, opened from the environment, running a command's work in one unit of work, saying an
+error in the catalogue's words, and naming the operator for the audit trail."""
 
 from __future__ import annotations
 
@@ -34,8 +34,34 @@ def command_parser(sub: Any, name: str, what: str, doc: str | None) -> argparse.
     return parser
 
 
-def open_runtime() -> Runtime:
-    return build_runtime(Settings.from_env())
+@dataclass(frozen=True)
+class CommandScope:
+    """What every coordinator command works in: the database, the programme, the time, and where its
+    output and its errors go. An output left as ``None`` is the terminal's (``sys.stdout`` and
+    ``sys.stderr`` as they are when something is printed); tests give a buffer instead."""
+
+    uow_factory: UnitOfWorkFactory
+    programme: ProgrammeConfig
+    clock: Clock
+    out: TextIO | None = None
+    err: TextIO | None = None
+
+    @classmethod
+    def of(cls, runtime: Runtime) -> CommandScope:
+        return cls(runtime.uow_factory, runtime.programme, runtime.clock)
+
+    def say(self, text: str = "") -> None:
+        """Print ``text`` as the command's output."""
+        print(text, file=self.out or sys.stdout)
+
+    def complain(self, text: str) -> None:
+        """Print ``text`` as the command's error output."""
+        print(text, file=self.err or sys.stderr)
+
+
+def open_scope() -> CommandScope:
+    """The scope of a command run from the terminal: the runtime the environment describes."""
+    return CommandScope.of(build_runtime(Settings.from_env()))
 
 
 @dataclass(frozen=True)
@@ -49,33 +75,30 @@ class Said:
 
 
 def in_unit_of_work(
-    uow_factory: UnitOfWorkFactory,
-    programme: ProgrammeConfig,
+    scope: CommandScope,
     command: str,
     work: Callable[[UnitOfWork], str | Said],
-    out: TextIO | None = None,
-    err: TextIO | None = None,
     refused: Callable[[UnitOfWork, UserFacingError], None] | None = None,
 ) -> int:
     """Run ``work`` in one unit of work, commit it and print what it says (a plain string: printed,
     committed, exit 0). A :class:`UserFacingError` is said the chat's way (exit 2) and nothing of the
     work is committed; ``refused`` runs first, inside the same unit of work, e.g. to audit the refusal."""
-    with uow_factory() as uow:
+    with scope.uow_factory() as uow:
         try:
             said = work(uow)
         except UserFacingError as error:
             if refused is not None:
                 refused(uow, error)
-            return say_error(programme, command, error, err)
+            return say_error(scope, command, error)
         if isinstance(said, str):
             said = Said(said)
         if said.commit:
             uow.commit()
-    print(said.text, file=out or sys.stdout)
+    scope.say(said.text)
     return said.status
 
 
-ArgsCommand = Callable[[UnitOfWorkFactory, ProgrammeConfig, Clock, argparse.Namespace], int]
+ArgsCommand = Callable[[CommandScope, argparse.Namespace], int]
 
 
 def on_runtime(command: ArgsCommand) -> Callable[[argparse.Namespace], int]:
@@ -83,18 +106,16 @@ def on_runtime(command: ArgsCommand) -> Callable[[argparse.Namespace], int]:
     the environment, then run ``command`` over it."""
 
     def run(args: argparse.Namespace) -> int:
-        runtime = open_runtime()
-        return command(runtime.uow_factory, runtime.programme, runtime.clock, args)
+        return command(open_scope(), args)
 
     return run
 
 
-def say_error(
-    programme: ProgrammeConfig, command: str, err: UserFacingError, stderr: TextIO | None = None
-) -> int:
+def say_error(scope: CommandScope, command: str, error: UserFacingError) -> int:
     """Print the error as the chat would say it (with ``*bold*`` marks dropped); exit code 2."""
-    text = programme.text(err.key, **err.values) if programme.catalogue.has(err.key) else str(err)
-    print(f"mentorbot {command}: {text.replace('*', '')}", file=stderr or sys.stderr)
+    programme = scope.programme
+    text = programme.text(error.key, **error.values) if programme.catalogue.has(error.key) else str(error)
+    scope.complain(f"mentorbot {command}: {text.replace('*', '')}")
     return EXIT_BAD_INPUT
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 from typing import Any
-from typing import TextIO
 
 from bot.announcements import compose
 from bot.announcements import preview
@@ -24,17 +23,15 @@ from bot.audience import DIMENSIONS
 from bot.audience import Choices
 from bot.audience import describe
 from bot.audience import parse_audience
-from bot.clock import Clock
 from bot.clock import as_utc
 from bot.coordinator import audit
 from bot.coordinator import refuse_unless_coordinator
 from bot.errors import NotFound
 from bot.errors import UserFacingError
 from bot.ports import UnitOfWork
-from bot.ports import UnitOfWorkFactory
-from bot.programme import ProgrammeConfig
 from bot.timefmt import parse_local_datetime
 from bot.timefmt import show
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands._coordinator import Said
 from mentorbot.commands._coordinator import command_parser
 from mentorbot.commands._coordinator import in_unit_of_work
@@ -67,15 +64,9 @@ def add_parser(sub: Any) -> None:
     parser.set_defaults(func=on_runtime(announce))
 
 
-def announce(
-    uow_factory: UnitOfWorkFactory,
-    programme: ProgrammeConfig,
-    clock: Clock,
-    args: argparse.Namespace,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-) -> int:
-    now = clock.now()
+def announce(scope: CommandScope, args: argparse.Namespace) -> int:
+    programme = scope.programme
+    now = scope.clock.now()
 
     def work(uow: UnitOfWork) -> Said:
         author = uow.people.by_email(args.email)
@@ -144,7 +135,7 @@ def announce(
         audit(uow, author, "announce", "", now, outcome="rejected", problem=error.key, via="cli")
         uow.commit()
 
-    return in_unit_of_work(uow_factory, programme, "announce", work, out, err, refused=rejected)
+    return in_unit_of_work(scope, "announce", work, refused=rejected)
 
 
 def _when(raw: str, timezone: str) -> datetime:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
-from typing import TextIO
 
 from bot.coordinator import audit_rows
-from bot.ports import UnitOfWorkFactory
-from bot.programme import ProgrammeConfig
 from mentorbot.commands._coordinator import EXIT_OK
-from mentorbot.commands._coordinator import open_runtime
+from mentorbot.commands._coordinator import CommandScope
+from mentorbot.commands._coordinator import open_scope
 from mentorbot.report_tables import Table
 from mentorbot.report_tables import table_text
 
@@ -33,24 +30,20 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    runtime = open_runtime()
-    return show_audit(runtime.uow_factory, runtime.programme, args.limit)
+    return show_audit(open_scope(), args.limit)
 
 
-def show_audit(
-    uow_factory: UnitOfWorkFactory, programme: ProgrammeConfig, limit: int, out: TextIO | None = None
-) -> int:
-    out = out or sys.stdout
-    with uow_factory() as uow:
+def show_audit(scope: CommandScope, limit: int) -> int:
+    with scope.uow_factory() as uow:
         rows = audit_rows(uow, limit)
     table = Table(
         "audit",
-        programme.text("coordinator.audit.heading", n=len(rows)),
+        scope.programme.text("coordinator.audit.heading", n=len(rows)),
         ("at", "who", "action", "target", "outcome", "detail"),
         tuple(
             (r.at.strftime("%Y-%m-%d %H:%M:%S UTC"), r.actor, r.action, r.target or "-", r.outcome, r.detail)
             for r in rows
         ),
     )
-    print(table_text(table), file=out)
+    scope.say(table_text(table))
     return EXIT_OK

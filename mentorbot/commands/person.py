@@ -16,21 +16,18 @@ import json
 import os
 from pathlib import Path
 from typing import Any
-from typing import TextIO
 
-from bot.clock import Clock
 from bot.coordinator import add_person
 from bot.data_rights import export_person
 from bot.data_rights import find_person
 from bot.data_rights import forget_person
 from bot.ports import UnitOfWork
-from bot.ports import UnitOfWorkFactory
-from bot.programme import ProgrammeConfig
 from mentorbot.commands._coordinator import EXIT_BAD_INPUT
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands._coordinator import Said
 from mentorbot.commands._coordinator import command_parser
 from mentorbot.commands._coordinator import in_unit_of_work
-from mentorbot.commands._coordinator import open_runtime
+from mentorbot.commands._coordinator import open_scope
 from mentorbot.commands._coordinator import operator
 
 
@@ -56,80 +53,58 @@ def add_parser(sub: Any) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    rt = open_runtime()
-    return export(rt.uow_factory, rt.programme, rt.clock, args.email, Path(args.out) if args.out else None)
+    return export(open_scope(), args.email, Path(args.out) if args.out else None)
 
 
 def run_forget(args: argparse.Namespace) -> int:
-    rt = open_runtime()
-    return forget(rt.uow_factory, rt.programme, rt.clock, args.email, args.yes)
+    return forget(open_scope(), args.email, args.yes)
 
 
 def run_add(args: argparse.Namespace) -> int:
-    rt = open_runtime()
-    return add(rt.uow_factory, rt.programme, rt.clock, args.email, args.name, args.role)
+    return add(open_scope(), args.email, args.name, args.role)
 
 
-def export(
-    uow_factory: UnitOfWorkFactory,
-    programme: ProgrammeConfig,
-    clock: Clock,
-    email: str,
-    out_file: Path | None,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-) -> int:
+def export(scope: CommandScope, email: str, out_file: Path | None) -> int:
     def work(uow: UnitOfWork) -> str:
-        data = export_person(uow, email, clock.now(), via="cli", operator=operator())
+        data = export_person(uow, email, scope.clock.now(), via="cli", operator=operator())
         text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
         if out_file is None:
             return text
         out_file.parent.mkdir(parents=True, exist_ok=True)
         write_private(out_file, text + "\n")
-        return programme.text("coordinator.data.exported", email=email, path=out_file)
+        return scope.programme.text("coordinator.data.exported", email=email, path=out_file)
 
-    return in_unit_of_work(uow_factory, programme, "person export", work, out, err)
+    return in_unit_of_work(scope, "person export", work)
 
 
-def forget(
-    uow_factory: UnitOfWorkFactory,
-    programme: ProgrammeConfig,
-    clock: Clock,
-    email: str,
-    yes: bool,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-) -> int:
+def forget(scope: CommandScope, email: str, yes: bool) -> int:
+    programme = scope.programme
+
     def work(uow: UnitOfWork) -> Said:
         person_id = find_person(uow, email).id  # an unknown address is refused even without --yes
         if not yes:
             text = programme.text("coordinator.data.confirm_forget", email=email)
             return Said(text, EXIT_BAD_INPUT, commit=False)
-        counts = forget_person(uow, email, clock.now(), programme=programme, via="cli", operator=operator())
+        counts = forget_person(
+            uow, email, scope.clock.now(), programme=programme, via="cli", operator=operator()
+        )
         summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or programme.text(
             "coordinator.data.nothing_changed"
         )
         return Said(programme.text("coordinator.data.forgotten", id=person_id, summary=summary))
 
-    return in_unit_of_work(uow_factory, programme, "person forget", work, out, err)
+    return in_unit_of_work(scope, "person forget", work)
 
 
-def add(
-    uow_factory: UnitOfWorkFactory,
-    programme: ProgrammeConfig,
-    clock: Clock,
-    email: str,
-    name: str,
-    role: str,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-) -> int:
+def add(scope: CommandScope, email: str, name: str, role: str) -> int:
+    programme = scope.programme
+
     def work(uow: UnitOfWork) -> str:
-        person = add_person(uow, programme, email, name, role, None, clock.now())
+        person = add_person(uow, programme, email, name, role, None, scope.clock.now())
         added = programme.text("coordinator.person.added", name=person.name, role=role.lower())
         return added.replace("*", "")
 
-    return in_unit_of_work(uow_factory, programme, "person add", work, out, err)
+    return in_unit_of_work(scope, "person add", work)
 
 
 def write_private(path: Path, text: str) -> None:

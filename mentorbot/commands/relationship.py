@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 from typing import Any
-from typing import TextIO
 
-from bot.clock import Clock
 from bot.coordinator import acting_coordinator
 from bot.coordinator import apply_change
 from bot.coordinator import find_relationship
@@ -24,8 +22,7 @@ from bot.coordinator import relationship_number
 from bot.errors import NotFound
 from bot.notices import enqueue_notices
 from bot.ports import UnitOfWork
-from bot.ports import UnitOfWorkFactory
-from bot.programme import ProgrammeConfig
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands._coordinator import command_parser
 from mentorbot.commands._coordinator import in_unit_of_work
 from mentorbot.commands._coordinator import on_runtime
@@ -61,15 +58,8 @@ def add_parser(sub: Any) -> None:
         p.set_defaults(func=on_runtime(change))
 
 
-def change(
-    uow_factory: UnitOfWorkFactory,
-    programme: ProgrammeConfig,
-    clock: Clock,
-    args: argparse.Namespace,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-) -> int:
-    now = clock.now()
+def change(scope: CommandScope, args: argparse.Namespace) -> int:
+    now = scope.clock.now()
     action = f"relationship.{args.change}"
 
     def work(uow: UnitOfWork) -> str:
@@ -84,7 +74,7 @@ def change(
                 raise NotFound("coordinator.person.unknown", email=args.guide[:320])
         changed = apply_change(
             uow,
-            programme,
+            scope.programme,
             rel,
             args.change,
             actor,
@@ -97,4 +87,4 @@ def change(
         enqueue_notices(uow, changed.notices, now)
         return changed.confirmation.replace("*", "")
 
-    return in_unit_of_work(uow_factory, programme, f"relationship {args.change}", work, out, err)
+    return in_unit_of_work(scope, f"relationship {args.change}", work)

@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from typing import TextIO
 
-from bot.clock import Clock
 from bot.clock import FixedClock
 from bot.clock import as_utc
 from bot.health import build_report
-from bot.ports import UnitOfWorkFactory
-from bot.programme import ProgrammeConfig
 from mentorbot.commands._coordinator import EXIT_BAD_INPUT
 from mentorbot.commands._coordinator import EXIT_OK
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands._coordinator import command_parser
-from mentorbot.commands._coordinator import open_runtime
+from mentorbot.commands._coordinator import open_scope
 from mentorbot.csv_safe import SafeWriter
 from mentorbot.report_tables import report_tables
 from mentorbot.report_tables import table_text
@@ -45,56 +43,44 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    runtime = open_runtime()
-    clock: Clock = runtime.clock
+    scope = open_scope()
     if args.now:
         try:
-            clock = FixedClock(as_utc(datetime.fromisoformat(args.now)))
+            scope = replace(scope, clock=FixedClock(as_utc(datetime.fromisoformat(args.now))))
         except ValueError:
-            print(
-                "mentorbot report: --now must be an ISO-8601 time such as 2026-03-31T18:00, "
-                f"not {args.now!r}",
-                file=sys.stderr,
+            scope.complain(
+                f"mentorbot report: --now must be an ISO-8601 time such as 2026-03-31T18:00, not {args.now!r}"
             )
             return EXIT_BAD_INPUT
-    return report(runtime.uow_factory, runtime.programme, clock, args.format, Path(args.out))
+    return report(scope, args.format, Path(args.out))
 
 
-def report(
-    uow_factory: UnitOfWorkFactory,
-    programme: ProgrammeConfig,
-    clock: Clock,
-    fmt: str,
-    out_dir: Path,
-    out: TextIO | None = None,
-) -> int:
-    out = out or sys.stdout
-    with uow_factory() as uow:
-        health = build_report(uow.activity, programme, clock.now())
-    say = programme.text
+def report(scope: CommandScope, fmt: str, out_dir: Path) -> int:
+    with scope.uow_factory() as uow:
+        health = build_report(uow.activity, scope.programme, scope.clock.now())
+    words = scope.programme.text
     if fmt == "table":
-        for table in report_tables(health, say):
-            print(table_text(table), file=out)
-            print(file=out)
+        for table in report_tables(health, words):
+            scope.say(table_text(table))
+            scope.say()
         return EXIT_OK
     if fmt == "csv":
-        for path in write_csv(health, out_dir, say):
-            print(say("coordinator.cli.wrote", path=path), file=out)
+        for path in write_csv(health, out_dir, words):
+            scope.say(words("coordinator.cli.wrote", path=path))
         return EXIT_OK
     if not charts_installed():
-        print(
+        scope.complain(
             "mentorbot report: PNG charts need matplotlib, in the charts extra: "
-            f"{Path(sys.executable).parent / 'pip'} install 'mentorbot[charts]'",
-            file=sys.stderr,
+            f"{Path(sys.executable).parent / 'pip'} install 'mentorbot[charts]'"
         )
         return EXIT_BAD_INPUT
     from mentorbot.charts import everyone
     from mentorbot.charts import write_charts
 
-    for path in write_charts(health, out_dir, say):
-        print(say("coordinator.cli.wrote", path=path), file=out)
+    for path in write_charts(health, out_dir, words):
+        scope.say(words("coordinator.cli.wrote", path=path))
     if everyone(health) is None:
-        print(say("coordinator.cli.no_png_quadrants"), file=out)
+        scope.say(words("coordinator.cli.no_png_quadrants"))
     return EXIT_OK
 
 

@@ -18,6 +18,7 @@ from bot.model import Side
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_from_dict
 from handlers.console.channel import ConsoleSession
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.relationship import change
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -267,13 +268,19 @@ def test_the_same_changes_from_the_cli(
 ) -> None:
     r1, r2 = seeded.rels["r1"], seeded.rels["r2"]
     out = io.StringIO()
-    assert change(uow_factory, programme, clock, cli(change="pause", number=str(r1)), out) == 0
-    assert change(uow_factory, programme, clock, cli(change="resume", number=f"#{r1}"), out) == 0
+    assert change(CommandScope(uow_factory, programme, clock, out), cli(change="pause", number=str(r1))) == 0
     assert (
-        change(uow_factory, programme, clock, cli(change="phase", number=str(r1), phase="closure"), out) == 0
+        change(CommandScope(uow_factory, programme, clock, out), cli(change="resume", number=f"#{r1}")) == 0
+    )
+    assert (
+        change(
+            CommandScope(uow_factory, programme, clock, out),
+            cli(change="phase", number=str(r1), phase="closure"),
+        )
+        == 0
     )
     args = cli(change="rematch", number=str(r2), guide="vera@example.org")
-    assert change(uow_factory, programme, clock, args, out) == 0
+    assert change(CommandScope(uow_factory, programme, clock, out), args) == 0
     lines = out.getvalue().splitlines()
     assert lines[0].startswith(f"Relationship #{r1} is paused")
     assert lines[2] == (
@@ -302,7 +309,7 @@ def test_the_same_changes_from_the_cli(
         (cli(change="rematch", number=str(r1), guide="nobody@example.org"), "has the e-mail address nobody@"),
     ):
         err = io.StringIO()
-        assert change(uow_factory, programme, clock, args, io.StringIO(), err) == 2
+        assert change(CommandScope(uow_factory, programme, clock, io.StringIO(), err), args) == 2
         assert message in err.getvalue()
     assert status_of(uow_factory, r1) == (RelationshipStatus.ACTIVE, "closure")
     refused = [(e.action, e.actor_id) for e in audit_events(uow_factory) if e.outcome == "refused"]

@@ -21,6 +21,7 @@ from bot.model import DeliveryStatus
 from bot.programme import ProgrammeConfig
 from bot.serialize import message_from_dict
 from handlers.console.channel import ConsoleSession
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.announce import announce
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -276,7 +277,9 @@ def test_the_cli_previews_sends_and_refuses_like_the_chat(
     clock: FixedClock,
 ) -> None:
     out, err = io.StringIO(), io.StringIO()
-    code = announce(uow_factory, programme, clock, cli_args(stages=["preclinical"], preview=True), out, err)
+    code = announce(
+        CommandScope(uow_factory, programme, clock, out, err), cli_args(stages=["preclinical"], preview=True)
+    )
     assert code == 0
     assert (
         "It will reach 4 people (stage: preclinical), for example Di Group, Ed Group, Fay Group, Ida Alone."
@@ -286,7 +289,8 @@ def test_the_cli_previews_sends_and_refuses_like_the_chat(
 
     out = io.StringIO()
     code = announce(
-        uow_factory, programme, clock, cli_args(roles=["mentee,guide"], cohorts=["2025"]), out, err
+        CommandScope(uow_factory, programme, clock, out, err),
+        cli_args(roles=["mentee,guide"], cohorts=["2025"]),
     )
     assert code == 0, err.getvalue()
     assert "Announcement #1 is on its way to 2 people" in out.getvalue()
@@ -307,7 +311,7 @@ def test_the_cli_previews_sends_and_refuses_like_the_chat(
     ]
     for args, message in cases:
         err = io.StringIO()
-        assert announce(uow_factory, programme, clock, args, io.StringIO(), err) == 2
+        assert announce(CommandScope(uow_factory, programme, clock, io.StringIO(), err), args) == 2
         assert message in err.getvalue()
     assert len(announcement_deliveries(uow_factory, seeded)) == 2  # still only the one announcement
     refused = [e for e in audit_events(uow_factory) if e.action == "announce" and e.outcome != "ok"]
@@ -316,7 +320,8 @@ def test_the_cli_previews_sends_and_refuses_like_the_chat(
 
     out = io.StringIO()
     code = announce(
-        uow_factory, programme, clock, cli_args(roles=["guide"], at="2026-03-05T14:00+01:00"), out
+        CommandScope(uow_factory, programme, clock, out),
+        cli_args(roles=["guide"], at="2026-03-05T14:00+01:00"),
     )
     assert code == 0
     assert "scheduled for Thu 5 Mar 2026, 13:00 UTC" in out.getvalue()

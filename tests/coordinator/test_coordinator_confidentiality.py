@@ -20,6 +20,7 @@ from bot.programme import ProgrammeConfig
 from bot.serialize import message_to_dict
 from bot.workflows._health_view import report_blocks
 from handlers.console.channel import ConsoleSession
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.audit import show_audit
 from mentorbot.commands.report import report
 from mentorbot.report_tables import report_tables
@@ -82,16 +83,16 @@ def test_no_coordinator_view_or_export_shows_what_members_wrote(
     views["health blocks"] = repr(report_blocks(health, programme.text))
 
     out = io.StringIO()
-    report(uow_factory, programme, clock, "table", tmp_path / "unused", out)
+    report(CommandScope(uow_factory, programme, clock, out), "table", tmp_path / "unused")
     views["mentorbot report (table)"] = out.getvalue()
-    report(uow_factory, programme, clock, "csv", tmp_path / "csv", io.StringIO())
+    report(CommandScope(uow_factory, programme, clock, io.StringIO()), "csv", tmp_path / "csv")
     for path in sorted((tmp_path / "csv").glob("*.csv")):
         views[f"mentorbot report csv {path.name}"] = path.read_text(encoding="utf-8")
-    report(uow_factory, programme, clock, "png", tmp_path / "png", io.StringIO())
+    report(CommandScope(uow_factory, programme, clock, io.StringIO()), "png", tmp_path / "png")
     for path in sorted((tmp_path / "png").glob("*.png")):
         views[f"mentorbot report png {path.name}"] = path.read_bytes().decode("latin-1")
     out = io.StringIO()
-    show_audit(uow_factory, programme, 500, out)
+    show_audit(CommandScope(uow_factory, programme, clock, out), 500)
     views["mentorbot audit"] = out.getvalue()
 
     for where, view in views.items():

@@ -13,6 +13,7 @@ from coordinator_seed import all_database_text
 from bot.clock import FixedClock
 from bot.health import build_report
 from bot.programme import ProgrammeConfig
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.person import add
 from mentorbot.commands.person import export
 from mentorbot.commands.person import forget
@@ -68,7 +69,7 @@ def test_export_writes_everything_stored_about_the_person_and_nothing_of_others(
 ) -> None:
     out = io.StringIO()
     target = tmp_path / "export" / "eli.json"
-    assert export(uow_factory, programme, clock, "Mentee@Example.org", target, out) == 0
+    assert export(CommandScope(uow_factory, programme, clock, out), "Mentee@Example.org", target) == 0
     assert f"Wrote everything stored about Mentee@Example.org to {target}" in out.getvalue()
     raw = target.read_text(encoding="utf-8")
     data = json.loads(raw)
@@ -104,7 +105,7 @@ def test_export_to_the_terminal(
     seeded: Seeded, uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
 ) -> None:
     out = io.StringIO()
-    assert export(uow_factory, programme, clock, "ida@example.org", None, out) == 0
+    assert export(CommandScope(uow_factory, programme, clock, out), "ida@example.org", None) == 0
     data = json.loads(out.getvalue())
     assert data["profile"]["name"] == "Ida Alone" and data["relationships"] == []
 
@@ -116,7 +117,7 @@ def test_forget_erases_the_person_everywhere_and_keeps_the_report_counts(
     assert SECRETS["agenda"] in all_database_text(uow_factory)
 
     out = io.StringIO()
-    assert forget(uow_factory, programme, clock, "mentee@example.org", True, out) == 0
+    assert forget(CommandScope(uow_factory, programme, clock, out), "mentee@example.org", True) == 0
     eli = seeded.ids["eli"]
     assert f"Erased the personal data of person #{eli}" in out.getvalue()
     assert "Anonymous counts in reports are unchanged" in out.getvalue()
@@ -142,7 +143,10 @@ def test_forget_erases_the_person_everywhere_and_keeps_the_report_counts(
 
     # the address is gone, so a second request finds nobody
     err = io.StringIO()
-    assert forget(uow_factory, programme, clock, "mentee@example.org", True, io.StringIO(), err) == 2
+    assert (
+        forget(CommandScope(uow_factory, programme, clock, io.StringIO(), err), "mentee@example.org", True)
+        == 2
+    )
     assert "Nobody in Mentoring Programme has the e-mail address mentee@example.org" in err.getvalue()
 
 
@@ -150,7 +154,7 @@ def test_forget_does_nothing_without_yes(
     seeded: Seeded, uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
 ) -> None:
     out = io.StringIO()
-    assert forget(uow_factory, programme, clock, "mentee@example.org", False, out) == 2
+    assert forget(CommandScope(uow_factory, programme, clock, out), "mentee@example.org", False) == 2
     assert "Run it again with --yes to go ahead" in out.getvalue()
     assert "Eli Mentee" in all_database_text(uow_factory)
     assert [a for a in audit_trail(uow_factory) if a[0] == "person.forget"] == []
@@ -166,10 +170,16 @@ def test_unknown_addresses_are_refused_politely_and_nothing_is_written(
     before = all_database_text(uow_factory)
     for run in (
         lambda err: export(
-            uow_factory, programme, clock, "ghost@example.org", tmp_path / "g.json", io.StringIO(), err
+            CommandScope(uow_factory, programme, clock, io.StringIO(), err),
+            "ghost@example.org",
+            tmp_path / "g.json",
         ),
-        lambda err: forget(uow_factory, programme, clock, "ghost@example.org", True, io.StringIO(), err),
-        lambda err: forget(uow_factory, programme, clock, "ghost@example.org", False, io.StringIO(), err),
+        lambda err: forget(
+            CommandScope(uow_factory, programme, clock, io.StringIO(), err), "ghost@example.org", True
+        ),
+        lambda err: forget(
+            CommandScope(uow_factory, programme, clock, io.StringIO(), err), "ghost@example.org", False
+        ),
     ):
         err = io.StringIO()
         assert run(err) == 2
@@ -183,10 +193,19 @@ def test_add_person_from_the_cli(
     seeded: Seeded, uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
 ) -> None:
     out, err = io.StringIO(), io.StringIO()
-    assert add(uow_factory, programme, clock, "ola@example.org", "Ola Nowak", "Mentee", out, err) == 0
+    assert (
+        add(CommandScope(uow_factory, programme, clock, out, err), "ola@example.org", "Ola Nowak", "Mentee")
+        == 0
+    )
     assert "Ola Nowak has joined Mentoring Programme as a mentee" in out.getvalue()
     assert (
-        add(uow_factory, programme, clock, "ola@example.org", "Ola Again", "mentee", io.StringIO(), err) == 2
+        add(
+            CommandScope(uow_factory, programme, clock, io.StringIO(), err),
+            "ola@example.org",
+            "Ola Again",
+            "mentee",
+        )
+        == 2
     )
     assert "already in the programme" in err.getvalue()
     assert [a[:3] for a in audit_trail(uow_factory) if a[0] == "person.add"] == [

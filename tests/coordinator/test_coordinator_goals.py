@@ -28,6 +28,7 @@ from bot.model import Side
 from bot.programme import ProgrammeConfig
 from bot.workflows._health_view import report_blocks
 from handlers.console.channel import ConsoleSession
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.report import report
 from mentorbot.report_tables import report_tables
 from storage.uow import SqlUnitOfWorkFactory
@@ -93,12 +94,12 @@ def views(
     found["health"] = repr(health) + repr(report_tables(health, programme.text))
     found["blocks"] = repr(report_blocks(health, programme.text))
     out = io.StringIO()
-    report(uow_factory, programme, clock, "table", tmp_path / "unused", out)
+    report(CommandScope(uow_factory, programme, clock, out), "table", tmp_path / "unused")
     found["table"] = out.getvalue()
-    report(uow_factory, programme, clock, "csv", tmp_path / "csv", io.StringIO())
+    report(CommandScope(uow_factory, programme, clock, io.StringIO()), "csv", tmp_path / "csv")
     for path in sorted((tmp_path / "csv").glob("*.csv")):
         found[f"csv {path.name}"] = path.read_text(encoding="utf-8")
-    report(uow_factory, programme, clock, "png", tmp_path / "png", io.StringIO())
+    report(CommandScope(uow_factory, programme, clock, io.StringIO()), "png", tmp_path / "png")
     for path in sorted((tmp_path / "png").glob("*.png")):
         found[f"png {path.name}"] = path.read_bytes().decode("latin-1")
     return found

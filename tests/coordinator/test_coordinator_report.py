@@ -20,6 +20,7 @@ from bot.health import build_report
 from bot.health import quadrant_groups
 from bot.programme import ProgrammeConfig
 from mentorbot import cli
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.audit import show_audit
 from mentorbot.commands.report import report
 from storage.uow import SqlUnitOfWorkFactory
@@ -107,7 +108,7 @@ def test_report_as_a_terminal_table(
     tmp_path: Path,
 ) -> None:
     out = io.StringIO()
-    assert report(uow_factory, programme, clock, "table", tmp_path, out) == 0
+    assert report(CommandScope(uow_factory, programme, clock, out), "table", tmp_path) == 0
     text = out.getvalue()
     for title in (
         "Summary",
@@ -131,7 +132,7 @@ def test_report_as_csv_files(
     tmp_path: Path,
 ) -> None:
     out = io.StringIO()
-    assert report(uow_factory, programme, clock, "csv", tmp_path / "csv", out) == 0
+    assert report(CommandScope(uow_factory, programme, clock, out), "csv", tmp_path / "csv") == 0
     files = {p.name for p in (tmp_path / "csv").iterdir()}
     assert files == {
         "summary.csv",
@@ -210,7 +211,7 @@ def test_report_as_png_charts(
     tmp_path: Path,
 ) -> None:
     out = io.StringIO()
-    assert report(uow_factory, programme, clock, "png", tmp_path / "png", out) == 0
+    assert report(CommandScope(uow_factory, programme, clock, out), "png", tmp_path / "png") == 0
     charts = sorted(p.name for p in (tmp_path / "png").iterdir())
     assert charts == [
         "attention.png",
@@ -229,7 +230,9 @@ def test_no_quadrant_chart_for_fewer_than_five(
     uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock, tmp_path: Path
 ) -> None:
     out = io.StringIO()
-    assert report(uow_factory, programme, clock, "png", tmp_path, out) == 0  # an empty programme
+    assert (
+        report(CommandScope(uow_factory, programme, clock, out), "png", tmp_path) == 0
+    )  # an empty programme
     assert "quadrant_distribution.png" not in {p.name for p in tmp_path.iterdir()}
     assert "The check-in quadrant chart was left out: fewer than 5 people have checked in." in out.getvalue()
     assert_png(tmp_path / "overview.png")
@@ -239,7 +242,7 @@ def test_audit_cli_lists_who_did_what(
     seeded: Seeded, uow_factory: SqlUnitOfWorkFactory, programme: ProgrammeConfig, clock: FixedClock
 ) -> None:
     out = io.StringIO()
-    assert show_audit(uow_factory, programme, 10, out) == 0
+    assert show_audit(CommandScope(uow_factory, programme, clock, out), 10) == 0
     lines = out.getvalue().splitlines()
     assert lines[0] == "Audit log, newest first (1 entries)"
     assert "2026-02-28 10:00:00 UTC  Eli Mentee  agenda.add  -       ok" in out.getvalue()

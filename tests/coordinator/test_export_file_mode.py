@@ -13,6 +13,7 @@ from coordinator_seed import Seeded
 
 from bot.clock import FixedClock
 from bot.programme import ProgrammeConfig
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.person import export
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -31,7 +32,12 @@ def test_an_export_file_is_readable_by_its_owner_only(
         existing.write_text("{}")
         existing.chmod(0o644)
         for target in (fresh, existing):
-            assert export(uow_factory, programme, clock, "mentee@example.org", target, io.StringIO()) == 0
+            assert (
+                export(
+                    CommandScope(uow_factory, programme, clock, io.StringIO()), "mentee@example.org", target
+                )
+                == 0
+            )
             assert stat.S_IMODE(target.stat().st_mode) == 0o600
             assert json.loads(target.read_text(encoding="utf-8"))["profile"]["email"] == "mentee@example.org"
     finally:

@@ -81,10 +81,11 @@ def test_png_without_the_charts_extra_says_what_to_install_in_one_line(
 ) -> None:
     import sys
 
+    from mentorbot.commands._coordinator import CommandScope
     from mentorbot.commands.report import report
 
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if the extra were not installed
-    assert report(uow_factory, load_programme(), clock, "png", tmp_path / "png") == 2
+    assert report(CommandScope(uow_factory, load_programme(), clock), "png", tmp_path / "png") == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "install 'mentorbot[charts]'" in err

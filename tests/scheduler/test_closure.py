@@ -25,6 +25,7 @@ from bot.roster import import_roster
 from bot.timefmt import show_date
 from handlers.console.channel import ConsoleSession
 from handlers.console.render import render_message
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.person import export
 from mentorbot.commands.person import forget
 from scheduler.planpass import PlanPass
@@ -225,11 +226,19 @@ def test_members_write_and_read_closing_reflections_coordinators_never_see_them_
 
     # the person's own data: in the export, gone after forget
     out = io.StringIO()
-    assert export(world.uow_factory, world.programme, world.clock, "eli@example.org", None, out) == 0
+    assert (
+        export(CommandScope(world.uow_factory, world.programme, world.clock, out), "eli@example.org", None)
+        == 0
+    )
     data = json.loads(out.getvalue())
     assert [r["gained"] for r in data["closing_reflections"]] == [PLANTED]
     assert (
-        forget(world.uow_factory, world.programme, world.clock, "eli@example.org", True, io.StringIO()) == 0
+        forget(
+            CommandScope(world.uow_factory, world.programme, world.clock, io.StringIO()),
+            "eli@example.org",
+            True,
+        )
+        == 0
     )
     amara.send(f"reflection show #{rid}")
     assert PLANTED not in amara.text() and "Learning to listen" in amara.text()

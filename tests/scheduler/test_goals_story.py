@@ -18,6 +18,7 @@ from bot.messages import unquoted
 from bot.model import MeetingStatus
 from bot.model import Relationship
 from handlers.console.channel import ConsoleSession
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.person import export
 from mentorbot.commands.person import forget
 from storage import tables
@@ -109,13 +110,15 @@ def test_goals_are_in_the_person_s_export_and_their_words_gone_after_forget(worl
     w.dispatch()  # the notice to Maria, which quotes the goal, goes out
 
     out = io.StringIO()
-    assert export(w.uow_factory, w.programme, w.clock, "eli@example.org", None, out) == 0
+    assert export(CommandScope(w.uow_factory, w.programme, w.clock, out), "eli@example.org", None) == 0
     data = json.loads(out.getvalue())
     assert [g["text"] for g in data["goals"]] == [CANONICAL]
     (rel,) = data["relationships"]
     assert [g["number"] for g in rel["content"]["goals"]] == [1]
 
-    assert forget(w.uow_factory, w.programme, w.clock, "eli@example.org", True, io.StringIO()) == 0
+    assert (
+        forget(CommandScope(w.uow_factory, w.programme, w.clock, io.StringIO()), "eli@example.org", True) == 0
+    )
     with w.uow_factory() as uow:
         s = uow.session  # type: ignore[attr-defined]
         goals = s.execute(tables.goals.select()).mappings().all()

@@ -16,6 +16,7 @@ from bot.clock import FixedClock
 from bot.programme import ProgrammeConfig
 from bot.roster import import_roster
 from handlers.console.channel import ConsoleSession
+from mentorbot.commands._coordinator import CommandScope
 from mentorbot.commands.report import report
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -78,7 +79,7 @@ def test_a_match_past_its_planned_end_is_not_reported_active(
     assert "1 not started yet, 1 past their planned end" in cora.text()
 
     out = io.StringIO()
-    assert report(uow_factory, programme, clock, "csv", tmp_path / "csv", out) == 0
+    assert report(CommandScope(uow_factory, programme, clock, out), "csv", tmp_path / "csv") == 0
     with (tmp_path / "csv" / "summary.csv").open(encoding="utf-8", newline="") as f:
         summary = {row["measure"]: row["value"] for row in csv.DictReader(f)}
     assert summary["Active relationships"] == "1"
