@@ -60,6 +60,7 @@ from scheduler.nudges._scope import RelationshipScope
 from scheduler.nudges.schedule import STALL
 from scheduler.nudges.schedule import StallAlert
 from scheduler.nudges.schedule import compose_stall_alert
+from scheduler.phases import PhaseOutcome
 from scheduler.phases import PhaseStep
 from scheduler.phases import evaluate
 
@@ -95,6 +96,8 @@ class Plan:
     phase_steps: list[PhaseStep]
     reviews: dict[int, datetime]  # relationship id -> when to look at it again
     alerts: list[StallAlert]
+    # relationship id -> what the phase engine said (for those that have started), for the plan pass
+    phases: dict[int, PhaseOutcome] = field(default_factory=dict)
 
 
 def plan(snapshot: Snapshot, now: datetime, programme: ProgrammeConfig) -> Plan:
@@ -114,6 +117,7 @@ class _Planner:
         self.planned: dict[str, Planned] = {}
         self.wakes: dict[int, datetime] = {}
         self.steps: list[PhaseStep] = []
+        self.phases: dict[int, PhaseOutcome] = {}
         self.alerts: list[StallAlert] = []
         self.people: dict[int, Person] = {}
         self.phase_families: dict[str, frozenset[str]] = {}
@@ -142,7 +146,7 @@ class _Planner:
             )
             for f in self.snapshot.relationships
         }
-        return Plan(deliveries, self.steps, reviews, self.alerts)
+        return Plan(deliveries, self.steps, reviews, self.alerts, self.phases)
 
     def wake(self, relationship_ids: Iterable[int], at: datetime) -> None:
         wakes = self.wakes
@@ -196,7 +200,7 @@ class _Planner:
         if self.now < starts:  # not yet running (bot.match_dates): nothing until its first day
             self.wake([f.id], starts)
             return False
-        outcome = evaluate(f, self.now, self.programme)
+        outcome = self.phases[f.id] = evaluate(f, self.now, self.programme)
         self.steps.extend(outcome.steps)
         if outcome.next_change_at is not None:
             self.wake([f.id], outcome.next_change_at)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
@@ -49,6 +50,7 @@ from bot.serialize import message_to_dict
 from bot.snapshot import EXISTING_WINDOW
 from bot.snapshot import Snapshot
 from bot.timefmt import show_date
+from scheduler.phases import PhaseOutcome
 from scheduler.phases import evaluate
 from scheduler.planner import Planned
 from scheduler.planner import address_alerts
@@ -126,15 +128,21 @@ class PlanPass:
         for step in outcome.phase_steps:
             if store.apply_phase_step(step.from_phase, step.change):
                 summary.phase_changes += 1
-        deliveries += self._end_finished(store, snapshot, now, summary)
+        deliveries += self._end_finished(store, snapshot, outcome.phases, now, summary)
         summary.planned += write_deliveries(store, deliveries, now)
         store.write_reviews(outcome.reviews, {f.id: f.review_seq for f in snapshot.relationships})
         summary.reviewed += len(snapshot.relationships)
 
     def _end_finished(
-        self, store: SchedulingStore, snapshot: Snapshot, now: datetime, summary: PlanSummary
+        self,
+        store: SchedulingStore,
+        snapshot: Snapshot,
+        phases: Mapping[int, PhaseOutcome],
+        now: datetime,
+        summary: PlanSummary,
     ) -> list[Planned]:
-        """End every live relationship whose last phase is over; the notices of those this pass ended."""
+        """End every live relationship whose last phase is over; the notices of those this pass ended.
+        ``phases``: what the phase engine told the planner (asked again only for those it did not ask)."""
         last = self.programme.phases[-1] if self.programme.phases else None
         if last is None or last.length is None:
             return []
@@ -144,7 +152,7 @@ class PlanPass:
             rel = facts.relationship
             if rel.status == RelationshipStatus.ENDED:
                 continue
-            outcome = evaluate(facts, now, self.programme)
+            outcome = phases.get(facts.id) or evaluate(facts, now, self.programme)
             if not outcome.finished:
                 continue
             end = ending(rel, None, outcome.state.entered_at + last.length, now, reason="closure over")

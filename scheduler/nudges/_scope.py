@@ -121,7 +121,10 @@ class RelationshipScope:
             if person.id is not None and person.in_programme and not opted_out(person.opt_outs, spec.kind):
                 self.planning.wake([self.f.id], due)
             return
-        self.offer_candidate(Candidate(spec, person, key, due, expires or due + spec.grace, self.f.id, build))
+        expires = expires or due + spec.grace
+        if self.now >= expires:
+            return  # the misfire policy (the planner's own test, before building the candidate)
+        self.offer_candidate(Candidate(spec, person, key, due, expires, self.f.id, build))
 
     def offer_candidate(self, c: Candidate) -> None:
         self.planning.offer(c, [self.f.id])
