@@ -34,7 +34,7 @@ from bot.action_plan import owner_label
 from bot.catalogue import TextLookup
 from bot.errors import InvalidInput
 from bot.errors import StaleAction
-from bot.ground_rules import side_named
+from bot.ground_rules import side_answered
 from bot.messages import Block
 from bot.messages import Section
 from bot.messages import Text
@@ -53,6 +53,7 @@ from bot.model import MeetingStatus
 from bot.model import Person
 from bot.model import Relationship
 from bot.model import Side
+from bot.programme import ProgrammeConfig
 from bot.timefmt import show
 from bot.timefmt import show_date
 
@@ -106,13 +107,15 @@ def is_peer_relationship(relationship: Relationship) -> bool:
     return bool(members) and all(m.side == Side.PEER for m in members)
 
 
-def agenda_setters(relationship: Relationship, rules: Mapping[str, str]) -> list[Person]:
+def agenda_setters(
+    relationship: Relationship, rules: Mapping[str, str], programme: ProgrammeConfig
+) -> list[Person]:
     """Who may add to, edit and order the agenda: the learner side unless the pair agreed otherwise;
     every member in a peer relationship."""
     members = relationship.current_members()
     if is_peer_relationship(relationship):
         return [m.person for m in members]
-    who = side_named(rules.get("who_sets_agenda", "")) or "mentee"
+    who = side_answered(rules, programme, "who_sets_agenda")
     guides = [m.person for m in members if m.side == Side.GUIDE]
     learners = [m.person for m in members if m.side != Side.GUIDE]
     if who == "guide" and guides:
@@ -122,8 +125,10 @@ def agenda_setters(relationship: Relationship, rules: Mapping[str, str]) -> list
     return learners
 
 
-def may_set_agenda(relationship: Relationship, rules: Mapping[str, str], person_id: int) -> bool:
-    return any(p.id == person_id for p in agenda_setters(relationship, rules))
+def may_set_agenda(
+    relationship: Relationship, rules: Mapping[str, str], programme: ProgrammeConfig, person_id: int
+) -> bool:
+    return any(p.id == person_id for p in agenda_setters(relationship, rules, programme))
 
 
 # -- which meeting an item is for -----------------------------------------------------------------------

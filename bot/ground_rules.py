@@ -228,9 +228,13 @@ def who_sets_agenda(rules: GroundRules | None, programme: ProgrammeConfig) -> st
 
 
 def _who(rules: GroundRules | None, programme: ProgrammeConfig, item: str) -> str:
-    """The side named by the ``item`` answer: the pair's own, else the programme's default, when either
-    names a side (:func:`side_named`); the mentee otherwise."""
-    for source in (rules.items if rules else {}, programme.ground_rule_defaults):
+    return side_answered(rules.items if rules else {}, programme, item)
+
+
+def side_answered(items: Mapping[str, str], programme: ProgrammeConfig, item: str) -> str:
+    """The side named by the ``item`` answer: the pair's own (``items``), else the programme's default,
+    when either names a side (:func:`side_named`); the mentee otherwise."""
+    for source in (items, programme.ground_rule_defaults):
         found = side_named(str(source.get(item, "")))
         if found:
             return found

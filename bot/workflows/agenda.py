@@ -83,13 +83,13 @@ def _rid(rel: Relationship) -> int:
 
 def _setter(ctx: Context, rel: Relationship) -> bool:
     agreed = rules.agreed_items(ctx.content().ground_rules(_rid(rel)))
-    return rules.may_set_agenda(rel, agreed, ctx.person_id)
+    return rules.may_set_agenda(rel, agreed, ctx.programme, ctx.person_id)
 
 
 def _require_setter(ctx: Context, rel: Relationship) -> None:
     if not _setter(ctx, rel):
         agreed = rules.agreed_items(ctx.content().ground_rules(_rid(rel)))
-        names = ", ".join(p.name for p in rules.agenda_setters(rel, agreed))
+        names = ", ".join(p.name for p in rules.agenda_setters(rel, agreed, ctx.programme))
         raise NotPermitted("agenda.error.not_setter", names=names)
 
 
@@ -154,7 +154,7 @@ def show_agenda(ctx: Context, rel: Relationship) -> Reply:
     reply = Reply()
     if not _setter(ctx, rel):
         agreed = rules.agreed_items(ctx.content().ground_rules(rid))
-        names = ", ".join(p.name for p in rules.agenda_setters(rel, agreed))
+        names = ", ".join(p.name for p in rules.agenda_setters(rel, agreed, ctx.programme))
         return reply.say(*blocks, Text(ctx.text("agenda.guide_note", names=names)))
     reply.say(*blocks)
     view = _view(ctx, rel)

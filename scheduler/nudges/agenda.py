@@ -91,7 +91,7 @@ def _agenda(s: RelationshipScope, m: Meeting, ref: str, lead: timedelta, first: 
     assert m.starts_at is not None
     deadline = m.starts_at - lead
     count = agenda_count(s.f, m)
-    for person in agenda_setters(s.rel, rules_items(s.rules)):
+    for person in agenda_setters(s.rel, rules_items(s.rules), s.programme):
         build = functools.partial(
             compose_request, s.programme, s.rel, person, m, deadline, count, first=first
         )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 from datetime import timedelta
 from typing import TYPE_CHECKING
+
+import pytest
 
 from bot.agenda import compiled_agenda
 from bot.app import MentorBot
@@ -191,6 +194,31 @@ def test_what_s_next_asks_whoever_may_edit_the_agenda_to_prepare_it(
     assert "Add your agenda items" not in mentee.text()
     mentee.send("agenda add My topic")
     assert "set by Maria Mentor" in mentee.text()
+
+
+_GUIDE_LED = dataclasses.replace(
+    ProgrammeConfig.default(),
+    ground_rule_defaults={**ProgrammeConfig.default().ground_rule_defaults, "who_sets_agenda": "mentor"},
+)
+
+
+@pytest.mark.parametrize("programme", [_GUIDE_LED])
+def test_before_any_rules_are_agreed_the_programme_s_default_decides_who_sets_the_agenda(
+    pair: Rel,
+    session: Session,
+    clock: FixedClock,
+    add_meeting: Callable[..., int],
+    programme: ProgrammeConfig,
+) -> None:
+    # a programme whose guides lead the agenda: the mentor may add and is asked to; the mentee is not
+    add_meeting(pair, clock.now() + timedelta(days=2))
+    mentor, mentee = session(pair.mentor.email), session(pair.mentee.email)
+    mentor.send("agenda add Getting to know each other")
+    assert "Added as item 1" in mentor.text()
+    mentee.send("agenda add My topic")
+    assert "set by Maria Mentor" in mentee.text()
+    mentee.send("next")
+    assert "Add your agenda items" not in mentee.text()
 
 
 def test_when_both_set_the_agenda_both_may_add(
