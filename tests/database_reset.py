@@ -29,9 +29,9 @@ PG_URL = os.environ.get("MENTORBOT_TEST_POSTGRES_URL", "postgresql+psycopg://pos
 REQUIRE_PG = os.environ.get("MENTORBOT_REQUIRE_POSTGRES") == "1"
 
 
-def postgres_schema_engine() -> Iterator[Engine]:
-    """A PostgreSQL engine in a schema of its own (dropped afterwards); skipped when no server answers,
-    unless CI requires one."""
+def postgres_admin() -> Engine:
+    """An engine on the test server's default schema; skipped when no server answers, unless CI requires
+    one."""
     admin = make_engine(PG_URL)
     try:
         with admin.connect() as conn:
@@ -41,6 +41,12 @@ def postgres_schema_engine() -> Iterator[Engine]:
         if REQUIRE_PG:
             raise RuntimeError(f"PostgreSQL is required but unreachable at {PG_URL}: {exc}") from exc
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    return admin
+
+
+def postgres_schema_engine() -> Iterator[Engine]:
+    """A PostgreSQL engine in a schema of its own (dropped afterwards)."""
+    admin = postgres_admin()
     schema = f"mb_test_{uuid.uuid4().hex[:10]}"
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))

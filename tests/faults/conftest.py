@@ -9,13 +9,14 @@ when unreachable unless ``MENTORBOT_REQUIRE_POSTGRES=1``.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from database_reset import PG_URL
+from database_reset import postgres_admin
 from fake_slack_api import FakeSlackWebApi
 from population import write_programme
 from serve_process import Database
@@ -28,22 +29,6 @@ from sqlalchemy import text
 
 from bot.programme import ProgrammeConfig
 from storage.database import make_engine
-
-PG_URL = os.environ.get("MENTORBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REQUIRE_PG = os.environ.get("MENTORBOT_REQUIRE_POSTGRES") == "1"
-
-
-def _postgres_admin() -> Engine:
-    admin = make_engine(PG_URL)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception as exc:
-        admin.dispose()
-        if REQUIRE_PG:
-            raise RuntimeError(f"PostgreSQL is required but unreachable at {PG_URL}: {exc}") from exc
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
-    return admin
 
 
 def postgres_url(base: str, schema: str) -> str:
@@ -60,7 +45,7 @@ def make_database(tmp_path: Path) -> Iterator[Callable[[str], Database]]:
         if kind == "sqlite":
             url = f"sqlite:///{tmp_path / f'drill-{uuid.uuid4().hex[:6]}.sqlite3'}"
         else:
-            admin = _postgres_admin()
+            admin = postgres_admin()
             schema = f"mb_fault_{uuid.uuid4().hex[:10]}"
             with admin.begin() as conn:
                 conn.execute(text(f'CREATE SCHEMA "{schema}"'))
